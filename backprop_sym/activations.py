@@ -1,0 +1,187 @@
+"""The registry of activations: each one's value f(t), its stated derivative f'(t), and
+how its subexpressions become atoms for exact comparison.
+
+An entry is one registered `Activation`. `atoms(B, u, tag)` names the subtrees that a
+layer's activation puts around its explicit input u (for example f(u) and SymPy's
+`Subs(Derivative(f(xi), xi), xi, u)` form of f'(u)) and gives each a replacement in terms
+of fresh atom symbols, so that after differentiation both sides of a rule become
+(Laurent) polynomials in those atoms. Replacing a subtree by a symbol that equals it is
+a substitution, so a difference that expands to 0 in the atoms is 0 for the originals.
+`numeric` gives the atoms' values at a number z, for witnesses.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+GENERIC = "f"
+
+
+class ActivationError(ValueError):
+    """An unknown activation name."""
+
+
+@dataclass(frozen=True)
+class Atoms:
+    replace: dict          # subtree -> replacement (backend expressions)
+    numeric: dict          # atom symbol -> function(z, num) -> number
+
+
+@dataclass(frozen=True)
+class Activation:
+    name: str
+    formula: str           # LaTeX of f(z) and f'(z), for help and reports
+    value: Callable        # (B, u) -> f(u)
+    derivative: Callable   # (B, u) -> f'(u), as the registry states it
+    atoms: Callable        # (B, u, probe, tag) -> Atoms
+    forward: Callable      # (z, num) -> f(z) numerically
+    is_generic: bool = False
+
+
+REGISTRY: dict[str, Activation] = {}
+
+
+def register(act: Activation) -> Activation:
+    REGISTRY[act.name] = act
+    return act
+
+
+def get(name: str) -> Activation:
+    try:
+        return REGISTRY[name]
+    except KeyError:
+        raise ActivationError(
+            f"unknown activation {name!r}; expected one of: {', '.join(REGISTRY)}") from None
+
+
+def names() -> list[str]:
+    return list(REGISTRY)
+
+
+# ---------------------------------------------------------------- generic f
+
+def _f(B):
+    return B.Function("f")
+
+
+def _generic_atoms(B, u, probe, tag):
+    F, D = B.Symbol(f"F{tag}"), B.Symbol(f"D{tag}")
+    fu = _f(B)(u)
+    # The derivative of f(u) with respect to the probe inside u is exactly the
+    # backend's own form of f'(u): Subs(Derivative(f(xi), xi), xi, u).
+    dfu = B.diff(fu, probe)
+    return Atoms({fu: F, dfu: D},
+                 {F: lambda z, num: num.f(z), D: lambda z, num: num.fprime(z)})
+
+
+register(Activation(
+    name=GENERIC,
+    formula=r"f \text{ (any differentiable function, left undefined)}",
+    value=lambda B, u: _f(B)(u),
+    derivative=None,       # set below: the canonical f'(u) is the backend's own form
+    atoms=_generic_atoms,
+    forward=lambda z, num: num.f(z),
+    is_generic=True,
+))
+
+
+# ---------------------------------------------------------------- linear
+
+register(Activation(
+    name="linear",
+    formula=r"f(z) = z,\quad f'(z) = 1",
+    value=lambda B, u: u,
+    derivative=lambda B, u: B.Integer(1),
+    atoms=lambda B, u, probe, tag: Atoms({}, {}),
+    forward=lambda z, num: z,
+))
+
+
+# ---------------------------------------------------------------- sigmoid
+
+def _sigmoid_atoms(B, u, probe, tag):
+    P = B.Symbol(f"P{tag}")                       # P = 1 + e^{-u}
+    e = B.exp(-u)
+    return Atoms({1 + e: P, e: P - 1},
+                 {P: lambda z, num: 1 + num.exp(-z)})
+
+
+register(Activation(
+    name="sigmoid",
+    formula=r"\sigma(z) = \frac{1}{1+e^{-z}},\quad \sigma'(z) = \sigma(z)\,(1-\sigma(z))",
+    value=lambda B, u: 1 / (1 + B.exp(-u)),
+    derivative=lambda B, u: (1 / (1 + B.exp(-u))) * (1 - 1 / (1 + B.exp(-u))),
+    atoms=_sigmoid_atoms,
+    forward=lambda z, num: 1 / (1 + num.exp(-z)),
+))
+
+
+# ---------------------------------------------------------------- tanh
+
+def _tanh_atoms(B, u, probe, tag):
+    T = B.Symbol(f"T{tag}")
+    return Atoms({B.tanh(u): T}, {T: lambda z, num: num.tanh(z)})
+
+
+register(Activation(
+    name="tanh",
+    formula=r"\tanh(z),\quad \tanh'(z) = 1 - \tanh^2(z)",
+    value=lambda B, u: B.tanh(u),
+    derivative=lambda B, u: 1 - B.tanh(u) ** 2,
+    atoms=_tanh_atoms,
+    forward=lambda z, num: num.tanh(z),
+))
+
+
+# ---------------------------------------------------------------- softplus
+
+def _softplus_atoms(B, u, probe, tag):
+    S, Q = B.Symbol(f"S{tag}"), B.Symbol(f"Q{tag}")    # S = log Q, Q = 1 + e^{u}
+    e = B.exp(u)
+    return Atoms({B.log(1 + e): S, 1 + e: Q, e: Q - 1},
+                 {S: lambda z, num: num.log(1 + num.exp(z)),
+                  Q: lambda z, num: 1 + num.exp(z)})
+
+
+register(Activation(
+    name="softplus",
+    formula=r"\operatorname{softplus}(z) = \log(1+e^{z}),\quad "
+            r"\operatorname{softplus}'(z) = \frac{e^{z}}{1+e^{z}}",
+    value=lambda B, u: B.log(1 + B.exp(u)),
+    derivative=lambda B, u: B.exp(u) / (1 + B.exp(u)),
+    atoms=_softplus_atoms,
+    forward=lambda z, num: num.log(1 + num.exp(z)),
+))
+
+
+def generic_derivative(B, u, probe):
+    """f'(u) for the generic f, in the backend's own canonical form."""
+    return B.diff(_f(B)(u), probe)
+
+
+def derivative(act: Activation, B, u, probe) -> Any:
+    """The registry's f'(u); for generic f the backend's form, built through `probe`."""
+    if act.is_generic:
+        return generic_derivative(B, u, probe)
+    return act.derivative(B, u)
+
+
+def parse_list(spec, layers: int) -> tuple[str, ...]:
+    """'f' or 'tanh,linear,f' (one per layer) -> a name for every layer 1..L."""
+    if isinstance(spec, str):
+        parts = [p.strip() for p in spec.split(",")]
+    else:
+        parts = [str(p).strip() for p in spec]
+    if any(not p for p in parts):
+        raise ActivationError(
+            f"activation list {spec!r} has an empty entry; expected names such as 'f' or "
+            f"'tanh,linear,f'")
+    for p in parts:
+        get(p)
+    if len(parts) == 1:
+        return tuple(parts * layers)
+    if len(parts) != layers:
+        raise ActivationError(
+            f"{len(parts)} activations given for {layers} layers; expected one name for all "
+            f"layers or exactly {layers}, comma-separated")
+    return tuple(parts)

@@ -1,0 +1,224 @@
+"""The explicit expressions of one network: z^l_j, a^l_j and the cost, built from the
+inputs, targets, weights and biases. This module never differentiates.
+
+Indices are 1-based, as in the mathematics. The physical weight from neuron k of layer
+l-1 to neuron j of layer l is one symbol; its name follows the convention:
+w^l_{kj} under "from-to" (the default), w^l_{jk} under "to-from" (Nielsen).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from . import activations
+from .backends import Backend, get_backend
+
+CONVENTIONS = ("from-to", "to-from")
+
+
+class ShapeError(ValueError):
+    """Widths, samples, activations or convention that do not describe a network."""
+
+
+@dataclass(frozen=True)
+class Shape:
+    widths: tuple[int, ...]
+    activations: tuple[str, ...]
+    samples: int = 1
+    convention: str = "from-to"
+
+    @property
+    def L(self) -> int:
+        return len(self.widths) - 1
+
+    def width(self, l: int) -> int:
+        return self.widths[l]
+
+    @classmethod
+    def make(cls, widths, activation="f", samples=1, convention="from-to") -> "Shape":
+        widths = parse_widths(widths)
+        if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
+            raise ShapeError(f"samples must be a whole number >= 1, got {samples!r}")
+        if convention not in CONVENTIONS:
+            raise ShapeError(f"unknown convention {convention!r}; expected one of: "
+                             f"{', '.join(CONVENTIONS)}")
+        acts = activations.parse_list(activation, len(widths) - 1)
+        return cls(widths, acts, samples, convention)
+
+    def weight_name(self, l: int, k: int, j: int) -> str:
+        """Name of the weight from neuron k (layer l-1) to neuron j (layer l)."""
+        p, q = (k, j) if self.convention == "from-to" else (j, k)
+        return f"w^{l}_{_pair(self, p, q)}"
+
+    def weight_index(self, l: int, p: int, q: int) -> tuple[int, int]:
+        """Convention indices (p, q) of w^l_{pq} -> physical (from k, to j)."""
+        k, j = (p, q) if self.convention == "from-to" else (q, p)
+        if not (1 <= k <= self.widths[l - 1] and 1 <= j <= self.widths[l]):
+            rows, cols = ((self.widths[l - 1], self.widths[l]) if self.convention == "from-to"
+                          else (self.widths[l], self.widths[l - 1]))
+            raise IndexError(f"w^{l}_{_pair(self, p, q)} does not exist: under {self.convention} "
+                             f"w^{l} is {rows}x{cols}")
+        return k, j
+
+    def describe(self) -> str:
+        acts = self.activations[0] if len(set(self.activations)) == 1 else ",".join(self.activations)
+        return (f"widths {','.join(map(str, self.widths))}, activation {acts}, "
+                f"N={self.samples}, {self.convention}")
+
+
+def _pair(shape: Shape, p: int, q: int) -> str:
+    return f"{p}{q}" if max(shape.widths) < 10 else f"{p},{q}"
+
+
+def parse_widths(widths) -> tuple[int, ...]:
+    """'2,3,2' or [2, 3, 2] -> (2, 3, 2), with a clear error for anything else."""
+    if isinstance(widths, str):
+        parts = [p.strip() for p in widths.split(",")]
+        if any(p == "" for p in parts):
+            raise ShapeError(f"widths {widths!r} has an empty entry; expected positive "
+                             f"integers separated by commas, e.g. 2,3,2")
+        try:
+            values = [int(p) for p in parts]
+        except ValueError:
+            raise ShapeError(f"widths {widths!r} is not a list of integers; expected e.g. "
+                             f"2,3,2") from None
+    else:
+        values = list(widths)
+        if any(isinstance(v, bool) or not isinstance(v, int) for v in values):
+            raise ShapeError(f"widths {widths!r} must be integers, e.g. (2, 3, 2)")
+    if len(values) < 2:
+        raise ShapeError(f"widths {widths!r} names {len(values)} layer(s); expected at least "
+                         f"two (inputs and outputs), e.g. 2,3,2")
+    if any(v < 1 for v in values):
+        raise ShapeError(f"widths {widths!r} has a width below 1; every layer needs at least "
+                         f"one neuron")
+    return tuple(values)
+
+
+class Expressions:
+    """z, a and the cost of a network, built in one backend.
+
+    With `probes=True`, z^l_j(s) carries an extra probe symbol so that Δ^l_j(s) can be
+    read off as the derivative of C_s with respect to that probe (at probe = 0).
+    """
+
+    def __init__(self, shape: Shape, backend: Backend, probes: bool = False):
+        self.shape, self.B = shape, backend
+        B, n, N, L = backend, shape.widths, shape.samples, shape.L
+        self.acts = [None] + [activations.get(a) for a in shape.activations]
+        self.x = {(s, k): B.Symbol(_sample_name("x", s, k, N))
+                  for s in range(1, N + 1) for k in range(1, n[0] + 1)}
+        self.y = {(s, j): B.Symbol(_sample_name("y", s, j, N))
+                  for s in range(1, N + 1) for j in range(1, n[L] + 1)}
+        self.w = {(l, k, j): B.Symbol(shape.weight_name(l, k, j))
+                  for l in range(1, L + 1)
+                  for k in range(1, n[l - 1] + 1) for j in range(1, n[l] + 1)}
+        self.b = {(l, j): B.Symbol(f"b^{l}_{j}")
+                  for l in range(1, L + 1) for j in range(1, n[l] + 1)}
+        self.probe = {(s, l, j): B.Symbol(f"eps^{l}_{j}[{s}]")
+                      for s in range(1, N + 1) for l in range(1, L + 1)
+                      for j in range(1, n[l] + 1)} if probes else {}
+        self.z, self.a = {}, {}
+        for s in range(1, N + 1):
+            for k in range(1, n[0] + 1):
+                self.a[s, 0, k] = self.x[s, k]
+            for l in range(1, L + 1):
+                for j in range(1, n[l] + 1):
+                    zj = sum((self.a[s, l - 1, k] * self.w[l, k, j]
+                              for k in range(1, n[l - 1] + 1)), B.zero) + self.b[l, j]
+                    if probes:
+                        zj = zj + self.probe[s, l, j]
+                    self.z[s, l, j] = zj
+                    self.a[s, l, j] = self.acts[l].value(B, zj)
+        half = B.Rational(1, 2)
+        self.example_cost = {
+            s: half * sum(((self.a[s, L, j] - self.y[s, j]) ** 2 for j in range(1, n[L] + 1)),
+                          B.zero)
+            for s in range(1, N + 1)}
+        self.cost = B.Rational(1, N) * sum(self.example_cost.values(), B.zero)
+
+    def W(self, l: int, p: int, q: int):
+        """w^l_{pq} with (p, q) read in the shape's convention."""
+        k, j = self.shape.weight_index(l, p, q)
+        return self.w[l, k, j]
+
+    def parameters(self) -> list:
+        return list(self.w.values()) + list(self.b.values())
+
+
+def _sample_name(base: str, s: int, i: int, N: int) -> str:
+    return f"{base}_{i}" if N == 1 else f"{base}^({s})_{i}"
+
+
+class Network:
+    """A fully connected network with explicit SymPy expressions.
+
+    >>> net = Network([2, 3, 2], activation="f")
+    >>> net.weight(1, 2, 3)
+    w^1_23
+    >>> net.L, net.widths
+    (2, (2, 3, 2))
+    """
+
+    def __init__(self, widths, activation="f", samples=1, convention="from-to"):
+        self.shape = Shape.make(widths, activation, samples, convention)
+
+    @classmethod
+    def from_shape(cls, shape: Shape) -> "Network":
+        net = cls.__new__(cls)
+        net.shape = shape
+        return net
+
+    @cached_property
+    def _ex(self) -> Expressions:
+        return Expressions(self.shape, get_backend("sympy"))
+
+    widths = property(lambda self: self.shape.widths)
+    activations = property(lambda self: self.shape.activations)
+    samples = property(lambda self: self.shape.samples)
+    convention = property(lambda self: self.shape.convention)
+    L = property(lambda self: self.shape.L)
+
+    @property
+    def cost(self):
+        """The explicit data-set cost (1/N) Σ_s ½ Σ_j (a^L_j(s) - y_j(s))²."""
+        return self._ex.cost
+
+    def example_cost(self, s: int = 1):
+        return self._ex.example_cost[s]
+
+    def weight(self, l: int, p: int, q: int):
+        """w^l_{pq} in this network's convention (from-to: p from, q to)."""
+        return self._ex.W(l, p, q)
+
+    def bias(self, l: int, j: int):
+        return self._lookup(self._ex.b, (l, j), "b")
+
+    def input(self, s: int, k: int):
+        return self._lookup(self._ex.x, (s, k), "x")
+
+    def target(self, s: int, j: int):
+        return self._lookup(self._ex.y, (s, j), "y")
+
+    def z(self, l: int, j: int, s: int = 1):
+        return self._lookup(self._ex.z, (s, l, j), "z")
+
+    def a(self, l: int, j: int, s: int = 1):
+        return self._lookup(self._ex.a, (s, l, j), "a")
+
+    @staticmethod
+    def _lookup(table, key, what):
+        try:
+            return table[key]
+        except KeyError:
+            raise IndexError(f"{what} has no entry {key}") from None
+
+    def __repr__(self) -> str:
+        return (f"Network(widths={list(self.widths)}, activation={list(self.activations)}, "
+                f"samples={self.samples}, convention={self.convention!r})")
+
+    def _repr_latex_(self) -> str:
+        n = ", ".join(map(str, self.widths))
+        return (rf"$\text{{Network}}: L={self.L},\ (n_0,\dots,n_L)=({n}),\ "
+                rf"f=\text{{{','.join(self.activations)}}},\ N={self.samples},\ "
+                rf"\text{{{self.convention}}}$")

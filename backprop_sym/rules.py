@@ -1,0 +1,79 @@
+"""The closed-form rules of backpropagation, one registered pure function each.
+
+A rule receives `q`, the network's quantities (a, z, y, f'(z), the weights w^l_{pq} read
+in the rule's convention, and Δ), and returns its closed form for one instance. It never
+differentiates: Δ is whatever `q` supplies. Each rule is registered once per convention,
+with its statement in that convention's indices.
+
+Kinds, and what the verifier compares each closed form with:
+  output_delta(q, s, j)      Δ^L_j(s)          per example
+  hidden_delta(q, s, l, j)   Δ^l_j(s), l < L   per example
+  weight_grad(q, l, p, r)    ∂𝒞/∂w^l_{pr}      averaged over the examples
+  bias_grad(q, l, j)         ∂𝒞/∂b^l_j         averaged over the examples
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+KINDS = ("output_delta", "hidden_delta", "weight_grad", "bias_grad")
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: str
+    convention: str
+    statement: str        # LaTeX, in the convention's indices
+    closed_form: Callable
+
+
+RULES: dict[tuple[str, str], Rule] = {}
+
+
+def rule(kind: str, conventions: tuple[str, ...], statement: str):
+    def register(fn):
+        for c in conventions:
+            RULES[kind, c] = Rule(kind, c, statement, fn)
+        return fn
+    return register
+
+
+def get(kind: str, convention: str) -> Rule:
+    return RULES[kind, convention]
+
+
+BOTH = ("from-to", "to-from")
+
+
+@rule("output_delta", BOTH, r"\Delta^{L}_{j} = (a^{L}_{j} - y_{j})\, f'(z^{L}_{j})")
+def output_delta(q, s, j):
+    return (q.a(s, q.L, j) - q.y(s, j)) * q.fprime(s, q.L, j)
+
+
+@rule("hidden_delta", ("from-to",),
+      r"\Delta^{l}_{j} = \sum_{k=1}^{n_{l+1}} w^{l+1}_{jk}\, \Delta^{l+1}_{k}\, f'(z^{l}_{j})")
+def hidden_delta_from_to(q, s, l, j):
+    return sum(q.W(l + 1, j, k) * q.delta(s, l + 1, k) for k in q.neurons(l + 1)) * q.fprime(s, l, j)
+
+
+@rule("hidden_delta", ("to-from",),
+      r"\delta^{l}_{j} = \sum_{k=1}^{n_{l+1}} w^{l+1}_{kj}\, \delta^{l+1}_{k}\, \sigma'(z^{l}_{j})")
+def hidden_delta_to_from(q, s, l, j):
+    return sum(q.W(l + 1, k, j) * q.delta(s, l + 1, k) for k in q.neurons(l + 1)) * q.fprime(s, l, j)
+
+
+@rule("weight_grad", ("from-to",),
+      r"\frac{\partial \mathcal{C}}{\partial w^{l}_{ij}} = \frac{1}{N}\sum_{x} a^{l-1}_{i}\, \Delta^{l}_{j}")
+def weight_grad_from_to(q, l, i, j):
+    return q.mean(lambda s: q.a(s, l - 1, i) * q.delta(s, l, j))
+
+
+@rule("weight_grad", ("to-from",),
+      r"\frac{\partial \mathcal{C}}{\partial w^{l}_{jk}} = \frac{1}{N}\sum_{x} a^{l-1}_{k}\, \delta^{l}_{j}")
+def weight_grad_to_from(q, l, j, k):
+    return q.mean(lambda s: q.a(s, l - 1, k) * q.delta(s, l, j))
+
+
+@rule("bias_grad", BOTH, r"\frac{\partial \mathcal{C}}{\partial b^{l}_{j}} = \frac{1}{N}\sum_{x} \Delta^{l}_{j}")
+def bias_grad(q, l, j):
+    return q.mean(lambda s: q.delta(s, l, j))
