@@ -24,16 +24,17 @@ class Rule:
     kind: str
     convention: str
     statement: str        # LaTeX, in the convention's indices
+    text: str             # the same in plain text, for terminals
     closed_form: Callable
 
 
 RULES: dict[tuple[str, str], Rule] = {}
 
 
-def rule(kind: str, conventions: tuple[str, ...], statement: str):
+def rule(kind: str, conventions: tuple[str, ...], statement: str, text: str):
     def register(fn):
         for c in conventions:
-            RULES[kind, c] = Rule(kind, c, statement, fn)
+            RULES[kind, c] = Rule(kind, c, statement, text, fn)
         return fn
     return register
 
@@ -45,35 +46,41 @@ def get(kind: str, convention: str) -> Rule:
 BOTH = ("from-to", "to-from")
 
 
-@rule("output_delta", BOTH, r"\Delta^{L}_{j} = (a^{L}_{j} - y_{j})\, f'(z^{L}_{j})")
+@rule("output_delta", BOTH, r"\Delta^{L}_{j} = (a^{L}_{j} - y_{j})\, f'(z^{L}_{j})",
+      "Δ^L_j = (a^L_j - y_j) f'(z^L_j)")
 def output_delta(q, s, j):
     return (q.a(s, q.L, j) - q.y(s, j)) * q.fprime(s, q.L, j)
 
 
 @rule("hidden_delta", ("from-to",),
-      r"\Delta^{l}_{j} = \sum_{k=1}^{n_{l+1}} w^{l+1}_{jk}\, \Delta^{l+1}_{k}\, f'(z^{l}_{j})")
+      r"\Delta^{l}_{j} = \sum_{k=1}^{n_{l+1}} w^{l+1}_{jk}\, \Delta^{l+1}_{k}\, f'(z^{l}_{j})",
+      "Δ^l_j = Σ_k w^{l+1}_{jk} Δ^{l+1}_k f'(z^l_j)")
 def hidden_delta_from_to(q, s, l, j):
     return sum(q.W(l + 1, j, k) * q.delta(s, l + 1, k) for k in q.neurons(l + 1)) * q.fprime(s, l, j)
 
 
 @rule("hidden_delta", ("to-from",),
-      r"\delta^{l}_{j} = \sum_{k=1}^{n_{l+1}} w^{l+1}_{kj}\, \delta^{l+1}_{k}\, \sigma'(z^{l}_{j})")
+      r"\delta^{l}_{j} = \sum_{k=1}^{n_{l+1}} w^{l+1}_{kj}\, \delta^{l+1}_{k}\, \sigma'(z^{l}_{j})",
+      "δ^l_j = Σ_k w^{l+1}_{kj} δ^{l+1}_k σ'(z^l_j)")
 def hidden_delta_to_from(q, s, l, j):
     return sum(q.W(l + 1, k, j) * q.delta(s, l + 1, k) for k in q.neurons(l + 1)) * q.fprime(s, l, j)
 
 
 @rule("weight_grad", ("from-to",),
-      r"\frac{\partial \mathcal{C}}{\partial w^{l}_{ij}} = \frac{1}{N}\sum_{x} a^{l-1}_{i}\, \Delta^{l}_{j}")
+      r"\frac{\partial \mathcal{C}}{\partial w^{l}_{ij}} = \frac{1}{N}\sum_{x} a^{l-1}_{i}\, \Delta^{l}_{j}",
+      "∂C/∂w^l_{ij} = (1/N) Σ_x a^{l-1}_i Δ^l_j")
 def weight_grad_from_to(q, l, i, j):
     return q.mean(lambda s: q.a(s, l - 1, i) * q.delta(s, l, j))
 
 
 @rule("weight_grad", ("to-from",),
-      r"\frac{\partial \mathcal{C}}{\partial w^{l}_{jk}} = \frac{1}{N}\sum_{x} a^{l-1}_{k}\, \delta^{l}_{j}")
+      r"\frac{\partial \mathcal{C}}{\partial w^{l}_{jk}} = \frac{1}{N}\sum_{x} a^{l-1}_{k}\, \delta^{l}_{j}",
+      "∂C/∂w^l_{jk} = (1/N) Σ_x a^{l-1}_k δ^l_j")
 def weight_grad_to_from(q, l, j, k):
     return q.mean(lambda s: q.a(s, l - 1, k) * q.delta(s, l, j))
 
 
-@rule("bias_grad", BOTH, r"\frac{\partial \mathcal{C}}{\partial b^{l}_{j}} = \frac{1}{N}\sum_{x} \Delta^{l}_{j}")
+@rule("bias_grad", BOTH, r"\frac{\partial \mathcal{C}}{\partial b^{l}_{j}} = \frac{1}{N}\sum_{x} \Delta^{l}_{j}",
+      "∂C/∂b^l_j = (1/N) Σ_x Δ^l_j")
 def bias_grad(q, l, j):
     return q.mean(lambda s: q.delta(s, l, j))

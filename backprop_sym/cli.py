@@ -1,0 +1,164 @@
+"""The command line: parses options, calls the library, sets the exit code.
+
+Exit codes: 0 everything proved, 1 something refuted (or ill-formed), 2 usage error,
+3 something unknown and nothing refuted.
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from . import __version__, activations
+from .backends import BACKENDS, BackendError, default_backend_name
+from .estimate import WARN_SECONDS, estimate_seconds
+from .network import CONVENTIONS, Shape, ShapeError
+
+EXIT = {"proved": 0, "refuted": 1, "unknown": 3}
+
+
+class Fail(click.ClickException):
+    """A usage error: one line naming what was wrong and what was expected; exit 2."""
+    exit_code = 2
+
+    def show(self, file=None):
+        click.echo(f"backprop-sym: error: {self.message}", err=True)
+
+
+# ---------------------------------------------------------------- shared options
+
+def network_options(fn):
+    """--widths | --depth/--width/--inputs/--outputs, --activation, --samples, --convention."""
+    opts = [
+        click.option("--widths", metavar="N0,N1,...,NL",
+                     help="Widths of every layer, inputs first, e.g. 2,3,2 "
+                          "(a net with 2 inputs, 3 hidden neurons and 2 outputs)."),
+        click.option("--depth", type=int, metavar="L",
+                     help="Number of weight layers L (use with --width; not with --widths)."),
+        click.option("--width", type=int, metavar="N",
+                     help="Width of every layer when --depth is used (default 2)."),
+        click.option("--inputs", type=int, metavar="N0",
+                     help="With --depth: number of inputs (default: --width)."),
+        click.option("--outputs", type=int, metavar="NL",
+                     help="With --depth: number of outputs (default: --width)."),
+        click.option("--activation", default="f", show_default=True, metavar="NAME[,NAME...]",
+                     help="One activation for every layer or one per layer, comma-separated. "
+                          f"Known: {', '.join(activations.names())}. 'f' is a generic "
+                          "undefined function: its proof holds for every differentiable f."),
+        click.option("--samples", "-N", type=int, default=1, show_default=True,
+                     help="Number of training examples N averaged in the cost."),
+        click.option("--convention", type=click.Choice(CONVENTIONS), default="from-to",
+                     show_default=True,
+                     help="from-to: w^l_{kj} goes from neuron k to neuron j; "
+                          "to-from: Nielsen's w^l_{jk}."),
+    ]
+    for opt in reversed(opts):
+        fn = opt(fn)
+    return fn
+
+
+def shape_from_options(widths, depth, width, inputs, outputs, activation, samples,
+                       convention) -> Shape:
+    """The Shape the options describe, or Fail with a one-line reason."""
+    try:
+        if widths is not None and any(v is not None for v in (depth, width, inputs, outputs)):
+            raise ShapeError("--widths cannot be combined with --depth/--width/--inputs/"
+                             "--outputs; give either the full list or the depth")
+        if widths is None:
+            if depth is None:
+                if any(v is not None for v in (width, inputs, outputs)):
+                    raise ShapeError("--width/--inputs/--outputs need --depth L")
+                widths = "2,3,2"
+            else:
+                if depth < 1:
+                    raise ShapeError(f"--depth must be at least 1, got {depth}")
+                w = 2 if width is None else width
+                widths = [inputs if inputs is not None else w] + [w] * (depth - 1) + \
+                         [outputs if outputs is not None else w]
+        if isinstance(samples, int) and samples < 1:
+            raise ShapeError(f"--samples must be at least 1, got {samples}")
+        return Shape.make(widths, activation, samples, convention)
+    except (ShapeError, activations.ActivationError) as err:
+        raise Fail(str(err)) from None
+
+
+# ---------------------------------------------------------------- commands
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="backprop-sym")
+def main():
+    """Exact, symbolic verification of backpropagation.
+
+    Builds the explicit expressions of a small network with SymPy, differentiates its
+    squared-error cost directly, and proves (or refutes, with a witness) the closed-form
+    rules for Δ, ∂C/∂w and ∂C/∂b. No floating-point tolerance decides anything.
+
+    \b
+    Examples:
+      backprop-sym verify --widths 2,3,2 --activation sigmoid
+      backprop-sym verify --depth 3 --width 4 --json
+    """
+
+
+@main.command()
+@network_options
+@click.option("--backend", type=click.Choice(BACKENDS), default=None,
+              help="Symbolic engine for the proofs (default: symengine when installed, "
+                   "else sympy). Results are the same; only speed differs.")
+@click.option("--jobs", "-j", type=int, default=None,
+              help="Processes to spread the checks over (default: number of cores).")
+@click.option("--timeout", type=float, default=None, metavar="SECONDS",
+              help="Time budget; checks not finished by then are reported 'unknown'.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print one JSON document on stdout and nothing else.")
+def verify(widths, depth, width, inputs, outputs, activation, samples, convention,
+           backend, jobs, timeout, as_json):
+    """Prove the four backprop rules for one network, instance by instance.
+
+    Every instance of output_delta, hidden_delta, weight_grad and bias_grad is checked:
+    the direct derivative minus the rule's closed form must reduce to exactly 0
+    (proved); otherwise a witness is sought (refuted); otherwise it is unknown.
+
+    \b
+    Examples:
+      backprop-sym verify --widths 2,3,2 --activation sigmoid
+      backprop-sym verify --depth 3 --width 4                 # L=3, every width 4
+      backprop-sym verify --depth 3 --width 4 --inputs 2 --outputs 1
+      backprop-sym verify --widths 3,2,4,2 --activation tanh,linear,f --samples 3 --json
+      backprop-sym verify --widths 2,2 --activation linear --convention to-from
+
+    Exit status: 0 all proved, 1 something refuted, 3 something unknown, 2 usage error.
+    """
+    from .verify import plan, verify as run
+    from . import display
+
+    shape = shape_from_options(widths, depth, width, inputs, outputs, activation, samples,
+                               convention)
+    if jobs is not None and jobs < 1:
+        raise Fail(f"--jobs must be at least 1, got {jobs}")
+    if timeout is not None and timeout <= 0:
+        raise Fail(f"--timeout must be a positive number of seconds, got {timeout}")
+    try:
+        backend_name = backend or default_backend_name()
+        from .backends import get_backend
+        get_backend(backend_name)
+    except BackendError as err:
+        raise Fail(str(err)) from None
+    estimate = estimate_seconds(shape, backend_name)
+    if estimate > WARN_SECONDS:
+        click.echo(f"backprop-sym: warning: {shape.describe()} has {len(plan(shape))} checks "
+                   f"and may take about {display.duration(estimate)} with {backend_name}"
+                   + ("" if timeout else "; use --timeout to bound it"), err=True)
+    with display.progress(len(plan(shape)), enabled=not as_json and sys.stderr.isatty()) as tick:
+        result = run(shape, backend=backend_name, jobs=jobs or os.cpu_count(), timeout=timeout,
+                     progress=tick)
+    if as_json:
+        click.echo(result.dumps())
+    else:
+        display.print_result(result)
+    sys.exit(EXIT[result.status])
+
+
+if __name__ == "__main__":
+    main()
