@@ -48,15 +48,17 @@ def witness_text(w: dict | None) -> str:
 def print_result(result: Result, console: Console | None = None) -> None:
     console = console or Console(highlight=False)
     conv = result.shape.convention
-    table = Table(title=f"backprop-sym verify: {result.shape.describe()}", show_lines=False)
+    console.print(f"[bold]backprop-sym verify[/]: {result.shape.describe()}")
+    table = Table(show_lines=False)
     table.add_column("rule")
     table.add_column("instance")
     table.add_column("verdict")
     table.add_column("time", justify="right")
     last = None
+    for kind in dict.fromkeys(c.rule for c in result.checks):
+        console.print(f"  {kind:<13} {rules.get(kind, conv).text}")
     for c in result.checks:
-        rule = rules.get(c.rule, conv)
-        name = f"{c.rule}: {rule.text}" if c.rule != last else ""
+        name = c.rule if c.rule != last else ""
         last = c.rule
         verdict = f"[{STYLE[c.status]}]{c.status}[/]"
         table.add_row(name, c.instance.label(conv), verdict, f"{c.seconds:.3f} s")

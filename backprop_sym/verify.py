@@ -136,16 +136,27 @@ class Quantities:
     def neurons(self, l: int) -> range:
         return range(1, self._e.shape.widths[l] + 1)
 
+    def _exists(self, s, l, j, name, first=1):
+        n = self._e.shape.widths
+        if not (1 <= s <= self.N and first <= l <= self.L and 1 <= j <= n[l]):
+            where = (f"layer {l} has {n[l]} neurons" if first <= l <= self.L
+                     else f"layers run from {first} to {self.L}")
+            raise IndexError(f"{name}^{l}_{j} does not exist: {where}")
+
     def a(self, s, l, j):
+        self._exists(s, l, j, "a", first=0)
         return self._e.atomized(("a", s, l, j), lambda ex: ex.a[s, l, j])
 
     def z(self, s, l, j):
+        self._exists(s, l, j, "z")
         return self._e.atomized(("z", s, l, j), lambda ex: ex.z[s, l, j])
 
     def y(self, s, j):
+        self._exists(s, self.L, j, "y")
         return self._e.ex.y[s, j]
 
     def fprime(self, s, l, j):
+        self._exists(s, l, j, "f'(z)")
         return self._e.atomized(("f'", s, l, j), lambda ex: activations.derivative(
             ex.acts[l], ex.B, ex.z[s, l, j], ex.probe[s, l, j]))
 
@@ -153,6 +164,7 @@ class Quantities:
         return self._e.ex.W(l, p, r)
 
     def delta(self, s, l, j):
+        self._exists(s, l, j, "Δ")
         return self._e.delta(s, l, j)
 
     def mean(self, term: Callable):

@@ -13,7 +13,7 @@ import random
 from fractions import Fraction
 
 import sympy
-from mpmath import iv, nstr
+from mpmath import iv, mp, nstr
 
 from .canonical import Canonical
 
@@ -54,6 +54,7 @@ class Interval(Exact):
     """Interval arithmetic at 60 digits: rigorous enclosures."""
 
     def __init__(self, coeffs):
+        iv.dps = 60
         super().__init__([self.const(c.numerator, c.denominator) for c in coeffs])
 
     @staticmethod
@@ -74,7 +75,9 @@ class Interval(Exact):
 
     @staticmethod
     def show(v) -> str:
-        return nstr(v.mid, 32)
+        with mp.workdps(70):
+            lo, hi = mp.mpf(v._mpi_[0]), mp.mpf(v._mpi_[1])
+            return nstr((lo + hi) / 2, 32)
 
 
 def evaluate(expr, values: dict, num):

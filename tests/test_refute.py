@@ -1,0 +1,204 @@
+"""Wrong rules must be refuted, with witnesses that an independent evaluation confirms.
+
+The confirmation uses forward-mode dual numbers over exact fractions: it differentiates
+the network's cost at the witness point without any backprop rule and without SymPy.
+"""
+from dataclasses import replace
+from fractions import Fraction
+
+import pytest
+import sympy
+from mpmath import mp, mpf
+
+from backprop_sym import Network, activations, verify
+
+
+# ---------------------------------------------------------------- wrong rules
+
+def no_fprime(q, s, j):
+    return q.a(s, q.L, j) - q.y(s, j)
+
+
+def sign_error(q, s, j):
+    return (q.y(s, j) - q.a(s, q.L, j)) * q.fprime(s, q.L, j)
+
+
+def missing_transpose(q, s, l, j):       # w^{l+1}_{kj} where from-to needs w^{l+1}_{jk}
+    return sum(q.W(l + 1, k, j) * q.delta(s, l + 1, k) for k in q.neurons(l + 1)) * q.fprime(s, l, j)
+
+
+def wrong_layer(q, s, l, j):             # Δ^{l} in place of Δ^{l+1}
+    return sum(q.W(l + 1, j, k) * q.delta(s, l, j) for k in q.neurons(l + 1)) * q.fprime(s, l, j)
+
+
+def f_for_fprime(q, s, l, j):            # f(z) in place of f'(z)
+    return sum(q.W(l + 1, j, k) * q.delta(s, l + 1, k) for k in q.neurons(l + 1)) * q.a(s, l, j)
+
+
+def dropped_mean(q, l, i, j):            # Σ_x without the 1/N
+    return sum(q.a(s, l - 1, i) * q.delta(s, l, j) for s in range(1, q.N + 1))
+
+
+def weight_grad_swapped(q, l, i, j):     # a^{l-1}_j Δ^l_i
+    return q.mean(lambda s: q.a(s, l - 1, j) * q.delta(s, l, i))
+
+
+WRONG = [
+    ("output_delta", no_fprime, "f", (2, 3, 2), 1),
+    ("output_delta", sign_error, "f", (2, 3, 2), 1),
+    ("hidden_delta", missing_transpose, "f", (2, 2, 3, 2), 1),
+    ("hidden_delta", wrong_layer, "f", (2, 3, 2), 1),
+    ("hidden_delta", f_for_fprime, "linear", (2, 3, 2), 1),
+    ("weight_grad", dropped_mean, "f", (2, 3, 2), 2),
+    ("weight_grad", weight_grad_swapped, "f", (3, 3, 2), 1),
+    ("output_delta", no_fprime, "sigmoid", (2, 3, 2), 1),
+    ("hidden_delta", missing_transpose, "tanh", (2, 2, 3, 2), 1),
+    ("weight_grad", dropped_mean, "softplus", (2, 2), 2),
+]
+
+
+@pytest.mark.parametrize("rule,wrong,activation,widths,samples", WRONG,
+                         ids=[f"{w.__name__}-{a}" for _, w, a, _, _ in WRONG])
+def test_wrong_rule_is_refuted(rule, wrong, activation, widths, samples, backend):
+    net = Network(widths, activation=activation, samples=samples)
+    result = verify(net, backend=backend, rules_override={rule: wrong})
+    assert result.status == "refuted"
+    touched = [c for c in result.checks if c.rule == rule]
+    assert any(c.status == "refuted" for c in touched)
+    assert all(c.status == "proved" for c in result.checks if c.rule != rule)
+    for c in touched:
+        assert c.status != "unknown", c
+        if c.status == "refuted" and "values" in c.witness:
+            confirm(net, c)
+
+
+def test_transpose_out_of_range_is_named():
+    # at (3,2,3) the transposed index w^2_{kj} with k up to 3 does not exist
+    result = verify(Network([3, 2, 3]), backend="sympy",
+                    rules_override={"hidden_delta": missing_transpose})
+    reasons = [c.witness.get("reason", "") for c in result.checks if c.status == "refuted"]
+    assert any("does not exist" in r for r in reasons)
+
+
+def test_wrong_registry_derivative_is_refuted(backend):
+    sig = activations.get("sigmoid")
+    bad = replace(sig, name="badsigmoid",
+                  derivative=lambda B, u: (1 / (1 + B.exp(-u))) * (1 + 1 / (1 + B.exp(-u))))
+    activations.register(bad)
+    try:
+        result = verify(Network([2, 2, 1], activation="badsigmoid"), backend=backend)
+    finally:
+        del activations.REGISTRY["badsigmoid"]
+    assert result.status == "refuted"
+    assert all(c.status == "refuted" for c in result.checks if c.rule == "output_delta")
+    w = next(c.witness for c in result.checks if c.status == "refuted")
+    assert w["exact"] is False and abs(float(w["direct"]) - float(w["rule"])) > 1e-6
+
+
+def test_timeout_gives_unknown_not_a_hang():
+    result = verify(Network([2, 3, 2]), backend="sympy", timeout=1e-9)
+    assert result.status == "unknown"
+    assert all(c.status == "unknown" and c.reason for c in result.checks)
+
+
+# ---------------------------------------------------------------- independent confirmation
+
+class Dual:
+    """v + d·ε with ε² = 0, over exact fractions."""
+
+    def __init__(self, v, d=0):
+        self.v, self.d = v, d
+
+    def __add__(self, o):
+        o = o if isinstance(o, Dual) else Dual(o)
+        return Dual(self.v + o.v, self.d + o.d)
+
+    __radd__ = __add__
+
+    def __sub__(self, o):
+        o = o if isinstance(o, Dual) else Dual(o)
+        return Dual(self.v - o.v, self.d - o.d)
+
+    def __rsub__(self, o):
+        return Dual(o) - self
+
+    def __mul__(self, o):
+        o = o if isinstance(o, Dual) else Dual(o)
+        return Dual(self.v * o.v, self.v * o.d + self.d * o.v)
+
+    __rmul__ = __mul__
+
+
+def confirm(net, check):
+    """The witness's 'direct' number is the true derivative, and 'rule' differs from it:
+    exactly for exact witnesses, to 25 digits (mpmath, 50-digit arithmetic) otherwise."""
+    w = check.witness
+    if not w["exact"]:
+        mp.dps = 50
+        vals = {k: mpf(Fraction(v).numerator) / Fraction(v).denominator
+                for k, v in w["values"].items()}
+        true = derivative(net, vals, SMOOTH, check)
+        assert abs(mpf(w["direct"]) - true) < mpf(10) ** -25 * (1 + abs(true))
+        assert abs(mpf(w["rule"]) - true) > mpf(10) ** -10
+        return
+    vals = {k: Fraction(v) for k, v in w["values"].items()}
+    if "f" in w:
+        t = sympy.Symbol("t")
+        poly = sympy.Poly(sympy.sympify(w["f"].split("=", 1)[1]), t)
+        coeffs = [Fraction(str(c)) for c in reversed(poly.all_coeffs())]
+        f = lambda z: sum((c * _pow(z, i) for i, c in enumerate(coeffs)), Dual(0))
+    acts = {"f": lambda z: f(z), "linear": lambda z: z}
+    true = derivative(net, vals, acts, check)
+    assert Fraction(w["direct"]) == true
+    assert Fraction(w["rule"]) != true
+
+
+def _lift(fn, dfn):
+    return lambda z: Dual(fn(z.v), dfn(z.v) * z.d)
+
+
+SMOOTH = {
+    "linear": lambda z: z,
+    "sigmoid": _lift(lambda v: 1 / (1 + mp.exp(-v)), lambda v: mp.exp(-v) / (1 + mp.exp(-v)) ** 2),
+    "tanh": _lift(mp.tanh, lambda v: 1 / mp.cosh(v) ** 2),
+    "softplus": _lift(lambda v: mp.log(1 + mp.exp(v)), lambda v: 1 / (1 + mp.exp(-v))),
+}
+
+
+def _pow(z, i):
+    r = Dual(1)
+    for _ in range(i):
+        r = r * z
+    return r
+
+
+def derivative(net, vals, acts, check):
+    """∂𝒞/∂p (weight_grad, bias_grad) or ∂C_s/∂z^l_j (deltas) by dual numbers."""
+    n, L, N = net.widths, net.L, net.samples
+    if check.rule in ("weight_grad", "bias_grad"):
+        seed = str(net.weight(check.layer, *check.index) if check.rule == "weight_grad"
+                   else net.bias(check.layer, check.index[0]))
+        probe, samples, scale = None, range(1, N + 1), Fraction(1, N)
+    else:
+        seed, probe, samples, scale = None, (check.layer, check.index[0]), [check.sample], 1
+    param = lambda sym: Dual(vals[str(sym)], 1 if str(sym) == seed else 0)
+    total = Dual(0)
+    for s in samples:
+        a = [param(net.input(s, k)) for k in range(1, n[0] + 1)]
+        for l in range(1, L + 1):
+            z = []
+            for j in range(1, n[l] + 1):
+                zj = sum((a[k - 1] * param(net.weight(l, *_idx(net, k, j)))
+                          for k in range(1, n[l - 1] + 1)), param(net.bias(l, j)))
+                if probe == (l, j):
+                    zj = zj + Dual(0, 1)
+                z.append(zj)
+            a = [acts[net.activations[l - 1]](zj) for zj in z]
+        for j in range(1, n[L] + 1):
+            e = a[j - 1] - param(net.target(s, j))
+            total = total + Fraction(1, 2) * e * e
+    return total.d * scale
+
+
+def _idx(net, k, j):
+    return (k, j) if net.convention == "from-to" else (j, k)
