@@ -254,6 +254,7 @@ def _on_alarm(signum, frame):
 
 _ENGINE: Engine | None = None
 _DEADLINE: float | None = None
+_ALARM = False          # may this process interrupt a check with SIGALRM?
 
 
 def _run_one(i_inst):
@@ -263,16 +264,19 @@ def _run_one(i_inst):
         if left <= 0:
             return i, Check(inst.rule, inst.layer, list(inst.index), inst.sample, UNKNOWN, 0.0,
                             None, "time budget exhausted")
-        signal.setitimer(signal.ITIMER_REAL, left)
+        if _ALARM:
+            signal.setitimer(signal.ITIMER_REAL, left)
     try:
         return i, _ENGINE.check(inst)
     finally:
-        if _DEADLINE is not None:
+        if _DEADLINE is not None and _ALARM:
             signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 def _init_worker():
+    global _ALARM
     signal.signal(signal.SIGALRM, _on_alarm)
+    _ALARM = True
 
 
 def verify(network, *, backend: str | None = None, jobs: int | None = 1,
@@ -284,7 +288,7 @@ def verify(network, *, backend: str | None = None, jobs: int | None = 1,
     that wrong rules are refuted). `jobs` > 1 spreads the checks over processes; the
     verdicts are the same as with one.
     """
-    global _ENGINE, _DEADLINE
+    global _ENGINE, _DEADLINE, _ALARM
     shape = network.shape if isinstance(network, Network) else network
     t0 = time.perf_counter()
     _DEADLINE = None if timeout is None else time.time() + timeout
@@ -293,7 +297,8 @@ def verify(network, *, backend: str | None = None, jobs: int | None = 1,
     todo = list(enumerate(plan(shape)))
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
     results: dict[int, Check] = {}
-    old = signal.signal(signal.SIGALRM, _on_alarm) if _can_signal() else None
+    _ALARM = _can_signal()
+    old = signal.signal(signal.SIGALRM, _on_alarm) if _ALARM else None
     try:
         if jobs == 1:
             for item in todo:
@@ -312,7 +317,7 @@ def verify(network, *, backend: str | None = None, jobs: int | None = 1,
     finally:
         if old is not None:
             signal.signal(signal.SIGALRM, old)
-        _ENGINE, _DEADLINE = None, None
+        _ENGINE, _DEADLINE, _ALARM = None, None, False
     checks = [results[i] for i in range(len(todo))]
     return Result(shape, checks, time.perf_counter() - t0, engine.B.name)
 
