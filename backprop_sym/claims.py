@@ -82,10 +82,10 @@ class Context:
         self._engines: dict = {}
         self.memo: dict = {}
 
-    def engine(self, widths, activation: str, convention: str) -> Engine:
-        key = (tuple(widths), activation, convention)
+    def engine(self, widths, activation: str, convention: str, samples: int = 1) -> Engine:
+        key = (tuple(widths), activation, convention, samples)
         if key not in self._engines:
-            shape = Shape.make(tuple(widths), activation, 1, convention)
+            shape = Shape.make(tuple(widths), activation, samples, convention)
             self._engines[key] = Engine(shape, self.backend)
         return self._engines[key]
 
@@ -175,6 +175,7 @@ class Form:
     rhs: object
     free: list[str]                 # free neuron indices
     layers: list[str]               # layer letters
+    examples: bool = False          # speaks of the N examples: checked with N = 2
 
 
 def analyze(lhs, rhs) -> Form:
@@ -183,11 +184,11 @@ def analyze(lhs, rhs) -> Form:
     lhs, rhs = _bind_examples(lhs), _bind_examples(rhs)
     for side in (lhs, rhs):
         for n in walk(side):
-            if isinstance(n, Sum) and n.var not in _index_letters(n.body):
+            if isinstance(n, Sum) and n.var != EXAMPLES and n.var not in _index_letters(n.body):
                 raise IllFormed(f"the summation index {_pretty(n.var)} does not appear in its "
                                 f"summand {show(n.body)}")
             if isinstance(n, Q) and n.idx is not None:
-                want = 2 if n.kind == "w" else 0 if n.kind == "C" else 1
+                want = 2 if n.kind == "w" else 0 if n.kind in ("C", "𝒞") else 1
                 if len(n.idx) != want:
                     raise IllFormed(f"{show_quantity(n)} has {len(n.idx)} index(es); "
                                     f"{n.kind if n.kind != 'Δ' else 'Δ'} takes {want}")
@@ -199,12 +200,13 @@ def analyze(lhs, rhs) -> Form:
             if isinstance(n, Deriv):
                 if not (isinstance(n.num, Q) and isinstance(n.den, Q)):
                     raise Skip(f"{show(n)}: a derivative of and with respect to a quantity")
-                if not (n.num.kind == "C" or n.num.idx is not None and n.num.kind in ("z", "a")):
+                if not (n.num.kind in ("C", "𝒞") or n.num.idx is not None
+                        and n.num.kind in ("z", "a")):
                     raise Skip(f"∂{show(n.num)}: only derivatives of C or of one z^l_j, a^l_j "
                                f"are read")
-                if n.den.kind in ("C", "Δ"):
+                if n.den.kind in ("C", "𝒞", "Δ"):
                     raise IllFormed(f"a derivative with respect to {show(n.den)}")
-                if n.den.idx is None and n.num.kind != "C":
+                if n.den.idx is None and n.num.kind not in ("C", "𝒞"):
                     raise Skip("a Jacobian (a derivative with respect to a vector of a vector "
                                "or of one entry) is not read")
     li, ri = _index_letters(lhs), _index_letters(rhs)
@@ -234,15 +236,25 @@ def analyze(lhs, rhs) -> Form:
                     raise IllFormed(f"{n.name} without a layer: write {n.name}^l_j")
                 raise IllFormed(f"{n.name} is not a quantity the checker knows (z, a, w, b, Δ, "
                                 f"y, x, C)")
-    return Form(lhs, rhs, sorted(free_l), sorted(ll | rl))
+    return Form(lhs, rhs, sorted(free_l), sorted(ll | rl), _over_examples((lhs, rhs)))
+
+
+EXAMPLES = "x#"        # the name of a sum over the examples, Σ_x
 
 
 def _bind_examples(node):
-    """Σ_x over the examples, with x absent from the summand: N = 1, so it is the summand."""
+    """Σ_x with x no index of its summand is the sum over the N examples."""
     if isinstance(node, Sum) and node.var.split("#")[0] == "x" and node.hi is None \
             and node.var not in _index_letters(node.body):
-        return _bind_examples(node.body)
+        return Sum(EXAMPLES, 1, None, _bind_examples(node.body))
     return _map(node, _bind_examples)
+
+
+def _over_examples(form_sides) -> bool:
+    """Does the claim speak of the N examples (𝒞, N, Σ_x)? Then it is checked with N = 2."""
+    return any((isinstance(n, Q) and n.kind == "𝒞") or isinstance(n, Const)
+               or (isinstance(n, Sum) and n.var == EXAMPLES)
+               for side in form_sides for n in walk(side))
 
 
 # ---------------------------------------------------------------- evaluation
@@ -281,7 +293,7 @@ class Evaluator:
 
     def qtype(self, q: Q):
         n, L = self.n, self.shape.L
-        if q.kind == "C":
+        if q.kind in ("C", "𝒞"):
             return None
         if q.kind == "y":
             return (n[L], 1)
@@ -298,8 +310,9 @@ class Evaluator:
                      f"the {d} {'rows' if pos == 0 else 'columns'} of {what}")
             if i.var is None:
                 if not 1 <= i.off <= d:
-                    raise _Range(f"index out of its layer's range: {what} has no entry "
-                                 f"{i.off}, beyond {label}")
+                    part = unit if len(dims) == 1 else ("rows" if pos == 0 else "columns")
+                    raise _Range(f"index out of its layer's range: {what} has {d} {part}, so "
+                                 f"no entry {i.off}")
             else:
                 self.cons.setdefault(i.var, []).append((d, label))
 
@@ -403,15 +416,16 @@ class Evaluator:
         if isinstance(node, Num):
             return B.Rational(node.value.numerator, node.value.denominator)
         if isinstance(node, Const):
-            return B.Integer(1)                     # N = 1 example
+            return B.Integer(self.shape.samples)    # N
         if isinstance(node, Width):
             return B.Integer(self.n[self.layer(node.layer)])
         if isinstance(node, Q):
-            if node.kind == "C":
-                return self.cost()
+            if node.kind in ("C", "𝒞"):
+                return self.cost(node.kind, _s(env))
             if node.idx is None:
                 return self._matrix(node, env)
-            return self.quantity(node.kind, node.layer, [self._i(i, env) for i in node.idx])
+            return self.quantity(node.kind, node.layer, [self._i(i, env) for i in node.idx],
+                                 _s(env))
         if isinstance(node, At):
             m = self.value(node.x, env)
             ii = [self._i(i, env) for i in node.idx]
@@ -449,8 +463,10 @@ class Evaluator:
             return self.value(node.base, env) ** node.n
         if isinstance(node, Sum):
             total = None
-            for k in self.ranges[node.var]:
-                v = self.value(node.body, {**env, node.var: k})
+            over = range(1, self.shape.samples + 1) if node.var == EXAMPLES else \
+                self.ranges[node.var]
+            for k in over:
+                v = self.value(node.body, {**env, ("#s" if node.var == EXAMPLES else node.var): k})
                 total = v if total is None else _each2(lambda a, b: a + b, total, v)
             return B.zero if total is None else total
         if isinstance(node, Call):
@@ -465,36 +481,38 @@ class Evaluator:
     def _i(self, i: Idx, env) -> int:
         return i.off if i.var is None else env[i.var] + i.off
 
-    def quantity(self, kind, lay, ii):
+    def quantity(self, kind, lay, ii, s):
         q, ex = self.e.q, self.e.ex
-        if kind == "C":
-            return self.cost()
         if kind == "y":
-            return ex.y[1, ii[0]]
+            return ex.y[s, ii[0]]
         if kind == "x":
-            return ex.x[1, ii[0]]
+            return ex.x[s, ii[0]]
         m = self.layer(lay)
         if kind == "w":
             return ex.W(m, ii[0], ii[1])
         if kind == "b":
             return ex.b[m, ii[0]]
         if kind == "z":
-            return q.z(1, m, ii[0])
+            return q.z(s, m, ii[0])
         if kind == "a":
-            return q.a(1, m, ii[0])
-        return self.e.delta(1, m, ii[0])
+            return q.a(s, m, ii[0])
+        return self.e.delta(s, m, ii[0])
 
     def _matrix(self, node: Q, env):
         r, c = self.qtype(node)
+        s = _s(env)
         if node.kind == "w":
-            return [[self.quantity("w", node.layer, [i, j]) for j in range(1, c + 1)]
+            return [[self.quantity("w", node.layer, [i, j], s) for j in range(1, c + 1)]
                     for i in range(1, r + 1)]
-        return [[self.quantity(node.kind, node.layer, [i])] for i in range(1, r + 1)]
+        return [[self.quantity(node.kind, node.layer, [i], s)] for i in range(1, r + 1)]
 
-    def cost(self):
-        key = (id(self.e), "C")
+    def cost(self, kind: str, s: int):
+        """C of example s, or 𝒞, the average over the examples."""
+        key = (id(self.e), kind, s if kind == "C" else 0)
         if key not in self.ctx.memo:
-            self.ctx.memo[key] = self.e.canon.reduce(self.e.ex.example_cost[1])
+            ex = self.e.ex
+            self.ctx.memo[key] = self.e.canon.reduce(ex.example_cost[s] if kind == "C"
+                                                     else ex.cost)
         return self.ctx.memo[key]
 
     # ------------------------------------------------ the activation
@@ -504,8 +522,8 @@ class Evaluator:
             m = self.layer(arg.layer)
             get = self.e.q.a if node.order == 0 else self.e.q.fprime
             if arg.idx is not None:
-                return get(1, m, self._i(arg.idx[0], env))
-            return [[get(1, m, i)] for i in range(1, self.n[m] + 1)]
+                return get(_s(env), m, self._i(arg.idx[0], env))
+            return [[get(_s(env), m, i)] for i in range(1, self.n[m] + 1)]
         return _each(lambda v: self._activate_value(v, node.order), self.value(arg, env))
 
     def _activate_value(self, v, order: int):
@@ -530,21 +548,23 @@ class Evaluator:
 
     # ------------------------------------------------ derivatives, directly
     def deriv(self, node: Deriv, env):
-        num, den = node.num, node.den
-        nkey = ("C",) if num.kind == "C" else (num.kind, self.layer(num.layer),
-                                               self._i(num.idx[0], env))
+        num, den, s = node.num, node.den, _s(env)
+        nkey = (("C", s) if num.kind == "C" else ("𝒞",) if num.kind == "𝒞" else
+                (num.kind, s, self.layer(num.layer), self._i(num.idx[0], env)))
         if den.idx is not None:
-            return self._deriv(nkey, self._key(den, [self._i(i, env) for i in den.idx]))
+            return self._deriv(nkey, self._key(den, [self._i(i, env) for i in den.idx], s))
         r, c = self.qtype(den)
         if den.kind == "w":
-            return [[self._deriv(nkey, self._key(den, [i, j])) for j in range(1, c + 1)]
+            return [[self._deriv(nkey, self._key(den, [i, j], s)) for j in range(1, c + 1)]
                     for i in range(1, r + 1)]
-        return [[self._deriv(nkey, self._key(den, [i]))] for i in range(1, r + 1)]
+        return [[self._deriv(nkey, self._key(den, [i], s))] for i in range(1, r + 1)]
 
-    def _key(self, q: Q, ii):
+    def _key(self, q: Q, ii, s):
         if q.kind in ("x", "y"):
-            return (q.kind, ii[0])
-        return (q.kind, self.layer(q.layer), *ii)
+            return (q.kind, s, ii[0])
+        if q.kind in ("w", "b"):
+            return (q.kind, self.layer(q.layer), *ii)
+        return (q.kind, s, self.layer(q.layer), *ii)
 
     def _deriv(self, nkey, dkey):
         key = (id(self.e), nkey, dkey)
@@ -556,41 +576,46 @@ class Evaluator:
     def _direct(self, nkey, dkey):
         """∂X/∂Y by differentiating the explicit expressions (never a rule)."""
         e, ex, B = self.e, self.e.ex, self.B
-        X = (ex.example_cost[1] if nkey[0] == "C" else
-             ex.z[1, nkey[1], nkey[2]] if nkey[0] == "z" else ex.a[1, nkey[1], nkey[2]])
+        X = (ex.example_cost[nkey[1]] if nkey[0] == "C" else ex.cost if nkey[0] == "𝒞" else
+             ex.z[nkey[1:]] if nkey[0] == "z" else ex.a[nkey[1:]])
         kind = dkey[0]
         if kind == "w":
             var = ex.W(*dkey[1:])
         elif kind == "b":
             var = ex.b[dkey[1], dkey[2]]
-        elif kind == "x" or (kind == "a" and dkey[1] == 0):
-            var = ex.x[1, dkey[-1]]
+        elif kind == "x" or (kind == "a" and dkey[2] == 0):
+            var = ex.x[dkey[1], dkey[-1]]
         elif kind == "y":
-            var = ex.y[1, dkey[1]]
+            var = ex.y[dkey[1], dkey[2]]
         elif kind == "z":
-            var = ex.probe[1, dkey[1], dkey[2]]
-        elif ex.acts[dkey[1]].name == "linear":          # a = z: the probe of z is on a too
-            var = ex.probe[1, dkey[1], dkey[2]]
+            var = ex.probe[dkey[1:]]
+        elif ex.acts[dkey[2]].name == "linear":          # a = z: the probe of z is on a too
+            var = ex.probe[dkey[1:]]
         else:
-            return self._by_a(X, dkey[1], dkey[2])
+            return self._by_a(X, *dkey[1:])
         return e.canon.reduce(direct_diff(ex, X, var))
 
-    def _by_a(self, X, m, i):
+    def _by_a(self, X, s, m, i):
         """∂X/∂a^m_i: a^m_i is shifted by a fresh η wherever it stands in X, and the result
         is checked against the chain rule ∂X/∂z^m_i = ∂X/∂a^m_i f'(z^m_i)."""
         e, ex, B = self.e, self.e.ex, self.B
-        a = ex.a[1, m, i]
+        a = ex.a[s, m, i]
         eta = B.Symbol("eta#a")
         shifted = X.xreplace({a: a + eta})
         d = e.canon.reduce(direct_diff(ex, shifted, eta).xreplace({eta: B.zero}))
-        via_z = e.canon.reduce(direct_diff(ex, X, ex.probe[1, m, i]))
-        if B.expand(d * e.q.fprime(1, m, i) - via_z) != 0:
+        via_z = e.canon.reduce(direct_diff(ex, X, ex.probe[s, m, i]))
+        if B.expand(d * e.q.fprime(s, m, i) - via_z) != 0:
             raise _Unknown(f"could not differentiate with respect to a^{m}_{i} directly")
         return d
 
 
 def direct_diff(ex, expr, var):
     return ex.B.diff(expr, var)
+
+
+def _s(env) -> int:
+    """The example a per-example quantity is read at: inside Σ_x its term, else the first."""
+    return env.get("#s", 1)
 
 
 def _each(fn, v):
@@ -662,8 +687,8 @@ def _undefined_layer(form: Form, shape: Shape) -> str | None:
     return None
 
 
-def _where(widths, env: dict) -> str:
-    parts = [f"widths {_shape_text(widths)}"]
+def _where(widths, env: dict, samples: int = 1) -> str:
+    parts = [f"widths {_shape_text(widths)}"] + ([f"N={samples}"] if samples > 1 else [])
     parts += [f"{_pretty(k)}={v}" for k, v in env.items()]
     return ", ".join(parts)
 
@@ -673,8 +698,9 @@ def evaluate(form: Form, ctx: Context, opts: Options, quick: bool = False,
     """The verdict of one analysed claim over every shape; `quick` stops at the first
     instance that does not prove (for trying repairs)."""
     proved, refuted, ranged, unknown = 0, None, None, None
+    samples = 2 if form.examples else 1
     for widths in opts.shapes:
-        engine = ctx.engine(widths, opts.activation, opts.convention)
+        engine = ctx.engine(widths, opts.activation, opts.convention, samples)
         bad = _undefined_layer(form, engine.shape)
         if bad:
             return Outcome(ILL, f"undefined layer: {bad}")
@@ -687,10 +713,12 @@ def evaluate(form: Form, ctx: Context, opts: Options, quick: bool = False,
                                  f"right side {_size(tr)}")
                 ev.resolve(form.free)
             except _Range as err:
-                ranged = ranged or f"{err} (at {_where(widths, layers)})"
+                ranged = ranged or f"{err} (at {_where(widths, layers, samples)})"
                 if quick:
                     return Outcome(ILL, ranged)
                 continue
+            except IllFormed as err:
+                return Outcome(ILL, str(err))
             for values in itertools.product(*(ev.ranges[v] for v in form.free)):
                 env = {**layers, **dict(zip(form.free, values))}
                 try:
@@ -698,22 +726,22 @@ def evaluate(form: Form, ctx: Context, opts: Options, quick: bool = False,
                     pairs = _pairs(left, right)
                 except IndexError as err:
                     ranged = ranged or (f"index out of its layer's range: {err} "
-                                        f"(at {_where(widths, env)})")
+                                        f"(at {_where(widths, env, samples)})")
                     if quick:
                         return Outcome(ILL, ranged)
                     continue
                 except _Range as err:
-                    ranged = ranged or f"{err} (at {_where(widths, env)})"
+                    ranged = ranged or f"{err} (at {_where(widths, env, samples)})"
                     if quick:
                         return Outcome(ILL, ranged)
                     continue
                 except _Unknown as err:
-                    unknown = unknown or f"{err} (at {_where(widths, env)})"
+                    unknown = unknown or f"{err} (at {_where(widths, env, samples)})"
                     if quick:
                         return Outcome(UNKNOWN, unknown)
                     continue
                 for entry, (lv, rv) in pairs:
-                    where = _where(widths, env) + (f", entry {entry}" if entry else "")
+                    where = _where(widths, env, samples) + (f", entry {entry}" if entry else "")
                     if engine.B.expand(lv - rv) == 0:
                         proved += 1
                         continue
@@ -781,6 +809,8 @@ def _replace_one(node, match):
 
 
 def _with_child(node, k, new):
+    if isinstance(node, Sum) and k == 1:               # the upper limit
+        return Sum(node.var, node.lo, new, node.body)
     count = itertools.count()
     return _map(node, lambda c: new if next(count) == k else c)
 
@@ -825,10 +855,10 @@ def repairs(lhs, rhs, opts: Options):
     yield from _each_side(lhs, rhs, transpose, opts)
 
     def shift(n):
-        if isinstance(n, Q) and n.layer is not None and n.layer.var is not None:
+        if isinstance(n, (Q, Width)) and n.layer is not None and n.layer.var is not None:
             for d in (-1, 1):
                 new = Lay(n.layer.var, n.layer.off + d)
-                t = Q(n.kind, new, n.idx)
+                t = Q(n.kind, new, n.idx) if isinstance(n, Q) else Width(new)
                 yield t, (f"holds with layer {show_layer(new)} instead of "
                           f"{show_layer(n.layer)} ({show(t)} for {show(n)})")
     yield from _each_side(lhs, rhs, shift, opts)
@@ -847,6 +877,10 @@ def repairs(lhs, rhs, opts: Options):
         factor = Call(name, 1, Q("z", target.layer, target.idx))
         new = Mul(rhs, factor) if target.idx is not None else Had(rhs, factor)
         yield f"holds with the factor {show(factor)} added on the right-hand side", lhs, new, opts
+
+    if _over_examples((lhs, rhs)) and not any(isinstance(n, Const) for n in walk(rhs)):
+        mean = Mul(Div(Num(Fraction(1)), Const("N")), rhs)
+        yield "holds with the factor 1/N added on the right-hand side", lhs, mean, opts
 
     other = "to-from" if opts.convention == "from-to" else "from-to"
     yield f"holds under the {other} convention", lhs, rhs, replace(opts, convention=other)

@@ -204,19 +204,19 @@ def parse_shapes(specs) -> tuple[tuple[int, ...], ...]:
 def check(file, claim, convention, activation, shapes, backend, as_json):
     """Check a derivation written in LaTeX, claim by claim.
 
-    Reads every display equation of FILE (Markdown: $$ … $$, \[ … \]; LaTeX: equation,
-    align, \[ \]), or the one equation given with --claim. Each equation A = B (A = B = C
+    Reads every display equation of FILE (Markdown: $$ … $$, \\[ … \\]; LaTeX: equation,
+    align, \\[ \\]), or the one equation given with --claim. Each equation A = B (A = B = C
     gives A = B and B = C; each align row is its own) is a claim about every instance of its
     free indices, checked against direct differentiation of C = ½‖a^L − y‖² at several
     network shapes. Verdicts: proved, refuted (with a witness, and a hint when a common
-    repair makes it hold), ill-formed (with the reason), skipped (prose, \dots, an
+    repair makes it hold), ill-formed (with the reason), skipped (prose, \\dots, an
     activation declaration), unknown.
 
     \b
     Examples:
       backprop-sym check derivations/backprop.md
       backprop-sym check notes.tex --convention to-from
-      backprop-sym check --claim '\Delta_j^l = \sum_k w_{jk}^{l+1} \Delta_k^{l+1} f'"'"'(z_j^l)'
+      backprop-sym check --claim '\\Delta_j^l = \\sum_k w_{jk}^{l+1} \\Delta_k^{l+1} f'"'"'(z_j^l)'
       backprop-sym check FILE --activation linear --json
 
     Exit status: 0 every claim proved (skipped ones listed), 1 something refuted or

@@ -3,7 +3,7 @@
 `grammar.lark` reads the shape of an equation (sums, products, fractions, scripts); this
 module gives the scripts their meaning. A letter is a quantity when it is one of
 
-    z^l_j  a^l_j  w^l_{jk}  b^l_j  \\Delta^l_j (\\delta)  y_j  x_k  C (\\mathcal{C})
+    z^l_j  a^l_j  w^l_{jk}  b^l_j  \\Delta^l_j (\\delta)  y_j  x_k  C (C_x)  \\mathcal{C}
 
 with the layer in the superscript and the neuron indices in the subscript, in either
 order; without indices it is the vector (or matrix, for w) of its layer. `f` and
@@ -83,7 +83,7 @@ class Var(Node):
 @dataclass(frozen=True)
 class Q(Node):
     """A quantity. idx None: the whole vector (matrix for w) of the layer."""
-    kind: str                      # Δ z a b w y x C
+    kind: str                      # Δ z a b w y x, C (one example), 𝒞 (the average over N)
     layer: Lay | None = None
     idx: tuple[Idx, ...] | None = None
 
@@ -333,12 +333,12 @@ def _explain(err: UnexpectedInput, text: str) -> ParseError:
         pos, found = len(text.rstrip()), "the end of the equation"
         expected = _describe(err.expected)
     elif isinstance(err, UnexpectedToken):
-        pos, found = err.token.start_pos, repr(str(err.token))
+        pos, found = err.token.start_pos, f"'{err.token}'"
         expected = _describe(err.expected)
     elif isinstance(err, UnexpectedCharacters):
         pos = err.pos_in_stream
         m = _COMMAND.match(text, pos)
-        found = repr(m.group(0) if m else text[pos])
+        found = f"'{m.group(0) if m else text[pos]}'"
         expected = _describe(err.allowed or [])
     elif isinstance(err, UnexpectedEOF):
         pos, found, expected = len(text.rstrip()), "the end of the equation", _describe(err.expected)
@@ -435,8 +435,8 @@ class _Build(Transformer):
 
     # ------------------------------------------------ bases
     def mathcal(self, letter):
-        if str(letter) in ("C", "L"):
-            return ("cost", letter)
+        if str(letter) == "C":
+            return ("cost", letter, "𝒞")
         raise Unsupported(f"\\mathcal{{{letter}}} is not a quantity the checker knows",
                           letter.start_pos)
 
@@ -512,7 +512,7 @@ class _Build(Transformer):
             return _letter_unit(base, sup, sub)
         kind = base[0]
         if kind == "cost":
-            return _cost(base[1], sup, sub)
+            return _cost(base[1], sup, sub, base[2])
         node = base[1]
         if kind == "group" or kind == "value":
             return _scripted(node, sup, sub, base[2] if kind == "group" else base[2].start_pos)
@@ -720,13 +720,13 @@ def _exponent(sarg: _Sarg) -> Node:
     return Neg(node) if sarg.neg else node
 
 
-def _cost(tok, sup, sub) -> Node:
+def _cost(tok, sup, sub, kind: str = "C") -> Node:
     if sub is not None:
         ok = (len(sub.items) == 1 and len(sub.items[0]) == 1
               and isinstance(sub.items[0][0][1], Token) and str(sub.items[0][0][1]) == "x")
         if not ok:
             raise _fail("the cost's subscript can only be x (the per-example cost C_x)", tok)
-    node = Q("C")
+    node = Q(kind)
     if sup is not None:
         return Pow(node, _power(sup, tok.start_pos))
     return node
@@ -797,7 +797,7 @@ def show_layer(lay: Lay) -> str:
 
 
 def show_index(i: Idx) -> str:
-    return show_layer(Lay(i.var, i.off))
+    return show_layer(Lay(i.var and i.var.split("#")[0], i.off))
 
 
 def _script(s: str) -> str:
@@ -811,8 +811,8 @@ def _idx_text(idx: tuple[Idx, ...]) -> str:
 
 
 def show_quantity(q: Q) -> str:
-    if q.kind == "C":
-        return "C"
+    if q.kind in ("C", "𝒞"):
+        return q.kind
     out = q.kind
     if q.layer is not None:
         out += "^" + _script(show_layer(q.layer))
@@ -859,8 +859,9 @@ def show(node) -> str:
     if isinstance(node, At):
         return f"[{show(node.x)}]_" + _script(_idx_text(node.idx))
     if isinstance(node, Sum):
-        lim = node.var if node.hi is None and node.lo == 1 else (
-            "{" + f"{node.var}={node.lo}" + "}" + ("^" + _script(show(node.hi)) if node.hi else ""))
+        var = node.var.split("#")[0]
+        lim = var if node.hi is None and node.lo == 1 else (
+            "{" + f"{var}={node.lo}" + "}" + ("^" + _script(show(node.hi)) if node.hi else ""))
         body = show(node.body)
         if isinstance(node.body, (Add, Mul, Had, Div, Neg)):
             body = f"({body})"
