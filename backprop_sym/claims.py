@@ -25,11 +25,9 @@ flipped sign, a missing factor f'(z), the other index convention.
 from __future__ import annotations
 
 import itertools
-import re
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from fractions import Fraction
-from pathlib import Path
 
 import sympy
 
@@ -412,7 +410,7 @@ class Evaluator:
 
     # ------------------------------------------------ values
     def value(self, node, env):
-        B, q = self.B, self.e.q
+        B = self.B
         if isinstance(node, Num):
             return B.Rational(node.value.numerator, node.value.denominator)
         if isinstance(node, Const):
@@ -575,7 +573,7 @@ class Evaluator:
 
     def _direct(self, nkey, dkey):
         """∂X/∂Y by differentiating the explicit expressions (never a rule)."""
-        e, ex, B = self.e, self.e.ex, self.B
+        e, ex = self.e, self.e.ex
         X = (ex.example_cost[nkey[1]] if nkey[0] == "C" else ex.cost if nkey[0] == "𝒞" else
              ex.z[nkey[1:]] if nkey[0] == "z" else ex.a[nkey[1:]])
         kind = dkey[0]
@@ -593,6 +591,10 @@ class Evaluator:
             var = ex.probe[dkey[1:]]
         else:
             return self._by_a(X, *dkey[1:])
+        if nkey[0] == "C":
+            return e.canon.reduce(direct.example_gradient(ex, nkey[1], var))
+        if nkey[0] == "𝒞":
+            return e.canon.reduce(direct.cost_gradient(ex, var))
         return e.canon.reduce(direct_diff(ex, X, var))
 
     def _by_a(self, X, s, m, i):
@@ -610,6 +612,7 @@ class Evaluator:
 
 
 def direct_diff(ex, expr, var):
+    """∂expr/∂var for an explicit z, a or cost expression (direct.py has the cost's)."""
     return ex.B.diff(expr, var)
 
 
@@ -932,6 +935,21 @@ def _activation_statement(lhs, rhs) -> bool:
             and not any(isinstance(n, (Q, Width, Deriv, Sum, At, Tr, Had)) for n in nodes))
 
 
+def _dummy_x(node):
+    """A bare x in a statement about the activation alone (σ(x) = 1/(1+e^{-x})) is its
+    variable, not the input vector."""
+    if isinstance(node, Q) and node.kind == "x" and node.idx is None:
+        return Var("x")
+    return _map(node, _dummy_x)
+
+
+def _about_activation_only(lhs, rhs) -> bool:
+    nodes = list(walk(lhs)) + list(walk(rhs))
+    return (any(isinstance(n, (Call, Func)) for n in nodes)
+            and all(n.kind == "x" and n.idx is None for n in nodes if isinstance(n, Q))
+            and not any(isinstance(n, (Width, Deriv, Sum, At, Tr, Had)) for n in nodes))
+
+
 def _sym(node, act, S):
     """An activation statement in SymPy, with `act` for f (None: f stays f)."""
     if isinstance(node, Var):
@@ -986,17 +1004,21 @@ def declared_activation(lhs, rhs) -> str | None:
 def _check_activation_statement(lhs, rhs, act_name: str) -> tuple[str, str, dict | None]:
     act = activations.get(act_name)
     if act.is_generic:
-        return SKIPPED, "a statement about f alone, and f is generic here", None
+        if any(isinstance(n, Call) for side in (lhs, rhs) for n in walk(side)):
+            return SKIPPED, "a statement about f alone, and f is generic here", None
+        act = None
     S = get_backend("sympy")
     left, right = _sym(lhs, act, S), _sym(rhs, act, S)
     diff = sympy.simplify(left - right)
     if diff == 0:
-        return PROVED, f"holds for the activation {act_name} ({act.formula})", None
+        return PROVED, ("holds exactly" + (f" for the activation {act_name}" if act else "")), None
     for t in (Fraction(1, 3), Fraction(-2), Fraction(5, 7)):
         vals = {s: sympy.Rational(t.numerator, t.denominator) for s in diff.free_symbols}
         d = diff.xreplace(vals)
         if d.is_zero is False:
-            return (REFUTED, f"false for the activation {act_name} ({act.formula})",
+            at = ", ".join(f"{k}={v}" for k, v in vals.items())
+            return (REFUTED, "false" + (f" for the activation {act_name}" if act else "") +
+                    f" at {at}",
                     {"values": {str(s): str(t) for s in vals},
                      "left": str(left.xreplace(vals)), "right": str(right.xreplace(vals)),
                      "exact": True})
@@ -1061,6 +1083,8 @@ class Checker:
         opts = self.opts
         if self.declared:
             opts = replace(opts, activation=self.declared[0])
+        if _about_activation_only(lhs, rhs):
+            lhs, rhs = _dummy_x(lhs), _dummy_x(rhs)
         if _activation_statement(lhs, rhs):
             name = declared_activation(lhs, rhs)
             if name == "?":

@@ -390,3 +390,12 @@ def test_cli_reads_latex_files(tmp_path):
     r = run(str(tex), "--json")
     doc = json.loads(r.output)
     assert r.exit_code == 0 and [c["line"] for c in doc["claims"]] == [2]
+
+
+def test_a_sigmoid_declared_with_x_as_its_variable():
+    text = ("$$\\sigma(x) = \\frac{1}{1+e^{-x}}$$\n\n"
+            "$$\\sigma'(z) = \\sigma(z)\\,(1 - \\sigma(z))$$\n\n"
+            "$$\\Delta^L_j = (a^L_j - y_j)\\, a^L_j (1 - a^L_j)$$\n")
+    out = C.check_text(text)
+    assert [c["status"] for c in out] == [C.SKIPPED, C.PROVED, C.PROVED]
+    assert "sigmoid" in out[0]["reason"]
