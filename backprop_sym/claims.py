@@ -189,7 +189,7 @@ def analyze(lhs, rhs) -> Form:
                 want = 2 if n.kind == "w" else 0 if n.kind in ("C", "𝒞") else 1
                 if len(n.idx) != want:
                     raise IllFormed(f"{show_quantity(n)} has {len(n.idx)} index(es); "
-                                    f"{n.kind if n.kind != 'Δ' else 'Δ'} takes {want}")
+                                    f"{n.kind} takes {want}")
             if isinstance(n, (Q, At)):
                 for i in (n.idx or ()):
                     if i.var is not None and i.off != 0:
