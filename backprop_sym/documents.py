@@ -27,7 +27,8 @@ _DISPLAY = re.compile(
     re.DOTALL)
 _BLANK = re.compile(
     r"\\tag\*?\{[^{}]*\}|\\label\{[^{}]*\}|\\nonumber\b|\\notag\b"
-    r"|\\(?:begin|end)\{(?:aligned|split|gathered|alignedat|array)\*?\}(?:\{[^}]*\})?"
+    r"|\\(?:begin|end)\{(?:aligned|split|gathered|alignedat|array|" + _ENV + r")\*?\}"
+    r"(?:\{[^}]*\})?"
     r"|(?<!\\)&")
 _CONTINUE = re.compile(r"\s*(?:\+|-|−|\\cdot|\\times|\\odot)")
 _RELATION = re.compile(r"(?<![<>!:\\])=|\\equiv|:=|\\coloneqq|\\triangleq")
@@ -45,10 +46,6 @@ class Row:
     def continues(self) -> bool:
         """The row starts with `=`: its left side is the previous row's last side."""
         return self.text.lstrip().startswith("=")
-
-    @property
-    def source(self) -> str:
-        return " ".join(self.text.split())
 
 
 def kind_of(path: str | Path) -> str:
