@@ -6,7 +6,8 @@ quantity they mention exists, the neuron indices over the width of the layer the
 read off where they appear (a summation index too, unless the sum gives its bounds). An
 instance is evaluated at each shape with the verification engine (`verify.Engine`): z, a,
 f'(z) and Δ come from its canonical atom forms, Δ and every ∂ by direct differentiation of
-the per-example cost C = ½‖a^L − y‖² (one example, so 𝒞 = C and (1/N)Σ_x is the identity).
+the per-example cost C = ½‖a^L − y‖². A claim that speaks of the examples (𝒞, the average
+cost; N; Σ_x) is evaluated with N = 2 examples.
 
 Verdicts, one per claim:
   proved      every instance at every shape: lhs − rhs expands to exactly 0;
@@ -34,9 +35,9 @@ import sympy
 from . import activations, direct, documents, witness
 from .backends import get_backend
 from .network import Shape
-from .parse import (Add, At, Call, Const, Deriv, Div, Func, Had, Idx, Lay, Mul, Neg, Num, ParseError,
-                    Pow, Q, Sum, Tr, Unsupported, Var, Width, children, parse, show,
-                    show_layer, show_quantity, split_condition, walk)
+from .parse import (Add, At, Call, Const, Deriv, Div, Func, Had, Idx, Lay, Mul, Neg, Num,
+                    ParseError, Pow, Q, Sum, Tr, Unsupported, Var, Width, children, parse,
+                    show, show_layer, show_quantity, split_condition, walk)
 from .verify import Engine
 
 PROVED, REFUTED, ILL, SKIPPED, UNKNOWN = "proved", "refuted", "ill-formed", "skipped", "unknown"
@@ -832,10 +833,8 @@ def repairs(lhs, rhs, opts: Options):
     def fprime(n):
         if isinstance(n, Call):
             other = Call(n.name, 1 - n.order, n.arg)
-            if n.order == 0:
-                yield other, f"holds with {n.name}' instead of {n.name} ({show(other)} for {show(n)})"
-            else:
-                yield other, f"holds with {n.name} instead of {n.name}' ({show(other)} for {show(n)})"
+            new, old = (f"{n.name}'", n.name) if n.order == 0 else (n.name, f"{n.name}'")
+            yield other, f"holds with {new} instead of {old} ({show(other)} for {show(n)})"
     yield from _each_side(lhs, rhs, fprime, opts)
 
     free = sorted(_index_letters(rhs) & _index_letters(lhs) - {v for v in _index_letters(rhs)

@@ -67,7 +67,8 @@ def _blank(s: str) -> str:
 def _mask(text: str, kind: str) -> str:
     """The text with code (Markdown) or comments (LaTeX) blanked out, same length."""
     if kind == MARKDOWN:
-        text = re.sub(r"(?ms)^[ \t]*(```|~~~).*?^[ \t]*\1[^\n]*$", lambda m: _blank(m.group(0)), text)
+        text = re.sub(r"(?ms)^[ \t]*(```|~~~).*?^[ \t]*\1[^\n]*$",
+                      lambda m: _blank(m.group(0)), text)
         text = re.sub(r"(?ms)^[ \t]*(```|~~~).*\Z", lambda m: _blank(m.group(0)), text)  # unclosed
         text = re.sub(r"(?s)<!--.*?-->", lambda m: _blank(m.group(0)), text)
         text = re.sub(r"(`+)(?!`).*?(?<!`)\1(?!`)", lambda m: _blank(m.group(0)), text)

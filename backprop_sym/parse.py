@@ -26,7 +26,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from lark import Lark, Token, Transformer, v_args
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+from lark.exceptions import (UnexpectedCharacters, UnexpectedEOF, UnexpectedInput,
+                             UnexpectedToken, VisitError)
 
 
 class ParseError(ValueError):
@@ -341,7 +342,8 @@ def _explain(err: UnexpectedInput, text: str) -> ParseError:
         found = f"'{m.group(0) if m else text[pos]}'"
         expected = _describe(err.allowed or [])
     elif isinstance(err, UnexpectedEOF):
-        pos, found, expected = len(text.rstrip()), "the end of the equation", _describe(err.expected)
+        pos, found = len(text.rstrip()), "the end of the equation"
+        expected = _describe(err.expected)
     else:                                   # pragma: no cover - lark's other errors
         pos, found, expected = 0, "?", []
     msg = f"unexpected {found}"
