@@ -272,6 +272,9 @@ def prescan(text: str) -> None:
         if name in DOTS:
             raise Unsupported(f"a step with \\{name}, not a claim about specific quantities",
                               m.start())
+        if name == "in":
+            raise Unsupported("uses \\in (as in \\sum_{x \\in X}), which the checker does not "
+                              "read: write \\sum_x for the sum over the examples", m.start())
         if name in RELATIONS:
             raise Unsupported(f"not an equality (uses \\{name})", m.start())
         if name in PROSE:
