@@ -86,6 +86,14 @@ class Printer(LatexPrinter):
             rest = [a for a in expr.args if a is not inv[0]]
             body = self._print(sympy.Mul(*rest, evaluate=False) if len(rest) > 1 else rest[0])
             return rf"\frac{{1}}{{{self._print(inv[0].base)}}} {body}"
+        if self._settings["order"] != "none" and any(_is_delta(a) for a in expr.args):
+            c, r = expr.as_coeff_Mul()
+            if c < 0:
+                return "- " + self._print(-expr)
+            facs = ordered_factors(r) if isinstance(r, sympy.Mul) else [r]
+            body = _printer(self._settings, keep_order=True)._print_Mul(
+                sympy.Mul(*facs, evaluate=False)) if len(facs) > 1 else self._print(r)
+            return body if c == 1 else f"{self._print(c)} {body}"
         coeff, rest = expr.as_coeff_Mul()
         if coeff.is_Rational and not coeff.is_Integer and rest != 1 and not expr.is_Number:
             sign = "- " if coeff < 0 else ""
@@ -95,6 +103,31 @@ class Printer(LatexPrinter):
                 body = rf"\left({body}\right)"
             return rf"{sign}\frac{{{c.p}}}{{{c.q}}} {body}"
         return super()._print_Mul(expr)
+
+
+def _is_delta(e) -> bool:
+    base = e.base if e.is_Pow else e
+    return base.is_Symbol and base.name.lower().startswith("delta")
+
+
+def ordered_factors(expr) -> list:
+    """The factors of a product in the printer's order, except that error signals Δ come
+    after the other symbols (a^{l-1}_i Δ^l_j, w^{l+1}_{jk} Δ^{l+1}_k f'(z^l_j))."""
+    facs = list(expr.as_ordered_factors())
+    deltas = [f for f in facs if _is_delta(f)]
+    if not deltas:
+        return facs
+    rest = [f for f in facs if not _is_delta(f)]
+    at = max((i + 1 for i, f in enumerate(rest) if f.is_Number or f.is_Symbol or
+              (f.is_Pow and f.base.is_Symbol)), default=0)
+    return rest[:at] + deltas + rest[at:]
+
+
+def _printer(settings, **more):
+    key = tuple(sorted({**{k: v for k, v in settings.items() if k in ("slash",)}, **more}.items()))
+    if key not in _PRINTERS:
+        _PRINTERS[key] = Printer(dict(key))
+    return _PRINTERS[key]
 
 
 _PART = r"(\{(?:[^{}]|\{[^{}]*\})*\}|\([^()]*\)|[A-Za-z0-9,+\-]+)"
@@ -330,7 +363,7 @@ def _items(expr, settings, depth) -> list:
         out = []
         if coeff != 1:
             out.append(_Text(str(tex(coeff, **settings))))
-        factors = rest.as_ordered_factors() if isinstance(rest, sympy.Mul) else [rest]
+        factors = ordered_factors(rest) if isinstance(rest, sympy.Mul) else [rest]
         for n, f in enumerate(factors):
             if n or out:
                 out.append(_Break(" ", r"\cdot ", 2 * depth + 1))

@@ -229,6 +229,17 @@ def act_formula(name: str) -> Tex:
     return Tex(activations.get(name).formula)
 
 
+def activation_words(shape: Shape) -> str:
+    """'f (an arbitrary differentiable function) in every layer', or one per layer."""
+    def word(a):
+        return (f"{a} (an arbitrary differentiable function)" if activations.get(a).is_generic
+                else "linear (the identity)" if a == "linear" else a)
+    acts = shape.activations
+    if len(set(acts)) == 1:
+        return f"{word(acts[0])} in every layer"
+    return ", ".join(f"{a} in layer {l}" for l, a in enumerate(acts, 1))
+
+
 def network_context(shape: Shape, n: Notation) -> dict:
     layers = [{"l": 0, "width": shape.widths[0], "role": "input", "act": None,
                "act_name": "", "symbols": tex(S("x_k"))}]
@@ -237,12 +248,11 @@ def network_context(shape: Shape, n: Notation) -> dict:
                        "role": "output" if l == shape.L else "hidden",
                        "act": act_tex(shape.activations[l - 1]),
                        "act_name": shape.activations[l - 1], "symbols": tex(S(f"a^{l}_j"))})
-    acts = sorted(set(shape.activations))
     return {
         "widths": ", ".join(map(str, shape.widths)),
+        "activations": activation_words(shape),
         "L": shape.L, "N": shape.samples, "convention": shape.convention,
         "layers": layers,
-        "activations": ", ".join(acts),
         "describe": shape.describe(),
         "params": sum(shape.widths[l - 1] * shape.widths[l] + shape.widths[l]
                       for l in range(1, shape.L + 1)),
@@ -261,7 +271,7 @@ def shown(width_: int) -> list:
 def tikz(shape: Shape, n: Notation) -> dict:
     """Positions and labels for the TikZ drawing (cm); the template only draws them."""
     L = shape.L
-    dx = min(3.0, 13.0 / L)
+    dx = min(3.4, 13.0 / L)
     dy = 1.25
     nodes, dots, edges, captions = [], [], [], []
     ids = {}
@@ -279,8 +289,11 @@ def tikz(shape: Shape, n: Notation) -> dict:
             nodes.append({"name": name, "x": x, "y": y, "label": label,
                           "kind": "input" if l == 0 else "output" if l == L else "hidden"})
         caption = "input" if l == 0 else f"layer {l}"
-        captions.append({"x": round(l * dx, 3), "y": round(-top - 0.9, 3), "text": caption,
+        captions.append({"x": round(l * dx, 3), "text": caption,
                          "act": None if l == 0 else act_tex(shape.activations[l - 1])})
+    low = min(nd["y"] for nd in nodes + dots) - 1.0
+    for c in captions:
+        c["y"] = round(low, 3)
     for l in range(1, L + 1):
         ks = [k for k in shown(shape.widths[l - 1]) if k]
         js = [j for j in shown(shape.widths[l]) if j]
@@ -300,14 +313,14 @@ def definitions(n: Notation) -> dict:
     k, j, s = S("k"), S("j"), S("s")
     z = Lines().eq(tex(S("z^l_j")), *rel(add(sympy.Sum(mul(S("a^{l-1}_k"), n.w("l", "k", "j")),
                                                        (k, 1, S("n_{l-1}"))), S("b^l_j"))))
-    a = Lines().eq(tex(S("a^l_j")), *rel(n.f(S("z^l_j"))))
-    a0 = Lines().eq(tex(S("a^0_k")), tex(S("x_k")))
+    z.eq(tex(S("a^l_j")), *rel(n.f(S("z^l_j"))))
+    z.eq(tex(S("a^0_k")), tex(S("x_k")))
     cost = Lines().eq(tex(S("C_x")), *rel(mul(sympy.Rational(1, 2), sympy.Sum(
         (S("a^L_j") - S("y_j")) ** 2, (j, 1, S("n_L"))))))
     cost.eq(tex(S("calC")), *rel(mul(sympy.Rational(1, 1) / S("N"), sympy.Sum(
         S("C_{x^{(s)}}"), (s, 1, S("N"))))))
     delta = Lines().eq(tex(n.delta("l", "j", "(x)")), *rel(D(S("C_x"), S("z^l_j"))))
-    return {"z": z.display(), "a": a.display(), "a0": a0.display(), "cost": cost.display(),
+    return {"z": z.display(), "cost": cost.display(),
             "delta": delta.display(), "dl": n.dl(),
             "dCda": tex(add(S("a^L_j"), -S("y_j")), keep_order=True),
             "z_plain": tex(S("z^l_j")), "a_plain": tex(S("a^l_j")),

@@ -187,7 +187,7 @@ def test_refuted_rule_comes_first_with_its_witness(refuted):
     assert "the direct derivative is" in section and "but the rule gives" in section
     assert re.search(r"\$f\(t\) = .*t\^\{2\}", section)          # the concrete f of the witness
     assert r"$x_{1} = " in section                                # the values
-    assert "replaced the closed form of \\texttt{hidden\\_delta}" in t
+    assert re.search(r"replaced the closed form of\s+\\texttt\{hidden\\_delta\}\s+by", t)
     assert r"\bad{The difference of the two sides does not reduce to $0$.}" in t
     # linear f: f' = 1, so dropping f' is harmless there and Theorem 2 stays proved
     assert refuted.results["linear"].status == "proved"
@@ -208,7 +208,7 @@ def test_claims_section_is_rendered_from_a_list():
     t = report.render(shape, results, claims=claims, claims_file="my_claims_#1.txt",
                       date="2000-01-01")
     assert r"\section{Claims from \texorpdfstring{\texttt{my\_claims\_\#1.txt}}" in t
-    assert r"\frac{\partial \mathcal{C}}{\partial w^{1}_{11}} = \Delta^{1}_{1} x_{1}" in t
+    assert r"\frac{\partial \mathcal{C}}{\partial w^{1}_{11}} = x_{1} \Delta^{1}_{1}" in t
     assert r"\texttt{C = w\textasciicircum{}2 \& 50\% \$}" in t
     assert r"$w^{1}_{11} = -3$" in t and r"$\frac{3}{4}$" in t
     assert "Hint: check the factor 1/2." in t
