@@ -33,6 +33,7 @@ S = sympy.Symbol
 MAX_EXPLICIT_ROWS = 60       # display rows for all z^l_j written out in x, w, b
 MAX_NEURONS_SHOWN = 4        # neurons per layer in explicit displays (else 1, 2, ..., n)
 MAX_WORKED_TERMS = 200       # terms of the expanded worked instance
+MAX_COLLAPSE_TERMS = 80      # terms of the entries of M (and of c) printed in Theorem 2
 
 
 # ---------------------------------------------------------------- running the checks
@@ -631,7 +632,10 @@ class Abbreviations:
                     continue
                 named = sum((self._prev(s, l, k) * ex.w[l, k, j]
                              for k in range(1, self.shape.widths[l - 1] + 1)), B.zero) + ex.b[l, j]
-                expr = expr.xreplace({named: self.Z[s, l, j]}).subs(named, self.Z[s, l, j])
+                expr = expr.xreplace({named: self.Z[s, l, j]})
+                # b^l_j occurs only inside z^l_j: if it is gone, so is every z^l_j
+                if ex.b[l, j] in expr.free_symbols:
+                    expr = expr.subs(named, self.Z[s, l, j])
         return self.name_values(expr)
 
     def _prev(self, s, l, k):
@@ -717,9 +721,9 @@ def collapse(shape: Shape, n: Notation) -> dict:
     """a^L = M^T x + c for the linear network, M and c computed and checked by SymPy."""
     ex, L, w_ = n.ex, shape.L, shape.widths
     xs = [ex.x[1, i] for i in range(1, w_[0] + 1)]
-    aL = [ex.a[1, L, j] for j in range(1, w_[L] + 1)]
-    M = sympy.Matrix(w_[0], w_[L], lambda i, j: sympy.expand(sympy.diff(aL[j], xs[i])))
-    c = sympy.Matrix(w_[L], 1, lambda j, _: sympy.expand(aL[j].xreplace({x: 0 for x in xs})))
+    aL = [sympy.expand(ex.a[1, L, j]) for j in range(1, w_[L] + 1)]
+    M = sympy.Matrix(w_[0], w_[L], lambda i, j: aL[j].coeff(xs[i]))
+    c = sympy.Matrix(w_[L], 1, lambda j, _: aL[j].xreplace({x: 0 for x in xs}))
     affine_ok = all(sympy.expand(aL[j] - sum(M[i, j] * xs[i] for i in range(w_[0])) - c[j]) == 0
                     for j in range(w_[L]))
     # the same M and c from the weight matrices: M = w^1 ... w^L, c^l = (w^l)^T c^{l-1} + b^l
@@ -735,12 +739,20 @@ def collapse(shape: Shape, n: Notation) -> dict:
     product_ok = all(sympy.expand(M[i, j] - prod[i, j]) == 0
                      for i in range(w_[0]) for j in range(w_[L]))
     c_ok = all(sympy.expand(c[j] - cc[j]) == 0 for j in range(w_[L]))
-    entries = Lines()
+    entries, shown_terms, left = Lines(), 0, 0
     for i in range(w_[0]):
         for j in range(w_[L]):
-            entries.eq(tex(S(f"M_{{{i + 1}{j + 1}}}")), M[i, j])
-    cs = Lines()
+            if shown_terms and shown_terms + len(terms(M[i, j])) > MAX_COLLAPSE_TERMS:
+                left += 1
+                continue
+            shown_terms += len(terms(M[i, j]))
+            entries.eq(tex(S(f"M_{{{_pair(i + 1, j + 1, w_)}}}")), M[i, j])
+    cs, c_left = Lines(), 0
     for j in range(w_[L]):
+        if j and shown_terms + len(terms(c[j])) > 2 * MAX_COLLAPSE_TERMS:
+            c_left += 1
+            continue
+        shown_terms += len(terms(c[j]))
         cs.eq(tex(S(f"c_{j + 1}")), c[j])
     Ws = [sympy.MatrixSymbol(f"w^{l}", w_[l - 1], w_[l]) if n.conv == "from-to" else
           sympy.MatrixSymbol(f"w^{l}", w_[l], w_[l - 1]) for l in range(1, L + 1)]
@@ -764,10 +776,16 @@ def collapse(shape: Shape, n: Notation) -> dict:
                       f"{tex(cstep)}"
                       f",\\quad {tex(csym)} = {tex(S('c^(L)'))}"),
         "entries": entries.display(), "c_entries": cs.display(), "matrix": matrix,
+        "entries_left": left, "c_left": c_left,
+        "entry_terms": len(terms(M[0, 0])), "c_terms": len(terms(c[0])),
         "affine_ok": affine_ok, "product_ok": product_ok, "c_ok": c_ok,
         "dims": f"{w_[0]} x {w_[L]}", "n0": w_[0], "nL": w_[L],
         "x": tex(xsym), "aL": tex(aLsym),
     }
+
+
+def _pair(i, j, widths) -> str:
+    return f"{i}{j}" if max(widths) < 10 else f"{i},{j}"
 
 
 # ---------------------------------------------------------------- claims (a hook)
