@@ -19,7 +19,7 @@ from sympy.printing.latex import LatexPrinter, translate
 from .latex import Tex
 
 # the widths below are in "em-ish" units: about one italic letter of 11pt math
-LINE = 74.0          # usable width of a display line (A4, 2.3 cm margins, 11pt)
+LINE = 71.0          # usable width of a display line (A4, 2.3 cm margins, 11pt), with a margin
 
 NAMES = {"calC": r"\mathcal{C}", "calD": r"\mathcal{D}"}
 
@@ -358,7 +358,25 @@ def _items(expr, settings, depth) -> list:
                 sign = "-" if neg else "+"
                 out += [_Break(f" {sign} ", f"{sign} ", 2 * depth)] + body
         return out
-    if isinstance(expr, sympy.Mul) and not _has_denominator(expr):
+    if isinstance(expr, sympy.Mul) and _has_denominator(expr):
+        whole = str(tex(expr, **settings))
+        if width(whole) <= 0.5 * LINE:
+            return [_Text(whole)]
+        # too wide for one piece: 1/(denominator), then the numerator's factors
+        den = sympy.Mul(*[a.base ** (-a.exp) for a in expr.args
+                          if a.is_Pow and a.exp.is_negative])
+        num = sympy.Mul(*[a for a in expr.args if not (a.is_Pow and a.exp.is_negative)])
+        out = [_Text(r"\frac{1}{%s}" % tex(den, **settings))]
+        if num != 1:
+            out.append(_Break(" ", r"\cdot ", 2 * depth + 1))
+            if isinstance(num, sympy.Add):
+                level = min(_nesting(num), len(_OPEN) - 1)
+                out += [_Text(_OPEN[level])] + _items(num, settings, depth + 1) + \
+                       [_Text(_CLOSE[level])]
+            else:
+                out += _items(num, settings, depth)
+        return out
+    if isinstance(expr, sympy.Mul):
         coeff, rest = expr.as_coeff_Mul()
         out = []
         if coeff != 1:

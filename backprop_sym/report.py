@@ -165,6 +165,8 @@ def context(shape: Shape, results: dict[str, Result], *, claims=None, claims_fil
         "definitions": definitions(n),
         "theorems": theorems,
         "failures": failures,
+        "failures_refuted": sum(f["status"] == REFUTED for f in failures),
+        "failures_unknown": sum(f["status"] == UNKNOWN for f in failures),
         "status": status,
         "proved": proved,
         "total": total,
@@ -450,8 +452,10 @@ def instance_tex(c, n: Notation, slash=False) -> Tex:
 
 
 def failure(number, kind, c, n: Notation) -> dict:
-    return {"theorem": number, "kind": kind, "rule": c.rule, "instance": instance_tex(c, n),
-            "status": c.status, "reason": (c.reason or "").rstrip("."),
+    reason = (c.reason or "").rstrip(".")
+    return {"theorem": number, "kind": kind, "rule": c.rule,
+            "instance": instance_tex(c, n, slash=True),
+            "status": c.status, "reason": reason[:1].upper() + reason[1:],
             "witness": witness_context(c.witness)}
 
 
@@ -654,6 +658,19 @@ class Abbreviations:
         return sympy.expand(expr.xreplace(repl)) if repl else sympy.expand(expr)
 
 
+def multiply_out(expr):
+    """Products distributed over sums, but every denominator left as it is (SymPy's
+    expand_mul would multiply out (1 + e^{z})(1 + e^{z'}) below the line too)."""
+    dens = {}
+
+    def hide(p):
+        dens.setdefault(p, sympy.Dummy(f"d{len(dens)}"))
+        return dens[p]
+    hidden = expr.replace(lambda e: e.is_Pow and e.exp.is_negative and not e.base.is_Symbol,
+                          hide)
+    return sympy.expand_mul(hidden).xreplace({d: p for p, d in dens.items()})
+
+
 def worked_instance(shape: Shape, n: Notation, overrides) -> dict:
     """∂𝒞/∂w^1_{11}: SymPy's direct derivative, expanded, beside the rules' closed form."""
     ex, names = n.ex, Abbreviations(shape, n)
@@ -661,7 +678,7 @@ def worked_instance(shape: Shape, n: Notation, overrides) -> dict:
     wsym = ex.W(1, p, r)
     direct_raw = sympy.diff(ex.cost, wsym)
     direct = names.abbreviate(direct_raw)
-    direct_expanded = sympy.expand_mul(direct)
+    direct_expanded = multiply_out(direct)
     q_sym = SymbolicQuantities(shape, n, overrides, names, deltas_as_symbols=True)
     q = SymbolicQuantities(shape, n, overrides, names)
     try:
@@ -697,9 +714,10 @@ def worked_instance(shape: Shape, n: Notation, overrides) -> dict:
     out["direct"] = Lines().eq(lhs, direct_expanded).display() if not out["too_big"] else None
     if closed is None:
         out.update(closed_symbolic=None, chain=None, closed=None, difference=None, zero=False,
-                   closed_terms=0)
+                   closed_terms=0, literal=False, residual_terms=0,
+                   linear=all(a == "linear" for a in shape.activations))
         return out
-    closed_expanded = sympy.expand_mul(closed)
+    closed_expanded = multiply_out(closed)
     diff = names.reduce(direct - closed)
     out.update(
         closed_symbolic=Lines().eq(lhs, closed_symbolic).display(),
@@ -707,6 +725,7 @@ def worked_instance(shape: Shape, n: Notation, overrides) -> dict:
         closed=Lines().eq(lhs, closed_expanded).display() if not out["too_big"] else None,
         closed_terms=len(terms(closed_expanded)),
         zero=diff == 0,
+        literal=sympy.expand(direct_expanded - closed_expanded) == 0,
         difference=Lines().eq(Tex(r"\text{direct} - \text{closed form}"),
                               diff).display(),
         residual_terms=len(terms(diff)),
