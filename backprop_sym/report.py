@@ -163,6 +163,7 @@ def context(shape: Shape, results: dict[str, Result], *, claims=None, claims_fil
         "network": network_context(shape, n),
         "tikz": tikz(shape, n),
         "definitions": definitions(n),
+        "sym": notation(n),
         "theorems": theorems,
         "failures": failures,
         "failures_refuted": sum(f["status"] == REFUTED for f in failures),
@@ -311,6 +312,26 @@ def tikz(shape: Shape, n: Notation) -> dict:
 
 
 # ---------------------------------------------------------------- definitions and proof
+
+def notation(n: Notation) -> dict:
+    """Small formulas of the prose (l < L, f(z) = z, ...), printed by SymPy like the rest."""
+    l, L, N, z = S("l"), S("L"), S("N"), S("z")
+    fp = sympy.Symbol("f'")
+    dots = sympy.Symbol("dots")
+    seq = lambda *xs: Tex(", ".join(str(tex(x)) for x in xs).replace(tex(dots), r"\dots"))
+    return {
+        "l_lt_L": tex(sympy.StrictLessThan(l, L)),
+        "l_eq_L": tex(sympy.Eq(l, L, evaluate=False)),
+        "layers": Tex(f"{tex(l)} = {seq(1, dots, L)}"),
+        "neurons": seq(1, dots, S("n_l")),
+        "examples": seq(S("x^(1)"), dots, S("x^(N)")),
+        "one_over_N": tex(1 / N),
+        "l_minus_1": tex(l - 1), "l_plus_1": tex(l + 1),
+        "f_identity": tex(sympy.Eq(n.f(z), z, evaluate=False)),
+        "fprime_one": tex(sympy.Eq(fprime(n.f, z), 1, evaluate=False)),
+        "fp_one": tex(sympy.Eq(fp, 1, evaluate=False)),
+    }
+
 
 def definitions(n: Notation) -> dict:
     k, j, s = S("k"), S("j"), S("s")

@@ -348,3 +348,22 @@ def test_cli_refuted_exits_1(tmp_path, monkeypatch):
     r = run(["--widths", "2,2,2", "--out", str(out), "--jobs", "1"])
     assert r.exit_code == 1, r.output
     assert "Not proved: read this first" in out.read_text()
+
+
+def test_templates_do_no_mathematics():
+    """Formulas come from SymPy through the context; templates hold single symbols at most."""
+    import jinja2
+    assert report.environment().undefined is jinja2.StrictUndefined
+    allowed = re.compile(r"^(\\?[A-Za-z]+|\d|f'|\\mathcal\{D\}|\\vdots)$")
+    for path in report.TEMPLATES.glob("*.tex.j2"):
+        text = path.read_text()
+        for inline in re.findall(r"\$([^$]*)\$", text):
+            assert r"\VAR{" in inline or allowed.match(inline), (path.name, inline)
+        for env in ("align", "equation", "multline"):
+            assert f"\\begin{{{env}" not in text, (path.name, env)
+
+
+def test_undefined_context_value_fails_loudly(small):
+    import jinja2
+    with pytest.raises(jinja2.UndefinedError):
+        report.environment().from_string(r"\VAR{missing}").render()
