@@ -160,7 +160,6 @@ def verify(widths, depth, width, inputs, outputs, activation, samples, conventio
     sys.exit(EXIT[result.status])
 
 
-
 @main.command()
 @network_options
 @click.option("--out", "-o", "out", required=True, metavar="FILE.pdf|FILE.tex",

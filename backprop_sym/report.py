@@ -197,9 +197,6 @@ class Notation:
     def delta(self, l, j, x=""):
         return S(f"{self.D}^{{{l}}}_{{{j}}}{x}")
 
-    def dl(self) -> Tex:
-        return tex(S(self.D))
-
 
 def rel(*parts, keep=True) -> list:
     """Each part printed (SymPy) or kept (Tex), for Lines.eq."""
@@ -345,11 +342,9 @@ def definitions(n: Notation) -> dict:
         S("C_{x^{(s)}}"), (s, 1, S("N"))))))
     delta = Lines().eq(tex(n.delta("l", "j", "(x)")), *rel(D(S("C_x"), S("z^l_j"))))
     return {"z": z.display(), "cost": cost.display(),
-            "delta": delta.display(), "dl": n.dl(),
-            "dCda": tex(add(S("a^L_j"), -S("y_j")), keep_order=True),
+            "delta": delta.display(),
             "z_plain": tex(S("z^l_j")), "a_plain": tex(S("a^l_j")),
-            "x_plain": tex(S("x")), "y_plain": tex(S("y(x)")),
-            "f_plain": tex(n.f(S("z"))), "fp_plain": tex(fprime(n.f, S("z")))}
+            "x_plain": tex(S("x")), "y_plain": tex(S("y(x)"))}
 
 
 def general_rules(n: Notation, linear: bool = False) -> dict:
@@ -553,8 +548,7 @@ def explicit(shape: Shape, n: Notation) -> dict:
         })
     first_elided = next((d["l"] for d in layers if d["elided"]), None)
     return {"layers": layers, "first_elided": first_elided,
-            "samples": shape.samples, "x1": tex(S("x^(1)")),
-            "omitted_any": any(d["omitted"] for d in layers)}
+            "samples": shape.samples, "x1": tex(S("x^(1)"))}
 
 
 # ---------------------------------------------------------------- the worked instance
@@ -819,8 +813,7 @@ def collapse(shape: Shape, n: Notation) -> dict:
         "entries_left": left, "c_left": c_left,
         "entry_terms": len(terms(M[0, 0])), "c_terms": len(terms(c[0])),
         "affine_ok": affine_ok, "product_ok": product_ok, "c_ok": c_ok,
-        "dims": f"{w_[0]} x {w_[L]}", "n0": w_[0], "nL": w_[L],
-        "x": tex(xsym), "aL": tex(aLsym),
+        "n0": w_[0], "nL": w_[L],
     }
 
 
