@@ -254,5 +254,112 @@ def check(file, claim, convention, activation, shapes, backend, as_json):
     sys.exit(C.EXIT[doc["status"]])
 
 
+@main.command()
+@network_options
+@click.option("--out", "-o", "out", required=True, metavar="FILE.pdf|FILE.tex",
+              type=click.Path(dir_okay=False),
+              help="Where to write the report: FILE.pdf writes FILE.tex and compiles FILE.pdf; "
+                   "FILE.tex writes the LaTeX source only.")
+@click.option("--only", type=click.Choice(["nonlinear", "linear"]), default=None,
+              help="Prove only Theorem 1 (nonlinear f) or only Theorem 2 (linear f); "
+                   "default: both.")
+@click.option("--force", is_flag=True, help="Overwrite FILE.tex/FILE.pdf if they exist.")
+@click.option("--title", default=None, metavar="TEXT",
+              help="Title printed on the report (plain text; LaTeX characters are escaped).")
+@click.option("--backend", type=click.Choice(BACKENDS), default=None,
+              help="Symbolic engine for the proofs (default: symengine when installed, "
+                   "else sympy).")
+@click.option("--jobs", "-j", type=int, default=None,
+              help="Processes to spread the checks over (default: number of cores).")
+@click.option("--timeout", type=float, default=None, metavar="SECONDS",
+              help="Time budget for the checks; those not finished are reported 'unknown'.")
+def report(widths, depth, width, inputs, outputs, activation, samples, convention, out, only,
+           force, title, backend, jobs, timeout):
+    """Write a LaTeX/PDF proof report for one network.
+
+    The report states the backprop rules as Theorem 1 (nonlinear f: the requested
+    activation, or a generic f when only 'linear' is asked for) and Theorem 2 (linear f,
+    with the network collapsed to one affine map), proves them in general form, and
+    backs every claim with the checks of this run: the explicit network, one worked
+    instance, and a table of every instance. Anything refuted or unknown comes first.
+
+    \b
+    Examples:
+      backprop-sym report --widths 2,3,2 --activation f --out reports/two-layer.pdf
+      backprop-sym report --depth 3 --width 2 --activation linear --out reports/linear.tex
+      backprop-sym report --widths 2,2,2 --activation f,linear --only nonlinear -o r.pdf
+
+    Exit status: 0 all proved (and the PDF built), 1 something refuted, 3 something
+    unknown, 2 usage error or LaTeX build failure (the log is kept as FILE.log),
+    4 no TeX installed (FILE.tex is written; install TeX to build the PDF).
+    """
+    from pathlib import Path
+
+    from . import display, latex
+    from .report import default_command, make_report, plan_size
+
+    shape = shape_from_options(widths, depth, width, inputs, outputs, activation, samples,
+                               convention)
+    if jobs is not None and jobs < 1:
+        raise Fail(f"--jobs must be at least 1, got {jobs}")
+    if timeout is not None and timeout <= 0:
+        raise Fail(f"--timeout must be a positive number of seconds, got {timeout}")
+    try:
+        backend_name = backend or default_backend_name()
+        from .backends import get_backend
+        get_backend(backend_name)
+    except BackendError as err:
+        raise Fail(str(err)) from None
+    path = Path(out)
+    suffix = path.suffix.lower()
+    if suffix not in (".tex", ".pdf"):
+        raise Fail(f"--out {out!r} must end in .pdf (source and PDF) or .tex (source only)")
+    tex_path, pdf_path = path.with_suffix(".tex"), (path if suffix == ".pdf" else None)
+    for target in (tex_path, pdf_path):
+        if target is not None and target.exists() and not force:
+            raise Fail(f"{target} already exists; use --force to overwrite it")
+    if path.parent.exists() and not path.parent.is_dir():
+        raise Fail(f"{path.parent} is not a directory")
+
+    estimate = sum(estimate_seconds(s, backend_name) for s in _theorem_shapes(shape, only))
+    if estimate > WARN_SECONDS:
+        click.echo(f"backprop-sym: warning: {shape.describe()} has {plan_size(shape, only)} "
+                   f"checks and may take about {display.duration(estimate)} with "
+                   f"{backend_name}" + ("" if timeout else "; use --timeout to bound it"),
+                   err=True)
+    with display.progress(plan_size(shape, only), enabled=sys.stderr.isatty()) as tick:
+        rep = make_report(shape, only=only, backend=backend_name,
+                          jobs=jobs or os.cpu_count(), timeout=timeout, title=title,
+                          command=default_command(shape, only), progress=tick)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tex_path.write_text(rep.tex, encoding="utf-8")
+    written = [str(tex_path)]
+    if pdf_path is not None:
+        if not latex.have_tex():
+            click.echo(f"backprop-sym: {latex.INSTALL_HINT}; wrote {tex_path} only", err=True)
+            sys.exit(4)
+        build = latex.build_pdf(rep.tex, name=tex_path.stem)
+        if not build.ok:
+            log_path = path.with_suffix(".log")
+            log_path.write_text(build.log, encoding="utf-8")
+            where = build.error or f"{tex_path.name}: LaTeX failed"
+            if where.startswith(tex_path.name + ":"):
+                where = str(tex_path) + where[len(tex_path.name):]
+            click.echo(f"backprop-sym: error: {where} (log: {log_path})", err=True)
+            sys.exit(2)
+        pdf_path.write_bytes(build.pdf)
+        written.append(str(pdf_path))
+        wide = [w for w in build.overfull() if w > 1.0]
+        if wide:
+            click.echo(f"backprop-sym: warning: {len(wide)} line(s) run into the margin "
+                       f"(up to {max(wide):.1f}pt)", err=True)
+    click.echo(f"wrote {' and '.join(written)}: {rep.summary()}")
+    sys.exit(EXIT[rep.status])
+
+
+def _theorem_shapes(shape, only):
+    from .report import theorem_shapes
+    return list(theorem_shapes(shape, only).values())
+
 if __name__ == "__main__":
     main()

@@ -1,0 +1,152 @@
+"""LaTeX the language and the program: safe strings, escaping, and the PDF build.
+
+`Tex` marks a string as LaTeX source made by the project (by SymPy's printer or by code
+in `formulas`/`report`); anything else placed in a document is text and is escaped
+(`escape`). `build_pdf` runs latexmk in a temporary directory with a time limit and
+returns the PDF, the log and the first error (as `file:line: message`).
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+LATEXMK = ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error",
+           "-no-shell-escape"]
+BUILD_TIMEOUT = 300.0        # seconds for one latexmk run
+INSTALL_HINT = ("no TeX found (latexmk and pdflatex are needed); on Debian/Ubuntu install "
+                "texlive-latex-base texlive-latex-recommended texlive-pictures latexmk")
+
+
+class Tex(str):
+    """LaTeX source that goes into a document as it is (not escaped)."""
+
+    def __add__(self, other):
+        return Tex(str(self) + str(other)) if isinstance(other, Tex) else str(self) + other
+
+
+_SPECIAL = {
+    "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+    "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+    "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}", '"': "''",
+}
+# a few non-ASCII characters a user may type; anything else outside Latin-1 becomes '?'
+_UNICODE = {"–": "--", "—": "---", "‘": "`", "’": "'", "“": "``", "”": "''", "…": r"\dots{}",
+            "Δ": r"$\Delta$", "δ": r"$\delta$", "σ": r"$\sigma$", "∂": r"$\partial$",
+            "→": r"$\to$", "≤": r"$\le$", "≥": r"$\ge$", "×": r"$\times$"}
+
+
+def escape(text) -> Tex:
+    """Plain text -> LaTeX that prints it literally (user input, names, messages)."""
+    out = []
+    for ch in str(text):
+        if ch in _SPECIAL:
+            out.append(_SPECIAL[ch])
+        elif ch in _UNICODE:
+            out.append(_UNICODE[ch])
+        elif ch == "\n":
+            out.append(" ")
+        elif ord(ch) < 32 or ord(ch) > 255 or 127 <= ord(ch) < 160:
+            out.append("?")
+        elif ord(ch) > 127:
+            out.append(_latin1(ch))
+        else:
+            out.append(ch)
+    return Tex("".join(out))
+
+
+def _latin1(ch: str) -> str:
+    """Accented Latin-1 letters through the classic accent commands (OT1 fonts)."""
+    import unicodedata
+    base = unicodedata.normalize("NFD", ch)
+    accents = {"\u0301": "'", "\u0300": "`", "\u0302": "^", "\u0308": '"', "\u0303": "~",
+               "\u0327": "c", "\u030a": "r"}
+    if len(base) == 2 and base[0].isascii() and base[1] in accents:
+        return "\\%s{%s}" % (accents[base[1]], base[0])
+    return {"ß": r"\ss{}", "æ": r"\ae{}", "Æ": r"\AE{}", "ø": r"\o{}", "Ø": r"\O{}",
+            "å": r"\aa{}", "Å": r"\AA{}", "§": r"\S{}", "°": r"$^\circ$"}.get(ch, "?")
+
+
+# ---------------------------------------------------------------- the build
+
+class NoTeX(RuntimeError):
+    """latexmk or pdflatex is not on PATH."""
+
+
+@dataclass
+class Build:
+    ok: bool
+    log: str                      # pdflatex's log ('' if none was written)
+    error: str | None = None      # the first error, as file:line: message
+    pdf: bytes | None = None
+
+    def overfull(self) -> list[float]:
+        """Widths in pt of every `Overfull \\hbox` the log reports."""
+        return overfull_boxes(self.log)
+
+
+def have_tex() -> bool:
+    return shutil.which("latexmk") is not None and shutil.which("pdflatex") is not None
+
+
+def build_pdf(source: str, name: str = "report", timeout: float | None = None) -> Build:
+    """Compile LaTeX `source` with latexmk in a fresh temporary directory.
+
+    Raises NoTeX when latexmk/pdflatex are missing. Nothing is written outside the
+    temporary directory; the caller decides where the PDF and log go.
+    """
+    if not have_tex():
+        raise NoTeX(INSTALL_HINT)
+    timeout = BUILD_TIMEOUT if timeout is None else timeout
+    with tempfile.TemporaryDirectory(prefix="backprop-sym-") as tmp:
+        tex = Path(tmp) / f"{name}.tex"
+        tex.write_text(source, encoding="utf-8")
+        env = dict(os.environ, max_print_line="10000")   # one log line per message
+        try:
+            proc = subprocess.run([*LATEXMK, tex.name], cwd=tmp, env=env, timeout=timeout,
+                                  stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                                  errors="replace")
+            code, output = proc.returncode, proc.stdout + proc.stderr
+        except subprocess.TimeoutExpired:
+            code, output = None, ""
+        logfile = Path(tmp) / f"{name}.log"
+        log = logfile.read_text(encoding="utf-8", errors="replace") if logfile.exists() else ""
+        pdf = Path(tmp) / f"{name}.pdf"
+        if code is None:
+            return Build(False, log, f"{name}.tex: LaTeX did not finish within {timeout:g} s")
+        if code != 0 or not pdf.exists():
+            return Build(False, log, first_error(log, f"{name}.tex") or
+                         f"{name}.tex: latexmk failed (exit {code}): "
+                         f"{_last_line(output) or 'no message'}")
+        return Build(True, log, None, pdf.read_bytes())
+
+
+_FILE_LINE = re.compile(r"^(?:\./)?([^\s:][^:]*\.(?:tex|sty|cls|def|cfg|clo|fd)):(\d+): (.*)$")
+
+
+def first_error(log: str, fallback_file: str = "report.tex") -> str | None:
+    """The first error of a pdflatex log as `file:line: message`, or None."""
+    lines = log.splitlines()
+    for i, line in enumerate(lines):
+        m = _FILE_LINE.match(line)
+        if m:
+            path, lineno, msg = m.groups()
+            return f"{os.path.basename(path)}:{lineno}: {msg.strip()}"
+        if line.startswith("! "):
+            lineno = next((mm.group(1) for mm in (re.match(r"^l\.(\d+)", l) for l in lines[i:i + 30])
+                           if mm), "?")
+            return f"{fallback_file}:{lineno}: {line[2:].strip()}"
+    return None
+
+
+def overfull_boxes(log: str) -> list[float]:
+    return [float(m) for m in re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide\)", log)]
+
+
+def _last_line(text: str) -> str:
+    lines = [l.strip() for l in text.splitlines() if l.strip()]
+    return lines[-1] if lines else ""
