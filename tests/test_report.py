@@ -22,6 +22,8 @@ from backprop_sym.network import Shape
 from backprop_sym.verify import verify
 
 ROOT = Path(__file__).resolve().parents[1]
+if os.environ.get("BACKPROP_SYM_REQUIRE_TEX") and not latex.have_tex():
+    raise RuntimeError("BACKPROP_SYM_REQUIRE_TEX is set but latexmk/pdflatex are not installed")
 needs_tex = pytest.mark.skipif(not latex.have_tex(), reason="latexmk/pdflatex not installed")
 S = sympy.Symbol
 
