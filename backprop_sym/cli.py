@@ -273,8 +273,12 @@ def check(file, claim, convention, activation, shapes, backend, as_json):
               help="Processes to spread the checks over (default: number of cores).")
 @click.option("--timeout", type=float, default=None, metavar="SECONDS",
               help="Time budget for the checks; those not finished are reported 'unknown'.")
+@click.option("--claims", "claims_path", default=None, metavar="FILE",
+              help="Also check the display equations of FILE (Markdown or LaTeX, as "
+                   "'backprop-sym check' does) and add a section with each claim, its verdict, "
+                   "and the witness and hint of refuted ones.")
 def report(widths, depth, width, inputs, outputs, activation, samples, convention, out, only,
-           force, title, backend, jobs, timeout):
+           force, title, backend, jobs, timeout, claims_path):
     """Write a LaTeX/PDF proof report for one network.
 
     The report states the backprop rules as Theorem 1 (nonlinear f: the requested
@@ -288,6 +292,7 @@ def report(widths, depth, width, inputs, outputs, activation, samples, conventio
       backprop-sym report --widths 2,3,2 --activation f --out reports/two-layer.pdf
       backprop-sym report --depth 3 --width 2 --activation linear --out reports/linear.tex
       backprop-sym report --widths 2,2,2 --activation f,linear --only nonlinear -o r.pdf
+      backprop-sym report --widths 2,3,2 --claims derivations/backprop.md -o r.pdf
 
     Exit status: 0 all proved (and the PDF built), 1 something refuted, 3 something
     unknown, 2 usage error or LaTeX build failure (the log is kept as FILE.log),
@@ -321,6 +326,20 @@ def report(widths, depth, width, inputs, outputs, activation, samples, conventio
     if path.parent.exists() and not path.parent.is_dir():
         raise Fail(f"{path.parent} is not a directory")
 
+    checked_claims = None
+    if claims_path is not None:
+        from . import claims as C
+        from .documents import kind_of
+        try:
+            text = open(claims_path, encoding="utf-8").read()
+        except (OSError, UnicodeDecodeError) as err:
+            raise Fail(f"cannot read {claims_path}: "
+                       f"{getattr(err, 'strerror', None) or err}") from None
+        uniform = len(set(shape.activations)) == 1
+        checked_claims = C.check_text(text, kind_of(claims_path), convention=shape.convention,
+                                      activation=shape.activations[0] if uniform else "f",
+                                      backend=backend_name)
+
     estimate = sum(estimate_seconds(s, backend_name) for s in _theorem_shapes(shape, only))
     if estimate > WARN_SECONDS:
         click.echo(f"backprop-sym: warning: {shape.describe()} has {plan_size(shape, only)} "
@@ -330,7 +349,8 @@ def report(widths, depth, width, inputs, outputs, activation, samples, conventio
     with display.progress(plan_size(shape, only), enabled=sys.stderr.isatty()) as tick:
         rep = make_report(shape, only=only, backend=backend_name,
                           jobs=jobs or os.cpu_count(), timeout=timeout, title=title,
-                          command=default_command(shape, only), progress=tick)
+                          command=default_command(shape, only), progress=tick,
+                          claims=checked_claims, claims_file=claims_path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tex_path.write_text(rep.tex, encoding="utf-8")
     written = [str(tex_path)]
@@ -353,8 +373,14 @@ def report(widths, depth, width, inputs, outputs, activation, samples, conventio
         if wide:
             click.echo(f"backprop-sym: warning: {len(wide)} line(s) run into the margin "
                        f"(up to {max(wide):.1f}pt)", err=True)
-    click.echo(f"wrote {' and '.join(written)}: {rep.summary()}")
-    sys.exit(EXIT[rep.status])
+    status = EXIT[rep.status]
+    summary = rep.summary()
+    if checked_claims is not None:
+        claims_status = C.overall(checked_claims)
+        summary += f"; claims from {claims_path}: {claims_status}"
+        status = max(status, C.EXIT[claims_status], key=lambda c: (c == 1, c == 3, c))
+    click.echo(f"wrote {' and '.join(written)}: {summary}")
+    sys.exit(status)
 
 
 def _theorem_shapes(shape, only):

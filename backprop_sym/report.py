@@ -492,7 +492,7 @@ def witness_context(w: dict | None) -> dict | None:
         return None
     if "values" not in w:
         return {"note": w.get("reason", str(w)), "values": [], "f": None, "direct": None,
-                "rule": None, "exact": True}
+                "rule": None, "exact": True, "sides": "rule"}
     values = []
     for name, v in w["values"].items():
         values.append(Tex(f"{tex(S(name))} = {number_tex(v)}"))
@@ -505,8 +505,11 @@ def witness_context(w: dict | None) -> dict | None:
             f = Tex(f"{tex(sympy.Function('f')(t))} = {tex(c2 * t ** 2 + c1 * t + c0)}")
         else:
             f = Tex(r"\text{%s}" % escape(w["f"]))
-    return {"note": None, "values": values, "f": f, "direct": number_tex(w.get("direct")),
-            "rule": number_tex(w.get("rule")), "exact": bool(w.get("exact", True))}
+    claim = "left" in w      # a claim's witness names its sides left and right
+    return {"note": None, "values": values, "f": f,
+            "direct": number_tex(w.get("left" if claim else "direct")),
+            "rule": number_tex(w.get("right" if claim else "rule")),
+            "exact": bool(w.get("exact", True)), "sides": "claim" if claim else "rule"}
 
 
 # ---------------------------------------------------------------- the explicit network

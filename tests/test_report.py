@@ -369,3 +369,17 @@ def test_undefined_context_value_fails_loudly(small):
     import jinja2
     with pytest.raises(jinja2.UndefinedError):
         report.environment().from_string(r"\VAR{missing}").render()
+
+
+def test_report_with_claims_file_adds_the_claims_section(tmp_path):
+    out = tmp_path / "claims.tex"
+    mistakes = Path(__file__).resolve().parent.parent / "derivations" / "mistakes.md"
+    r = CliRunner().invoke(main, ["report", "--widths", "2,2", "--only", "nonlinear",
+                                  "--claims", str(mistakes), "--out", str(out), "--jobs", "1"])
+    assert r.exit_code == 1, r.output          # the mistakes are refuted
+    source = out.read_text()
+    assert "Claims from" in source and "mistakes.md" in source
+    assert "refuted" in source and "right-hand side is" in source
+    r = CliRunner().invoke(main, ["report", "--widths", "2,2", "--claims", str(tmp_path / "no.md"),
+                                  "--out", str(tmp_path / "x.tex")])
+    assert r.exit_code == 2 and "cannot read" in r.output
