@@ -89,13 +89,14 @@ class Canonical:
         if value is None:
             self.numeric[atom] = (key, _identity)
             return
-        value = self.B.to_sympy(value.xreplace({self.ex.probe[key]: self.B.zero}))
+        value = value.xreplace({self.ex.probe[key]: self.B.zero})
+        to_sympy = self.B.to_sympy
 
-        def fn(z, num, value=value, values=values):
+        def fn(z, num):             # only witnesses need it: converted when first asked
             from .witness import evaluate
             import sympy
-            return evaluate(value, {sympy.Symbol(str(a)): f(z, num)
-                                    for a, f in values.items()}, num)
+            return evaluate(to_sympy(value), {sympy.Symbol(str(a)): f(z, num)
+                                              for a, f in values.items()}, num)
         self.numeric[atom] = (key, fn)
 
     # ------------------------------------------------------------ backend expressions
