@@ -216,8 +216,10 @@ class Engine:
         self.canon = Canonical(self.ex)               # every relation written out
         self.q = Quantities(self)
         self.overrides = overrides or {}
-        opaque = Canonical(self.ex, opaque=True)
-        self._chain = [opaque, self.canon] if opaque.extra else [self.canon]
+        # a generic f has no relations between its atoms: then both sets are the same
+        opaque = Canonical(self.ex, opaque=True) \
+            if any(not a.is_generic for a in self.ex.acts[1:]) else None
+        self._chain = [opaque, self.canon] if opaque and opaque.extra else [self.canon]
         self._forms: dict = {}
         self._memo: dict = {}
         self._lemmas: dict = {}
