@@ -180,7 +180,7 @@ def main(argv=None) -> int:
         print(f"- {n}")
     if args.plot:
         plot(results, backends, args.plot)
-        print(f"- plot: {args.plot}")
+        print(f"- plot: {os.path.relpath(args.plot, ROOT)}")
     return 0
 
 
