@@ -16,7 +16,7 @@ import queue
 import signal
 import time
 from dataclasses import asdict, dataclass, field
-from typing import Callable, Iterable
+from typing import Callable
 
 from . import activations, direct, rules, witness
 from .backends import get_backend
@@ -411,9 +411,10 @@ def _groups(shape: Shape, todo: list) -> list[list]:
     return [by[k] for k in sorted(by)]
 
 
-def _worker(engine: Engine, tasks, results, deadline):
+def _worker(make_engine, tasks, results, deadline):
     signal.signal(signal.SIGALRM, _on_alarm)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    engine = make_engine()      # here, so that the deadline bounds building it too
     while True:
         group = tasks.get()
         if group is None:
@@ -429,18 +430,19 @@ def _fork_context():
         return None
 
 
-def _run_processes(engine, todo, jobs, deadline, report):
+def _run_processes(shape, make_engine, todo, jobs, deadline, report):
     """Run the checks in `jobs` forked processes; at the deadline, kill them and report
     the unfinished checks as unknown. Returns False when fork is not available."""
     ctx = _fork_context()
     if ctx is None:
         return False
     tasks, results = ctx.SimpleQueue(), ctx.Queue()
-    for group in _groups(engine.shape, todo):
+    for group in _groups(shape, todo):
         tasks.put(group)
     for _ in range(jobs):
         tasks.put(None)
-    procs = [ctx.Process(target=_worker, args=(engine, tasks, results, deadline), daemon=True)
+    procs = [ctx.Process(target=_worker, args=(make_engine, tasks, results, deadline),
+                         daemon=True)
              for _ in range(jobs)]
     for p in procs:
         p.start()
@@ -490,9 +492,9 @@ def verify(network, *, backend: str | None = None, jobs: int | None = 1,
     shape = network.shape if isinstance(network, Network) else network
     t0 = time.perf_counter()
     deadline = None if timeout is None else time.time() + timeout
-    engine = Engine(shape, backend, rules_override)
+    name = get_backend(backend).name
     todo = list(enumerate(plan(shape)))
-    jobs = useful_jobs(shape, engine.B.name, jobs or os.cpu_count() or 1, len(todo))
+    jobs = useful_jobs(shape, name, jobs or os.cpu_count() or 1, len(todo))
     results: dict[int, Check] = {}
 
     def report(i, check):
@@ -500,8 +502,12 @@ def verify(network, *, backend: str | None = None, jobs: int | None = 1,
         if progress:
             progress(check)
 
+    def make_engine():
+        return Engine(shape, backend, rules_override)
+
     if not (deadline is not None or jobs > 1) or \
-            not _run_processes(engine, todo, jobs, deadline, report):
+            not _run_processes(shape, make_engine, todo, jobs, deadline, report):
+        engine = make_engine()
         old = signal.signal(signal.SIGALRM, _on_alarm) \
             if deadline is not None and _can_signal() else None
         try:
@@ -511,7 +517,7 @@ def verify(network, *, backend: str | None = None, jobs: int | None = 1,
             if old is not None:
                 signal.signal(signal.SIGALRM, old)
     checks = [results[i] for i in range(len(todo))]
-    return Result(shape, checks, time.perf_counter() - t0, engine.B.name)
+    return Result(shape, checks, time.perf_counter() - t0, name)
 
 
 def useful_jobs(shape: Shape, backend: str, jobs: int, checks: int) -> int:
