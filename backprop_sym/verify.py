@@ -223,7 +223,9 @@ class Engine:
         self._forms: dict = {}
         self._memo: dict = {}
         self._lemmas: dict = {}
-        self.forms = self._forms_for(self._chain[0], self.B.name == "sympy")
+        # between checks (for anyone using q, delta or sides directly): backend
+        # expressions over the full atom set, as `canon.reduce` gives them
+        self.forms = self._forms_for(self.canon, False)
 
     def _forms_for(self, canon, poly: bool):
         key = (id(canon), poly)
