@@ -180,3 +180,18 @@ def test_estimate_grows_with_depth_and_width():
          for w in ("3,3,3", "3,3,3,3", "4,4,4,4", "4,4,4,4,4")]
     assert e == sorted(e) and e[0] < 1 < estimate.estimate_seconds(
         Shape.make("6,6,6,6,6"), "sympy", 1)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_engine_at_rest_speaks_plain_expressions(backend):
+    """Code that uses an Engine's quantities directly (as derivation checking does) gets
+    backend expressions over the full atom set, comparable with `canon.reduce`."""
+    from backprop_sym import direct
+    from backprop_sym.verify import Engine, plan
+    e = Engine(Shape.make("2,3,2", "sigmoid"), backend)
+    e.check(plan(e.shape)[3])              # the fast forms are used and put away again
+    lhs = e.canon.reduce(direct.delta(e.ex, 1, 1, 2))
+    rhs = sum((e.q.W(2, 2, k) * e.q.delta(1, 2, k) for k in e.q.neurons(2)), e.B.zero) \
+        * e.q.fprime(1, 1, 2)
+    assert not isinstance(rhs, sympy.polys.rings.PolyElement)
+    assert e.B.expand(lhs - rhs) == 0
