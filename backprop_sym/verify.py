@@ -12,14 +12,15 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import queue
 import signal
 import time
 from dataclasses import asdict, dataclass, field
-from typing import Callable, Iterable
+from typing import Callable
 
 from . import activations, direct, rules, witness
 from .backends import get_backend
-from .canonical import Canonical
+from .canonical import Canonical, Unsupported
 from .network import Expressions, Network, Shape
 
 PROVED, REFUTED, UNKNOWN = "proved", "refuted", "unknown"
@@ -127,7 +128,11 @@ class Result:
 # ---------------------------------------------------------------- the engine
 
 class Quantities:
-    """What the rules may use, in canonical (atom) form. Δ comes from direct differentiation."""
+    """What the rules may use, in canonical (atom) form. Δ comes from direct differentiation.
+
+    The values are in the engine's current form: backend expressions, or (SymPy) ring
+    elements of the canonical polynomial ring. Rules only add, subtract and multiply them.
+    """
 
     def __init__(self, engine: "Engine"):
         self._e = engine
@@ -136,97 +141,226 @@ class Quantities:
     def neurons(self, l: int) -> range:
         return range(1, self._e.shape.widths[l] + 1)
 
-    def _exists(self, s, l, j, name, first=1):
-        n = self._e.shape.widths
-        if not (1 <= s <= self.N and first <= l <= self.L and 1 <= j <= n[l]):
-            where = (f"layer {l} has {n[l]} neurons" if first <= l <= self.L
-                     else f"layers run from {first} to {self.L}")
-            raise IndexError(f"{name}^{l}_{j} does not exist: {where}")
-
     def a(self, s, l, j):
-        self._exists(s, l, j, "a", first=0)
-        return self._e.atomized(("a", s, l, j), lambda ex: ex.a[s, l, j])
+        return self._e.atomized(("a", s, l, j), lambda ex: _get(ex.a, (s, l, j), "a"))
 
     def z(self, s, l, j):
-        self._exists(s, l, j, "z")
-        return self._e.atomized(("z", s, l, j), lambda ex: ex.z[s, l, j])
+        return self._e.atomized(("z", s, l, j), lambda ex: _get(ex.z, (s, l, j), "z"))
 
     def y(self, s, j):
-        self._exists(s, self.L, j, "y")
-        return self._e.ex.y[s, j]
+        return self._e.symbol(_get(self._e.ex.y, (s, j), "y"))
 
     def fprime(self, s, l, j):
-        self._exists(s, l, j, "f'(z)")
-        return self._e.atomized(("f'", s, l, j), lambda ex: activations.derivative(
-            ex.acts[l], ex.B, ex.z[s, l, j], ex.probe[s, l, j]))
+        return self._e.fprime(s, l, j)
 
     def W(self, l, p, r):
-        return self._e.ex.W(l, p, r)
+        return self._e.symbol(self._e.ex.W(l, p, r))
 
     def delta(self, s, l, j):
-        self._exists(s, l, j, "Δ")
         return self._e.delta(s, l, j)
 
     def mean(self, term: Callable):
-        B = self._e.B
-        return B.Rational(1, self.N) * sum((term(s) for s in range(1, self.N + 1)), B.zero)
+        F = self._e.forms
+        return F.const(1, self.N) * sum((term(s) for s in range(1, self.N + 1)), F.zero)
+
+
+def _get(table, key, what):
+    try:
+        return table[key]
+    except KeyError:
+        if len(key) == 3:                       # (example, layer, neuron)
+            s, l, j = key
+            layers = sorted({k[1] for k in table})
+            where = (f"layer {l} has {max(k[2] for k in table if k[1] == l)} neurons"
+                     if l in layers else f"layers run from {layers[0]} to {layers[-1]}")
+            raise IndexError(f"{what}^{l}_{j} does not exist: {where}") from None
+        raise IndexError(f"{what}_{key[-1]} does not exist in this network") from None
+
+
+class _ExprForms:
+    """Canonical forms as backend expressions: atomize, then expand in the backend."""
+    poly = False
+
+    def __init__(self, canon: Canonical):
+        self.canon, B = canon, canon.B
+        self.zero, self.const = B.zero, B.Rational
+        self.atomized, self.full = canon.atomize, canon.reduce
+        self.symbol = lambda e: e
+        self.is_zero = lambda d: B.expand(d) == 0
+        self.to_sympy = B.to_sympy
+
+
+class _PolyForms:
+    """Canonical forms as sparse Laurent polynomials over QQ (SymPy only)."""
+    poly = True
+
+    def __init__(self, canon: Canonical):
+        from sympy import QQ
+        self.canon, ring = canon, canon.ring
+        self.zero = ring.zero
+        self.const = lambda p, q: ring.ground_new(QQ(p, q))
+        self.atomized = self.full = self.symbol = canon.poly
+        self.is_zero = lambda d: not d
+        self.to_sympy = canon.poly_to_sympy
 
 
 class Engine:
-    """One network in one backend: explicit expressions, canonical forms, and checks."""
+    """One network in one backend: explicit expressions, canonical forms, and checks.
+
+    Each derivative is taken once (Δ once per neuron and example, ∂𝒞/∂p once per
+    parameter) and kept in canonical form. The forms are tried in order: first with
+    opaque atoms (see `Canonical`), then, if the difference does not vanish, with every
+    relation between atoms written out; with SymPy each as a ring polynomial first,
+    falling back to expressions for a node the ring does not take. Every form is exact,
+    so any one reaching 0 proves; a refutation needs a witness of the last form.
+    """
 
     def __init__(self, shape: Shape, backend: str | None = None, overrides: dict | None = None):
         self.shape = shape
         self.B = get_backend(backend)
         self.ex = Expressions(shape, self.B, probes=True)
-        self.canon = Canonical(self.ex)
+        self.canon = Canonical(self.ex)               # every relation written out
         self.q = Quantities(self)
         self.overrides = overrides or {}
+        # a generic f has no relations between its atoms: then both sets are the same
+        opaque = Canonical(self.ex, opaque=True) \
+            if any(not a.is_generic for a in self.ex.acts[1:]) else None
+        self._chain = [opaque, self.canon] if opaque and opaque.extra else [self.canon]
+        self._forms: dict = {}
         self._memo: dict = {}
+        self._lemmas: dict = {}
+        # between checks (for anyone using q, delta or sides directly): backend
+        # expressions over the full atom set, as `canon.reduce` gives them
+        self.forms = self._forms_for(self.canon, False)
+
+    def _forms_for(self, canon, poly: bool):
+        key = (id(canon), poly)
+        if key not in self._forms:
+            self._forms[key] = (_PolyForms if poly else _ExprForms)(canon)
+            self._memo[key] = {}
+        return self._forms[key]
+
+    def _memoized(self, key, build):
+        memo = self._memo[id(self.forms.canon), self.forms.poly]
+        if key not in memo:
+            memo[key] = build()
+        return memo[key]
 
     def atomized(self, key, build):
-        if key not in self._memo:
-            self._memo[key] = self.canon.atomize(build(self.ex))
-        return self._memo[key]
+        return self._memoized(key, lambda: self.forms.atomized(build(self.ex)))
+
+    def symbol(self, sym):
+        return self.forms.symbol(sym)
+
+    def fprime(self, s, l, j):
+        """The rule's f'(z^l_j(s)) as the activation registry states it. With opaque atoms,
+        the direct form d f(z)/dz stands in for it once the two are proved equal for this
+        z (exactly, with every relation written out); otherwise the registry's form."""
+        ex, B = self.ex, self.B
+        u, probe, act = _get(ex.z, (s, l, j), "z"), ex.probe[s, l, j], ex.acts[l]
+
+        def build():
+            stated = activations.derivative(act, B, u, probe)
+            if self.forms.canon.opaque:
+                direct_form = B.diff(act.value(B, u), probe)
+                if (s, l, j) not in self._lemmas:
+                    rest = self.canon.reduce(stated - direct_form)
+                    self._lemmas[s, l, j] = rest == 0
+                if self._lemmas[s, l, j]:
+                    return self.forms.atomized(direct_form)
+            return self.forms.atomized(stated)
+
+        return self._memoized(("f'", s, l, j), build)
 
     def delta(self, s, l, j):
         """Δ^l_j(s) by direct differentiation, in canonical form."""
-        key = ("Δ", s, l, j)
-        if key not in self._memo:
-            self._memo[key] = self.canon.reduce(direct.delta(self.ex, s, l, j))
-        return self._memo[key]
+        _get(self.ex.probe, (s, l, j), "Δ")
+        return self._memoized(("Δ", s, l, j),
+                              lambda: self.forms.full(direct.delta(self.ex, s, l, j)))
+
+    def gradient(self, parameter):
+        """∂𝒞/∂p by direct differentiation, in canonical form."""
+        return self._memoized(("∂", parameter), lambda: self.forms.full(
+            self._derivative(parameter)))
+
+    def _derivative(self, parameter):
+        # the backend derivative does not depend on the form: take it once
+        if ("∂", parameter) not in self._raw:
+            self._raw[("∂", parameter)] = direct.cost_gradient(self.ex, parameter)
+        return self._raw[("∂", parameter)]
+
+    @property
+    def _raw(self) -> dict:
+        return self._memo.setdefault("raw", {})
 
     def sides(self, inst: Instance):
-        """(direct, closed form) of one instance, both in atom form."""
+        """(direct, closed form) of one instance, both in the current canonical form."""
         fn = self.overrides.get(inst.rule) or rules.get(inst.rule, self.shape.convention).closed_form
         if inst.rule in ("output_delta", "hidden_delta"):
             lhs = self.delta(inst.sample, inst.layer, inst.index[0])
             rhs = (fn(self.q, inst.sample, inst.index[0]) if inst.rule == "output_delta"
                    else fn(self.q, inst.sample, inst.layer, inst.index[0]))
         elif inst.rule == "weight_grad":
-            lhs = self.canon.reduce(direct.cost_gradient(self.ex, self.ex.W(inst.layer, *inst.index)))
+            lhs = self.gradient(self.ex.W(inst.layer, *inst.index))
             rhs = fn(self.q, inst.layer, *inst.index)
         else:
-            lhs = self.canon.reduce(direct.cost_gradient(self.ex, self.ex.b[inst.layer, inst.index[0]]))
+            lhs = self.gradient(_get(self.ex.b, (inst.layer, inst.index[0]), "b"))
             rhs = fn(self.q, inst.layer, inst.index[0])
         return lhs, rhs
+
+    def _each_form(self):
+        """The forms to try, in order: (forms, whether its canonical atoms are the last)."""
+        for i, canon in enumerate(self._chain):
+            final = i == len(self._chain) - 1
+            if self.B.name == "sympy":
+                yield self._forms_for(canon, True), final
+            yield self._forms_for(canon, False), final
+
+    def compare(self, inst: Instance):
+        """(PROVED, None), or (None, (forms, lhs, rhs)) for the most complete nonzero
+        difference found."""
+        found, saved, done = None, self.forms, None
+        try:
+            for forms, final in self._each_form():
+                if forms.canon is done:
+                    continue        # its other form has the same atoms: also nonzero
+                self.forms = forms
+                try:
+                    lhs, rhs = self.sides(inst)
+                    zero = forms.is_zero(lhs - rhs)
+                except (Unsupported, TypeError):
+                    if not forms.poly:
+                        raise
+                    continue        # the expression form over the same atoms takes it
+                if zero:
+                    return PROVED, None
+                found, done = (forms, lhs, rhs), forms.canon
+                if final:
+                    break
+        finally:
+            self.forms = saved
+        return None, found
 
     def check(self, inst: Instance) -> Check:
         t0 = time.perf_counter()
         status, wit, reason = UNKNOWN, None, None
         try:
-            lhs, rhs = self.sides(inst)
-            rest = self.B.expand(lhs - rhs)
-            if rest == 0:
-                status = PROVED
-            else:
-                wit = witness.find(self.canon, lhs, rhs, seed=hash_instance(inst))
+            status, found = self.compare(inst)
+            if status is None:
+                status = UNKNOWN
+                if found is None:
+                    raise Unsupported("no form took this check")
+                forms, lhs, rhs = found
+                wit = witness.find(forms.canon, forms.to_sympy(lhs), forms.to_sympy(rhs),
+                                   seed=hash_instance(inst))
                 if wit is not None:
                     status = REFUTED
                 else:
                     reason = "the difference did not reduce to 0 and no witness was found"
         except IndexError as err:      # the rule names a quantity the network does not have
             status, wit = REFUTED, {"reason": str(err)}
+        except Unsupported as err:
+            reason = f"no canonical form: {err}"
         except _Timeout:
             reason = "time budget exhausted"
         return Check(inst.rule, inst.layer, list(inst.index), inst.sample, status,
@@ -252,31 +386,102 @@ def _on_alarm(signum, frame):
     raise _Timeout()
 
 
-_ENGINE: Engine | None = None
-_DEADLINE: float | None = None
-_ALARM = False          # may this process interrupt a check with SIGALRM?
+def _unfinished(inst: Instance, reason: str) -> Check:
+    return Check(inst.rule, inst.layer, list(inst.index), inst.sample, UNKNOWN, 0.0, None,
+                 reason)
 
 
-def _run_one(i_inst):
-    i, inst = i_inst
-    if _DEADLINE is not None:
-        left = _DEADLINE - time.time()
-        if left <= 0:
-            return i, Check(inst.rule, inst.layer, list(inst.index), inst.sample, UNKNOWN, 0.0,
-                            None, "time budget exhausted")
-        if _ALARM:
-            signal.setitimer(signal.ITIMER_REAL, left)
+def _run_one(engine: Engine, inst: Instance, deadline: float | None) -> Check:
+    """One check; with a deadline, SIGALRM stops it at the next Python instruction (a
+    long C++ call of SymEngine runs on until it returns: the process owner kills it)."""
+    if deadline is None:
+        return engine.check(inst)
+    left = deadline - time.time()
+    if left <= 0:
+        return _unfinished(inst, "time budget exhausted")
+    signal.setitimer(signal.ITIMER_REAL, left)
     try:
-        return i, _ENGINE.check(inst)
+        return engine.check(inst)
     finally:
-        if _DEADLINE is not None and _ALARM:
-            signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.setitimer(signal.ITIMER_REAL, 0)
 
 
-def _init_worker():
-    global _ALARM
+def _groups(shape: Shape, todo: list) -> list[list]:
+    """Checks that share one Δ^l_j (its own delta check, ∂𝒞/∂b^l_j and the ∂𝒞/∂w^l_{ij})
+    go to one worker, so that Δ is differentiated once; deepest layers first."""
+    by: dict = {}
+    for i, inst in todo:
+        if inst.rule == "weight_grad":
+            j = (inst.index[1] if shape.convention == "from-to" else inst.index[0])
+        else:
+            j = inst.index[0]
+        by.setdefault((inst.layer, j), []).append((i, inst))
+    return [by[k] for k in sorted(by)]
+
+
+def _worker(make_engine, tasks, results, deadline):
     signal.signal(signal.SIGALRM, _on_alarm)
-    _ALARM = True
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    engine = make_engine()      # here, so that the deadline bounds building it too
+    while True:
+        group = tasks.get()
+        if group is None:
+            return
+        for i, inst in group:
+            results.put((i, _run_one(engine, inst, deadline)))
+
+
+def _fork_context():
+    try:
+        return multiprocessing.get_context("fork")
+    except ValueError:           # no fork on this platform
+        return None
+
+
+def _run_processes(shape, make_engine, todo, jobs, deadline, report):
+    """Run the checks in `jobs` forked processes; at the deadline, kill them and report
+    the unfinished checks as unknown. Returns False when fork is not available."""
+    ctx = _fork_context()
+    if ctx is None:
+        return False
+    tasks, results = ctx.SimpleQueue(), ctx.Queue()
+    for group in _groups(shape, todo):
+        tasks.put(group)
+    for _ in range(jobs):
+        tasks.put(None)
+    procs = [ctx.Process(target=_worker, args=(make_engine, tasks, results, deadline),
+                         daemon=True)
+             for _ in range(jobs)]
+    for p in procs:
+        p.start()
+    left = {i for i, _ in todo}
+    reason = "time budget exhausted"
+    try:
+        while left:
+            wait = 0.2 if deadline is None else min(0.2, deadline - time.time())
+            try:
+                if wait <= 0:
+                    raise queue.Empty
+                i, check = results.get(timeout=wait)
+            except queue.Empty:
+                if deadline is not None and time.time() >= deadline:
+                    break
+                if not any(p.is_alive() for p in procs) and results.empty():
+                    reason = "a worker process ended without a result"
+                    break
+                continue
+            left.discard(i)
+            report(i, check)
+    finally:
+        for p in procs:
+            if p.is_alive():
+                p.kill()
+        for p in procs:
+            p.join()
+    insts = dict(todo)
+    for i in sorted(left):
+        report(i, _unfinished(insts[i], reason))
+    return True
 
 
 def verify(network, *, backend: str | None = None, jobs: int | None = 1,
@@ -285,41 +490,50 @@ def verify(network, *, backend: str | None = None, jobs: int | None = 1,
     """Check every instance of every rule for `network` (a Network or Shape).
 
     `rules_override` maps a rule kind to a replacement closed-form function (used to test
-    that wrong rules are refuted). `jobs` > 1 spreads the checks over processes; the
-    verdicts are the same as with one.
+    that wrong rules are refuted). `jobs` is the most processes to spread the checks
+    over (None: one per core); a shape estimated to take under a second or two runs in
+    one, since starting processes would cost more than it saves. The verdicts are the
+    same with any number. With `timeout`, the checks run in worker processes that are
+    killed at the deadline, so unfinished checks come back `unknown` even when a
+    SymEngine call (which no signal interrupts) is running.
     """
-    global _ENGINE, _DEADLINE, _ALARM
     shape = network.shape if isinstance(network, Network) else network
     t0 = time.perf_counter()
-    _DEADLINE = None if timeout is None else time.time() + timeout
-    engine = Engine(shape, backend, rules_override)
-    _ENGINE = engine
+    deadline = None if timeout is None else time.time() + timeout
+    name = get_backend(backend).name
     todo = list(enumerate(plan(shape)))
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+    jobs = useful_jobs(shape, name, jobs or os.cpu_count() or 1, len(todo))
     results: dict[int, Check] = {}
-    _ALARM = _can_signal()
-    old = signal.signal(signal.SIGALRM, _on_alarm) if _ALARM else None
-    try:
-        if jobs == 1:
-            for item in todo:
-                i, check = _run_one(item)
-                results[i] = check
-                if progress:
-                    progress(check)
-        else:
-            ctx = multiprocessing.get_context("fork")
-            # interleave so that every worker gets a share of each rule
-            with ctx.Pool(jobs, initializer=_init_worker) as pool:
-                for i, check in pool.imap_unordered(_run_one, todo, chunksize=1):
-                    results[i] = check
-                    if progress:
-                        progress(check)
-    finally:
-        if old is not None:
-            signal.signal(signal.SIGALRM, old)
-        _ENGINE, _DEADLINE, _ALARM = None, None, False
+
+    def report(i, check):
+        results[i] = check
+        if progress:
+            progress(check)
+
+    def make_engine():
+        return Engine(shape, backend, rules_override)
+
+    if not (deadline is not None or jobs > 1) or \
+            not _run_processes(shape, make_engine, todo, jobs, deadline, report):
+        engine = make_engine()
+        old = signal.signal(signal.SIGALRM, _on_alarm) \
+            if deadline is not None and _can_signal() else None
+        try:
+            for i, inst in todo:
+                report(i, _run_one(engine, inst, deadline if old is not None else None))
+        finally:
+            if old is not None:
+                signal.signal(signal.SIGALRM, old)
     checks = [results[i] for i in range(len(todo))]
-    return Result(shape, checks, time.perf_counter() - t0, engine.B.name)
+    return Result(shape, checks, time.perf_counter() - t0, name)
+
+
+def useful_jobs(shape: Shape, backend: str, jobs: int, checks: int) -> int:
+    """`jobs`, or fewer when the run is too short for processes to pay off."""
+    from .estimate import estimate_seconds, PARALLEL_SECONDS
+    if jobs <= 1 or estimate_seconds(shape, backend, jobs=1) < PARALLEL_SECONDS:
+        return 1
+    return max(1, min(jobs, checks))
 
 
 def _can_signal() -> bool:

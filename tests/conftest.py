@@ -7,7 +7,8 @@ BACKENDS = ["sympy", "symengine"] if HAVE_SYMENGINE else ["sympy"]
 
 
 def pytest_generate_tests(metafunc):
-    if "backend" in metafunc.fixturenames:
+    explicit = any("backend" in str(m.args[0]) for m in metafunc.definition.iter_markers("parametrize"))
+    if "backend" in metafunc.fixturenames and not explicit:
         metafunc.parametrize("backend", BACKENDS)
 
 
