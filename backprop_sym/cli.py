@@ -5,13 +5,15 @@ Exit codes: 0 everything proved, 1 something refuted (or ill-formed), 2 usage er
 """
 from __future__ import annotations
 
+import json
 import os
+import re
 import sys
 
 import click
 
 from . import __version__, activations
-from .backends import BACKENDS, BackendError, default_backend_name
+from .backends import BACKENDS, BackendError, default_backend_name, get_backend
 from .estimate import WARN_SECONDS, estimate_seconds
 from .network import CONVENTIONS, Shape, ShapeError
 
@@ -83,6 +85,47 @@ def shape_from_options(widths, depth, width, inputs, outputs, activation, sample
         raise Fail(str(err)) from None
 
 
+def engine_options(fn):
+    """--backend, --jobs, --timeout: how the checks run."""
+    opts = [
+        click.option("--backend", type=click.Choice(BACKENDS), default=None,
+                     help="Symbolic engine for the proofs (default: symengine when installed, "
+                          "else sympy). Results are the same; only speed differs."),
+        click.option("--jobs", "-j", type=int, default=None,
+                     help="At most this many processes for the checks (default: number of "
+                          "cores; small shapes run in one)."),
+        click.option("--timeout", type=float, default=None, metavar="SECONDS",
+                     help="Time budget; checks not finished by then are reported 'unknown'."),
+    ]
+    for opt in reversed(opts):
+        fn = opt(fn)
+    return fn
+
+
+def backend_from_options(backend, jobs, timeout) -> str:
+    """Validate --jobs/--timeout and resolve --backend to an installed backend's name."""
+    if jobs is not None and jobs < 1:
+        raise Fail(f"--jobs must be at least 1, got {jobs}")
+    if timeout is not None and timeout <= 0:
+        raise Fail(f"--timeout must be a positive number of seconds, got {timeout}")
+    name = backend or default_backend_name()
+    try:
+        get_backend(name)
+    except BackendError as err:
+        raise Fail(str(err)) from None
+    return name
+
+
+def warn_if_long(shapes, checks: int, backend: str, timeout) -> None:
+    """One warning line on stderr, with the estimate, before a run expected to be long."""
+    from .display import duration
+    estimate = sum(estimate_seconds(s, backend) for s in shapes)
+    if estimate > WARN_SECONDS:
+        click.echo(f"backprop-sym: warning: {shapes[0].describe()} has {checks} checks and may "
+                   f"take about {duration(estimate)} with {backend}"
+                   + ("" if timeout else "; use --timeout to bound it"), err=True)
+
+
 # ---------------------------------------------------------------- commands
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -103,13 +146,7 @@ def main():
 
 @main.command()
 @network_options
-@click.option("--backend", type=click.Choice(BACKENDS), default=None,
-              help="Symbolic engine for the proofs (default: symengine when installed, "
-                   "else sympy). Results are the same; only speed differs.")
-@click.option("--jobs", "-j", type=int, default=None,
-              help="Processes to spread the checks over (default: number of cores).")
-@click.option("--timeout", type=float, default=None, metavar="SECONDS",
-              help="Time budget; checks not finished by then are reported 'unknown'.")
+@engine_options
 @click.option("--json", "as_json", is_flag=True,
               help="Print one JSON document on stdout and nothing else.")
 def verify(widths, depth, width, inputs, outputs, activation, samples, convention,
@@ -135,21 +172,8 @@ def verify(widths, depth, width, inputs, outputs, activation, samples, conventio
 
     shape = shape_from_options(widths, depth, width, inputs, outputs, activation, samples,
                                convention)
-    if jobs is not None and jobs < 1:
-        raise Fail(f"--jobs must be at least 1, got {jobs}")
-    if timeout is not None and timeout <= 0:
-        raise Fail(f"--timeout must be a positive number of seconds, got {timeout}")
-    try:
-        backend_name = backend or default_backend_name()
-        from .backends import get_backend
-        get_backend(backend_name)
-    except BackendError as err:
-        raise Fail(str(err)) from None
-    estimate = estimate_seconds(shape, backend_name)
-    if estimate > WARN_SECONDS:
-        click.echo(f"backprop-sym: warning: {shape.describe()} has {len(plan(shape))} checks "
-                   f"and may take about {display.duration(estimate)} with {backend_name}"
-                   + ("" if timeout else "; use --timeout to bound it"), err=True)
+    backend_name = backend_from_options(backend, jobs, timeout)
+    warn_if_long([shape], len(plan(shape)), backend_name, timeout)
     with display.progress(len(plan(shape)), enabled=not as_json and sys.stderr.isatty()) as tick:
         result = run(shape, backend=backend_name, jobs=jobs or os.cpu_count(), timeout=timeout,
                      progress=tick)
@@ -162,9 +186,6 @@ def verify(widths, depth, width, inputs, outputs, activation, samples, conventio
 
 
 # ---------------------------------------------------------------- check
-
-import json  # noqa: E402  (kept with the command that uses them)
-import re  # noqa: E402
 
 
 def parse_shapes(specs) -> tuple[tuple[int, ...], ...]:
@@ -266,13 +287,7 @@ def check(file, claim, convention, activation, shapes, backend, as_json):
 @click.option("--force", is_flag=True, help="Overwrite FILE.tex/FILE.pdf if they exist.")
 @click.option("--title", default=None, metavar="TEXT",
               help="Title printed on the report (plain text; LaTeX characters are escaped).")
-@click.option("--backend", type=click.Choice(BACKENDS), default=None,
-              help="Symbolic engine for the proofs (default: symengine when installed, "
-                   "else sympy).")
-@click.option("--jobs", "-j", type=int, default=None,
-              help="Processes to spread the checks over (default: number of cores).")
-@click.option("--timeout", type=float, default=None, metavar="SECONDS",
-              help="Time budget for the checks; those not finished are reported 'unknown'.")
+@engine_options
 @click.option("--claims", "claims_path", default=None, metavar="FILE",
               help="Also check the display equations of FILE (Markdown or LaTeX, as "
                    "'backprop-sym check' does) and add a section with each claim, its verdict, "
@@ -305,16 +320,7 @@ def report(widths, depth, width, inputs, outputs, activation, samples, conventio
 
     shape = shape_from_options(widths, depth, width, inputs, outputs, activation, samples,
                                convention)
-    if jobs is not None and jobs < 1:
-        raise Fail(f"--jobs must be at least 1, got {jobs}")
-    if timeout is not None and timeout <= 0:
-        raise Fail(f"--timeout must be a positive number of seconds, got {timeout}")
-    try:
-        backend_name = backend or default_backend_name()
-        from .backends import get_backend
-        get_backend(backend_name)
-    except BackendError as err:
-        raise Fail(str(err)) from None
+    backend_name = backend_from_options(backend, jobs, timeout)
     path = Path(out)
     suffix = path.suffix.lower()
     if suffix not in (".tex", ".pdf"):
@@ -340,12 +346,7 @@ def report(widths, depth, width, inputs, outputs, activation, samples, conventio
                                       activation=shape.activations[0] if uniform else "f",
                                       backend=backend_name)
 
-    estimate = sum(estimate_seconds(s, backend_name) for s in _theorem_shapes(shape, only))
-    if estimate > WARN_SECONDS:
-        click.echo(f"backprop-sym: warning: {shape.describe()} has {plan_size(shape, only)} "
-                   f"checks and may take about {display.duration(estimate)} with "
-                   f"{backend_name}" + ("" if timeout else "; use --timeout to bound it"),
-                   err=True)
+    warn_if_long(_theorem_shapes(shape, only), plan_size(shape, only), backend_name, timeout)
     with display.progress(plan_size(shape, only), enabled=sys.stderr.isatty()) as tick:
         rep = make_report(shape, only=only, backend=backend_name,
                           jobs=jobs or os.cpu_count(), timeout=timeout, title=title,
