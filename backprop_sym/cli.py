@@ -106,8 +106,8 @@ def backend_from_options(backend, jobs, timeout) -> str:
     """Validate --jobs/--timeout and resolve --backend to an installed backend's name."""
     if jobs is not None and jobs < 1:
         raise Fail(f"--jobs must be at least 1, got {jobs}")
-    if timeout is not None and timeout <= 0:
-        raise Fail(f"--timeout must be a positive number of seconds, got {timeout}")
+    if timeout is not None and not (0 < timeout < float("inf")):
+        raise Fail(f"--timeout must be a positive, finite number of seconds, got {timeout}")
     name = backend or default_backend_name()
     try:
         get_backend(name)

@@ -16,6 +16,10 @@ from .backends import Backend, get_backend
 CONVENTIONS = ("from-to", "to-from")
 
 
+class MissingQuantity(IndexError):
+    """An index names a weight, neuron or layer the network does not have."""
+
+
 class ShapeError(ValueError):
     """Widths, samples, activations or convention that do not describe a network."""
 
@@ -56,7 +60,7 @@ class Shape:
         if not (1 <= k <= self.widths[l - 1] and 1 <= j <= self.widths[l]):
             rows, cols = ((self.widths[l - 1], self.widths[l]) if self.convention == "from-to"
                           else (self.widths[l], self.widths[l - 1]))
-            raise IndexError(f"w^{l}_{_pair(self, p, q)} does not exist: under {self.convention} "
+            raise MissingQuantity(f"w^{l}_{_pair(self, p, q)} does not exist: under {self.convention} "
                              f"w^{l} is {rows}x{cols}")
         return k, j
 

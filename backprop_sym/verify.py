@@ -18,10 +18,12 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Callable
 
+import sympy
+
 from . import activations, direct, rules, witness
 from .backends import get_backend
 from .canonical import Canonical, Unsupported
-from .network import Expressions, Network, Shape
+from .network import MissingQuantity, Expressions, Network, Shape
 
 PROVED, REFUTED, UNKNOWN = "proved", "refuted", "unknown"
 SCHEMA_VERSION = 1
@@ -173,8 +175,8 @@ def _get(table, key, what):
             layers = sorted({k[1] for k in table})
             where = (f"layer {l} has {max(k[2] for k in table if k[1] == l)} neurons"
                      if l in layers else f"layers run from {layers[0]} to {layers[-1]}")
-            raise IndexError(f"{what}^{l}_{j} does not exist: {where}") from None
-        raise IndexError(f"{what}_{key[-1]} does not exist in this network") from None
+            raise MissingQuantity(f"{what}^{l}_{j} does not exist: {where}") from None
+        raise MissingQuantity(f"{what}_{key[-1]} does not exist in this network") from None
 
 
 class _ExprForms:
@@ -306,7 +308,17 @@ class Engine:
         else:
             lhs = self.gradient(_get(self.ex.b, (inst.layer, inst.index[0]), "b"))
             rhs = fn(self.q, inst.layer, inst.index[0])
+        if inst.rule in self.overrides:
+            self._exact_only(rhs)
         return lhs, rhs
+
+    def _exact_only(self, rhs):
+        """A rule of the user's own may bring floats; exact arithmetic must not round them."""
+        if self.forms.poly:
+            raise Unsupported("rules of your own are compared as expressions")
+        if self.forms.to_sympy(rhs).has(sympy.Float):
+            raise Unsupported("the closed form contains a floating-point number; write exact "
+                              "numbers such as sympy.Rational(1, 3)")
 
     def _each_form(self):
         """The forms to try, in order: (forms, whether its canonical atoms are the last)."""
@@ -357,12 +369,14 @@ class Engine:
                     status = REFUTED
                 else:
                     reason = "the difference did not reduce to 0 and no witness was found"
-        except IndexError as err:      # the rule names a quantity the network does not have
+        except MissingQuantity as err:     # the rule names a quantity the network lacks
             status, wit = REFUTED, {"reason": str(err)}
         except Unsupported as err:
             reason = f"no canonical form: {err}"
         except _Timeout:
             reason = "time budget exhausted"
+        except Exception as err:           # a rule of the user's own that fails
+            reason = f"the check failed: {type(err).__name__}: {err}"
         return Check(inst.rule, inst.layer, list(inst.index), inst.sample, status,
                      round(time.perf_counter() - t0, 4), wit, reason)
 
@@ -499,6 +513,10 @@ def verify(network, *, backend: str | None = None, jobs: int | None = 1,
     """
     shape = network.shape if isinstance(network, Network) else network
     t0 = time.perf_counter()
+    if timeout is not None and not timeout > 0:
+        raise ValueError(f"timeout must be a positive number of seconds, got {timeout}")
+    if timeout == float("inf"):
+        timeout = None
     deadline = None if timeout is None else time.time() + timeout
     name = get_backend(backend).name
     todo = list(enumerate(plan(shape)))

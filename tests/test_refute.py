@@ -202,3 +202,20 @@ def derivative(net, vals, acts, check):
 
 def _idx(net, k, j):
     return (k, j) if net.convention == "from-to" else (j, k)
+
+
+def test_float_constants_in_a_rule_are_never_rounded_into_a_proof(backend):
+    from backprop_sym import rules
+    right = rules.get("output_delta", "from-to").closed_form
+    nearly = lambda q, s, j: right(q, s, j) * (1 + 2.0 ** -52)
+    result = verify(Network([2, 2]), backend=backend, rules_override={"output_delta": nearly})
+    touched = [c for c in result.checks if c.rule == "output_delta"]
+    assert all(c.status == "unknown" and "floating-point" in c.reason for c in touched)
+
+
+def test_a_rule_that_crashes_is_unknown_not_refuted():
+    def buggy(q, l, j):
+        return [q.delta(s, l, j) for s in range(1, q.N + 1)][5]     # IndexError of its own
+    result = verify(Network([2, 2]), backend="sympy", rules_override={"bias_grad": buggy})
+    touched = [c for c in result.checks if c.rule == "bias_grad"]
+    assert all(c.status == "unknown" and "IndexError" in c.reason for c in touched)
