@@ -7,7 +7,7 @@ read off where they appear (a summation index too, unless the sum gives its boun
 instance is evaluated at each shape with the verification engine (`verify.Engine`): z, a,
 f'(z) and Δ come from its canonical atom forms, Δ and every ∂ by direct differentiation of
 the per-example cost C = ½‖a^L − y‖². A claim that speaks of the examples (𝒞, the average
-cost; N; Σ_x) is evaluated with N = 2 examples.
+cost; N; Σ_x) is evaluated with N = 2 and with N = 3 examples.
 
 Verdicts, one per claim:
   proved      every instance at every shape: lhs − rhs expands to exactly 0;
@@ -42,7 +42,8 @@ from .verify import Engine
 
 PROVED, REFUTED, ILL, SKIPPED, UNKNOWN = "proved", "refuted", "ill-formed", "skipped", "unknown"
 SCHEMA_VERSION = 1
-DEFAULT_SHAPES = ((2, 3, 4, 2), (3, 2, 2, 3))
+DEFAULT_SHAPES = ((2, 3, 4, 2), (3, 2, 2, 3, 4))  # depths 3 and 4, n_0 = n_L and not, one square layer
+EXAMPLE_COUNTS = (2, 3)       # claims about the N examples are checked with each
 LAYER_RANGE = {"z": 1, "Δ": 1, "b": 1, "w": 1, "a": 0}   # the first layer each exists in
 
 
@@ -174,7 +175,7 @@ class Form:
     rhs: object
     free: list[str]                 # free neuron indices
     layers: list[str]               # layer letters
-    examples: bool = False          # speaks of the N examples: checked with N = 2
+    examples: bool = False          # speaks of the N examples: checked with N = 2 and 3
 
 
 def analyze(lhs, rhs) -> Form:
@@ -245,12 +246,12 @@ def _bind_examples(node):
     """Σ_x with x no index of its summand is the sum over the N examples."""
     if isinstance(node, Sum) and node.var.split("#")[0] == "x" and node.hi is None \
             and node.var not in _index_letters(node.body):
-        return Sum(EXAMPLES, 1, None, _bind_examples(node.body))
+        return Sum(EXAMPLES, node.lo, None, _bind_examples(node.body))
     return _map(node, _bind_examples)
 
 
 def _over_examples(form_sides) -> bool:
-    """Does the claim speak of the N examples (𝒞, N, Σ_x)? Then it is checked with N = 2."""
+    """Does the claim speak of the N examples (𝒞, N, Σ_x)? Then it is checked with N = 2 and 3."""
     return any((isinstance(n, Q) and n.kind == "𝒞") or isinstance(n, Const)
                or (isinstance(n, Sum) and n.var == EXAMPLES)
                for side in form_sides for n in walk(side))
@@ -282,6 +283,7 @@ class Evaluator:
         self.env = dict(layers)
         self.cons: dict[str, list] = {}
         self.bounds: dict[str, tuple[int, int]] = {}
+        self.lower: dict[str, int] = {}
         self.ranges: dict[str, range] = {}
 
     # ------------------------------------------------ layers and types
@@ -380,6 +382,8 @@ class Evaluator:
                 hi = self.n[self.layer(node.hi.layer)] if isinstance(node.hi, Width) else \
                     int(node.hi.value)
                 self.bounds[node.var] = (node.lo, hi)
+            elif node.lo != 1:
+                self.lower[node.var] = node.lo       # from lo to the inferred width
             return self.type(node.body)
         if isinstance(node, (Call, Func)):
             return self.type(node.arg)
@@ -404,7 +408,7 @@ class Evaluator:
                 raise _Range(f"index out of its layer's range: {_pretty(v)} indexes "
                              f"{', '.join(u[:-1])} and {u[-1]}, which differ in size")
             else:
-                self.ranges[v] = range(1, dims.pop() + 1)
+                self.ranges[v] = range(self.lower.get(v, 1), dims.pop() + 1)
         for v in free:
             if v not in self.ranges:                   # pragma: no cover - analyze prevents it
                 raise IllFormed(f"the range of {v} is unknown")
@@ -462,7 +466,7 @@ class Evaluator:
             return self.value(node.base, env) ** node.n
         if isinstance(node, Sum):
             total = None
-            over = range(1, self.shape.samples + 1) if node.var == EXAMPLES else \
+            over = range(node.lo, self.shape.samples + 1) if node.var == EXAMPLES else \
                 self.ranges[node.var]
             for k in over:
                 v = self.value(node.body, {**env, ("#s" if node.var == EXAMPLES else node.var): k})
@@ -702,8 +706,8 @@ def evaluate(form: Form, ctx: Context, opts: Options, quick: bool = False,
     """The verdict of one analysed claim over every shape; `quick` stops at the first
     instance that does not prove (for trying repairs)."""
     proved, refuted, ranged, unknown = 0, None, None, None
-    samples = 2 if form.examples else 1
-    for widths in opts.shapes:
+    counts = EXAMPLE_COUNTS if form.examples else (1,)
+    for samples, widths in itertools.product(counts, opts.shapes):
         engine = ctx.engine(widths, opts.activation, opts.convention, samples)
         bad = _undefined_layer(form, engine.shape)
         if bad:
@@ -774,6 +778,8 @@ def evaluate(form: Form, ctx: Context, opts: Options, quick: bool = False,
         return Outcome(ILL, f"no instance: there is no layer {letters} for which every quantity "
                             f"it names exists")
     shapes = " and ".join(_shape_text(w) for w in opts.shapes)
+    if form.examples:
+        shapes += " with N = " + " and ".join(map(str, EXAMPLE_COUNTS)) + " examples"
     return Outcome(PROVED, f"holds exactly: all {proved} instance(s) at widths {shapes}",
                    None, proved)
 
@@ -956,7 +962,8 @@ def _sym(node, act, S):
     if isinstance(node, Num):
         return sympy.Rational(node.value.numerator, node.value.denominator)
     if isinstance(node, Const):
-        return sympy.Integer(1)
+        raise IllFormed("N, the number of examples, has no meaning in a statement about the "
+                        "activation alone")
     if isinstance(node, Add):
         return sympy.Add(*[_sym(t, act, S) for t in node.terms])
     if isinstance(node, Neg):
@@ -1100,6 +1107,8 @@ class Checker:
                 status, reason, wit = _check_activation_statement(lhs, rhs, opts.activation)
             except Skip as err:
                 return _claim(line, latex, parsed, SKIPPED, str(err))
+            except IllFormed as err:
+                return _claim(line, latex, parsed, ILL, str(err))
             return _claim(line, latex, parsed, status, reason + note, None, wit)
         try:
             form = analyze(lhs, rhs)

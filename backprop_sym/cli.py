@@ -217,7 +217,7 @@ def parse_shapes(specs) -> tuple[tuple[int, ...], ...]:
                    "equation such as f(z) = z in the file sets it from that line on.")
 @click.option("--shapes", multiple=True, metavar="N0,...,NL[;...]",
               help="Widths of the networks every claim is checked on, separated by ';' or "
-                   "given again (default: 2,3,4,2 and 3,2,2,3: non-square, depth 3).")
+                   "given again (default: 2,3,4,2 and 3,2,2,3,4: depths 3 and 4, mostly non-square).")
 @click.option("--backend", type=click.Choice(BACKENDS), default=None,
               help="Symbolic engine (default: symengine when installed, else sympy).")
 @click.option("--json", "as_json", is_flag=True,

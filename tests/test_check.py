@@ -399,3 +399,22 @@ def test_a_sigmoid_declared_with_x_as_its_variable():
     out = C.check_text(text)
     assert [c["status"] for c in out] == [C.SKIPPED, C.PROVED, C.PROVED]
     assert "sigmoid" in out[0]["reason"]
+
+
+# ---------------------------------------------------------------- claims that must not prove
+
+@pytest.mark.parametrize("latex", [
+    r"\Delta^l_j = \sum_{k=2} w^{l+1}_{jk} \Delta^{l+1}_k f'(z^l_j)",      # drops k = 1
+    r"C = \frac12 \sum_{j=2} (a^L_j - y_j)^2",
+    r"\frac{\partial \mathcal{C}}{\partial b^l_j} = \frac{1}{N}\sum_{x=2} \Delta^l_j",
+    r"\frac{\partial \mathcal{C}}{\partial b^l_j} = \frac{1}{2}\sum_x \Delta^l_j",  # N = 2 only
+    r"N = 2",
+    r"n_0 = n_L",                                                          # true at one shape
+])
+def test_claims_true_only_somewhere_are_refuted(latex):
+    assert one(latex)["status"] == C.REFUTED
+
+
+def test_the_number_of_examples_in_an_activation_statement_is_ill_formed():
+    c = one(r"\sigma'(x) = N \sigma(x)(1-\sigma(x))", activation="sigmoid")
+    assert c["status"] == C.ILL and "N" in c["reason"]
