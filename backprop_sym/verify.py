@@ -40,7 +40,7 @@ class Instance:
 
     def label(self, convention: str = "from-to") -> str:
         idx = "".join(map(str, self.index)) if max(self.index) < 10 else ",".join(map(str, self.index))
-        sample = f" (x{self.sample})" if self.sample else ""
+        sample = f", example {self.sample}" if self.sample else ""
         d = "δ" if convention == "to-from" else "Δ"
         if self.rule in ("output_delta", "hidden_delta"):
             return f"{d}^{self.layer}_{idx}{sample}"
