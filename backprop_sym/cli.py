@@ -141,10 +141,14 @@ def main():
     Examples:
       backprop-sym verify --widths 2,3,2 --activation sigmoid
       backprop-sym verify --depth 3 --width 4 --json
+      backprop-sym report --widths 2,3,2 --out reports/two-layer.pdf
+      backprop-sym check derivations/mistakes.md
+
+    Run 'backprop-sym COMMAND --help' for the options of each command.
     """
 
 
-@main.command()
+@main.command(short_help="Prove the four backprop rules for one network.")
 @network_options
 @engine_options
 @click.option("--json", "as_json", is_flag=True,
