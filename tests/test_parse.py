@@ -1,4 +1,4 @@
-"""The LaTeX reader: every notation form of the issue, documents, and parse errors."""
+"""The LaTeX reader: every notation form the checker reads, documents, and parse errors."""
 import logging
 from fractions import Fraction
 
