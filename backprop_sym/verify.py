@@ -84,6 +84,13 @@ class Check:
     def instance(self) -> Instance:
         return Instance(self.rule, self.layer, tuple(self.index), self.sample)
 
+    def _repr_latex_(self) -> str:
+        idx = "".join(map(str, self.index))
+        what = (rf"\Delta^{{{self.layer}}}_{{{idx}}}" if self.rule.endswith("delta") else
+                rf"\partial\mathcal{{C}}/\partial {'w' if self.rule == 'weight_grad' else 'b'}"
+                rf"^{{{self.layer}}}_{{{idx}}}")
+        return rf"${what}:\ \text{{{self.status}}}$"
+
 
 @dataclass
 class Result:

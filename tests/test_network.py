@@ -56,3 +56,13 @@ def test_activation_lists():
         Shape.make([2, 2], "nope")
     with pytest.raises(ActivationError, match="2 layers"):
         Shape.make([2, 2, 2], "f,f,f")
+
+
+def test_objects_render_in_jupyter():
+    from backprop_sym import verify
+    net = Network([2, 2], activation="tanh")
+    assert "L=1" in net._repr_latex_() and "tanh" in net._repr_latex_()
+    result = verify(net)
+    assert "proved" in result._repr_latex_()
+    assert result.checks[0]._repr_latex_() == r"$\Delta^{1}_{1}:\ \text{proved}$"
+    assert "proved: 8/8" in repr(result)
