@@ -1,0 +1,119 @@
+"""Statements about the activation alone: f(z) = z, σ'(x) = σ(x)(1 − σ(x)), ...
+
+A statement with a variable and no network quantity is about the activation: `f(z) = <an
+expression in z>` declares a registered activation (`declared_activation`); any other is
+checked in SymPy for the current activation (`_check_activation_statement`), refuted at a
+rational point when the difference does not simplify to 0. A bare x in such a statement is
+its variable, not the input vector (`_dummy_x`).
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+
+import sympy
+
+from . import activations
+from .backends import get_backend
+from .claim_eval import PROVED, REFUTED, SKIPPED, UNKNOWN
+from .claim_form import IllFormed, Skip, _map
+from .parse import (Add, At, Call, Const, Deriv, Div, Func, Had, Mul, Neg, Num, Pow, Q, Sum,
+                    Tr, Var, Width, show, walk)
+
+
+
+
+def _activation_statement(lhs, rhs) -> bool:
+    nodes = list(walk(lhs)) + list(walk(rhs))
+    return (any(isinstance(n, Var) for n in nodes)
+            and not any(isinstance(n, (Q, Width, Deriv, Sum, At, Tr, Had)) for n in nodes))
+
+
+def _dummy_x(node):
+    """A bare x in a statement about the activation alone (σ(x) = 1/(1+e^{-x})) is its
+    variable, not the input vector."""
+    if isinstance(node, Q) and node.kind == "x" and node.idx is None:
+        return Var("x")
+    return _map(node, _dummy_x)
+
+
+def _about_activation_only(lhs, rhs) -> bool:
+    nodes = list(walk(lhs)) + list(walk(rhs))
+    return (any(isinstance(n, (Call, Func)) for n in nodes)
+            and all(n.kind == "x" and n.idx is None for n in nodes if isinstance(n, Q))
+            and not any(isinstance(n, (Width, Deriv, Sum, At, Tr, Had)) for n in nodes))
+
+
+def _sym(node, act, S):
+    """An activation statement in SymPy, with `act` for f (None: f stays f)."""
+    if isinstance(node, Var):
+        return sympy.Symbol(node.name)
+    if isinstance(node, Num):
+        return sympy.Rational(node.value.numerator, node.value.denominator)
+    if isinstance(node, Const):
+        raise IllFormed("N, the number of examples, has no meaning in a statement about the "
+                        "activation alone")
+    if isinstance(node, Add):
+        return sympy.Add(*[_sym(t, act, S) for t in node.terms])
+    if isinstance(node, Neg):
+        return -_sym(node.x, act, S)
+    if isinstance(node, Mul):
+        return _sym(node.a, act, S) * _sym(node.b, act, S)
+    if isinstance(node, Div):
+        return _sym(node.a, act, S) / _sym(node.b, act, S)
+    if isinstance(node, Pow):
+        return _sym(node.base, act, S) ** node.n
+    if isinstance(node, Func):
+        return {"exp": sympy.exp, "log": sympy.log, "tanh": sympy.tanh}[node.name](
+            _sym(node.arg, act, S))
+    if isinstance(node, Call):
+        u = _sym(node.arg, act, S)
+        if act is None:
+            f = sympy.Function("f")
+            return f(u) if node.order == 0 else sympy.Derivative(f(u), u)
+        return act.value(S, u) if node.order == 0 else activations.derivative(act, S, u, None)
+    raise Skip(f"{show(node)} in a statement about the activation")
+
+
+def declared_activation(lhs, rhs) -> str | None:
+    """The registered activation that `f(z) = <expression in z>` declares, if it is one."""
+    if not (isinstance(lhs, Call) and lhs.order == 0 and isinstance(lhs.arg, Var)):
+        return None
+    if any(isinstance(n, Call) for n in walk(rhs)):
+        return None
+    S = get_backend("sympy")
+    z = sympy.Symbol(lhs.arg.name)
+    try:
+        value = _sym(rhs, None, S)
+    except Skip:
+        return None
+    for name in activations.names():
+        act = activations.get(name)
+        if act.is_generic:
+            continue
+        if sympy.simplify(act.value(S, z) - value) == 0:
+            return name
+    return "?"
+
+
+def _check_activation_statement(lhs, rhs, act_name: str) -> tuple[str, str, dict | None]:
+    act = activations.get(act_name)
+    if act.is_generic:
+        if any(isinstance(n, Call) for side in (lhs, rhs) for n in walk(side)):
+            return SKIPPED, "a statement about f alone, and f is generic here", None
+        act = None
+    S = get_backend("sympy")
+    left, right = _sym(lhs, act, S), _sym(rhs, act, S)
+    diff = sympy.simplify(left - right)
+    if diff == 0:
+        return PROVED, ("holds exactly" + (f" for the activation {act_name}" if act else "")), None
+    for t in (Fraction(1, 3), Fraction(-2), Fraction(5, 7)):
+        vals = {s: sympy.Rational(t.numerator, t.denominator) for s in diff.free_symbols}
+        d = diff.xreplace(vals)
+        if d.is_zero is False:
+            at = ", ".join(f"{k}={v}" for k, v in vals.items())
+            return (REFUTED, "false" + (f" for the activation {act_name}" if act else "") +
+                    f" at {at}",
+                    {"values": {str(s): str(t) for s in vals},
+                     "left": str(left.xreplace(vals)), "right": str(right.xreplace(vals)),
+                     "exact": True})
+    return UNKNOWN, "the difference does not simplify to 0 and no witness was found", None

@@ -1,0 +1,189 @@
+"""The structure of a claim: its free indices and layers, before any value.
+
+`analyze(lhs, rhs)` renames every summation index apart (k -> k#1), reads a sum over x with
+no x in its summand as the sum over the N examples, and checks what can be decided from the
+trees alone: each quantity's number of indices, which derivatives are read, that every free
+index and layer letter is fixed by the left side and that no letter is both. It returns a
+`Form`, or raises `IllFormed` (it cannot mean anything) or `Skip` (not a claim the checker
+reads). Its tree helpers (`_map`, `_rename`, `_index_letters`) serve the repairs too.
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+from .parse import (Add, At, Call, Const, Deriv, Div, Func, Had, Idx, Lay, Mul, Neg, Pow, Q,
+                    Sum, Tr, Var, Width, show, show_quantity, walk)
+
+
+class IllFormed(Exception):
+    pass
+
+
+class Skip(Exception):
+    pass
+
+
+def _bind(node, counter=None):
+    """Rename every summation index to a unique name (k -> k#1), so scopes never clash."""
+    counter = counter if counter is not None else itertools.count(1)
+    if isinstance(node, Sum):
+        new = f"{node.var}#{next(counter)}"
+        body = _rename(node.body, node.var, new)
+        if any(isinstance(n, (Q, Width)) and n.layer is not None and n.layer.var == node.var
+               for n in walk(node.body)):
+            raise Skip(f"a sum over the layers (Σ_{node.var}) is not a claim the checker reads")
+        return Sum(new, node.lo, node.hi, _bind(body, counter))
+    return _map(node, lambda c: _bind(c, counter))
+
+
+def _map(node, fn):
+    """The node with fn applied to each direct child."""
+    if isinstance(node, Add):
+        return Add(tuple(fn(t) for t in node.terms))
+    if isinstance(node, (Neg, Tr)):
+        return type(node)(fn(node.x))
+    if isinstance(node, (Mul, Had, Div)):
+        return type(node)(fn(node.a), fn(node.b))
+    if isinstance(node, Pow):
+        return Pow(fn(node.base), node.n)
+    if isinstance(node, At):
+        return At(fn(node.x), node.idx)
+    if isinstance(node, Sum):
+        return Sum(node.var, node.lo, node.hi, fn(node.body))
+    if isinstance(node, Call):
+        return Call(node.name, node.order, fn(node.arg))
+    if isinstance(node, Func):
+        return Func(node.name, fn(node.arg))
+    if isinstance(node, Deriv):
+        return Deriv(fn(node.num), fn(node.den))
+    return node
+
+
+def _rename(node, old: str, new: str):
+    def idx(i: Idx) -> Idx:
+        return Idx(new, i.off) if i.var == old else i
+    if isinstance(node, Q) and node.idx:
+        return Q(node.kind, node.layer, tuple(idx(i) for i in node.idx))
+    if isinstance(node, At):
+        return At(_rename(node.x, old, new), tuple(idx(i) for i in node.idx))
+    if isinstance(node, Var) and node.name == old:
+        return Var(new)
+    if isinstance(node, Sum) and node.var == old:
+        return node                                   # shadowed
+    return _map(node, lambda c: _rename(c, old, new))
+
+
+def _indices(node) -> list[Idx]:
+    out = []
+    for n in walk(node):
+        if isinstance(n, Q) and n.idx:
+            out += n.idx
+        elif isinstance(n, At):
+            out += n.idx
+    return out
+
+
+def _layers(node) -> list[Lay]:
+    return [n.layer for n in walk(node) if isinstance(n, (Q, Width)) and n.layer is not None]
+
+
+def _index_letters(node) -> set[str]:
+    return {i.var for i in _indices(node) if i.var is not None}
+
+
+def _layer_letters(node) -> set[str]:
+    return {l.var for l in _layers(node) if l.var is not None and l.var != "L"}
+
+
+def _pretty(name: str) -> str:
+    return name.split("#")[0]
+
+
+@dataclass
+class Form:
+    """A claim ready to evaluate: bound indices renamed; its free letters."""
+    lhs: object
+    rhs: object
+    free: list[str]                 # free neuron indices
+    layers: list[str]               # layer letters
+    examples: bool = False          # speaks of the N examples: checked with N = 2 and 3
+
+
+def analyze(lhs, rhs) -> Form:
+    """Check the structure of a claim; raise IllFormed or Skip with the reason."""
+    lhs, rhs = _bind(lhs), _bind(rhs)
+    lhs, rhs = _bind_examples(lhs), _bind_examples(rhs)
+    for side in (lhs, rhs):
+        for n in walk(side):
+            if isinstance(n, Sum) and n.var != EXAMPLES and n.var not in _index_letters(n.body):
+                raise IllFormed(f"the summation index {_pretty(n.var)} does not appear in its "
+                                f"summand {show(n.body)}")
+            if isinstance(n, Q) and n.idx is not None:
+                want = 2 if n.kind == "w" else 0 if n.kind in ("C", "𝒞") else 1
+                if len(n.idx) != want:
+                    raise IllFormed(f"{show_quantity(n)} has {len(n.idx)} index(es); "
+                                    f"{n.kind} takes {want}")
+            if isinstance(n, (Q, At)):
+                for i in (n.idx or ()):
+                    if i.var is not None and i.off != 0:
+                        raise Skip(f"an index with an offset ({_pretty(i.var)}"
+                                   f"{i.off:+d}) is not a claim the checker reads")
+            if isinstance(n, Deriv):
+                if not (isinstance(n.num, Q) and isinstance(n.den, Q)):
+                    raise Skip(f"{show(n)}: a derivative of and with respect to a quantity")
+                if not (n.num.kind in ("C", "𝒞") or n.num.idx is not None
+                        and n.num.kind in ("z", "a")):
+                    raise Skip(f"∂{show(n.num)}: only derivatives of C or of one z^l_j, a^l_j "
+                               f"are read")
+                if n.den.kind in ("C", "𝒞", "Δ"):
+                    raise IllFormed(f"a derivative with respect to {show(n.den)}")
+                if n.den.idx is None and n.num.kind not in ("C", "𝒞"):
+                    raise Skip("a Jacobian (a derivative with respect to a vector of a vector "
+                               "or of one entry) is not read")
+    li, ri = _index_letters(lhs), _index_letters(rhs)
+    free_l = {v for v in li if "#" not in v}
+    free_r = {v for v in ri if "#" not in v}
+    # An index on the left only is a claim for each of its values (∂z^l_j/∂b^l_j = 1); one
+    # on the right only is not fixed by anything.
+    for v in sorted(free_r - free_l):
+        raise IllFormed(f"the free index {v} appears on the right side only: nothing on the "
+                        f"left fixes it")
+    ll, rl = _layer_letters(lhs), _layer_letters(rhs)
+    for v in sorted(rl - ll):
+        raise IllFormed(f"the layer {v} appears on the right side only: nothing on the left "
+                        f"fixes it")
+    both = (free_l | {v for v in li | ri if "#" in v}) & (ll | rl)
+    if both:
+        v = sorted(both)[0]
+        raise IllFormed(f"{_pretty(v)} is used both as a layer and as a neuron index")
+    for side in (lhs, rhs):
+        for n in walk(side):
+            if isinstance(n, Var):
+                if n.name in li | ri:
+                    raise IllFormed(f"the index {_pretty(n.name)} is used as a value")
+                if n.name in ll | rl:
+                    raise IllFormed(f"the layer {n.name} is used as a value")
+                if n.name in ("z", "a", "w", "b"):
+                    raise IllFormed(f"{n.name} without a layer: write {n.name}^l_j")
+                raise IllFormed(f"{n.name} is not a quantity the checker knows (z, a, w, b, Δ, "
+                                f"y, x, C)")
+    return Form(lhs, rhs, sorted(free_l), sorted(ll | rl), _over_examples((lhs, rhs)))
+
+
+EXAMPLES = "x#"        # the name of a sum over the examples, Σ_x
+
+
+def _bind_examples(node):
+    """Σ_x with x no index of its summand is the sum over the N examples."""
+    if isinstance(node, Sum) and node.var.split("#")[0] == "x" and node.hi is None \
+            and node.var not in _index_letters(node.body):
+        return Sum(EXAMPLES, node.lo, None, _bind_examples(node.body))
+    return _map(node, _bind_examples)
+
+
+def _over_examples(form_sides) -> bool:
+    """Does the claim speak of the N examples (𝒞, N, Σ_x)? Then it is checked with N = 2 and 3."""
+    return any((isinstance(n, Q) and n.kind == "𝒞") or isinstance(n, Const)
+               or (isinstance(n, Sum) and n.var == EXAMPLES)
+               for side in form_sides for n in walk(side))
