@@ -12,7 +12,7 @@ from fractions import Fraction
 
 import sympy
 
-from . import activations
+from . import activations, witness
 from .backends import get_backend
 from .claim_eval import PROVED, REFUTED, SKIPPED, UNKNOWN
 from .claim_form import IllFormed, Skip, _map
@@ -108,12 +108,26 @@ def _check_activation_statement(lhs, rhs, act_name: str) -> tuple[str, str, dict
         return PROVED, ("holds exactly" + (f" for the activation {act_name}" if act else "")), None
     for t in (Fraction(1, 3), Fraction(-2), Fraction(5, 7)):
         vals = {s: sympy.Rational(t.numerator, t.denominator) for s in diff.free_symbols}
-        d = diff.xreplace(vals)
-        if d.is_zero is False:
+        found = _differ(left, right, vals)
+        if found:
             at = ", ".join(f"{k}={v}" for k, v in vals.items())
             return (REFUTED, "false" + (f" for the activation {act_name}" if act else "") +
                     f" at {at}",
-                    {"values": {str(s): str(t) for s in vals},
-                     "left": str(left.xreplace(vals)), "right": str(right.xreplace(vals)),
-                     "exact": True})
+                    {"values": {str(s): str(t) for s in vals}, **found})
     return UNKNOWN, "the difference does not simplify to 0 and no witness was found", None
+
+
+def _differ(left, right, vals) -> dict | None:
+    """Both sides at `vals`, if they provably differ there: exactly when both are rational,
+    else by 60-digit interval arithmetic whose enclosures do not overlap."""
+    lv, rv = left.xreplace(vals), right.xreplace(vals)
+    if lv.is_Rational and rv.is_Rational:
+        return {"left": str(lv), "right": str(rv), "exact": True} if lv != rv else None
+    num = witness.Interval((Fraction(0), Fraction(0), Fraction(0)))
+    try:
+        a, b = witness.evaluate(lv, {}, num), witness.evaluate(rv, {}, num)
+    except (witness.NotEvaluable, ZeroDivisionError, ValueError):
+        return None
+    if not num.differs(a, b):
+        return None
+    return {"left": num.show(a), "right": num.show(b), "exact": False}

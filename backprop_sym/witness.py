@@ -81,7 +81,8 @@ class Interval(Exact):
 
 
 def evaluate(expr, values: dict, num):
-    """Evaluate a SymPy expression built from + * ** and rationals at `values`."""
+    """Evaluate a SymPy expression built from + * **, rationals, exp, log and tanh at
+    `values` (exp, log and tanh only with interval arithmetic)."""
     memo: dict = {}
 
     def ev(e):
@@ -102,6 +103,13 @@ def evaluate(expr, values: dict, num):
         elif e.is_Pow and e.exp.is_Integer:
             base, k = ev(e.base), int(e.exp)
             r = base ** k if k >= 0 else 1 / base ** (-k)
+        elif e == sympy.E:
+            r = num.exp(num.const(1, 1))
+        elif e.is_Pow and e.base == sympy.E:
+            r = num.exp(ev(e.exp))
+        elif isinstance(e, (sympy.exp, sympy.log, sympy.tanh)) and len(e.args) == 1:
+            fn = {sympy.exp: num.exp, sympy.log: num.log, sympy.tanh: num.tanh}[type(e)]
+            r = fn(ev(e.args[0]))
         else:
             raise NotEvaluable(f"cannot evaluate {type(e).__name__}")
         memo[e] = r

@@ -3,6 +3,7 @@ import json
 from fractions import Fraction
 from pathlib import Path
 
+import mpmath
 import pytest
 import sympy
 from click.testing import CliRunner
@@ -418,3 +419,14 @@ def test_claims_true_only_somewhere_are_refuted(latex):
 def test_the_number_of_examples_in_an_activation_statement_is_ill_formed():
     c = one(r"\sigma'(x) = N \sigma(x)(1-\sigma(x))", activation="sigmoid")
     assert c["status"] == C.ILL and "N" in c["reason"]
+
+
+def test_activation_statement_refuted_by_intervals_with_both_numbers():
+    c = one(r"\sigma'(x) = \sigma(x)(1+\sigma(x))", activation="sigmoid")
+    assert c["status"] == C.REFUTED
+    w = c["witness"]
+    assert w["exact"] is False and w["values"] == {"x": "1/3"}
+    with mpmath.workdps(40):
+        s = 1 / (1 + mpmath.exp(-mpmath.mpf(1) / 3))
+        assert abs(mpmath.mpf(w["left"]) - s * (1 - s)) < mpmath.mpf(10) ** -25
+        assert abs(mpmath.mpf(w["right"]) - s * (1 + s)) < mpmath.mpf(10) ** -25
