@@ -108,6 +108,7 @@ class Checker:
         opts = self.opts
         if self.declared:
             opts = replace(opts, activation=self.declared[0])
+            note += f" [f = {self.declared[0]}, as declared on line {self.declared[1]}]"
         if _about_activation_only(lhs, rhs):
             lhs, rhs = _dummy_x(lhs), _dummy_x(rhs)
         if _activation_statement(lhs, rhs):
