@@ -537,14 +537,9 @@ def evaluate(form: Form, ctx: Context, opts: Options, quick: bool = False,
                 try:
                     left, right = ev.value(form.lhs, env), ev.value(form.rhs, env)
                     pairs = _pairs(left, right)
-                except IndexError as err:
-                    ranged = ranged or (f"index out of its layer's range: {err} "
-                                        f"(at {_where(widths, env, samples)})")
-                    if quick:
-                        return Outcome(ILL, ranged)
-                    continue
-                except _Range as err:
-                    ranged = ranged or f"{err} (at {_where(widths, env, samples)})"
+                except (IndexError, _Range) as err:
+                    kind = "" if isinstance(err, _Range) else "index out of its layer's range: "
+                    ranged = ranged or f"{kind}{err} (at {_where(widths, env, samples)})"
                     if quick:
                         return Outcome(ILL, ranged)
                     continue
