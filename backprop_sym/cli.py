@@ -12,10 +12,11 @@ import sys
 
 import click
 
-from . import __version__, activations
-from .backends import BACKENDS, BackendError, default_backend_name, get_backend
-from .estimate import WARN_SECONDS, estimate_seconds
-from .network import CONVENTIONS, Shape, ShapeError
+from . import __version__
+from .engine import activations
+from .engine.backends import BACKENDS, BackendError, default_backend_name, get_backend
+from .engine.estimate import WARN_SECONDS, estimate_seconds
+from .engine.network import CONVENTIONS, Shape, ShapeError
 
 EXIT = {"proved": 0, "refuted": 1, "unknown": 3}
 
@@ -171,7 +172,7 @@ def verify(widths, depth, width, inputs, outputs, activation, samples, conventio
 
     Exit status: 0 all proved, 1 something refuted, 3 something unknown, 2 usage error.
     """
-    from .verify import plan, verify as run
+    from .engine.verify import plan, verify as run
     from . import display
 
     shape = shape_from_options(widths, depth, width, inputs, outputs, activation, samples,
@@ -194,7 +195,7 @@ def verify(widths, depth, width, inputs, outputs, activation, samples, conventio
 
 def parse_shapes(specs) -> tuple[tuple[int, ...], ...]:
     """('2,3,4,2;3,2,2,3', ...) or ('2,3,4,2', '3,2,2,3') -> widths tuples."""
-    from .network import parse_widths
+    from .engine.network import parse_widths
     out = []
     for spec in specs:
         for part in re.split(r"[;\s]+", spec.strip()):
@@ -248,8 +249,8 @@ def check(file, claim, convention, activation, shapes, backend, as_json):
     ill-formed, 3 something unknown, 2 usage error or unreadable file.
     """
     import time
-    from . import claims as C
-    from .documents import kind_of
+    from .claims import check as C
+    from .claims.documents import kind_of
 
     if (file is None) == (claim is None):
         raise Fail("give either a FILE or --claim LATEX (exactly one)")
@@ -257,7 +258,7 @@ def check(file, claim, convention, activation, shapes, backend, as_json):
     try:
         for w in widths:
             Shape.make(w, activation, 1, convention)
-        from .backends import get_backend
+        from .engine.backends import get_backend
         get_backend(backend)
     except (ShapeError, activations.ActivationError, BackendError) as err:
         raise Fail(str(err)) from None
@@ -319,8 +320,9 @@ def report(widths, depth, width, inputs, outputs, activation, samples, conventio
     """
     from pathlib import Path
 
-    from . import display, latex
-    from .report import default_command, make_report, plan_size
+    from . import display
+    from .report import latex
+    from .report.render import default_command, make_report, plan_size
 
     shape = shape_from_options(widths, depth, width, inputs, outputs, activation, samples,
                                convention)
@@ -338,8 +340,8 @@ def report(widths, depth, width, inputs, outputs, activation, samples, conventio
 
     checked_claims = None
     if claims_path is not None:
-        from . import claims as C
-        from .documents import kind_of
+        from .claims import check as C
+        from .claims.documents import kind_of
         try:
             text = open(claims_path, encoding="utf-8").read()
         except (OSError, UnicodeDecodeError) as err:
@@ -389,7 +391,7 @@ def report(widths, depth, width, inputs, outputs, activation, samples, conventio
 
 
 def _theorem_shapes(shape, only):
-    from .report import theorem_shapes
+    from .report.render import theorem_shapes
     return list(theorem_shapes(shape, only).values())
 
 if __name__ == "__main__":

@@ -8,8 +8,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from . import rules
-from .verify import Result
+from .engine import rules
+from .engine.verify import Result
 
 STYLE = {"proved": "green", "refuted": "bold red", "unknown": "yellow"}
 

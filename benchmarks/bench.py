@@ -34,9 +34,9 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-from backprop_sym.backends import symengine_available  # noqa: E402
-from backprop_sym.estimate import checks, estimate_seconds, expanded_terms  # noqa: E402
-from backprop_sym.network import Shape  # noqa: E402
+from backprop_sym.engine.backends import symengine_available  # noqa: E402
+from backprop_sym.engine.estimate import checks, estimate_seconds, expanded_terms  # noqa: E402
+from backprop_sym.engine.network import Shape  # noqa: E402
 
 # ---------------------------------------------------------------- the baseline
 

@@ -5,10 +5,10 @@ import pytest
 import sympy
 
 from backprop_sym import Shape, verify
-from backprop_sym import estimate
-from backprop_sym.backends import get_backend, symengine_available, sympy_diff
-from backprop_sym.canonical import Canonical
-from backprop_sym.network import Expressions
+from backprop_sym.engine import estimate
+from backprop_sym.engine.backends import get_backend, symengine_available, sympy_diff
+from backprop_sym.engine.canonical import Canonical
+from backprop_sym.engine.network import Expressions
 
 needs_symengine = pytest.mark.skipif(not symengine_available(),
                                      reason="symengine not installed (the 'fast' extra)")
@@ -115,7 +115,7 @@ def test_rule_written_through_a_relation_is_still_proved(backend):
 def test_wrong_stated_derivative_is_not_used(backend, monkeypatch):
     """The direct form of f' stands in for the registry's only once they are proved
     equal; a wrong registry derivative is refuted, not papered over."""
-    from backprop_sym import activations
+    from backprop_sym.engine import activations
     act = activations.get("tanh")
     wrong = activations.Activation(act.name, act.formula, act.value,
                                    lambda B, u: 1 - B.tanh(u), act.atoms, act.forward)
@@ -186,8 +186,8 @@ def test_estimate_grows_with_depth_and_width():
 def test_engine_at_rest_speaks_plain_expressions(backend):
     """Code that uses an Engine's quantities directly (as derivation checking does) gets
     backend expressions over the full atom set, comparable with `canon.reduce`."""
-    from backprop_sym import direct
-    from backprop_sym.verify import Engine, plan
+    from backprop_sym.engine import direct
+    from backprop_sym.engine.verify import Engine, plan
     e = Engine(Shape.make("2,3,2", "sigmoid"), backend)
     e.check(plan(e.shape)[3])              # the fast forms are used and put away again
     lhs = e.canon.reduce(direct.delta(e.ex, 1, 1, 2))

@@ -8,9 +8,9 @@ import pytest
 import sympy
 from click.testing import CliRunner
 
-from backprop_sym import claims as C
+from backprop_sym.claims import check as C
 from backprop_sym.cli import main
-from backprop_sym.parse import parse
+from backprop_sym.claims.parse import parse
 
 DERIVATIONS = Path(__file__).resolve().parent.parent / "derivations"
 KEYS = {"line", "latex", "parsed", "status", "reason", "hint", "witness"}

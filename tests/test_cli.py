@@ -65,7 +65,7 @@ def test_usage_errors_are_one_line_and_exit_2(args, needle):
 
 
 def test_refuted_exits_1_and_unknown_exits_3(monkeypatch):
-    from backprop_sym import rules
+    from backprop_sym.engine import rules
     ok = rules.RULES["output_delta", "from-to"]
     monkeypatch.setitem(rules.RULES, ("output_delta", "from-to"),
                         rules.Rule(ok.kind, ok.convention, ok.statement, ok.text,

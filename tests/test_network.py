@@ -3,7 +3,7 @@ import pytest
 import sympy
 
 from backprop_sym import Network, Shape, ShapeError, plan
-from backprop_sym.activations import ActivationError
+from backprop_sym.engine.activations import ActivationError
 
 
 def test_counts_match_the_formula():

@@ -5,8 +5,8 @@ from fractions import Fraction
 import pytest
 from lark import Lark, logger
 
-from backprop_sym import documents
-from backprop_sym.parse import (Add, At, Call, Deriv, Div, Had, Idx, Lay, Mul, Neg, Num, ParseError,
+from backprop_sym.claims import documents
+from backprop_sym.claims.parse import (Add, At, Call, Deriv, Div, Had, Idx, Lay, Mul, Neg, Num, ParseError,
                                 Pow, Q, Sum, Tr, Unsupported, Var, Width, parse, parser, show,
                                 split_condition)
 

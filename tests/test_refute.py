@@ -10,7 +10,8 @@ import pytest
 import sympy
 from mpmath import mp, mpf
 
-from backprop_sym import Network, activations, verify
+from backprop_sym import Network, verify
+from backprop_sym.engine import activations
 
 
 # ---------------------------------------------------------------- wrong rules
@@ -205,7 +206,7 @@ def _idx(net, k, j):
 
 
 def test_float_constants_in_a_rule_are_never_rounded_into_a_proof(backend):
-    from backprop_sym import rules
+    from backprop_sym.engine import rules
     right = rules.get("output_delta", "from-to").closed_form
     nearly = lambda q, s, j: right(q, s, j) * (1 + 2.0 ** -52)
     result = verify(Network([2, 2]), backend=backend, rules_override={"output_delta": nearly})

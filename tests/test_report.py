@@ -15,11 +15,11 @@ import pytest
 import sympy
 from click.testing import CliRunner
 
-from backprop_sym import latex, report
+from backprop_sym.report import latex, render as report
 from backprop_sym.cli import main
-from backprop_sym.formulas import Lines, fprime, tex, width
-from backprop_sym.network import Shape
-from backprop_sym.verify import verify
+from backprop_sym.report.formulas import Lines, fprime, tex, width
+from backprop_sym.engine.network import Shape
+from backprop_sym.engine.verify import verify
 
 ROOT = Path(__file__).resolve().parents[1]
 if os.environ.get("BACKPROP_SYM_REQUIRE_TEX") and not latex.have_tex():

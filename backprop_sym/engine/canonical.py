@@ -93,7 +93,7 @@ class Canonical:
         to_sympy = self.B.to_sympy
 
         def fn(z, num):             # only witnesses need it: converted when first asked
-            from .witness import evaluate
+            from .arithmetic import evaluate
             import sympy
             return evaluate(to_sympy(value), {sympy.Symbol(str(a)): f(z, num)
                                               for a, f in values.items()}, num)

@@ -23,8 +23,8 @@ A claim that is not proved gets a hint when a common repair makes every instance
 a transposed weight, f for f' (or f' for f), a neighbouring layer, swapped indices, a
 flipped sign, a missing factor f'(z), the other index convention.
 
-The parts: `claim_form` (the structure of a claim), `claim_eval` (its value at every
-instance; verdicts), `hints` (repairs), `activation_claims` (statements about the
+The parts: `form` (the structure of a claim), `evaluate` (its value at every
+instance; verdicts), `hints` (repairs), `activation` (statements about the
 activation alone). This module checks documents claim by claim, summarizes and formats the
 results, and re-exports the names of the parts.
 """
@@ -32,19 +32,21 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from . import activations, documents
-from .activation_claims import (_about_activation_only, _activation_statement,
-                                _check_activation_statement, _dummy_x, declared_activation)
-from .claim_eval import (DEFAULT_SHAPES, ILL, PROVED, REFUTED, SKIPPED, UNKNOWN, Context,
-                         Options, _shape_text, evaluate)
-from .claim_form import IllFormed, Skip, analyze
+from ..engine import activations
+
+from . import documents
+from .activation import (_about_activation_only, _activation_statement,
+                          _check_activation_statement, _dummy_x, declared_activation)
+from .evaluate import (DEFAULT_SHAPES, ILL, PROVED, REFUTED, SKIPPED, UNKNOWN, Context,
+                       Options, _shape_text, evaluate)
+from .form import IllFormed, Skip, analyze
 from .hints import hints
 from .parse import ParseError, Unsupported, parse, show, split_condition
 
 # the names of the parts, importable from here as before
-from .claim_eval import (EXAMPLE_COUNTS, LAYER_RANGE, Evaluator, Outcome,  # noqa: F401
-                         direct_diff)
-from .claim_form import EXAMPLES, Form  # noqa: F401
+from .evaluate import (EXAMPLE_COUNTS, LAYER_RANGE, Evaluator, Outcome,  # noqa: F401
+                       direct_diff)
+from .form import EXAMPLES, Form  # noqa: F401
 from .hints import repairs  # noqa: F401
 
 SCHEMA_VERSION = 1

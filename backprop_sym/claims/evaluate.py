@@ -1,6 +1,6 @@
 """The value of a claim: every instance at every shape, and its verdict.
 
-An `Evaluator` takes one analysed claim (`claim_form.Form`) at one engine (shape,
+An `Evaluator` takes one analysed claim (`form.Form`) at one engine (shape,
 activation, convention; `verify.Engine`) and one assignment of its layer letters: it types
 each side (the range of every index, read off where it appears; mismatched shapes), then
 gives each side's exact value, with z, a, f'(z) and Δ from the engine's canonical atom
@@ -13,13 +13,13 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from . import activations, direct, witness
-from .backends import get_backend
-from .claim_form import EXAMPLES, Form, IllFormed, _pretty
-from .network import Shape
+from ..engine import activations, direct, witness
+from ..engine.backends import get_backend
+from ..engine.network import Shape
+from ..engine.verify import Engine
+from .form import EXAMPLES, Form, IllFormed, _pretty
 from .parse import (Add, At, Call, Const, Deriv, Div, Func, Had, Idx, Lay, Mul, Neg, Num, Pow,
                     Q, Sum, Tr, Var, Width, show, show_layer, show_quantity, walk)
-from .verify import Engine
 
 PROVED, REFUTED, ILL, SKIPPED, UNKNOWN = "proved", "refuted", "ill-formed", "skipped", "unknown"
 DEFAULT_SHAPES = ((2, 3, 4, 2), (3, 2, 2, 3, 4))  # depths 3 and 4, n_0 = n_L and not, one square layer

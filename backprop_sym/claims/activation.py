@@ -12,10 +12,10 @@ from fractions import Fraction
 
 import sympy
 
-from . import activations, witness
-from .backends import get_backend
-from .claim_eval import PROVED, REFUTED, SKIPPED, UNKNOWN
-from .claim_form import IllFormed, Skip, _map
+from ..engine import activations, arithmetic
+from ..engine.backends import get_backend
+from .evaluate import PROVED, REFUTED, SKIPPED, UNKNOWN
+from .form import IllFormed, Skip, _map
 from .parse import (Add, At, Call, Const, Deriv, Div, Func, Had, Mul, Neg, Num, Pow, Q, Sum,
                     Tr, Var, Width, show, walk)
 
@@ -123,10 +123,10 @@ def _differ(left, right, vals) -> dict | None:
     lv, rv = left.xreplace(vals), right.xreplace(vals)
     if lv.is_Rational and rv.is_Rational:
         return {"left": str(lv), "right": str(rv), "exact": True} if lv != rv else None
-    num = witness.Interval((Fraction(0), Fraction(0), Fraction(0)))
+    num = arithmetic.Interval((Fraction(0), Fraction(0), Fraction(0)))
     try:
-        a, b = witness.evaluate(lv, {}, num), witness.evaluate(rv, {}, num)
-    except (witness.NotEvaluable, ZeroDivisionError, ValueError):
+        a, b = arithmetic.evaluate(lv, {}, num), arithmetic.evaluate(rv, {}, num)
+    except (arithmetic.NotEvaluable, ZeroDivisionError, ValueError):
         return None
     if not num.differs(a, b):
         return None

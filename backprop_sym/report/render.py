@@ -18,12 +18,13 @@ from pathlib import Path
 import jinja2
 import sympy
 
-from . import __version__, activations, rules
-from .backends import get_backend
+from .. import __version__
+from ..engine import activations, rules
+from ..engine.backends import get_backend
+from ..engine.network import Expressions, Shape
+from ..engine.verify import PROVED, REFUTED, UNKNOWN, Result, plan, verify
 from .formulas import Lines, fits, fprime, terms, tex, width
 from .latex import Tex, escape
-from .network import Expressions, Shape
-from .verify import PROVED, REFUTED, UNKNOWN, Result, plan, verify
 
 THEOREMS = ("nonlinear", "linear")
 TEMPLATES = Path(__file__).parent / "templates"

@@ -1,7 +1,7 @@
 """LaTeX the language and the program: safe strings, escaping, and the PDF build.
 
 `Tex` marks a string as LaTeX source made by the project (by SymPy's printer or by code
-in `formulas`/`report`); anything else placed in a document is text and is escaped
+in `formulas`/`render`); anything else placed in a document is text and is escaped
 (`escape`). `build_pdf` runs latexmk in a temporary directory with a time limit and
 returns the PDF, the log and the first error (as `file:line: message`).
 """

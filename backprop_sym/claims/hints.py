@@ -3,7 +3,7 @@
 `repairs` lists the variants of a claim, most specific first: a flipped sign (of the right
 side or of one term), f for f' (or f' for f), two indices swapped, a transposed weight, a
 neighbouring layer, a missing factor f'(z) or 1/N, the other index convention. `hints`
-keeps those under which every instance proves (`claim_eval.evaluate`), within a time budget.
+keeps those under which every instance proves (`evaluate.evaluate`), within a time budget.
 """
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import time
 from dataclasses import replace
 from fractions import Fraction
 
-from .claim_eval import PROVED, Context, Options, evaluate
-from .claim_form import (IllFormed, Skip, _index_letters, _map, _over_examples, _rename,
-                         analyze)
+from .evaluate import PROVED, Context, Options, evaluate
+from .form import (IllFormed, Skip, _index_letters, _map, _over_examples, _rename,
+                   analyze)
 from .parse import (Add, At, Call, Const, Deriv, Div, Had, Lay, Mul, Neg, Num, Q, Sum, Tr,
                     Width, children, show, show_layer, walk)
 
