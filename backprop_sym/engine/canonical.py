@@ -241,7 +241,7 @@ def _exponentials(expr, E) -> list:
     """Every e^{...} node of an (atomized) expression, each node visited once. In
     SymEngine, where e^{x} is Pow(E, x), only subtrees that contain E are entered."""
     sympy_tree = type(expr).__module__.startswith("sympy")
-    enter = (lambda a: True) if sympy_tree else (lambda a: a.has(E))
+    enter = (lambda a: True) if sympy_tree else (lambda a: _has(a, E))
     seen, out, stack = set(), [], [expr] if enter(expr) else []
     while stack:
         e = stack.pop()
@@ -252,6 +252,14 @@ def _exponentials(expr, E) -> list:
             out.append(e)
         stack.extend(a for a in e.args if enter(a))
     return out
+
+
+def _has(e, E) -> bool:
+    """SymEngine's `has`, which before 0.15 takes only symbols (not E)."""
+    try:
+        return e.has(E)
+    except TypeError:
+        return E in e.atoms(type(E))
 
 
 def _linear_terms(arg, c=1):
