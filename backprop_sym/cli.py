@@ -1,14 +1,19 @@
 """The command line: parses options, calls the library, sets the exit code.
 
 Exit codes: 0 everything proved, 1 something refuted (or ill-formed), 2 usage error,
-3 something unknown and nothing refuted.
+3 something unknown and nothing refuted, 4 no TeX (report); and for ends that are no
+verdict: 70 internal error, 130 Ctrl-C, 141 output pipe closed, 143 SIGTERM.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
+import signal
 import sys
+import threading
+import traceback
 
 import click
 
@@ -127,9 +132,90 @@ def warn_if_long(shapes, checks: int, backend: str, timeout) -> None:
                    + ("" if timeout else "; use --timeout to bound it"), err=True)
 
 
+# ---------------------------------------------------------------- the entry point
+
+INTERNAL_ERROR, INTERRUPTED, BROKEN_PIPE, TERMINATED = 70, 130, 141, 143
+DEBUG_ENV = "BACKPROP_SYM_DEBUG"     # set to 1 to see the traceback of an internal error
+
+
+class Terminated(SystemExit):
+    """Raised in the main process by SIGTERM, so that `finally` blocks run on the way out."""
+
+
+@contextlib.contextmanager
+def sigterm_exits():
+    """While the command runs, SIGTERM raises Terminated(143) in this process; a forked
+    worker that receives it dies as by default, and a second SIGTERM is ignored while
+    the first one unwinds (so that the workers still get killed)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    owner = os.getpid()
+
+    def on_sigterm(signum, frame):
+        if os.getpid() != owner:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGTERM)
+            return
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        raise Terminated(TERMINATED)
+
+    previous = signal.signal(signal.SIGTERM, on_sigterm)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def stop(message: str, code: int):
+    click.echo(f"backprop-sym: {message}", err=True)
+    raise SystemExit(code)
+
+
+class Main(click.Group):
+    """The command group, with an exit code for every end that is no verdict: an
+    unexpected exception exits 70 with one line (no traceback unless BACKPROP_SYM_DEBUG
+    is set), Ctrl-C 130, SIGTERM 143, a closed output pipe 141. Used by the
+    `backprop-sym` script, `python -m backprop_sym` and CliRunner alike."""
+
+    def main(self, *args, **kwargs):
+        try:
+            with sigterm_exits():
+                return super().main(*args, **kwargs)
+        except Terminated:
+            stop("terminated", TERMINATED)
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo(err=True)          # ends the terminal's ^C
+            stop("interrupted", INTERRUPTED)
+        except BrokenPipeError:
+            _silence_stdout()
+            raise SystemExit(BROKEN_PIPE) from None
+        except Exception as err:
+            if os.environ.get(DEBUG_ENV, "") not in ("", "0"):
+                traceback.print_exc()
+            first = (str(err).strip().splitlines() or [""])[0]
+            stop(f"internal error: {type(err).__name__}{': ' + first if first else ''}"
+                 " — please report this with the command you ran", INTERNAL_ERROR)
+
+
+def _silence_stdout():
+    """After the reader of stdout went away: no second error when Python flushes it."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
 # ---------------------------------------------------------------- commands
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="backprop-sym")
 def main():
     """Exact, symbolic verification of backpropagation.
@@ -283,15 +369,18 @@ def check(file, claim, convention, activation, shapes, backend, as_json):
 @main.command()
 @network_options
 @click.option("--out", "-o", "out", required=True, metavar="FILE.pdf|FILE.tex",
-              type=click.Path(dir_okay=False),
-              help="Where to write the report: FILE.pdf writes FILE.tex and compiles FILE.pdf; "
-                   "FILE.tex writes the LaTeX source only.")
+              help="Where to write the report: FILE.pdf writes FILE.tex and compiles FILE.pdf "
+                   "(and keeps FILE.log if the build fails); FILE.tex writes the LaTeX "
+                   "source only. The directory must exist.")
 @click.option("--only", type=click.Choice(["nonlinear", "linear"]), default=None,
               help="Prove only Theorem 1 (nonlinear f) or only Theorem 2 (linear f); "
                    "default: both.")
-@click.option("--force", is_flag=True, help="Overwrite FILE.tex/FILE.pdf if they exist.")
+@click.option("--force", is_flag=True,
+              help="Overwrite FILE.tex, FILE.pdf and FILE.log if they exist (without it, "
+                   "the command refuses to start when any of them does).")
 @click.option("--title", default=None, metavar="TEXT",
-              help="Title printed on the report (plain text; LaTeX characters are escaped).")
+              help="Title printed on the report (plain text, at most 200 characters; LaTeX "
+                   "characters are escaped).")
 @engine_options
 @click.option("--claims", "claims_path", default=None, metavar="FILE",
               help="Also check the display equations of FILE (Markdown or LaTeX, as "
@@ -316,39 +405,28 @@ def report(widths, depth, width, inputs, outputs, activation, samples, conventio
 
     Exit status: 0 all proved (and the PDF built), 1 something refuted, 3 something
     unknown, 2 usage error or LaTeX build failure (the log is kept as FILE.log),
-    4 no TeX installed (FILE.tex is written; install TeX to build the PDF).
+    4 no TeX installed (FILE.tex is written; install TeX to build the PDF); 70 internal
+    error, 130 Ctrl-C, 143 SIGTERM.
     """
-    from pathlib import Path
-
     from . import display
     from .report import latex
-    from .report.render import default_command, make_report, plan_size
+    from .report.render import MAX_TITLE, default_command, make_report, plan_size
 
     shape = shape_from_options(widths, depth, width, inputs, outputs, activation, samples,
                                convention)
     backend_name = backend_from_options(backend, jobs, timeout)
-    path = Path(out)
-    suffix = path.suffix.lower()
-    if suffix not in (".tex", ".pdf"):
-        raise Fail(f"--out {out!r} must end in .pdf (source and PDF) or .tex (source only)")
-    tex_path, pdf_path = path.with_suffix(".tex"), (path if suffix == ".pdf" else None)
-    for target in (tex_path, pdf_path):
-        if target is not None and target.exists() and not force:
-            raise Fail(f"{target} already exists; use --force to overwrite it")
-    if path.parent.exists() and not path.parent.is_dir():
-        raise Fail(f"{path.parent} is not a directory")
+    if title is not None and len(title) > MAX_TITLE:
+        raise Fail(f"--title is {len(title)} characters long; give at most {MAX_TITLE}")
+    tex_path, pdf_path, log_path = output_files(out, force)
+    claims_text = read_text(claims_path, "the --claims file") if claims_path is not None else None
 
     checked_claims = None
-    if claims_path is not None:
+    if claims_text is not None:
         from .claims import check as C
         from .claims.documents import kind_of
-        try:
-            text = open(claims_path, encoding="utf-8").read()
-        except (OSError, UnicodeDecodeError) as err:
-            raise Fail(f"cannot read {claims_path}: "
-                       f"{getattr(err, 'strerror', None) or err}") from None
         uniform = len(set(shape.activations)) == 1
-        checked_claims = C.check_text(text, kind_of(claims_path), convention=shape.convention,
+        checked_claims = C.check_text(claims_text, kind_of(claims_path),
+                                      convention=shape.convention,
                                       activation=shape.activations[0] if uniform else "f",
                                       backend=backend_name)
 
@@ -358,23 +436,18 @@ def report(widths, depth, width, inputs, outputs, activation, samples, conventio
                           jobs=jobs or os.cpu_count(), timeout=timeout, title=title,
                           command=default_command(shape, only), progress=tick,
                           claims=checked_claims, claims_file=claims_path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tex_path.write_text(rep.tex, encoding="utf-8")
+    write_file(tex_path, rep.tex.encode("utf-8"))
     written = [str(tex_path)]
     if pdf_path is not None:
         if not latex.have_tex():
             click.echo(f"backprop-sym: {latex.INSTALL_HINT}; wrote {tex_path} only", err=True)
             sys.exit(4)
-        build = latex.build_pdf(rep.tex, name=tex_path.stem)
+        build = latex.build_pdf(rep.tex, source_name=str(tex_path))
         if not build.ok:
-            log_path = path.with_suffix(".log")
-            log_path.write_text(build.log, encoding="utf-8")
-            where = build.error or f"{tex_path.name}: LaTeX failed"
-            if where.startswith(tex_path.name + ":"):
-                where = str(tex_path) + where[len(tex_path.name):]
-            click.echo(f"backprop-sym: error: {where} (log: {log_path})", err=True)
+            write_file(log_path, build.log.encode("utf-8"))
+            click.echo(f"backprop-sym: error: {build.error} (log: {log_path})", err=True)
             sys.exit(2)
-        pdf_path.write_bytes(build.pdf)
+        write_file(pdf_path, build.pdf)
         written.append(str(pdf_path))
         wide = [w for w in build.overfull() if w > 1.0]
         if wide:
@@ -388,6 +461,63 @@ def report(widths, depth, width, inputs, outputs, activation, samples, conventio
         status = max(status, C.EXIT[claims_status], key=lambda c: (c == 1, c == 3, c))
     click.echo(f"wrote {' and '.join(written)}: {summary}")
     sys.exit(status)
+
+
+def output_files(out: str, force: bool):
+    """FILE.tex, and for FILE.pdf also FILE.pdf and FILE.log (the log is written only when
+    the build fails), checked before any work: the directory exists, no target is a
+    directory or exists (unless --force), and each can be written. Fail otherwise."""
+    from pathlib import Path
+    path = Path(out)
+    suffix = path.suffix.lower()
+    if suffix not in (".tex", ".pdf"):
+        raise Fail(f"--out {out!r} must end in .pdf (source and PDF) or .tex (source only)")
+    folder = path.parent
+    if not folder.exists():
+        raise Fail(f"--out {out!r}: the directory {folder} does not exist (create it first)")
+    if not folder.is_dir():
+        raise Fail(f"--out {out!r}: {folder} is not a directory")
+    tex_path = path.with_suffix(".tex")
+    pdf_path, log_path = (path, path.with_suffix(".log")) if suffix == ".pdf" else (None, None)
+    for target in (tex_path, pdf_path, log_path):
+        if target is None:
+            continue
+        if target.is_dir():
+            raise Fail(f"{target} is a directory; --out needs a file name")
+        exists = target.exists() or target.is_symlink()
+        if exists and not force:
+            why = " (it is written when the LaTeX build fails)" if target == log_path else ""
+            raise Fail(f"{target} already exists{why}; use --force to overwrite it")
+        try:
+            if exists:      # opened for writing, not truncated: its content stays
+                os.close(os.open(target, os.O_WRONLY))
+            else:           # created and removed at once: nothing is left
+                os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+                os.unlink(target)
+        except OSError as err:
+            raise Fail(f"cannot write {target}: {err.strerror or err}") from None
+    return tex_path, pdf_path, log_path
+
+
+def write_file(path, data: bytes) -> None:
+    """Write one of the files the user named; an OS error (a read-only file system, a full
+    disk) is a one-line error, exit 2."""
+    try:
+        path.write_bytes(data)
+    except OSError as err:
+        raise Fail(f"cannot write {path}: {err.strerror or err}") from None
+
+
+def read_text(path: str, what: str) -> str:
+    """The UTF-8 text of a file the user named, or Fail saying why it cannot be read."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+    except UnicodeDecodeError as err:
+        reason = f"not UTF-8 text ({err.reason} at byte {err.start})"
+    except OSError as err:
+        reason = err.strerror or str(err)
+    raise Fail(f"cannot read {what} {path}: {reason}")
 
 
 def _theorem_shapes(shape, only):

@@ -263,6 +263,7 @@ def run(args, **kw):
 @needs_tex
 def test_cli_writes_tex_and_pdf(tmp_path):
     out = tmp_path / "reports" / "two-layer.pdf"
+    out.parent.mkdir()                  # report creates no directory
     r = run(["--widths", "2,2,2", "--activation", "f", "--out", str(out), "--jobs", "1",
              "--title", r"Net & co: 100% $proved$ \o/"])
     assert r.exit_code == 0, r.output

@@ -2,8 +2,9 @@
 
 `Tex` marks a string as LaTeX source made by the project (by SymPy's printer or by code
 in `formulas`/`render`); anything else placed in a document is text and is escaped
-(`escape`). `build_pdf` runs latexmk in a temporary directory with a time limit and
-returns the PDF, the log and the first error (as `file:line: message`).
+(`escape`); `pdf_string` is text for the PDF's metadata. `build_pdf` runs latexmk in a
+temporary directory with a time limit and returns the PDF, the log and the first error
+(as `file:line: message`).
 """
 from __future__ import annotations
 
@@ -59,6 +60,15 @@ def escape(text) -> Tex:
     return Tex("".join(out))
 
 
+def pdf_string(text) -> Tex:
+    """Text as a PDF string for the document's metadata (its title): UTF-16 with a byte
+    order mark, each byte an octal escape, to be set without hyperref's \\pdfstringdef.
+    That macro expands every command of its argument in time quadratic in their number,
+    so an escaped title of 1,000 braces took 16 s a pass; these escapes are plain
+    characters, and any Unicode text survives them."""
+    return Tex("".join("\\%03o" % byte for byte in ("\ufeff" + str(text)).encode("utf-16-be")))
+
+
 def _latin1(ch: str) -> str:
     """Accented Latin-1 letters through the classic accent commands (OT1 fonts)."""
     import unicodedata
@@ -93,35 +103,43 @@ def have_tex() -> bool:
     return shutil.which("latexmk") is not None and shutil.which("pdflatex") is not None
 
 
-def build_pdf(source: str, name: str = "report", timeout: float | None = None) -> Build:
+BUILD_NAME = "report"         # the source's name inside the build directory
+
+
+def build_pdf(source: str, source_name: str = f"{BUILD_NAME}.tex",
+              timeout: float | None = None) -> Build:
     """Compile LaTeX `source` with latexmk in a fresh temporary directory.
 
+    The source is built as report.tex there, whatever the user's file is called (a name
+    with % # ~ $ or spaces would break TeX); `source_name` is what messages call it.
     Raises NoTeX when latexmk/pdflatex are missing. Nothing is written outside the
     temporary directory; the caller decides where the PDF and log go.
     """
     if not have_tex():
         raise NoTeX(INSTALL_HINT)
     timeout = BUILD_TIMEOUT if timeout is None else timeout
+    own = f"{BUILD_NAME}.tex"
     with tempfile.TemporaryDirectory(prefix="backprop-sym-") as tmp:
-        tex = Path(tmp) / f"{name}.tex"
-        tex.write_text(source, encoding="utf-8")
+        (Path(tmp) / own).write_text(source, encoding="utf-8")
         env = dict(os.environ, max_print_line="10000")   # one log line per message
         try:
-            proc = subprocess.run([*LATEXMK, tex.name], cwd=tmp, env=env, timeout=timeout,
+            proc = subprocess.run([*LATEXMK, own], cwd=tmp, env=env, timeout=timeout,
                                   stdin=subprocess.DEVNULL, capture_output=True, text=True,
                                   errors="replace")
             code, output = proc.returncode, proc.stdout + proc.stderr
         except subprocess.TimeoutExpired:
             code, output = None, ""
-        logfile = Path(tmp) / f"{name}.log"
+        logfile = Path(tmp) / f"{BUILD_NAME}.log"
         log = logfile.read_text(encoding="utf-8", errors="replace") if logfile.exists() else ""
-        pdf = Path(tmp) / f"{name}.pdf"
+        pdf = Path(tmp) / f"{BUILD_NAME}.pdf"
         if code is None:
-            return Build(False, log, f"{name}.tex: LaTeX did not finish within {timeout:g} s")
+            return Build(False, log, f"{source_name}: LaTeX did not finish within {timeout:g} s")
         if code != 0 or not pdf.exists():
-            return Build(False, log, first_error(log, f"{name}.tex") or
-                         f"{name}.tex: latexmk failed (exit {code}): "
-                         f"{_last_line(output) or 'no message'}")
+            error = first_error(log, own) or (f"{own}: latexmk failed (exit {code}): "
+                                              f"{_last_line(output) or 'no message'}")
+            if error.startswith(own + ":"):
+                error = source_name + error[len(own):]
+            return Build(False, log, error)
         return Build(True, log, None, pdf.read_bytes())
 
 

@@ -24,9 +24,11 @@ from ..engine.backends import get_backend
 from ..engine.network import Expressions, Shape
 from ..engine.verify import PROVED, REFUTED, UNKNOWN, Result, plan, verify
 from .formulas import Lines, fits, fprime, terms, tex, width
-from .latex import Tex, escape
+from .latex import Tex, escape, pdf_string
 
 THEOREMS = ("nonlinear", "linear")
+DEFAULT_TITLE = "Backpropagation, proved for one network"
+MAX_TITLE = 200              # characters of a title given on the command line
 TEMPLATES = Path(__file__).parent / "templates"
 S = sympy.Symbol
 
@@ -156,8 +158,10 @@ def context(shape: Shape, results: dict[str, Result], *, claims=None, claims_fil
     proved = sum(r.counts[PROVED] for r in results.values())
     status = (REFUTED if any(r.status == REFUTED for r in results.values()) else
               UNKNOWN if any(r.status == UNKNOWN for r in results.values()) else PROVED)
+    title = title or DEFAULT_TITLE
     return {
-        "title": title or "Backpropagation, proved for one network",
+        "title": title,
+        "pdf_title": pdf_string(title),
         "date": date or today(),
         "version": __version__,
         "command": command or default_command(shape),
