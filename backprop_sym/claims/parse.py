@@ -207,11 +207,14 @@ KNOWN = {"Delta", "delta", "sum", "frac", "dfrac", "tfrac", "partial", "sigma", 
 _COMMAND = re.compile(r"\\([a-zA-Z]+)")
 _HARD_CUT = re.compile(r"\\(?:quad|qquad|text|mbox|textrm|textit|hspace|forall)(?![a-zA-Z])"
                        r"|\\[,;:]\s*\\(?:quad|qquad)(?![a-zA-Z])|\\\\|∀")
+_SPACE = re.compile(r"\\(?:quad|qquad|[,;:])")
+_OPERATOR = re.compile(r"\s*(?:[+\-−]|\\(?:cdot|times|odot)(?![a-zA-Z]))")
 _RUN = re.compile(r"\s*(?:\\(?:quad|qquad)(?![a-zA-Z])|\\[,;:])")
 _RELATION = re.compile(r"(?<![<>!:\\])=|\\equiv|:=|\\coloneqq")
 
 MAX_LENGTH = 3000      # characters in one equation
 MAX_NESTING = 60       # brackets inside one another
+MAX_DEPTH = 100        # levels of the tree read: brackets, fractions, sums, factors
 
 
 def check_size(text: str) -> None:
@@ -277,7 +280,8 @@ def _cuts(text: str, start: int):
                 end = m.end()
                 while (m2 := _RUN.match(text, end)) is not None:   # \quad\quad: one cut
                     end = m2.end()
-                yield i, end, True
+                if not (_SPACE.match(m.group(0)) and _OPERATOR.match(text, end)):
+                    yield i, end, True             # (\quad - y_j: a space in the sum)
                 i = end
                 continue
         elif top and ch == "∀":
@@ -572,17 +576,38 @@ def parser() -> Lark:
 
 def parse(text: str) -> Relation:
     """One equation (or align row) -> its Relation. Raises ParseError or Unsupported."""
+    check_size(text)
+    comma = re.search(r"[0-9]\s*\{,\}\s*[0-9]", text)
+    if comma:
+        raise ParseError(f"'{comma.group(0)}': a decimal comma or a thousands separator? "
+                         f"write the number with a point (1.5) or whole (1000)", comma.start())
     prescan(text)
     try:
         tree = parser().parse(text)
     except UnexpectedInput as err:
         raise _explain(err, text) from None
     try:
-        return _Build(text).transform(tree)
+        rel = _Build(text).transform(tree)
     except VisitError as err:
         if isinstance(err.orig_exc, (ParseError, Unsupported)):
             raise err.orig_exc from None
         raise
+    for side in rel.sides:
+        if side is not None and _depth(side.node) > MAX_DEPTH:
+            raise ParseError(f"the equation nests more than {MAX_DEPTH} levels deep (each "
+                             f"bracket, fraction, sum and factor of a product is a level); "
+                             f"the checker reads at most {MAX_DEPTH}", side.start)
+    return rel
+
+
+def _depth(node: Node) -> int:
+    """The depth of a tree, without recursion."""
+    deepest, stack = 0, [(node, 1)]
+    while stack:
+        n, d = stack.pop()
+        deepest = max(deepest, d)
+        stack += [(c, d + 1) for c in _children(n)]
+    return deepest
 
 
 _NAMES = {"REL": "'='", "PLUS": "'+'", "MINUS": "'-'", "MULOP": "an operator (\\cdot, \\odot)",
