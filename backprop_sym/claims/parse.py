@@ -16,6 +16,11 @@ order; without indices it is the vector (or matrix, for w) of its layer. `f` and
 `parse` raises `ParseError` (with the offset, and what was expected) for text it cannot
 read, and `Unsupported` for text that is not a claim it could check (prose, `\\dots`, an
 inequality, a command it does not know); a caller skips those.
+
+Numbers are read as TeX prints them (`1 2` and `1\\,000` are one number, `2^23` is 2^2 3).
+`split_condition` cuts a row into its equations and a trailing `Condition` (`\\quad (l <
+L)`), refusing any other trailing text. An equation longer than MAX_LENGTH characters,
+with brackets nested deeper than MAX_NESTING or a tree deeper than MAX_DEPTH is refused.
 """
 from __future__ import annotations
 
