@@ -77,7 +77,7 @@ def test_layer_expressions(text, layer):
 
 def test_numbers_and_fractions():
     assert side("2") == Num(Fraction(2))
-    assert side(r"\frac12") == Num(Fraction(1, 2))
+    assert side(r"\frac12") == side(r"\frac{1}{2}") == Div(Num(Fraction(1)), Num(Fraction(2)))
     assert side(r"\frac{1}{2} C") == Mul(Div(Num(Fraction(1)), Num(Fraction(2))), Q("C"))
     assert side("(a^L_j - y_j)^2") == Pow(Add((Q("a", L, (j,)), Neg(Q("y", None, (j,))))), 2)
 
@@ -235,10 +235,11 @@ def test_unsupported(text, reason):
 def test_conditions_and_second_equations_after_quad():
     text = r"\Delta^l_j = \sum_k w^{l+1}_{jk} \Delta^{l+1}_k f'(z^l_j) \quad \text{for } l < L"
     segments, cond = split_condition(text)
-    assert len(segments) == 1 and cond == r"\quad \text{for } l < L"
+    assert len(segments) == 1 and cond.text == r"\text{for } l < L"
+    assert cond.comparisons == ((("v", "l", 0), "<", ("v", "L", 0)),)
     text = r"\frac{\partial C}{\partial b^l_j} = \Delta^l_j, \qquad \frac{\partial C}{\partial w^l_{ij}} = a^{l-1}_i \Delta^l_j"
     segments, cond = split_condition(text)
-    assert len(segments) == 2 and cond == ""
+    assert len(segments) == 2 and cond is None
     assert text[segments[1][0]:].lstrip().startswith(r"\frac{\partial C}{\partial w")
 
 

@@ -59,12 +59,15 @@ def _sym(node, act, S):
     if isinstance(node, Mul):
         return _sym(node.a, act, S) * _sym(node.b, act, S)
     if isinstance(node, Div):
-        return _sym(node.a, act, S) / _sym(node.b, act, S)
+        return _sym(node.a, act, S) / _nonzero(node.b, act, S, "division by zero")
     if isinstance(node, Pow):
-        return _sym(node.base, act, S) ** node.n
+        base = _sym(node.base, act, S) if node.n >= 0 else \
+            _nonzero(node.base, act, S, "division by zero")
+        return base ** node.n
     if isinstance(node, Func):
-        return {"exp": sympy.exp, "log": sympy.log, "tanh": sympy.tanh}[node.name](
-            _sym(node.arg, act, S))
+        arg = _sym(node.arg, act, S) if node.name != "log" else \
+            _nonzero(node.arg, act, S, "the log of 0")
+        return {"exp": sympy.exp, "log": sympy.log, "tanh": sympy.tanh}[node.name](arg)
     if isinstance(node, Call):
         u = _sym(node.arg, act, S)
         if act is None:
@@ -72,6 +75,14 @@ def _sym(node, act, S):
             return f(u) if node.order == 0 else sympy.Derivative(f(u), u)
         return act.value(S, u) if node.order == 0 else activations.derivative(act, S, u, None)
     raise Skip(f"{show(node)} in a statement about the activation")
+
+
+def _nonzero(node, act, S, what: str):
+    """The value of a denominator (or a log's argument); IllFormed when it is 0."""
+    v = _sym(node, act, S)
+    if v.has(sympy.zoo, sympy.nan) or sympy.expand(v) == 0:
+        raise IllFormed(f"{what}: {show(node)} is 0")
+    return v
 
 
 def declared_activation(lhs, rhs) -> str | None:

@@ -72,10 +72,15 @@ class Checker:
         """The claims of one equation (or align row). `locate(pos)` -> (line, column) of a
         position in `text`; `prev_side` is the last side of the previous row, as
         (node, latex), for a row that starts with `=`. Returns (claims, last side)."""
-        segments, condition = split_condition(text)
+        try:
+            segments, condition = split_condition(text)
+        except ParseError as err:
+            ln, col = locate(err.pos)
+            return [_claim(line, " ".join(text.split())[:200], None, ILL,
+                           f"could not read it: line {ln}, column {col}: {err.message}")], None
         out = []
         for k, (s0, s1) in enumerate(segments):
-            cond = condition if k == len(segments) - 1 else ""
+            cond = condition if k == len(segments) - 1 else None
             claims, prev_side = self._segment(text[s0:s1], s0, line, locate, prev_side, cond)
             out += claims
         return out, prev_side
@@ -103,10 +108,10 @@ class Checker:
             out.append(self.check_claim(lnode, rnode, line, latex, condition))
         return out, sides[-1]
 
-    def check_claim(self, lhs, rhs, line: int, latex: str, condition: str = "") -> dict:
+    def check_claim(self, lhs, rhs, line: int, latex: str, condition=None) -> dict:
+        """The verdict of lhs = rhs; `condition` (a parse.Condition) narrows its instances."""
         parsed = show((lhs, rhs))
-        note = (f" (the condition '{condition}' is not read: the layers and indices range "
-                f"wherever every quantity exists)") if condition else ""
+        note = f" (where {condition.text})" if condition else ""
         opts = self.opts
         if self.declared:
             opts = replace(opts, activation=self.declared[0])
@@ -114,36 +119,53 @@ class Checker:
         if _about_activation_only(lhs, rhs):
             lhs, rhs = _dummy_x(lhs), _dummy_x(rhs)
         if _activation_statement(lhs, rhs):
-            name = declared_activation(lhs, rhs)
-            if name == "?":
-                return _claim(line, latex, parsed, SKIPPED,
-                              "declares an activation the checker does not know "
-                              f"(known: {', '.join(activations.names())})")
-            if name:
-                self.declared = (name, line)
-                act = activations.get(name)
-                return _claim(line, latex, parsed, SKIPPED,
-                              f"declares the activation: {name} ({act.formula}); the claims "
-                              f"from line {line} on are checked with it")
+            if condition:
+                return _claim(line, latex, parsed, ILL, "a condition on a statement about the "
+                              f"activation ({condition.text}) is not read")
             try:
-                status, reason, wit = _check_activation_statement(lhs, rhs, opts.activation)
-            except Skip as err:
-                return _claim(line, latex, parsed, SKIPPED, str(err))
+                return self._activation(lhs, rhs, line, latex, parsed, opts, note)
             except IllFormed as err:
                 return _claim(line, latex, parsed, ILL, str(err))
-            return _claim(line, latex, parsed, status, reason + note, None, wit)
         try:
             form = analyze(lhs, rhs)
         except Skip as err:
             return _claim(line, latex, parsed, SKIPPED, str(err))
         except IllFormed as err:
             return _claim(line, latex, parsed, ILL, str(err))
+        if condition:
+            unused = sorted(condition.letters() - set(form.free) - set(form.layers))
+            if unused:
+                return _claim(line, latex, parsed, ILL,
+                              f"the condition '{condition.text}' names {', '.join(unused)}, "
+                              f"which the claim does not use as a layer or an index")
+            form.where = condition
         out = evaluate(form, self.ctx, opts, seed=_seed(parsed))
         hint = None
         if out.status in (REFUTED, ILL):
             found = hints(lhs, rhs, self.ctx, opts)
             hint = "; ".join(found) if found else None
         return _claim(line, latex, parsed, out.status, out.reason + note, hint, out.witness)
+
+    def _activation(self, lhs, rhs, line, latex, parsed, opts, note) -> dict:
+        """A statement about the activation alone: a declaration, or checked by itself."""
+        name = declared_activation(lhs, rhs)
+        if name == "?":
+            return _claim(line, latex, parsed, SKIPPED,
+                          "declares an activation the checker does not know "
+                          f"(known: {', '.join(activations.names())})")
+        if name:
+            self.declared = (name, line)
+            act = activations.get(name)
+            return _claim(line, latex, parsed, SKIPPED,
+                          f"declares the activation: {name} ({act.formula}); the claims "
+                          f"from line {line} on are checked with it")
+        try:
+            status, reason, wit = _check_activation_statement(lhs, rhs, opts.activation)
+        except Skip as err:
+            return _claim(line, latex, parsed, SKIPPED, str(err))
+        except IllFormed as err:
+            return _claim(line, latex, parsed, ILL, str(err))
+        return _claim(line, latex, parsed, status, reason + note, None, wit)
 
 
 def _seed(text: str) -> int:
@@ -165,6 +187,9 @@ def check_text(text: str, kind: str = documents.MARKDOWN, **options) -> list[dic
     out, prev = [], None
     last_display = None
     for row in documents.rows(text, kind):
+        if row.error:
+            out.append(_claim(row.line, "", None, ILL, f"line {row.line}: {row.error}"))
+            continue
         if row.display != last_display:
             prev, last_display = None, row.display
         locate = (lambda start: lambda pos: documents.locate(text, start + pos))(row.start)

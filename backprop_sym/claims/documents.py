@@ -2,16 +2,19 @@
 
 Read: `$$ … $$`, `\\[ … \\]` and the environments equation, align, gather, multline,
 eqnarray, flalign (starred or not), with `aligned`/`split`/`gathered` inside. Each row
-(`\\\\`) of a display is its own equation; a row that starts with `+`, `-` or `\\cdot`, or
-that has no `=`, continues the row before it (a long right-hand side broken over lines). A
-row that starts with `=` continues the chain of the row before it (`&= …` in an align);
-`Row.continues` says so. `\\tag`, `\\label`, `\\nonumber`, `\\notag` and `&` are blanked
-with spaces, so an offset into `Row.text` is an offset into the file: `locate` turns it
-into a line and a column. Markdown code (fenced or inline) and LaTeX comments are never
-read as equations.
+(`\\\\`) of a display is its own equation; a row with no `=` of its own continues the row
+before it (a long right-hand side broken over lines, `\\\\ &+ …`), and a row that is a
+condition (`\\\\ & j \\le n_L`) is kept, with its `\\\\`, as the condition of the row
+before it. A row that starts with `=` continues the chain of the row before it (`&= …` in
+an align); `Row.continues` says so. A display that is never closed, or an end that closes
+nothing, is a `Row` with an `error` and no text. `\\tag`, `\\label`, `\\nonumber`,
+`\\notag` and `&` are blanked with spaces, so an offset into `Row.text` is an offset into
+the file: `locate` turns it into a line and a column. Markdown code (fenced or inline)
+and LaTeX comments are never read as equations.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,17 +23,15 @@ MARKDOWN, LATEX = "markdown", "latex"
 
 ENVS = ("equation", "align", "gather", "multline", "eqnarray", "flalign", "displaymath", "math")
 _ENV = "|".join(ENVS)
-_DISPLAY = re.compile(
-    r"(?<!\\)\$\$(?P<dollar>.*?)(?<!\\)\$\$"
-    r"|\\\[(?P<bracket>.*?)\\\]"
-    r"|\\begin\{(?P<env>(?:" + _ENV + r")\*?)\}(?:\{[^}]*\})?(?P<body>.*?)\\end\{(?P=env)\}",
-    re.DOTALL)
+# the delimiters of a display: $$, \[ \], \begin{env} \end{env} (not \\[2pt], not \$$)
+_DELIM = re.compile(r"(?<!\\)(?P<dollar>\$\$)|(?<!\\)\\(?P<open>\[)|(?<!\\)\\(?P<close>\])"
+                    r"|\\(?P<kind>begin|end)\{(?P<env>(?:" + _ENV + r")\*?)\}")
 _BLANK = re.compile(
     r"\\tag\*?\{[^{}]*\}|\\label\{[^{}]*\}|\\nonumber\b|\\notag\b"
     r"|\\(?:begin|end)\{(?:aligned|split|gathered|alignedat|array|" + _ENV + r")\*?\}"
     r"(?:\{[^}]*\})?"
     r"|(?<!\\)&")
-_CONTINUE = re.compile(r"\s*(?:\+|-|−|\\cdot|\\times|\\odot)")
+_CONDITION_START = re.compile(r"\s*(?:\\text|\\mbox|\(|\\forall|∀|\\q?quad)")
 _RELATION = re.compile(r"(?<![<>!:\\])=|\\equiv|:=|\\coloneqq|\\triangleq")
 
 
@@ -41,6 +42,7 @@ class Row:
     text: str           # the row, blanked where needed; same length as the file's slice
     display: int        # which display it belongs to (0, 1, ...)
     env: str            # "$$", "\\[", "align", ...
+    error: str | None = None    # a display that cannot be read (never closed): no text
 
     @property
     def continues(self) -> bool:
@@ -104,37 +106,101 @@ def _split_rows(body: str) -> list[tuple[int, int]]:
     return out
 
 
+def _closer(m: re.Match) -> tuple[str, re.Pattern | None]:
+    """The name of a display's opening delimiter and the pattern of its end (None: m is
+    itself an end)."""
+    if m.group("dollar"):
+        return "$$", _DOLLAR
+    if m.group("open"):
+        return "\\[", _BRACKET_END
+    if m.group("close"):
+        return "\\]", None
+    name = m.group("env")
+    return name, (re.compile(re.escape(f"\\end{{{name}}}")) if m.group("kind") == "begin"
+                  else None)
+
+
+_DOLLAR = re.compile(r"(?<!\\)\$\$")
+_BRACKET_END = re.compile(r"(?<!\\)\\\]")
+_ENV_ARG = re.compile(r"\{[^{}\n]*\}")
+
+
+def displays(masked: str, kind: str = MARKDOWN):
+    """(offset of the body, body, env) of every display, and (offset, message) of every
+    delimiter that is never closed or closes nothing. One pass: an end that is missing
+    from one offset on is missing from every later one."""
+    out, errors, missing, i = [], [], {}, 0
+    while (m := _DELIM.search(masked, i)) is not None:
+        env, end = _closer(m)
+        if end is None:
+            if env != "\\]" or kind == LATEX:         # \] in Markdown text is an escaped ]
+                what = f"\\end{{{env}}}" if env != "\\]" else env
+                opener = f"\\begin{{{env}}}" if env != "\\]" else "\\["
+                errors.append((m.start(), f"{what} closes no display: {opener} is missing"))
+            i = m.end()
+            continue
+        b0 = m.end()
+        if m.group("kind") and (arg := _ENV_ARG.match(masked, b0)):
+            b0 = arg.end()
+        close = None if missing.get(end.pattern, len(masked) + 1) <= b0 else end.search(masked, b0)
+        if close is None:
+            missing[end.pattern] = min(missing.get(end.pattern, b0), b0)
+            opener = m.group(0)
+            closer = "$$" if env == "$$" else "\\]" if env == "\\[" else f"\\end{{{env}}}"
+            errors.append((m.start(), f"{opener} is never closed ({closer} expected): the "
+                                      f"display is not read"))
+            i = m.end()
+            continue
+        out.append((b0, masked[b0:close.start()], env))
+        i = close.end()
+    return out, errors
+
+
 def rows(text: str, kind: str = MARKDOWN) -> list[Row]:
-    """Every row of every display equation, in file order."""
+    """Every row of every display equation, in file order; a display that is never closed
+    (or an end with no start) is a Row with an `error` and no text."""
+    from .parse import is_condition
     masked = _mask(text, kind)
-    out: list[Row] = []
-    for n, m in enumerate(_DISPLAY.finditer(masked)):
-        for name in ("dollar", "bracket", "body"):
-            if m.group(name) is not None:
-                b0 = m.start(name)
-                body = m.group(name)
-                env = {"dollar": "$$", "bracket": "\\[", "body": m.group("env")}[name]
-                break
+    found, errors = displays(masked, kind)
+    lines = _Lines(text)
+    out: list[Row] = [Row(lines(at), at, "", -1 - k, "", msg) for k, (at, msg) in enumerate(errors)]
+    for n, (b0, body, env) in enumerate(found):
         body = _BLANK.sub(lambda x: " " * len(x.group(0)), body)
         # \\ in a $$ or \[ display with no environment still separates rows
-        pieces: list[list[int]] = []
+        pieces: list[list] = []          # [start, end, the \\ to blank]
         for s, e in _split_rows(body):
             piece = body[s:e]
             if not piece.strip():
                 continue
-            if pieces and (_CONTINUE.match(piece) or not _RELATION.search(piece)):
-                prev = pieces[-1]
-                body = body[:prev[1]] + " " * (s - prev[1]) + body[s:]   # blank the \\
-                prev[1] = e
+            if pieces and is_condition(piece) and (not _RELATION.search(piece)
+                                                   or _CONDITION_START.match(piece)):
+                pieces[-1][1] = e           # a condition on the row before: its \\ stays
+            elif pieces and not _RELATION.search(piece):
+                pieces[-1][2].append((pieces[-1][1], s))   # the row before, broken over lines
+                pieces[-1][1] = e
             else:
-                pieces.append([s, e])
-        for s, e in pieces:
-            piece = body[s:e]
+                pieces.append([s, e, []])
+        for s, e, blanks in pieces:
+            parts, at = [], s
+            for b, c in blanks:
+                parts += [body[at:b], " " * (c - b)]
+                at = c
+            piece = "".join(parts) + body[at:e]
             lead = len(piece) - len(piece.lstrip())
             start = b0 + s + lead
-            row_text = piece.strip()
-            out.append(Row(locate(text, start)[0], start, row_text, n, env))
+            out.append(Row(lines(start), start, piece.strip(), n, env))
+    out.sort(key=lambda r: r.start)
     return out
+
+
+class _Lines:
+    """The line of an offset, for offsets that mostly increase (linear in all)."""
+
+    def __init__(self, text: str):
+        self.ends = [m.start() for m in re.finditer("\n", text)]
+
+    def __call__(self, offset: int) -> int:
+        return bisect.bisect_left(self.ends, offset) + 1
 
 
 def read(path: str | Path) -> str:

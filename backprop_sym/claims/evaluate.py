@@ -35,6 +35,10 @@ class _Range(Exception):
     """An index out of its layer's range, or mismatched shapes, at one layer assignment."""
 
 
+class _Undefined(Exception):
+    """A value that does not exist at an instance: a division by 0, the log of 0."""
+
+
 # ---------------------------------------------------------------- options and engines
 
 @dataclass
@@ -266,9 +270,14 @@ class Evaluator:
             return _each2(lambda a, b: a * b, self.value(node.a, env), self.value(node.b, env))
         if isinstance(node, Div):
             b = self.value(node.b, env)
+            if B.expand(b) == 0:
+                raise _Undefined(_by_zero(node.b))
             return _each(lambda a: a / b, self.value(node.a, env))
         if isinstance(node, Pow):
-            return self.value(node.base, env) ** node.n
+            base = self.value(node.base, env)
+            if node.n < 0 and B.expand(base) == 0:
+                raise _Undefined(_by_zero(node.base))
+            return base ** node.n
         if isinstance(node, Sum):
             total = None
             over = range(node.lo, self.shape.samples + 1) if node.var == EXAMPLES else \
@@ -281,7 +290,10 @@ class Evaluator:
             return self.activate(node, env)
         if isinstance(node, Func):
             fn = {"exp": B.exp, "log": B.log, "tanh": B.tanh}[node.name]
-            return _each(fn, self.value(node.arg, env))
+            arg = self.value(node.arg, env)
+            if node.name == "log" and any(B.expand(v) == 0 for v in _entries(arg)):
+                raise _Undefined(f"the log of 0: {show(node.arg)} is 0")
+            return _each(fn, arg)
         if isinstance(node, Deriv):
             return self.deriv(node, env)
         raise _Unknown(f"cannot evaluate {show(node)}")
@@ -437,6 +449,14 @@ def _each(fn, v):
     return fn(v)
 
 
+def _by_zero(den) -> str:
+    return "division by zero" + ("" if isinstance(den, Num) else f": {show(den)} is 0")
+
+
+def _entries(v) -> list:
+    return [x for row in v for x in row] if isinstance(v, list) else [v]
+
+
 def _each2(fn, a, b):
     if isinstance(a, list) and isinstance(b, list):
         return [[fn(x, y) for x, y in zip(ra, rb)] for ra, rb in zip(a, b)]
@@ -486,6 +506,11 @@ def _layer_assignments(form: Form, shape: Shape):
     return
 
 
+def _admits(form: Form, env: dict, shape: Shape) -> bool:
+    """Does the claim's condition (\\quad \\text{for } l < L), if any, admit this instance?"""
+    return form.where is None or form.where.admits(env, shape.L, shape.widths)
+
+
 def _undefined_layer(form: Form, shape: Shape) -> str | None:
     """A quantity whose layer is a constant (2, L+1) outside 0..L, if any."""
     for side in (form.lhs, form.rhs):
@@ -518,6 +543,8 @@ def evaluate(form: Form, ctx: Context, opts: Options, quick: bool = False,
         if bad:
             return Outcome(ILL, f"undefined layer: {bad}")
         for layers in _layer_assignments(form, engine.shape):
+            if not _admits(form, layers, engine.shape):
+                continue
             ev = Evaluator(ctx, engine, layers)
             try:
                 tl, tr = ev.type(form.lhs), ev.type(form.rhs)
@@ -534,6 +561,8 @@ def evaluate(form: Form, ctx: Context, opts: Options, quick: bool = False,
                 return Outcome(ILL, str(err))
             for values in itertools.product(*(ev.ranges[v] for v in form.free)):
                 env = {**layers, **dict(zip(form.free, values))}
+                if not _admits(form, env, engine.shape):
+                    continue
                 try:
                     left, right = ev.value(form.lhs, env), ev.value(form.rhs, env)
                     pairs = _pairs(left, right)
@@ -543,6 +572,8 @@ def evaluate(form: Form, ctx: Context, opts: Options, quick: bool = False,
                     if quick:
                         return Outcome(ILL, ranged)
                     continue
+                except _Undefined as err:
+                    return Outcome(ILL, f"{err} (at {_where(widths, env, samples)})")
                 except _Unknown as err:
                     unknown = unknown or f"{err} (at {_where(widths, env, samples)})"
                     if quick:

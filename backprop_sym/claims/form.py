@@ -108,6 +108,7 @@ class Form:
     free: list[str]                 # free neuron indices
     layers: list[str]               # layer letters
     examples: bool = False          # speaks of the N examples: checked with N = 2 and 3
+    where: object = None            # a parse.Condition that narrows the instances, if any
 
 
 def analyze(lhs, rhs) -> Form:

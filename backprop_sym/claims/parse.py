@@ -16,6 +16,11 @@ order; without indices it is the vector (or matrix, for w) of its layer. `f` and
 `parse` raises `ParseError` (with the offset, and what was expected) for text it cannot
 read, and `Unsupported` for text that is not a claim it could check (prose, `\\dots`, an
 inequality, a command it does not know); a caller skips those.
+
+Numbers are read as TeX prints them (`1 2` and `1\\,000` are one number, `2^23` is 2^2 3).
+`split_condition` cuts a row into its equations and a trailing `Condition` (`\\quad (l <
+L)`), refusing any other trailing text. An equation longer than MAX_LENGTH characters,
+with brackets nested deeper than MAX_NESTING or a tree deeper than MAX_DEPTH is refused.
 """
 from __future__ import annotations
 
@@ -205,50 +210,328 @@ KNOWN = {"Delta", "delta", "sum", "frac", "dfrac", "tfrac", "partial", "sigma", 
          "limits", "nolimits", "left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr",
          "Bigl", "Bigr", "biggl", "biggr", "Biggl", "Biggr"}
 _COMMAND = re.compile(r"\\([a-zA-Z]+)")
-_CUT = re.compile(r"\\(?:quad|qquad|text|mbox|textrm|hspace)(?![a-zA-Z])|\\[,;]\s*\\(?:quad|qquad)")
+_HARD_CUT = re.compile(r"\\(?:quad|qquad|text|mbox|textrm|textit|hspace|forall)(?![a-zA-Z])"
+                       r"|\\[,;:]\s*\\(?:quad|qquad)(?![a-zA-Z])|\\\\|∀")
+_SPACE = re.compile(r"\\(?:quad|qquad|[,;:])")
+_OPERATOR = re.compile(r"\s*(?:[+\-−]|\\(?:cdot|times|odot)(?![a-zA-Z]))")
+_RUN = re.compile(r"\s*(?:\\(?:quad|qquad)(?![a-zA-Z])|\\[,;:])")
+_RELATION = re.compile(r"(?<![<>!:\\])=|\\equiv|:=|\\coloneqq")
+
+MAX_LENGTH = 3000      # characters in one equation
+MAX_NESTING = 60       # brackets inside one another
+MAX_DEPTH = 100        # levels of the tree read: brackets, fractions, sums, factors
 
 
-def split_condition(text: str) -> tuple[list[tuple[int, int]], str]:
-    """Split a row at top-level \\quad / \\qquad / \\text: the (start, end) of each
-    equation in it ("a = b, \\qquad c = d" holds two), and a trailing condition that is
-    not an equation ("\\quad \\text{for } l < L"), which is returned as text."""
-    out, start = [], 0
-    while True:
-        cut = _next_cut(text, start)
-        if cut is None:
-            out.append((start, len(text)))
-            return out, ""
-        at, after = cut
-        following = _next_cut(text, after)
-        nxt = text[after:following[0] if following else len(text)]
-        out.append((start, at))
-        if not nxt.strip(" \t\n,;.") and not following:
-            return out, ""                         # a trailing \\qquad before nothing
-        if not _is_equation(nxt):
-            return out, text[at:].strip()
-        start = after
-
-
-def _next_cut(text: str, start: int) -> tuple[int, int] | None:
-    """The next top-level \\quad (etc.) after a relation: (its start, where the rest begins)."""
+def check_size(text: str) -> None:
+    """ParseError for an equation longer than MAX_LENGTH characters or with brackets
+    nested deeper than MAX_NESTING: the checker reads neither (it would run out of time,
+    memory or stack)."""
+    if len(text) > MAX_LENGTH:
+        raise ParseError(f"the equation is {len(text)} characters long; the checker reads at "
+                         f"most {MAX_LENGTH} characters in one equation", MAX_LENGTH)
     depth = 0
-    for i in range(start, len(text)):
-        ch = text[i]
-        if ch == "{":
+    for i, ch in enumerate(text):
+        if ch in "([{":
             depth += 1
-        elif ch == "}":
+            if depth > MAX_NESTING:
+                raise ParseError(f"brackets nested more than {MAX_NESTING} deep; the checker "
+                                 f"reads at most {MAX_NESTING} levels", i)
+        elif ch in ")]}":
             depth -= 1
-        elif ch == "\\" and depth == 0 and (i == 0 or text[i - 1] != "\\"):
-            m = _CUT.match(text, i)
-            if m and _has_relation(text[start:i]):
+
+
+def split_condition(text: str) -> tuple[list[tuple[int, int]], Condition | None]:
+    """Split a row into its equations and a trailing condition: the (start, end) of each
+    equation ("a = b, \\qquad c = d" holds two) and the `Condition` after the last one, if
+    any ("\\quad \\text{for } l < L", "(l < L)", "\\forall j", a row "\\\\ & j \\le n_L").
+    Raises ParseError for an equation that is too long or too deeply nested, and for text
+    after an equation that is neither an equation nor a condition `read_condition` reads
+    (nothing after an equation is dropped)."""
+    check_size(text)
+    for at, after, hard in _cuts(text, 0):
+        cond = read_condition(text, at)
+        if cond is not None:
+            return [(0, at)], cond
+        if not hard:                                   # a , ; or ( that starts nothing
+            continue
+        following = next((c for c in _cuts(text, after) if c[2]), None)
+        nxt = text[after:following[0] if following else len(text)]
+        if not nxt.strip(" \t\n,;.") and not following:
+            return [(0, at)], None                     # a trailing \qquad before nothing
+        if not _is_equation(nxt):
+            raise ParseError("text after the equation that is neither an equation nor a "
+                             "condition the checker reads (such as \\quad \\text{for } l < L, "
+                             "(l < L) or \\quad \\forall j)", at)
+        segments, cond = split_condition(text[after:])     # the next equation on
+        return [(0, at)] + [(after + a, after + b) for a, b in segments], cond and \
+            Condition(cond.text, cond.pos + after, cond.comparisons, cond.quantified)
+    return [(0, len(text))], None
+
+
+def _cuts(text: str, start: int):
+    r"""The top-level separators after the first relation after `start`, in order: (their
+    start, where the rest begins, hard). Hard: \quad, \text, \forall, \\ (what follows is
+    another equation or a condition); soft: , ; ( (a condition may follow)."""
+    rel = _RELATION.search(text, start)
+    if rel is None:
+        return
+    depth, i = 0, start
+    while i < len(text):
+        ch = text[i]
+        top = depth == 0 and i >= rel.end()
+        if top and ch == "\\":
+            m = _HARD_CUT.match(text, i)
+            if m:
                 end = m.end()
-                while True:                      # \quad\quad, \qquad\text{...}: one cut
-                    m2 = re.compile(r"\s*(\\(?:quad|qquad)(?![a-zA-Z])|\\[,;])").match(text, end)
-                    if not m2:
-                        break
+                while (m2 := _RUN.match(text, end)) is not None:   # \quad\quad: one cut
                     end = m2.end()
-                return i, end
-    return None
+                if not (_SPACE.match(m.group(0)) and _OPERATOR.match(text, end)):
+                    yield i, end, True             # (\quad - y_j: a space in the sum)
+                i = end
+                continue
+        elif top and ch == "∀":
+            yield i, i + 1, True
+        elif top and ch in ",;(":
+            yield i, i + 1, False
+        if ch == "\\":
+            i += 2
+            continue
+        depth += ch in "([{"
+        depth -= ch in ")]}"
+        i += 1
+
+
+# ---------------------------------------------------------------- conditions
+
+@dataclass(frozen=True)
+class Condition:
+    """A condition after an equation, read: comparisons (term, op, term), a term being
+    ("v", letter, offset) for l, L-1, j; ("n", Lay) for n_{l+1}; ("k", number); and the
+    letters after \\forall. It narrows the instances: `admits` an assignment of the layer
+    letters and indices (a comparison whose letters are not all assigned yet holds)."""
+    text: str
+    pos: int
+    comparisons: tuple
+    quantified: tuple[str, ...] = ()
+
+    def letters(self) -> set[str]:
+        out = set(self.quantified)
+        for a, _, b in self.comparisons:
+            for t in (a, b):
+                if t[0] == "v" and t[1] != "L":
+                    out.add(t[1])
+                elif t[0] == "n" and t[1].var not in (None, "L"):
+                    out.add(t[1].var)
+        return out
+
+    def admits(self, env: dict, L: int, widths) -> bool:
+        def value(t):
+            if t[0] == "k":
+                return t[1]
+            if t[0] == "v":
+                return L + t[2] if t[1] == "L" else env[t[1]] + t[2] if t[1] in env else None
+            lay = t[1]
+            m = lay.off if lay.var is None else value(("v", lay.var, lay.off))
+            return None if m is None else widths[m] if 0 <= m <= L else False
+        for a, op, b in self.comparisons:
+            x, y = value(a), value(b)
+            if x is False or y is False:
+                return False
+            if x is not None and y is not None and not _COMPARE[op](x, y):
+                return False
+        return True
+
+
+_COMPARE = {"<": lambda x, y: x < y, ">": lambda x, y: x > y, "<=": lambda x, y: x <= y,
+            ">=": lambda x, y: x >= y, "=": lambda x, y: x == y, "!=": lambda x, y: x != y}
+_OPS = {"<": "<", ">": ">", "=": "=", "≤": "<=", "≥": ">=", "≠": "!=", "\\le": "<=",
+        "\\leq": "<=", "\\leqslant": "<=", "\\ge": ">=", "\\geq": ">=", "\\geqslant": ">=",
+        "\\ne": "!=", "\\neq": "!="}
+_CTOKEN = re.compile(
+    r"(?P<space>\s+|\\[,;:! ]|~|&|\\\\(?:\*?\s*\[[^\]]*\])?"
+    r"|\\(?:quad|qquad|displaystyle|textstyle|left|right|[bB]igg?[lr]?)(?![a-zA-Z]))"
+    r"|\\(?:text|mbox|textrm|textit|mathrm)\s*\{(?P<words>[^{}$]*)\}"
+    r"|(?P<forall>\\forall(?![a-zA-Z])|∀)"
+    r"|(?P<dots>\\(?:dots|ldots|cdots|dotsc)(?![a-zA-Z])|\.\.\.|…)"
+    r"|(?P<rel>\\(?:leqslant|geqslant|leq|geq|le|ge|neq|ne)(?![a-zA-Z])|[<>=≤≥≠])"
+    r"|n_(?:\{(?P<wl>[^{}]*)\}|(?P<wc>[a-zA-Z0-9]))"
+    r"|(?P<letter>\\ell(?![a-zA-Z])|ℓ|[a-zA-Z])"
+    r"|(?P<num>[0-9]+)"
+    r"|(?P<punct>[(),;.+\-−])")
+_WORDS = {"for", "all", "each", "every", "any", "if", "when", "where", "with", "and", "i.e."}
+_QUANTIFYING = {"all", "each", "every", "any"}
+
+
+def is_condition(text: str) -> bool:
+    """Is the whole text a condition `read_condition` reads?"""
+    return read_condition(text, 0) is not None
+
+
+def read_condition(text: str, at: int) -> Condition | None:
+    """The condition text[at:] states, or None when it is not (all of it) one. Read:
+    comparisons and chains of layers and indices (l < L, 1 \\le l \\le L-1, j \\le n_L,
+    l \\ne L), ranges (l = 1, \\dots, L-1), \\forall j, k; with \\text{for}, \\text{for all},
+    \\text{and}, commas, and one pair of brackets around."""
+    toks = []
+    for m in _CTOKEN.finditer(text, at):
+        if m.start() != (toks[-1][3] if toks else at):
+            return None
+        if m.lastgroup == "space":
+            toks.append(("space", "", m.start(), m.end()))
+            continue
+        if m.group("words") is not None:
+            words = re.findall(r"[a-zA-Z.]+|[^\sa-zA-Z.]", m.group("words"))
+            if any(w.lower().strip(".") not in _WORDS and w != "," for w in words):
+                return None
+            toks.append(("words", {w.lower() for w in words}, m.start(), m.end()))
+        elif m.group("wl") is not None or m.group("wc") is not None:
+            lay = _condition_layer(m.group("wl") if m.group("wl") is not None else m.group("wc"))
+            if lay is None:
+                return None
+            toks.append(("width", lay, m.start(), m.end()))
+        else:
+            toks.append((m.lastgroup, m.group(0), m.start(), m.end()))
+    if not toks or toks[0][2] != at or toks[-1][3] != len(text):
+        return None
+    toks = [t for t in toks if t[0] != "space"]
+    try:
+        return _Conditions(toks, text, at).read()
+    except _NotACondition:
+        return None
+
+
+class _NotACondition(Exception):
+    pass
+
+
+def _condition_layer(s: str) -> Lay | None:
+    m = re.fullmatch(r"\s*(\\ell|[a-zA-Z])?\s*(?:([+\-−])\s*([0-9]+))?\s*|\s*([0-9]+)\s*", s)
+    if not m or not s.strip():
+        return None
+    if m.group(4):
+        return Lay(None, int(m.group(4)))
+    if not m.group(1):
+        return None
+    var = "l" if m.group(1) == "\\ell" else m.group(1)
+    off = int(m.group(3)) * (-1 if m.group(2) in ("-", "−") else 1) if m.group(3) else 0
+    return Lay(var, off)
+
+
+class _Conditions:
+    """A small reader over the tokens of a condition."""
+
+    def __init__(self, toks, text, at):
+        self.toks, self.i, self.text, self.at = toks, 0, text, at
+
+    def peek(self, k=0):
+        j = self.i + k
+        return self.toks[j] if j < len(self.toks) else (None, None, 0, 0)
+
+    def take(self, kind=None, value=None):
+        t = self.peek()
+        if t[0] is None or (kind and t[0] != kind) or (value and t[1] != value):
+            raise _NotACondition
+        self.i += 1
+        return t
+
+    def skip_separators(self) -> set:
+        words = set()
+        while self.peek()[0] in ("words", "punct") and (self.peek()[0] == "words"
+                                                        or self.peek()[1] in ",;"):
+            t = self.take()
+            if t[0] == "words":
+                words |= t[1]
+        return words
+
+    def read(self) -> Condition:
+        comparisons, quantified = [], []
+        words = self.skip_separators()
+        close = self.peek()[1] == "("
+        if close:
+            self.take()
+        while True:
+            words |= self.skip_separators()
+            if self.peek()[0] == "forall" or words & _QUANTIFYING:
+                if self.peek()[0] == "forall":
+                    self.take()
+                if self.peek(1)[0] != "rel":
+                    quantified += self._letters()
+                    words = set()
+                    if not self._more(close):
+                        break
+                    continue
+            comparisons += self._chain()
+            words = set()
+            if not self._more(close):
+                break
+        if close:
+            self.take("punct", ")")
+        while self.peek()[1] in (".", ",", ";"):
+            self.take()
+        if self.peek()[0] is not None or not (comparisons or quantified):
+            raise _NotACondition
+        shown = re.sub(r"^(?:\s|\\(?:quad|qquad)(?![a-zA-Z])|\\[,;:!\\]|[,;&])+", "",
+                       self.text[self.at:]).strip()
+        return Condition(" ".join(shown.split()), self.at, tuple(comparisons),
+                         tuple(quantified))
+
+    def _more(self, close: bool) -> bool:
+        """After a clause: is another one coming (after , ; or \\text{and})?"""
+        t, toks = self.peek(), self.toks
+        if t[0] is None or (close and t[1] == ")") or t[1] == ".":
+            return False
+        if t[0] == "words" or t[1] in ",;":
+            j = self.i
+            while j < len(toks) and (toks[j][0] == "words" or toks[j][1] in ",;."):
+                j += 1
+            return j < len(toks) and not (close and toks[j][1] == ")")
+        raise _NotACondition
+
+    def _letters(self) -> list[str]:
+        out = [self._letter()]
+        while self.peek()[1] == "," and self.peek(1)[0] == "letter" and \
+                self.peek(2)[0] != "rel":
+            self.take()
+            out.append(self._letter())
+        return out
+
+    def _letter(self) -> str:
+        t = self.take("letter")
+        return "l" if t[1] in ("\\ell", "ℓ") else t[1]
+
+    def _term(self):
+        t = self.peek()
+        if t[0] == "num":
+            self.take()
+            return ("k", int(t[1]))
+        if t[0] == "width":
+            self.take()
+            return ("n", t[1])
+        var, off = self._letter(), 0
+        if self.peek()[1] in ("+", "-", "−") and self.peek(1)[0] == "num":
+            sign = -1 if self.take()[1] in ("-", "−") else 1
+            off = sign * int(self.take("num")[1])
+        return ("v", var, off)
+
+    def _chain(self) -> list:
+        first = self._term()
+        op = _OPS[self.take("rel")[1]]
+        second = self._term()
+        if op == "=" and self.peek()[1] == "," and any(t[0] == "dots" for t in self.toks):
+            while self.peek()[1] == "," and self.peek(1)[0] != "dots":   # l = 1, 2, \dots, L
+                self.take()
+                self._term()
+            self.take("punct", ",")
+            self.take("dots")
+            self.take("punct", ",")
+            return [(second, "<=", first), (first, "<=", self._term())]
+        out = [(first, op, second)]
+        while self.peek()[0] == "rel":
+            op = _OPS[self.take()[1]]
+            third = self._term()
+            out.append((second, op, third))
+            second = third
+        return out
 
 
 def _is_equation(text: str) -> bool:
@@ -260,7 +543,7 @@ def _is_equation(text: str) -> bool:
 
 
 def _has_relation(text: str) -> bool:
-    return bool(re.search(r"(?<![<>!:])=|\\equiv|:=|\\coloneqq", text))
+    return bool(_RELATION.search(text))
 
 
 def prescan(text: str) -> None:
@@ -298,22 +581,43 @@ def parser() -> Lark:
 
 def parse(text: str) -> Relation:
     """One equation (or align row) -> its Relation. Raises ParseError or Unsupported."""
+    check_size(text)
+    comma = re.search(r"[0-9]\s*\{,\}\s*[0-9]", text)
+    if comma:
+        raise ParseError(f"'{comma.group(0)}': a decimal comma or a thousands separator? "
+                         f"write the number with a point (1.5) or whole (1000)", comma.start())
     prescan(text)
     try:
         tree = parser().parse(text)
     except UnexpectedInput as err:
         raise _explain(err, text) from None
     try:
-        return _Build(text).transform(tree)
+        rel = _Build(text).transform(tree)
     except VisitError as err:
         if isinstance(err.orig_exc, (ParseError, Unsupported)):
             raise err.orig_exc from None
         raise
+    for side in rel.sides:
+        if side is not None and _depth(side.node) > MAX_DEPTH:
+            raise ParseError(f"the equation nests more than {MAX_DEPTH} levels deep (each "
+                             f"bracket, fraction, sum and factor of a product is a level); "
+                             f"the checker reads at most {MAX_DEPTH}", side.start)
+    return rel
+
+
+def _depth(node: Node) -> int:
+    """The depth of a tree, without recursion."""
+    deepest, stack = 0, [(node, 1)]
+    while stack:
+        n, d = stack.pop()
+        deepest = max(deepest, d)
+        stack += [(c, d + 1) for c in _children(n)]
+    return deepest
 
 
 _NAMES = {"REL": "'='", "PLUS": "'+'", "MINUS": "'-'", "MULOP": "an operator (\\cdot, \\odot)",
           "SUM": "\\sum", "PARTIAL": "\\partial", "GREEK": "\\Delta", "FN": "f",
-          "FUNC": "\\exp", "FRAC": "\\frac", "FRACDIGITS": "\\frac12", "LETTER": "a letter",
+          "FUNC": "\\exp", "FRAC": "\\frac", "DIGIT": "a digit", "LETTER": "a letter",
           "NUMBER": "a number", "TOP": "\\top", "PRIMECMD": "\\prime", "PRIME": "'",
           "_MATHCAL": "\\mathcal", "_SUP": "'^'", "_SUB": "'_'", "_LPAR": "'('",
           "_RPAR": "')'", "_LBRACK": "'['", "_RBRACK": "']'", "_LBRACE": "'{'",
@@ -327,7 +631,7 @@ def _describe(expected) -> list[str]:
     out = []
     if len(names & _TERM_START) >= 4:
         out.append("a term (a letter, a number, \\Delta, f(...), (...), \\frac, \\sum)")
-        names -= _TERM_START | {"_LBRACK", "_LBRACE", "_MATHCAL", "FUNC", "FRACDIGITS", "MINUS"}
+        names -= _TERM_START | {"_LBRACK", "_LBRACE", "_MATHCAL", "FUNC", "MINUS"}
     out += sorted(_NAMES.get(n, n) for n in names)
     return out
 
@@ -408,10 +712,15 @@ class _Build(Transformer):
 
     @v_args(meta=True, inline=True)
     def prod(self, meta, *items):
-        return _product(list(items), meta.start_pos)
+        return _product(_numbers(list(items), self.text), meta.start_pos)
 
-    def opunit(self, op, unit):
-        return ("op", str(op), unit)
+    @v_args(meta=True, inline=True)
+    def plain(self, meta, unit):
+        return _Item("", unit, meta.start_pos, meta.end_pos)
+
+    @v_args(meta=True, inline=True)
+    def opunit(self, meta, op, unit):
+        return _Item(str(op), unit, op.end_pos, meta.end_pos)
 
     def summark(self, tok, limits):
         return ("sum", tok, limits)
@@ -445,17 +754,24 @@ class _Build(Transformer):
         raise Unsupported(f"\\mathcal{{{letter}}} is not a quantity the checker knows",
                           letter.start_pos)
 
-    def group(self, side):
+    @v_args(meta=True, inline=True)
+    def group(self, meta, side):
+        if self.text[meta.start_pos] == "{" and isinstance(side.node, (Add, Neg)):
+            raise ParseError("braces do not print: {a - b} shows as a - b, so it cannot group "
+                             "a sum or a sign; write (a - b)", meta.start_pos)
         return ("group", side.node, side.start)
 
     def frac(self, tok, a, b):
-        return ("value", _divide(a.node, b.node, a.start), tok)
+        return ("value", _divide(a, b, tok.end_pos), tok)
 
-    def fracdigits(self, tok):
-        p, q = re.findall(r"[0-9]", str(tok))
-        if int(q) == 0:
-            raise _fail("\\frac with denominator 0", tok)
-        return ("value", Num(Fraction(int(p), int(q))), tok)
+    def fnum(self, arg):
+        if isinstance(arg, Side):
+            return arg.node
+        if arg.type == "DIGIT":
+            return Num(Fraction(int(arg)))
+        return _letter_unit(arg, None, None)
+
+    fden = fnum
 
     def call(self, fn, prime, side):
         name = "σ" if str(fn) in ("\\sigma", "σ") else "f"
@@ -484,8 +800,11 @@ class _Build(Transformer):
 
     @v_args(meta=True, inline=True)
     def sarg(self, meta, *parts):
-        if len(parts) == 1:                      # a single token: ^l, _j, ^T, ^\prime
-            return _Sarg(False, [[("+", parts[0])]], meta.start_pos)
+        if len(parts) == 1:                      # a single token: ^l, _j, ^2, ^T, ^\prime
+            tok = parts[0]
+            if tok.type == "DIGIT":
+                tok = Token.new_borrow_pos("NUMBER", tok, tok)
+            return _Sarg(False, [[("+", tok)]], meta.start_pos)
         minus, items = parts
         return _Sarg(minus is not None, items, meta.start_pos)
 
@@ -548,6 +867,64 @@ def _differentiable(node: Node, pos: int) -> Node:
                      "z^l_j, a^l_j, w^l_{jk} or b^l_j", pos)
 
 
+@dataclass
+class _Item:
+    """One factor of a product, with the operator before it ("" for juxtaposition) and
+    where its unit stands in the text."""
+    op: str
+    node: Node
+    start: int
+    end: int
+
+    def text(self, text: str) -> str:
+        return text[self.start:self.end].strip()
+
+
+_NUMERAL = re.compile(r"(?:[0-9.{}\s]|\\[,!])*[0-9](?:[0-9.{}\s]|\\[,!])*")
+_THIN = re.compile(r"(?:\s|\\[,!])*")          # what TeX prints as no gap, or a thin one
+
+
+def _numbers(items: list, text: str) -> list:
+    """Numbers side by side read as TeX prints them: `1 2`, `{1}{2}`, `1\\,000` are one
+    number; digits beside digits any other way (`1\\;2`, `1 2^2`) or beside a fraction
+    of numbers (`1\\frac12`, a mixed number or a product?) are refused."""
+    out: list = []
+    for item in items:
+        prev = out[-1] if out and isinstance(out[-1], _Item) else None
+        if not isinstance(item, _Item) or prev is None or item.op:
+            out.append(item)
+            continue
+        a, b = prev.text(text), item.text(text)
+        a_num = isinstance(prev.node, Num) and _NUMERAL.fullmatch(a)
+        b_digit = re.match(r"[{\s]*[0-9]", b)
+        if a_num and isinstance(item.node, Num) and _NUMERAL.fullmatch(b):
+            gap = text[prev.end:item.start]
+            if not _THIN.fullmatch(gap):
+                raise ParseError(f"two numbers with a space between ('{a}{gap}{b}'): TeX prints "
+                                 f"neither one number nor a product; write {a}{b} or "
+                                 f"{a} \\cdot {b}", item.start)
+            digits = re.sub(r"[^0-9.]", "", text[prev.start:item.end])
+            if not re.fullmatch(r"[0-9]+(\.[0-9]+)?", digits):
+                raise ParseError(f"'{text[prev.start:item.end].strip()}' is not a number",
+                                 prev.start)
+            out[-1] = _Item(prev.op, Num(Fraction(digits)), prev.start, item.end)
+        elif a_num and b_digit:
+            raise ParseError(f"a number right after a number ('{a} {b}' prints as one number "
+                             f"{a}{b}); write the number whole, or {a} \\cdot {b}", item.start)
+        elif (a_num and _numeric_fraction(item.node)) or (_numeric_fraction(prev.node)
+                                                          and b_digit):
+            raise ParseError(f"a number beside a fraction of numbers ('{a} {b}') reads as a "
+                             f"mixed number or as a product; write + or \\cdot between them",
+                             item.start)
+        else:
+            out.append(item)
+    return out
+
+
+def _numeric_fraction(node: Node) -> bool:
+    return isinstance(node, Div) and isinstance(node.a, Num) and isinstance(node.b, Num)
+
+
 def _product(items: list, pos: int) -> Node:
     """Items of a product -> a left-associated tree; a \\sum takes the rest."""
     node = None
@@ -563,7 +940,7 @@ def _product(items: list, pos: int) -> Node:
             hi_node = _bound(hi[1]) if hi else None
             s = Sum(lo[1], lo[2], hi_node, body)
             return s if node is None else Mul(node, s)
-        op, unit = ("", item) if not (isinstance(item, tuple) and item[0] == "op") else item[1:]
+        op, unit = item.op, item.node
         if node is None:
             if op:
                 raise ParseError(f"{op} with nothing before it", pos)
