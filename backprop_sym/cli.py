@@ -295,6 +295,17 @@ def parse_shapes(specs) -> tuple[tuple[int, ...], ...]:
     return tuple(out)
 
 
+def parse_samples(spec: str) -> tuple[int, ...]:
+    """'1,2,3' -> (1, 2, 3): example counts, each at least 1."""
+    try:
+        out = tuple(int(p) for p in spec.split(","))
+    except ValueError:
+        raise Fail(f"--samples {spec!r}: expected a list of example counts such as 1,2,3")
+    if any(n < 1 for n in out):
+        raise Fail(f"--samples {spec!r}: every example count must be at least 1")
+    return tuple(sorted(set(out)))
+
+
 @main.command()
 @click.argument("file", required=False, metavar="[FILE]")
 @click.option("--claim", metavar="LATEX",
@@ -307,22 +318,31 @@ def parse_shapes(specs) -> tuple[tuple[int, ...], ...]:
               help=f"The activation f (and σ). Known: {', '.join(activations.names())}. An "
                    "equation such as f(z) = z in the file sets it from that line on.")
 @click.option("--shapes", multiple=True, metavar="N0,...,NL[;...]",
-              help="Widths of the networks every claim is checked on, separated by ';' or "
-                   "given again (default: 2,3,4,2 and 3,2,2,3,4: depths 3 and 4, mostly non-square).")
+              help="Check every claim at exactly these widths, separated by ';' or given "
+                   "again (default: chosen per claim: several depths, and widths above every "
+                   "constant the claim contains).")
+@click.option("--samples", "samples_spec", metavar="N1,N2,...",
+              help="The example counts N for claims about 𝒞, N or Σ_x (default: 1,2,3 and "
+                   "one above every constant the claim contains).")
 @click.option("--backend", type=click.Choice(BACKENDS), default=None,
               help="Symbolic engine (default: symengine when installed, else sympy).")
+@click.option("--timeout", type=float, default=None, metavar="SECONDS",
+              help="Wall-clock budget; claims not finished by then are 'unknown' (time "
+                   "budget exhausted).")
 @click.option("--json", "as_json", is_flag=True,
               help="Print one JSON document on stdout and nothing else.")
-def check(file, claim, convention, activation, shapes, backend, as_json):
+def check(file, claim, convention, activation, shapes, samples_spec, backend, timeout,
+          as_json):
     """Check a derivation written in LaTeX, claim by claim.
 
     Reads every display equation of FILE (Markdown: $$ … $$, \\[ … \\]; LaTeX: equation,
     align, \\[ \\]), or the one equation given with --claim. Each equation A = B (A = B = C
     gives A = B and B = C; each align row is its own) is a claim about every instance of its
-    free indices, checked against direct differentiation of C = ½‖a^L − y‖² at several
-    network shapes. Verdicts: proved, refuted (with a witness, and a hint when a common
-    repair makes it hold), ill-formed (with the reason), skipped (prose, \\dots, an
-    activation declaration), unknown.
+    free indices, checked against direct differentiation of C = ½‖a^L − y‖² at network
+    shapes chosen against the claim; every verdict says at which shapes (and N) it holds.
+    Verdicts: proved, refuted (with a witness, and a hint when a common repair makes it
+    hold), ill-formed (with the reason), skipped (prose, \\dots, an activation
+    declaration), unknown.
 
     \b
     Examples:
@@ -330,34 +350,43 @@ def check(file, claim, convention, activation, shapes, backend, as_json):
       backprop-sym check notes.tex --convention to-from
       backprop-sym check --claim '\\Delta_j^l = \\sum_k w_{jk}^{l+1} \\Delta_k^{l+1} f'"'"'(z_j^l)'
       backprop-sym check FILE --activation linear --json
+      backprop-sym check FILE --shapes '2,3,2;3,4,5,2' --samples 1,2,5 --timeout 60
 
     Exit status: 0 every claim proved (skipped ones listed), 1 something refuted or
     ill-formed, 3 something unknown, 2 usage error or unreadable file.
     """
     import time
+    from . import display
     from .claims import check as C
-    from .claims.documents import kind_of
+    from .claims.documents import kind_of, rows
 
     if (file is None) == (claim is None):
         raise Fail("give either a FILE or --claim LATEX (exactly one)")
-    widths = parse_shapes(shapes) if shapes else C.DEFAULT_SHAPES
+    widths = parse_shapes(shapes) if shapes else None
+    samples = parse_samples(samples_spec) if samples_spec is not None else None
+    backend_from_options(backend, None, timeout)
     try:
-        for w in widths:
+        for w in widths or C.DEFAULT_SHAPES:
             Shape.make(w, activation, 1, convention)
-        from .engine.backends import get_backend
-        get_backend(backend)
-    except (ShapeError, activations.ActivationError, BackendError) as err:
+    except (ShapeError, activations.ActivationError) as err:
         raise Fail(str(err)) from None
-    options = dict(shapes=widths, activation=activation, convention=convention, backend=backend)
+    options = dict(shapes=widths, samples=samples, activation=activation,
+                   convention=convention, backend=backend)
     t0 = time.perf_counter()
     if claim is not None:
-        result = C.check_claim(claim, **options)
+        text, kind, total = claim, None, 1
     else:
         try:
             text = sys.stdin.read() if file == "-" else open(file, encoding="utf-8").read()
         except (OSError, UnicodeDecodeError) as err:
             raise Fail(f"cannot read {file}: {getattr(err, 'strerror', None) or err}") from None
-        result = C.check_text(text, kind_of(file), **options)
+        kind = kind_of(file)
+        total = len(rows(text, kind))
+    with display.progress(total, enabled=not as_json and sys.stderr.isatty(),
+                          label="checking") as tick:
+        run = C.check_claim if claim is not None else C.check_text
+        result = run(text, **({} if kind is None else {"kind": kind}), progress=tick,
+                     timeout=timeout, **options)
     doc = C.document(file, result, C._options(**options), time.perf_counter() - t0)
     if as_json:
         click.echo(json.dumps(doc, indent=2, ensure_ascii=False))

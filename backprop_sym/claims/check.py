@@ -6,18 +6,21 @@ quantity they mention exists, the neuron indices over the width of the layer the
 read off where they appear (a summation index too, unless the sum gives its bounds). An
 instance is evaluated at each shape with the verification engine (`verify.Engine`): z, a,
 f'(z) and Δ come from its canonical atom forms, Δ and every ∂ by direct differentiation of
-the per-example cost C = ½‖a^L − y‖². A claim that speaks of the examples (𝒞, the average
-cost; N; Σ_x) is evaluated with N = 2 and with N = 3 examples.
+the per-example cost C = ½‖a^L − y‖². The shapes, and the example counts for a claim that
+speaks of the examples (𝒞, the average cost; N; Σ_x), are chosen against the claim
+(`scope`); every verdict states the scope it was reached at.
 
 Verdicts, one per claim:
-  proved      every instance at every shape: lhs − rhs expands to exactly 0;
+  proved      every instance at every shape of its scope: lhs − rhs expands to exactly 0;
   refuted     an instance where a witness (exact values; a concrete f) separates the sides;
   ill-formed  it cannot mean anything: a free index on one side only, a summation index
               absent from its summand, an index out of its layer's range (an index that
               ranges over two different widths, a weight that does not exist), a product
               of mismatched shapes, an undefined layer; or it could not be read;
   skipped     not a claim about these quantities (prose, \\dots, an inequality, an
-              activation declaration such as f(z) = z, which applies from its line on);
+              activation declaration such as f(z) = z, which applies from its line on; a
+              declaration that cannot be used makes the claims after it unknown until the
+              next usable one);
   unknown     none of these (no witness found).
 A claim that is not proved gets a hint when a common repair makes every instance prove:
 a transposed weight, f for f' (or f' for f), a neighbouring layer, swapped indices, a
@@ -30,17 +33,23 @@ results, and re-exports the names of the parts.
 """
 from __future__ import annotations
 
+import multiprocessing
+import queue
+import signal
+import time
 from dataclasses import replace
 
 from ..engine import activations
 
 from . import documents
 from .activation import (_about_activation_only, _activation_statement,
-                          _check_activation_statement, _dummy_x, declared_activation)
-from .evaluate import (DEFAULT_SHAPES, ILL, PROVED, REFUTED, SKIPPED, UNKNOWN, Context,
-                       Options, _shape_text, evaluate)
+                          _check_activation_statement, _dummy_x, Unusable,
+                          declared_activation)
+from .evaluate import (BUDGET, DEFAULT_SHAPES, ILL, PROVED, REFUTED, SKIPPED, UNKNOWN,
+                       Context, Options, evaluate)
 from .form import IllFormed, Skip, analyze
 from .hints import hints
+from .scope import text as scope_text
 from .parse import ParseError, Unsupported, parse, show, split_condition
 
 # the names of the parts, importable from here as before
@@ -54,9 +63,10 @@ SCHEMA_VERSION = 1
 
 # ---------------------------------------------------------------- documents
 
-def _claim(line, latex, parsed, status, reason, hint=None, wit=None) -> dict:
+def _claim(line, latex, parsed, status, reason, hint=None, wit=None, scope=None) -> dict:
+    """A checked claim; `scope` ({shapes, samples}) says where a verdict was reached."""
     return {"line": line, "latex": latex, "parsed": parsed, "status": status, "reason": reason,
-            "hint": hint, "witness": wit}
+            "hint": hint, "witness": wit, "scope": scope}
 
 
 class Checker:
@@ -67,6 +77,7 @@ class Checker:
         self.opts = opts
         self.ctx = ctx or Context(opts.backend)
         self.declared: tuple[str, int] | None = None
+        self.unusable: str | None = None     # why the activation is unknown (a failed declaration)
 
     def check_row(self, text: str, line: int, locate, prev_side=None) -> tuple[list[dict], object]:
         """The claims of one equation (or align row). `locate(pos)` -> (line, column) of a
@@ -111,6 +122,8 @@ class Checker:
     def check_claim(self, lhs, rhs, line: int, latex: str, condition=None) -> dict:
         """The verdict of lhs = rhs; `condition` (a parse.Condition) narrows its instances."""
         parsed = show((lhs, rhs))
+        if self.opts.deadline is not None and time.monotonic() > self.opts.deadline:
+            return _claim(line, latex, parsed, UNKNOWN, BUDGET)
         note = f" (where {condition.text})" if condition else ""
         opts = self.opts
         if self.declared:
@@ -139,26 +152,37 @@ class Checker:
                               f"the condition '{condition.text}' names {', '.join(unused)}, "
                               f"which the claim does not use as a layer or an index")
             form.where = condition
+        if self.unusable:
+            return _claim(line, latex, parsed, UNKNOWN, self.unusable)
         out = evaluate(form, self.ctx, opts, seed=_seed(parsed))
         hint = None
         if out.status in (REFUTED, ILL):
             found = hints(lhs, rhs, self.ctx, opts)
             hint = "; ".join(found) if found else None
-        return _claim(line, latex, parsed, out.status, out.reason + note, hint, out.witness)
+        return _claim(line, latex, parsed, out.status, out.reason + note, hint, out.witness,
+                      out.scope.json() if out.scope else None)
 
     def _activation(self, lhs, rhs, line, latex, parsed, opts, note) -> dict:
         """A statement about the activation alone: a declaration, or checked by itself."""
-        name = declared_activation(lhs, rhs)
-        if name == "?":
+        try:
+            name = declared_activation(lhs, rhs)
+        except Unusable as err:
+            why = str(err)
+            self.declared = None
+            self.unusable = (f"the activation declared on line {line} ({latex}) cannot be "
+                             f"used: {why}; claims are not checked until a declaration "
+                             "the checker can use")
             return _claim(line, latex, parsed, SKIPPED,
-                          "declares an activation the checker does not know "
-                          f"(known: {', '.join(activations.names())})")
+                          f"declares an activation that cannot be used: {why}; the claims "
+                          f"after it are unknown until a declaration the checker can use")
         if name:
-            self.declared = (name, line)
+            self.declared, self.unusable = (name, line), None
             act = activations.get(name)
             return _claim(line, latex, parsed, SKIPPED,
                           f"declares the activation: {name} ({act.formula}); the claims "
                           f"from line {line} on are checked with it")
+        if self.unusable:
+            return _claim(line, latex, parsed, UNKNOWN, self.unusable)
         try:
             status, reason, wit = _check_activation_statement(lhs, rhs, opts.activation)
         except Skip as err:
@@ -175,20 +199,41 @@ def _seed(text: str) -> int:
     return h
 
 
-def _options(shapes=None, activation="f", convention="from-to", backend=None) -> Options:
-    shapes = tuple(tuple(s) for s in (shapes or DEFAULT_SHAPES))
-    return Options(shapes, activation, convention, backend)
+def _options(shapes=None, activation="f", convention="from-to", backend=None, samples=None,
+             timeout=None) -> Options:
+    shapes = tuple(tuple(s) for s in shapes) if shapes else None
+    samples = tuple(samples) if samples else None
+    deadline = None if timeout is None else time.monotonic() + timeout
+    return Options(shapes, activation, convention, backend, samples, deadline)
 
 
-def check_text(text: str, kind: str = documents.MARKDOWN, **options) -> list[dict]:
+def check_text(text: str, kind: str = documents.MARKDOWN, progress=None, **options) -> list[dict]:
     """Every claim of every display equation of a Markdown or LaTeX text, in order.
-    Options: shapes (widths tuples), activation, convention, backend."""
-    checker = Checker(_options(**options))
-    out, prev = [], None
-    last_display = None
-    for row in documents.rows(text, kind):
+    Options: shapes (widths tuples; default: chosen per claim), samples (example counts for
+    claims about N; default: chosen per claim), activation, convention, backend, timeout
+    (seconds of wall clock; the claims not finished by then are unknown). `progress`, if
+    given, is called with the claims of each row as they are done."""
+    return _run(text, documents.rows(text, kind), _options(**options), progress)
+
+
+def check_file(path, **options) -> list[dict]:
+    """check_text of a file; Markdown or LaTeX by its extension."""
+    return check_text(documents.read(path), documents.kind_of(path), **options)
+
+
+def check_claim(latex: str, progress=None, **options) -> list[dict]:
+    """The claims of one equation given as text (A = B = C gives two)."""
+    row = documents.Row(1, 0, latex, 0, "claim")
+    return _run(latex, [row], _options(**options), progress)
+
+
+def _checked_rows(text: str, rows, opts: Options):
+    """(row number, its claims) for each row, checked in order by one Checker."""
+    checker = Checker(opts)
+    prev, last_display = None, None
+    for n, row in enumerate(rows):
         if row.error:
-            out.append(_claim(row.line, "", None, ILL, f"line {row.line}: {row.error}"))
+            yield n, [_claim(row.line, "", None, ILL, f"line {row.line}: {row.error}")]
             continue
         if row.display != last_display:
             prev, last_display = None, row.display
@@ -198,20 +243,65 @@ def check_text(text: str, kind: str = documents.MARKDOWN, **options) -> list[dic
         for c in claims:
             if c["latex"] == " ".join(row.text.split()):
                 c["latex"] = written
-        out += claims
+        yield n, claims
+
+
+MARGIN = 0.25     # seconds before the hard deadline at which the worker stops by itself
+
+
+def _run(text: str, rows, opts: Options, progress) -> list[dict]:
+    """Check the rows in this process, or, with a deadline, in a worker process that is
+    killed at the deadline (a SymEngine call ignores signals): rows not finished by then
+    are unknown, "time budget exhausted"."""
+    rows = list(rows)
+    fork = _fork_context() if opts.deadline is not None else None
+    done: dict[int, list[dict]] = {}
+    if fork is None:
+        for n, claims in _checked_rows(text, rows, opts):
+            done[n] = claims
+            if progress:
+                progress(claims)
+    else:
+        results = fork.Queue()
+        worker = fork.Process(target=_worker, daemon=True, args=(
+            text, rows, replace(opts, deadline=opts.deadline - MARGIN), results))
+        worker.start()
+        try:
+            while len(done) < len(rows):
+                wait = opts.deadline - time.monotonic()
+                if wait <= 0:
+                    break
+                try:
+                    n, claims = results.get(timeout=min(wait, 0.2))
+                except queue.Empty:
+                    if not worker.is_alive() and results.empty():
+                        break
+                    continue
+                done[n] = claims
+                if progress:
+                    progress(claims)
+        finally:
+            if worker.is_alive():
+                worker.kill()
+            worker.join()
+    out = []
+    for n, row in enumerate(rows):
+        out += done[n] if n in done else [_claim(row.line, " ".join(text[row.start:row.start + len(
+            row.text)].split()), None, UNKNOWN, BUDGET)]
     return out
 
 
-def check_file(path, **options) -> list[dict]:
-    """check_text of a file; Markdown or LaTeX by its extension."""
-    return check_text(documents.read(path), documents.kind_of(path), **options)
+def _worker(text, rows, opts, results):
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for n, claims in _checked_rows(text, rows, opts):
+        results.put((n, claims))
 
 
-def check_claim(latex: str, **options) -> list[dict]:
-    """The claims of one equation given as text (A = B = C gives two)."""
-    checker = Checker(_options(**options))
-    claims, _ = checker.check_row(latex, 1, lambda pos: documents.locate(latex, pos))
-    return claims
+def _fork_context():
+    try:
+        return multiprocessing.get_context("fork")
+    except ValueError:           # no fork on this platform: the deadline is checked in-process
+        return None
 
 
 # ---------------------------------------------------------------- summary and output
@@ -232,11 +322,24 @@ def counts(claims: list[dict]) -> dict:
                                                              SKIPPED)}
 
 
+def union_scope(claims: list[dict]) -> dict:
+    """Every shape and example count any claim was checked at, in order of first use."""
+    shapes, samples = [], []
+    for c in claims:
+        sc = c.get("scope") or {}
+        shapes += [s for s in sc.get("shapes", []) if s not in shapes]
+        samples += [n for n in sc.get("samples") or [] if n not in samples]
+    return {"shapes": shapes, "samples": sorted(samples) or None}
+
+
 def document(file, claims: list[dict], opts: Options, seconds: float | None = None) -> dict:
-    """The JSON document of a check."""
+    """The JSON document of a check. `shapes`/`samples`: as given (None: chosen per claim);
+    `scope`: every shape and example count used, over all claims."""
     doc = {"schema_version": SCHEMA_VERSION, "file": None if file is None else str(file),
            "status": overall(claims), "counts": counts(claims),
-           "shapes": [list(s) for s in opts.shapes], "activation": opts.activation,
+           "shapes": [list(s) for s in opts.shapes] if opts.shapes else None,
+           "samples": list(opts.samples) if opts.samples else None,
+           "scope": union_scope(claims), "activation": opts.activation,
            "convention": opts.convention, "claims": claims}
     if seconds is not None:
         doc["seconds"] = round(seconds, 3)
@@ -263,11 +366,15 @@ def format_text(doc: dict, color: bool = False) -> str:
         import click
         return click.style(text, fg=STYLE.get(status), bold=status in (REFUTED, ILL))
 
-    shapes = " and ".join(_shape_text(s) for s in doc["shapes"])
-    lines = [f"backprop-sym check {doc['file'] or '--claim'}: shapes {shapes}, activation "
+    shapes = ("shapes " + "; ".join(",".join(map(str, s)) for s in doc["shapes"])
+              if doc["shapes"] else "shapes chosen per claim")
+    if doc.get("samples"):
+        shapes += f", N = {','.join(map(str, doc['samples']))} for claims about N"
+    lines = [f"backprop-sym check {doc['file'] or '--claim'}: {shapes}, activation "
              f"{doc['activation']}, {doc['convention']}", ""]
     for c in doc["claims"]:
-        lines.append(f"line {c['line']}: " + paint(c["status"], c["status"]))
+        at = f" at {scope_text(c['scope'])}" if c["status"] == PROVED and c.get("scope") else ""
+        lines.append(f"line {c['line']}: " + paint(c["status"] + at, c["status"]))
         lines.append(f"  written: {c['latex']}")
         if c["parsed"]:
             lines.append(f"  read as: {c['parsed']}")

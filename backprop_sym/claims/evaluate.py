@@ -5,25 +5,29 @@ activation, convention; `verify.Engine`) and one assignment of its layer letters
 each side (the range of every index, read off where it appears; mismatched shapes), then
 gives each side's exact value, with z, a, f'(z) and Δ from the engine's canonical atom
 forms and every ∂ by direct differentiation. `evaluate` runs every instance at every shape
-(and with N = 2 and 3 examples when the claim speaks of them) and returns an `Outcome`:
-proved, refuted with a witness, ill-formed (out of range) or unknown.
+of the claim's scope (`scope.choose`: shapes and example counts chosen against the claim)
+and returns an `Outcome`: proved, refuted with a witness, ill-formed (out of range) or
+unknown, with the scope it was checked at.
 """
 from __future__ import annotations
 
 import itertools
+import time
 from dataclasses import dataclass
 
 from ..engine import activations, direct, witness
 from ..engine.backends import get_backend
 from ..engine.network import Shape
 from ..engine.verify import Engine
+from . import scope as scopes
 from .form import EXAMPLES, Form, IllFormed, _pretty
 from .parse import (Add, At, Call, Const, Deriv, Div, Func, Had, Idx, Lay, Mul, Neg, Num, Pow,
                     Q, Sum, Tr, Var, Width, show, show_layer, show_quantity, walk)
 
 PROVED, REFUTED, ILL, SKIPPED, UNKNOWN = "proved", "refuted", "ill-formed", "skipped", "unknown"
-DEFAULT_SHAPES = ((2, 3, 4, 2), (3, 2, 2, 3, 4))  # depths 3 and 4, n_0 = n_L and not, one square layer
-EXAMPLE_COUNTS = (2, 3)       # claims about the N examples are checked with each
+DEFAULT_SHAPES = scopes.DEFAULT_SHAPES
+EXAMPLE_COUNTS = scopes.BASE_SAMPLES   # claims about the N examples: these and N > every constant
+BUDGET = "time budget exhausted"
 LAYER_RANGE = {"z": 1, "Δ": 1, "b": 1, "w": 1, "a": 0}   # the first layer each exists in
 
 
@@ -43,10 +47,12 @@ class _Undefined(Exception):
 
 @dataclass
 class Options:
-    shapes: tuple[tuple[int, ...], ...] = DEFAULT_SHAPES
+    shapes: tuple[tuple[int, ...], ...] | None = None    # None: chosen per claim (scope.py)
     activation: str = "f"
     convention: str = "from-to"
     backend: str | None = None
+    samples: tuple[int, ...] | None = None               # None: chosen per claim
+    deadline: float | None = None                        # time.monotonic() to stop at
 
 
 class Context:
@@ -481,29 +487,27 @@ class Outcome:
     reason: str
     witness: dict | None = None
     instances: int = 0
+    scope: scopes.Scope | None = None
 
 
-def _layer_assignments(form: Form, shape: Shape):
-    """Every assignment of the layer letters under which every quantity exists."""
-    L = shape.L
-    lays = []
+def _layer_refs(form: Form):
+    """(layer, the first layer it may be, the quantity) for every layer the claim names."""
     for side in (form.lhs, form.rhs):
         for n in walk(side):
             if isinstance(n, Q) and n.layer is not None:
-                lays.append((n.layer, LAYER_RANGE[n.kind], show(n)))
+                yield n.layer, LAYER_RANGE[n.kind], n
             elif isinstance(n, Width):
-                lays.append((n.layer, 0, show(n)))
+                yield n.layer, 0, n
+
+
+def _layer_assignments(form: Form, L: int):
+    """Every assignment of the layer letters under which every quantity exists (depth L)."""
+    lays = list(_layer_refs(form))
     for values in itertools.product(range(0, L + 1), repeat=len(form.layers)):
         env = dict(zip(form.layers, values))
-        ok = True
-        for lay, first, what in lays:
-            m = (L if lay.var == "L" else env.get(lay.var, 0)) + lay.off if lay.var else lay.off
-            if not first <= m <= L:
-                ok = False
-                break
-        if ok:
+        if all(first <= (L if lay.var == "L" else env.get(lay.var, 0) if lay.var else 0)
+               + lay.off <= L for lay, first, _ in lays):
             yield env
-    return
 
 
 def _admits(form: Form, env: dict, shape: Shape) -> bool:
@@ -511,38 +515,52 @@ def _admits(form: Form, env: dict, shape: Shape) -> bool:
     return form.where is None or form.where.admits(env, shape.L, shape.widths)
 
 
-def _undefined_layer(form: Form, shape: Shape) -> str | None:
-    """A quantity whose layer is a constant (2, L+1) outside 0..L, if any."""
-    for side in (form.lhs, form.rhs):
-        for n in walk(side):
-            if isinstance(n, (Q, Width)) and n.layer is not None and n.layer.var in (None, "L"):
-                m = (shape.L if n.layer.var == "L" else 0) + n.layer.off
-                first = LAYER_RANGE.get(getattr(n, "kind", "a"), 0)
-                if not first <= m <= shape.L:
-                    return (f"{show(n)} names layer {m} (layer {show_layer(n.layer)}), but "
-                            f"{'a' if first == 0 else getattr(n, 'kind', 'n')} exists for "
-                            f"layers {first}..L={shape.L}")
+def _undefined_layer(form: Form, L: int) -> str | None:
+    """A quantity whose layer is a constant (2, L+1) outside its range at depth L, if any."""
+    for lay, first, n in _layer_refs(form):
+        if lay.var in (None, "L"):
+            m = (L if lay.var == "L" else 0) + lay.off
+            if not first <= m <= L:
+                return (f"{show(n)} names layer {m} (layer {show_layer(lay)}), but "
+                        f"{'a' if first == 0 else getattr(n, 'kind', 'n')} exists for "
+                        f"layers {first}..L={L}")
     return None
 
 
-def _where(widths, env: dict, samples: int = 1) -> str:
-    parts = [f"widths {_shape_text(widths)}"] + ([f"N={samples}"] if samples > 1 else [])
+def scope_of(form: Form, opts: Options) -> scopes.Scope:
+    """The shapes and example counts the claim is checked at (scope.py)."""
+    def has_instance(L):
+        return _undefined_layer(form, L) is None and next(_layer_assignments(form, L),
+                                                          None) is not None
+    return scopes.choose(form, has_instance, opts.shapes, opts.samples)
+
+
+def _where(widths, env: dict, samples: int | None = None) -> str:
+    parts = [f"widths {_shape_text(widths)}"] + ([f"N={samples}"] if samples else [])
     parts += [f"{_pretty(k)}={v}" for k, v in env.items()]
     return ", ".join(parts)
 
 
+def _cost(widths) -> int:
+    return sum(a * b for a, b in zip(widths, widths[1:]))
+
+
 def evaluate(form: Form, ctx: Context, opts: Options, quick: bool = False,
              seed: int = 0) -> Outcome:
-    """The verdict of one analysed claim over every shape; `quick` stops at the first
-    instance that does not prove (for trying repairs)."""
+    """The verdict of one analysed claim over its scope; `quick` stops at the first
+    instance that does not prove (for trying repairs). Past `opts.deadline` (checked
+    between instances) the claim is unknown."""
     proved, refuted, ranged, unknown = 0, None, None, None
-    counts = EXAMPLE_COUNTS if form.examples else (1,)
-    for samples, widths in itertools.product(counts, opts.shapes):
-        engine = ctx.engine(widths, opts.activation, opts.convention, samples)
-        bad = _undefined_layer(form, engine.shape)
+    sc = scope_of(form, opts)
+    runs = sorted(itertools.product(sc.samples, sc.shapes),
+                  key=lambda r: (r[0] > 3, _cost(r[1]), r[0]))    # cheap networks first
+    for n_examples, widths in runs:
+        engine = ctx.engine(widths, opts.activation, opts.convention, n_examples)
+        samples = n_examples if form.examples else None      # as shown
+        bad = _undefined_layer(form, engine.shape.L)
         if bad:
-            return Outcome(ILL, f"undefined layer: {bad}")
-        for layers in _layer_assignments(form, engine.shape):
+            return Outcome(ILL, f"undefined layer: {bad}", scope=sc)
+        for layers in _layer_assignments(form, engine.shape.L):
             if not _admits(form, layers, engine.shape):
                 continue
             ev = Evaluator(ctx, engine, layers)
@@ -555,11 +573,15 @@ def evaluate(form: Form, ctx: Context, opts: Options, quick: bool = False,
             except _Range as err:
                 ranged = ranged or f"{err} (at {_where(widths, layers, samples)})"
                 if quick:
-                    return Outcome(ILL, ranged)
+                    return Outcome(ILL, ranged, scope=sc)
                 continue
             except IllFormed as err:
-                return Outcome(ILL, str(err))
+                return Outcome(ILL, str(err), scope=sc)
             for values in itertools.product(*(ev.ranges[v] for v in form.free)):
+                if opts.deadline is not None and time.monotonic() > opts.deadline:
+                    return Outcome(UNKNOWN, f"{BUDGET} (after {proved} instance(s) proved, "
+                                            f"before {_where(widths, layers, samples)})",
+                                   None, proved, sc)
                 env = {**layers, **dict(zip(form.free, values))}
                 if not _admits(form, env, engine.shape):
                     continue
@@ -570,14 +592,14 @@ def evaluate(form: Form, ctx: Context, opts: Options, quick: bool = False,
                     kind = "" if isinstance(err, _Range) else "index out of its layer's range: "
                     ranged = ranged or f"{kind}{err} (at {_where(widths, env, samples)})"
                     if quick:
-                        return Outcome(ILL, ranged)
+                        return Outcome(ILL, ranged, scope=sc)
                     continue
                 except _Undefined as err:
                     return Outcome(ILL, f"{err} (at {_where(widths, env, samples)})")
                 except _Unknown as err:
                     unknown = unknown or f"{err} (at {_where(widths, env, samples)})"
                     if quick:
-                        return Outcome(UNKNOWN, unknown)
+                        return Outcome(UNKNOWN, unknown, scope=sc)
                     continue
                 for entry, (lv, rv) in pairs:
                     where = _where(widths, env, samples) + (f", entry {entry}" if entry else "")
@@ -585,7 +607,7 @@ def evaluate(form: Form, ctx: Context, opts: Options, quick: bool = False,
                         proved += 1
                         continue
                     if quick:
-                        return Outcome(REFUTED, where)
+                        return Outcome(REFUTED, where, scope=sc)
                     if refuted is None:
                         wit = _witness(engine, lv, rv, seed + proved)
                         if wit is not None:
@@ -599,20 +621,17 @@ def evaluate(form: Form, ctx: Context, opts: Options, quick: bool = False,
         reason = f"false at {where}: the two sides differ at the witness's values"
         if ranged:
             reason += f"; also ill-formed elsewhere: {ranged}"
-        return Outcome(REFUTED, reason, wit, proved)
+        return Outcome(REFUTED, reason, wit, proved, sc)
     if ranged:
-        return Outcome(ILL, ranged, None, proved)
+        return Outcome(ILL, ranged, None, proved, sc)
     if unknown:
-        return Outcome(UNKNOWN, unknown, None, proved)
+        return Outcome(UNKNOWN, unknown, None, proved, sc)
     if proved == 0:
         letters = ", ".join(form.layers) or "(none)"
         return Outcome(ILL, f"no instance: there is no layer {letters} for which every quantity "
-                            f"it names exists")
-    shapes = " and ".join(_shape_text(w) for w in opts.shapes)
-    if form.examples:
-        shapes += " with N = " + " and ".join(map(str, EXAMPLE_COUNTS)) + " examples"
-    return Outcome(PROVED, f"holds exactly: all {proved} instance(s) at widths {shapes}",
-                   None, proved)
+                            f"it names exists", scope=sc)
+    return Outcome(PROVED, f"holds exactly: all {proved} instance(s) at "
+                           f"{sc.text()}", None, proved, sc)
 
 
 def _pairs(left, right):
