@@ -44,13 +44,21 @@ def checks(shape: Shape) -> int:
             + sum(n[1:]))
 
 
+def cores() -> int:
+    """The cores this process may run on (its CPU affinity where the OS tells it)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def estimate_seconds(shape: Shape, backend: str, jobs: int | None = None) -> float:
     """Expected wall time of the checks (not of starting Python) with `jobs` processes
     (None: one per core, as the command line does)."""
     per_check, per_term = COST.get(backend, COST["sympy"])
     factor = max(ACTIVATION.get(a, 2.0) for a in shape.activations)
     one = checks(shape) * per_check + expanded_terms(shape) * per_term * factor
-    jobs = jobs or os.cpu_count() or 1
+    jobs = min(jobs or cores(), cores())
     if jobs <= 1 or one < PARALLEL_SECONDS:
         return one
     # the checks spread well; each worker re-derives the Δ's its checks share
