@@ -20,7 +20,7 @@ import click
 from . import __version__
 from .engine import activations
 from .engine.backends import BACKENDS, BackendError, default_backend_name, get_backend
-from .engine.estimate import WARN_SECONDS, estimate_seconds
+from .engine.estimate import WARN_SECONDS, cores, estimate_seconds
 from .engine.network import CONVENTIONS, Shape, ShapeError
 
 EXIT = {"proved": 0, "refuted": 1, "unknown": 3}
@@ -98,8 +98,8 @@ def engine_options(fn):
                      help="Symbolic engine for the proofs (default: symengine when installed, "
                           "else sympy). Results are the same; only speed differs."),
         click.option("--jobs", "-j", type=int, default=None,
-                     help="At most this many processes for the checks (default: number of "
-                          "cores; small shapes run in one)."),
+                     help="At most this many processes for the checks (default and most: "
+                          "the number of cores; small shapes run in one)."),
         click.option("--timeout", type=float, default=None, metavar="SECONDS",
                      help="Time budget; checks not finished by then are reported 'unknown'."),
     ]
@@ -109,7 +109,8 @@ def engine_options(fn):
 
 
 def backend_from_options(backend, jobs, timeout) -> str:
-    """Validate --jobs/--timeout and resolve --backend to an installed backend's name."""
+    """Validate --jobs/--timeout and resolve --backend to an installed backend's name.
+    --jobs above the number of cores is capped (by the engine) with a warning."""
     if jobs is not None and jobs < 1:
         raise Fail(f"--jobs must be at least 1, got {jobs}")
     if timeout is not None and not (0 < timeout < float("inf")):
@@ -119,13 +120,16 @@ def backend_from_options(backend, jobs, timeout) -> str:
         get_backend(name)
     except BackendError as err:
         raise Fail(str(err)) from None
+    if jobs is not None and jobs > cores():
+        click.echo(f"backprop-sym: warning: --jobs {jobs} is more than the {cores()} core(s) "
+                   f"available; using {cores()}", err=True)
     return name
 
 
-def warn_if_long(shapes, checks: int, backend: str, timeout) -> None:
+def warn_if_long(shapes, checks: int, backend: str, timeout, jobs=None) -> None:
     """One warning line on stderr, with the estimate, before a run expected to be long."""
     from .display import duration
-    estimate = sum(estimate_seconds(s, backend) for s in shapes)
+    estimate = sum(estimate_seconds(s, backend, jobs) for s in shapes)
     if estimate > WARN_SECONDS:
         click.echo(f"backprop-sym: warning: {shapes[0].describe()} has {checks} checks and may "
                    f"take about {duration(estimate)} with {backend}"
@@ -264,10 +268,9 @@ def verify(widths, depth, width, inputs, outputs, activation, samples, conventio
     shape = shape_from_options(widths, depth, width, inputs, outputs, activation, samples,
                                convention)
     backend_name = backend_from_options(backend, jobs, timeout)
-    warn_if_long([shape], len(plan(shape)), backend_name, timeout)
+    warn_if_long([shape], len(plan(shape)), backend_name, timeout, jobs)
     with display.progress(len(plan(shape)), enabled=not as_json and sys.stderr.isatty()) as tick:
-        result = run(shape, backend=backend_name, jobs=jobs or os.cpu_count(), timeout=timeout,
-                     progress=tick)
+        result = run(shape, backend=backend_name, jobs=jobs, timeout=timeout, progress=tick)
     if as_json:
         click.echo(result.dumps())
     else:

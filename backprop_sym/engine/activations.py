@@ -65,7 +65,7 @@ def _f(B):
 
 
 def _generic_atoms(B, u, probe, tag):
-    F, D = B.Symbol(f"F{tag}"), B.Symbol(f"D{tag}")
+    F, D = B.Atom(f"F{tag}"), B.Atom(f"D{tag}")
     fu = _f(B)(u)
     # The derivative of f(u) with respect to the probe inside u is exactly the
     # backend's own form of f'(u): Subs(Derivative(f(xi), xi), xi, u).
@@ -100,7 +100,7 @@ register(Activation(
 # ---------------------------------------------------------------- sigmoid
 
 def _sigmoid_atoms(B, u, probe, tag):
-    P = B.Symbol(f"P{tag}")                       # P = 1 + e^{-u}
+    P = B.Atom(f"P{tag}")                       # P = 1 + e^{-u}
     e = B.exp(-u)
     return Atoms({1 + e: P, e: P - 1},
                  {P: lambda z, num: 1 + num.exp(-z)})
@@ -119,7 +119,7 @@ register(Activation(
 # ---------------------------------------------------------------- tanh
 
 def _tanh_atoms(B, u, probe, tag):
-    T = B.Symbol(f"T{tag}")
+    T = B.Atom(f"T{tag}")
     return Atoms({B.tanh(u): T}, {T: lambda z, num: num.tanh(z)})
 
 
@@ -136,7 +136,7 @@ register(Activation(
 # ---------------------------------------------------------------- softplus
 
 def _softplus_atoms(B, u, probe, tag):
-    S, Q = B.Symbol(f"S{tag}"), B.Symbol(f"Q{tag}")    # S = log Q, Q = 1 + e^{u}
+    S, Q = B.Atom(f"S{tag}"), B.Atom(f"Q{tag}")    # S = log Q, Q = 1 + e^{u}
     e = B.exp(u)
     return Atoms({B.log(1 + e): S, 1 + e: Q, e: Q - 1},
                  {S: lambda z, num: num.log(1 + num.exp(z)),

@@ -14,6 +14,7 @@ built once per node. The result is the same mathematical expression in the same 
 from __future__ import annotations
 
 import importlib.util
+import secrets
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -28,6 +29,8 @@ class BackendError(ValueError):
 class Backend:
     name: str
     Symbol: Callable[[str], Any]
+    Atom: Callable[[str], Any]      # an internal symbol no user expression can name
+    Probe: Callable[[str], Any]     # the same, to differentiate by (see `_private_atoms`)
     Function: Callable[[str], Any]
     Rational: Callable[[int, int], Any]
     Integer: Callable[[int], Any]
@@ -95,10 +98,42 @@ class sympy_diff:
         return r
 
 
+_ATOMS: dict = {}
+
+
+def _private_atoms(dummy):
+    """Internal symbols (activation atoms, probes): Dummies, one per name and library,
+    so that the same name gives the same atom everywhere in a process, while no Symbol a
+    user writes (Symbol("D[1,2,1]"), Symbol("eps^1_1[1]")) is ever equal to one.
+
+    SymEngine differentiates wrongly by a Dummy inside a function (d f(x + ε)/dε comes
+    out as Derivative(f(_x + x), _x + x)), so its probes are Symbols whose names end in
+    a random tag drawn once per process (`_symengine_probe`). Besides, no user expression
+    reaches the step that sets probes to 0 (closed forms are never re-canonicalised), and
+    a closed form with a symbol that is no quantity of the network is never proved (see
+    `verify.Engine`)."""
+    def atom(name: str):
+        key = (dummy, name)
+        if key not in _ATOMS:
+            _ATOMS[key] = dummy(name)
+        return _ATOMS[key]
+    return atom
+
+
+_TAG = secrets.token_hex(8)
+
+
+def _symengine_probe(name: str):
+    import symengine as se
+    return se.Symbol(f"{name}#{_TAG}")
+
+
 def _sympy_backend() -> Backend:
     return Backend(
         name="sympy",
         Symbol=sympy.Symbol,
+        Atom=_private_atoms(sympy.Dummy),
+        Probe=_private_atoms(sympy.Dummy),
         Function=sympy.Function,
         Rational=sympy.Rational,
         Integer=sympy.Integer,
@@ -119,6 +154,8 @@ def _symengine_backend() -> Backend:
     return Backend(
         name="symengine",
         Symbol=se.Symbol,
+        Atom=_private_atoms(se.Dummy),
+        Probe=_symengine_probe,
         Function=se.Function,
         Rational=se.Rational,
         Integer=se.Integer,

@@ -64,12 +64,12 @@ class Canonical:
             values = {a: fn for a, fn in atoms.numeric.items()}
             for n, (sub, rep) in enumerate(atoms.replace.items()):
                 if rep not in atoms.numeric:          # a relation, e.g. e^{-z} = P - 1
-                    self._opaque(B.Symbol(f"R{n}{tag}"), sub, key, rep, values)
+                    self._opaque(B.Atom(f"R{n}{tag}"), sub, key, rep, values)
             if act.name == "linear" and l < L:
-                self._opaque(B.Symbol(f"Z{tag}"), u, key, None, {})
+                self._opaque(B.Atom(f"Z{tag}"), u, key, None, {})
             d = B.diff(act.value(B, u), ex.probe[key])   # the direct form of f'(z)
             if d not in self.replace and (d.is_Add or d.is_Function):
-                self._opaque(B.Symbol(f"D{tag}"), d, key, d.xreplace(atoms.replace), values)
+                self._opaque(B.Atom(f"D{tag}"), d, key, d.xreplace(atoms.replace), values)
         self.zero_probes = {p: B.zero for p in ex.probe.values()}
         # one pass does both: a subtree is replaced whole, probes elsewhere become 0
         self._replace_and_zero = {**self.replace, **self.zero_probes}
@@ -94,8 +94,7 @@ class Canonical:
 
         def fn(z, num):             # only witnesses need it: converted when first asked
             from .arithmetic import evaluate
-            import sympy
-            return evaluate(to_sympy(value), {sympy.Symbol(str(a)): f(z, num)
+            return evaluate(to_sympy(value), {to_sympy(a): f(z, num)
                                               for a, f in values.items()}, num)
         self.numeric[atom] = (key, fn)
 

@@ -1,11 +1,14 @@
 """A cost estimate for a shape, so that long runs are announced before they start.
 
-The work of a check grows with the number of terms of its expanded canonical form:
-about the number of paths from the parameter to the outputs, times the outputs (atoms
-keep one factor per layer, so every activation, linear included, costs about the same).
-The estimate is a fixed cost per check plus a cost per term, measured with
-`benchmarks/bench.py` on the project's 2-core machine (SymEngine 0.15, SymPy 1.14), one
-process; it is meant to within a factor of about 2, which is enough to warn.
+The work of a check has two parts. Each derivative walks the whole explicit cost
+(differentiating it, then replacing atoms and probes): a cost per check and node of the
+cost, which dominates wide, shallow nets (100,100: 10^4 checks of a 10^4-node cost).
+Then its canonical form is expanded: a cost per term, about the number of paths from
+the parameter to the outputs times the outputs (atoms keep one factor per layer, so
+every activation, linear included, costs about the same), which dominates deep nets.
+The coefficients are measured with `benchmarks/calibrate_estimate.py` on the project's
+2-core machine (SymEngine 0.15, SymPy 1.14), one process; the estimate is meant to
+within a factor of about 2, which is enough to warn.
 """
 from __future__ import annotations
 
@@ -13,8 +16,8 @@ import os
 
 from .network import Shape
 
-# (seconds per check, seconds per expanded term), one process
-COST = {"symengine": (1.5e-4, 1.8e-6), "sympy": (2.5e-3, 5.5e-5)}
+# (seconds per check, per check and node of the explicit cost, per expanded term)
+COST = {"symengine": (1.5e-4, 1.5e-6, 1.8e-6), "sympy": (3.0e-3, 4.1e-6, 2.1e-5)}
 # how much more an activation costs than a generic f (measured at 4,4,4,4 and 5,5,5,5,5)
 ACTIVATION = {"f": 1.0, "linear": 1.0, "tanh": 1.2, "sigmoid": 2.0, "softplus": 2.0}
 WARN_SECONDS = 30.0
@@ -38,19 +41,35 @@ def expanded_terms(shape: Shape) -> int:
     return total * shape.samples
 
 
+def cost_nodes(shape: Shape) -> int:
+    """About the size of the explicit cost: every weight and bias once per example.
+    Each derivative walks it (differentiation, then atoms and probes replaced)."""
+    n = shape.widths
+    return shape.samples * sum(n[l - 1] * n[l] + n[l] for l in range(1, shape.L + 1))
+
+
 def checks(shape: Shape) -> int:
     n, L, N = shape.widths, shape.L, shape.samples
     return (n[L] * N + sum(n[1:L]) * N + sum(n[l - 1] * n[l] for l in range(1, L + 1))
             + sum(n[1:]))
 
 
+def cores() -> int:
+    """The cores this process may run on (its CPU affinity where the OS tells it)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def estimate_seconds(shape: Shape, backend: str, jobs: int | None = None) -> float:
     """Expected wall time of the checks (not of starting Python) with `jobs` processes
     (None: one per core, as the command line does)."""
-    per_check, per_term = COST.get(backend, COST["sympy"])
+    per_check, per_node, per_term = COST.get(backend, COST["sympy"])
     factor = max(ACTIVATION.get(a, 2.0) for a in shape.activations)
-    one = checks(shape) * per_check + expanded_terms(shape) * per_term * factor
-    jobs = jobs or os.cpu_count() or 1
+    one = (checks(shape) * (per_check + per_node * cost_nodes(shape))
+           + expanded_terms(shape) * per_term * factor)
+    jobs = min(jobs or cores(), cores())
     if jobs <= 1 or one < PARALLEL_SECONDS:
         return one
     # the checks spread well; each worker re-derives the Δ's its checks share

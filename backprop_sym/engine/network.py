@@ -119,7 +119,7 @@ class Expressions:
                   for k in range(1, n[l - 1] + 1) for j in range(1, n[l] + 1)}
         self.b = {(l, j): B.Symbol(f"b^{l}_{j}")
                   for l in range(1, L + 1) for j in range(1, n[l] + 1)}
-        self.probe = {(s, l, j): B.Symbol(f"eps^{l}_{j}[{s}]")
+        self.probe = {(s, l, j): B.Probe(f"eps^{l}_{j}[{s}]")
                       for s in range(1, N + 1) for l in range(1, L + 1)
                       for j in range(1, n[l] + 1)} if probes else {}
         self.z, self.a = {}, {}

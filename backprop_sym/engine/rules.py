@@ -13,6 +13,7 @@ Kinds, and what the verifier compares each closed form with:
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Callable
 
@@ -41,6 +42,26 @@ def rule(kind: str, conventions: tuple[str, ...], statement: str, text: str):
 
 def get(kind: str, convention: str) -> Rule:
     return RULES[kind, convention]
+
+
+def overrides(mapping) -> dict:
+    """A `rules_override` checked: rule kinds as keys, callables as values. Anything else
+    is a ValueError naming the valid kinds (a misspelt key must not fall back to the
+    registered rule and prove it)."""
+    if mapping is None:
+        return {}
+    valid = ", ".join(KINDS)
+    if not isinstance(mapping, Mapping):
+        raise ValueError(f"rules_override must map rule kinds ({valid}) to functions, "
+                         f"got {type(mapping).__name__}")
+    for kind, fn in mapping.items():
+        if kind not in KINDS:
+            raise ValueError(f"rules_override: unknown rule kind {kind!r}; "
+                             f"expected one of: {valid}")
+        if not callable(fn):
+            raise ValueError(f"rules_override[{kind!r}] must be a function returning the "
+                             f"closed form, got {fn!r}; valid keys: {valid}")
+    return dict(mapping)
 
 
 BOTH = ("from-to", "to-from")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
-import queue
 import signal
 import time
 from dataclasses import asdict, dataclass, field
@@ -23,6 +22,7 @@ import sympy
 from . import activations, direct, rules, witness
 from .backends import get_backend
 from .canonical import Canonical, Unsupported
+from .estimate import cores
 from .network import MissingQuantity, Expressions, Network, Shape
 
 PROVED, REFUTED, UNKNOWN = "proved", "refuted", "unknown"
@@ -136,6 +136,10 @@ class Result:
 
 # ---------------------------------------------------------------- the engine
 
+class ForeignSymbol(Exception):
+    """A rule of the user's own names a symbol that is no quantity of the network."""
+
+
 class Quantities:
     """What the rules may use, in canonical (atom) form. Δ comes from direct differentiation.
 
@@ -230,7 +234,7 @@ class Engine:
         self.ex = Expressions(shape, self.B, probes=True)
         self.canon = Canonical(self.ex)               # every relation written out
         self.q = Quantities(self)
-        self.overrides = overrides or {}
+        self.overrides = rules.overrides(overrides)
         # a generic f has no relations between its atoms: then both sets are the same
         opaque = Canonical(self.ex, opaque=True) \
             if any(not a.is_generic for a in self.ex.acts[1:]) else None
@@ -304,7 +308,8 @@ class Engine:
 
     def sides(self, inst: Instance):
         """(direct, closed form) of one instance, both in the current canonical form."""
-        fn = self.overrides.get(inst.rule) or rules.get(inst.rule, self.shape.convention).closed_form
+        fn = (self.overrides[inst.rule] if inst.rule in self.overrides
+              else rules.get(inst.rule, self.shape.convention).closed_form)
         if inst.rule in ("output_delta", "hidden_delta"):
             lhs = self.delta(inst.sample, inst.layer, inst.index[0])
             rhs = (fn(self.q, inst.sample, inst.index[0]) if inst.rule == "output_delta"
@@ -316,16 +321,37 @@ class Engine:
             lhs = self.gradient(_get(self.ex.b, (inst.layer, inst.index[0]), "b"))
             rhs = fn(self.q, inst.layer, inst.index[0])
         if inst.rule in self.overrides:
-            self._exact_only(rhs)
+            self._admissible(rhs)
         return lhs, rhs
 
-    def _exact_only(self, rhs):
-        """A rule of the user's own may bring floats; exact arithmetic must not round them."""
+    def _admissible(self, rhs):
+        """A rule of the user's own may bring floats, which exact arithmetic must not round,
+        and symbols that are no quantity of the network: such a symbol is a free variable
+        (an identity must hold for each of its values), never an atom or probe of ours."""
+        expr = self.forms.to_sympy(rhs)
+        foreign = expr.free_symbols - self._known_symbols()
+        if foreign:
+            raise ForeignSymbol(
+                "the closed form uses " + ", ".join(sorted(map(str, foreign))) +
+                ", not a quantity of this network (build closed forms from q: q.a, q.z, "
+                "q.y, q.fprime, q.W, q.delta)")
         if self.forms.poly:
             raise Unsupported("rules of your own are compared as expressions")
-        if self.forms.to_sympy(rhs).has(sympy.Float):
+        if expr.has(sympy.Float):
             raise Unsupported("the closed form contains a floating-point number; write exact "
                               "numbers such as sympy.Rational(1, 3)")
+
+    def _known_symbols(self) -> set:
+        """The SymPy symbols a closed form may contain: the network's x, y, w, b and the
+        atoms of the current canonical form."""
+        canon = self.forms.canon
+        key = ("known", id(canon))
+        if key not in self._memo:
+            ex = self.ex
+            known = [*ex.x.values(), *ex.y.values(), *ex.w.values(), *ex.b.values(),
+                     *canon.numeric]
+            self._memo[key] = {self.B.to_sympy(v) for v in known}
+        return self._memo[key]
 
     def _each_form(self):
         """The forms to try, in order: (forms, whether its canonical atoms are the last)."""
@@ -380,6 +406,8 @@ class Engine:
             status, wit = REFUTED, {"reason": str(err)}
         except Unsupported as err:
             reason = f"no canonical form: {err}"
+        except ForeignSymbol as err:
+            reason = str(err)
         except _Timeout:
             reason = "time budget exhausted"
         except Exception as err:           # a rule of the user's own that fails
@@ -440,16 +468,41 @@ def _groups(shape: Shape, todo: list) -> list[list]:
     return [by[k] for k in sorted(by)]
 
 
-def _worker(make_engine, tasks, results, deadline):
+def _worker(make_engine, groups, taken, conn, deadline):
+    """Take the next group off the shared counter until none is left; send each check
+    down this worker's own pipe. Nothing is ever written to the worker: no pipe can fill
+    up with work that nobody reads."""
+    _die_with_parent()
     signal.signal(signal.SIGALRM, _on_alarm)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    engine = make_engine()      # here, so that the deadline bounds building it too
-    while True:
-        group = tasks.get()
-        if group is None:
-            return
-        for i, inst in group:
-            results.put((i, _run_one(engine, inst, deadline)))
+    signal.signal(signal.SIGINT, signal.SIG_IGN)     # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)    # not a handler inherited by fork
+    try:
+        engine = make_engine()      # here, so that the deadline bounds building it too
+        while True:
+            with taken.get_lock():
+                g = taken.value
+                taken.value += 1
+            if g >= len(groups):
+                return
+            for i, inst in groups[g]:
+                conn.send((i, _run_one(engine, inst, deadline)))
+    finally:
+        conn.close()
+
+
+def _die_with_parent():
+    """Linux: have the kernel kill this worker when the parent dies, even by SIGKILL or a
+    signal it does not handle, so that no worker outlives the run."""
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        PR_SET_PDEATHSIG = 1
+        parent = os.getppid()
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent:       # the parent died before prctl took effect
+            os._exit(1)
+    except (OSError, AttributeError):
+        pass
 
 
 def _fork_context():
@@ -461,44 +514,55 @@ def _fork_context():
 
 def _run_processes(shape, make_engine, todo, jobs, deadline, report):
     """Run the checks in `jobs` forked processes; at the deadline, kill them and report
-    the unfinished checks as unknown. Returns False when fork is not available."""
+    the unfinished checks as unknown. Returns False when fork is not available.
+
+    The groups of checks reach the workers through fork (they take them by a shared
+    counter), and each worker has its own result pipe, which this process drains as
+    results come; it never blocks on a write. However this function is left (the
+    deadline, an exception, KeyboardInterrupt, SystemExit from a signal handler), every
+    worker is killed and joined."""
+    from multiprocessing.connection import wait as wait_for
+
     ctx = _fork_context()
     if ctx is None:
         return False
-    tasks, results = ctx.SimpleQueue(), ctx.Queue()
-    for group in _groups(shape, todo):
-        tasks.put(group)
-    for _ in range(jobs):
-        tasks.put(None)
-    procs = [ctx.Process(target=_worker, args=(make_engine, tasks, results, deadline),
-                         daemon=True)
-             for _ in range(jobs)]
-    for p in procs:
-        p.start()
+    groups = _groups(shape, todo)
+    taken = ctx.Value("l", 0)
+    procs, conns = [], []
     left = {i for i, _ in todo}
     reason = "time budget exhausted"
     try:
-        while left:
-            wait = 0.2 if deadline is None else min(0.2, deadline - time.time())
-            try:
-                if wait <= 0:
-                    raise queue.Empty
-                i, check = results.get(timeout=wait)
-            except queue.Empty:
-                if deadline is not None and time.time() >= deadline:
-                    break
-                if not any(p.is_alive() for p in procs) and results.empty():
-                    reason = "a worker process ended without a result"
-                    break
-                continue
-            left.discard(i)
-            report(i, check)
+        for _ in range(jobs):
+            receive, send = ctx.Pipe(duplex=False)
+            p = ctx.Process(target=_worker, args=(make_engine, groups, taken, send, deadline),
+                            daemon=True)
+            procs.append(p)
+            conns.append(receive)
+            p.start()
+            send.close()         # the worker holds the only writing end: EOF when it ends
+        open_ = set(conns)
+        while left and open_:
+            wait = None if deadline is None else deadline - time.time()
+            if wait is not None and wait <= 0:
+                break
+            for conn in wait_for(list(open_), timeout=wait):
+                try:
+                    i, check = conn.recv()
+                except (EOFError, OSError):
+                    open_.discard(conn)
+                    continue
+                left.discard(i)
+                report(i, check)
+        if left and not open_:
+            reason = "a worker process ended without a result"
     finally:
         for p in procs:
             if p.is_alive():
                 p.kill()
         for p in procs:
             p.join()
+        for conn in conns:
+            conn.close()
     insts = dict(todo)
     for i in sorted(left):
         report(i, _unfinished(insts[i], reason))
@@ -510,16 +574,18 @@ def verify(network, *, backend: str | None = None, jobs: int | None = 1,
            progress: Callable[[Check], None] | None = None) -> Result:
     """Check every instance of every rule for `network` (a Network or Shape).
 
-    `rules_override` maps a rule kind to a replacement closed-form function (used to test
-    that wrong rules are refuted). `jobs` is the most processes to spread the checks
-    over (None: one per core); a shape estimated to take under a second or two runs in
-    one, since starting processes would cost more than it saves. The verdicts are the
-    same with any number. With `timeout`, the checks run in worker processes that are
+    `rules_override` maps a rule kind (one of `rules.KINDS`; anything else is a
+    ValueError) to a replacement closed-form function (used to test that wrong rules
+    are refuted). `jobs` is the most processes to spread the checks over (None: one per
+    core; never more than the cores this process may run on); a shape estimated to take
+    under a second or two runs in one, since starting processes would cost more than it
+    saves. The verdicts are the same with any number. With `timeout`, the checks run in worker processes that are
     killed at the deadline, so unfinished checks come back `unknown` even when a
     SymEngine call (which no signal interrupts) is running.
     """
     shape = network.shape if isinstance(network, Network) else network
     t0 = time.perf_counter()
+    rules_override = rules.overrides(rules_override)
     if timeout is not None and not timeout > 0:
         raise ValueError(f"timeout must be a positive number of seconds, got {timeout}")
     if timeout == float("inf"):
@@ -527,7 +593,7 @@ def verify(network, *, backend: str | None = None, jobs: int | None = 1,
     deadline = None if timeout is None else time.time() + timeout
     name = get_backend(backend).name
     todo = list(enumerate(plan(shape)))
-    jobs = useful_jobs(shape, name, jobs or os.cpu_count() or 1, len(todo))
+    jobs = useful_jobs(shape, name, min(jobs or cores(), cores()), len(todo))
     results: dict[int, Check] = {}
 
     def report(i, check):
@@ -540,17 +606,33 @@ def verify(network, *, backend: str | None = None, jobs: int | None = 1,
 
     if not (deadline is not None or jobs > 1) or \
             not _run_processes(shape, make_engine, todo, jobs, deadline, report):
-        engine = make_engine()
-        old = signal.signal(signal.SIGALRM, _on_alarm) \
-            if deadline is not None and _can_signal() else None
-        try:
-            for i, inst in todo:
-                report(i, _run_one(engine, inst, deadline if old is not None else None))
-        finally:
-            if old is not None:
-                signal.signal(signal.SIGALRM, old)
+        _run_here(make_engine, todo, deadline, report)
     checks = [results[i] for i in range(len(todo))]
     return Result(shape, checks, time.perf_counter() - t0, name)
+
+
+def _run_here(make_engine, todo, deadline, report):
+    """The checks in this process; the deadline (SIGALRM, main thread only) bounds
+    building the engine too."""
+    old = signal.signal(signal.SIGALRM, _on_alarm) \
+        if deadline is not None and _can_signal() else None
+    deadline = deadline if old is not None else None
+    try:
+        try:
+            if deadline is not None:
+                signal.setitimer(signal.ITIMER_REAL, max(deadline - time.time(), 1e-6))
+            engine = make_engine()
+        except _Timeout:
+            engine = None
+        finally:
+            if deadline is not None:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+        for i, inst in todo:
+            report(i, _run_one(engine, inst, deadline) if engine is not None else
+                   _unfinished(inst, "time budget exhausted"))
+    finally:
+        if old is not None:
+            signal.signal(signal.SIGALRM, old)
 
 
 def useful_jobs(shape: Shape, backend: str, jobs: int, checks: int) -> int:

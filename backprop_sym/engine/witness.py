@@ -27,7 +27,8 @@ def find(canon: Canonical, lhs, rhs, seed: int, attempts: int = 4) -> dict | Non
     ex = canon.ex
     exact = all(a.is_generic or a.name == "linear" for a in ex.acts[1:])
     lhs_s, rhs_s = ex.B.to_sympy(lhs), ex.B.to_sympy(rhs)
-    atom_of = {sympy.Symbol(str(a)): v for a, v in canon.numeric.items()}
+    # atoms are Dummies: matched as objects, never by name (a user's Symbol may share it)
+    atom_of = {ex.B.to_sympy(a): v for a, v in canon.numeric.items()}
     rng = random.Random(seed)
     for _ in range(attempts):
         coeffs = (rng.choice(SMALL), rng.choice(SMALL), rng.choice(SMALL))
