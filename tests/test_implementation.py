@@ -380,7 +380,7 @@ def test_wrong_returned_shapes_are_errors_for_that_layer(fast_backend):
         return [gw[0], gw[1][:1]], gb
 
     def one_thing(weights, biases, x, y):
-        return good(weights, biases, x, y)[0]
+        return good(weights, biases, x, y)[0][0]
     r = check_implementation(short, [2, 3, 2], "sigmoid", "to-from", backend=fast_backend)
     assert r.status == "error"
     assert {c.status for c in r.checks if c.layer == 2 and c.rule == "weight_grad"} == {"error"}
