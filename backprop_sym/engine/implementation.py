@@ -115,7 +115,9 @@ def _lift(o):
 def _numpy():
     try:
         import numpy
-    except ImportError:
+    except ModuleNotFoundError as err:
+        if err.name != "numpy":
+            raise
         raise ImportError("check_implementation needs NumPy: pip install "
                           "'backprop-sym[impl]' (or numpy)") from None
     return numpy
@@ -369,7 +371,17 @@ class ImplementationResult:
         return text
 
     def __repr__(self) -> str:
-        return f"<ImplementationResult {self.summary()}>"
+        """Short, the first failure and its hint first: what `assert result` shows."""
+        bad, c = self.first_failure, self.counts
+        head = self.status
+        if bad is not None:
+            head += f" at {self.label(bad)}"
+            if bad.hint:
+                head += f" (hint: {bad.hint})"
+            elif bad.reason:
+                head += f" ({bad.reason})"
+        return (f"<ImplementationResult {head}; {c[PROVED]}/{len(self.checks)} entries "
+                f"proved, {self.shape.describe()}>")
 
 
 def witness_text(w: dict) -> str:
