@@ -413,7 +413,8 @@ if __name__ == "__main__":
                    f"fprime=.")
 @click.option("--convention", type=click.Choice(CONVENTIONS), default="from-to",
               show_default=True,
-              help="Shape of weights[l-1]: from-to n_{l-1} x n_l; to-from (Nielsen) n_l x n_{l-1}.")
+              help="Shape of weights[l-1]: from-to n_{l-1} x n_l; to-from (Nielsen) "
+                   "n_l x n_{l-1}.")
 @click.option("--samples", "-N", type=int, default=2, show_default=True,
               help="Examples (columns of x and y); 2 or more catches a missing 1/N.")
 @click.option("--csv", "csv_path", default=None, metavar="OUT.csv",

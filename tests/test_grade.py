@@ -94,3 +94,76 @@ def test_help_says_the_code_is_executed():
     out = subprocess.run([sys.executable, "-m", "backprop_sym", "grade", "--help"],
                          capture_output=True, text=True)
     assert "EXECUTES" in out.stdout
+
+
+NIELSEN_NETWORK = '''
+import numpy as np
+
+class Network(object):
+    def __init__(self, sizes):
+        self.num_layers = len(sizes)
+        self.sizes = sizes
+        self.biases = [np.random.randn(y, 1) for y in sizes[1:]]
+        self.weights = [np.random.randn(y, x) for x, y in zip(sizes[:-1], sizes[1:])]
+
+    def feedforward(self, a):
+        for b, w in zip(self.biases, self.weights):
+            a = sigmoid(np.dot(w, a)+b)
+        return a
+
+    def backprop(self, x, y):
+        nabla_b = [np.zeros(b.shape) for b in self.biases]
+        nabla_w = [np.zeros(w.shape) for w in self.weights]
+        activation = x
+        activations = [x]
+        zs = []
+        for b, w in zip(self.biases, self.weights):
+            z = np.dot(w, activation)+b
+            zs.append(z)
+            activation = sigmoid(z)
+            activations.append(activation)
+        delta = self.cost_derivative(activations[-1], y) * sigmoid_prime(zs[-1])
+        nabla_b[-1] = delta
+        nabla_w[-1] = np.dot(delta, activations[-2].transpose())
+        for l in range(2, self.num_layers):
+            z = zs[-l]
+            sp = sigmoid_prime(z)
+            delta = np.dot(self.weights[-l+1].transpose(), delta) * sp
+            nabla_b[-l] = delta
+            nabla_w[-l] = np.dot(delta, activations[-l-1].transpose())
+        return (nabla_b, nabla_w)
+
+    def cost_derivative(self, output_activations, y):
+        return (output_activations-y)
+
+def sigmoid(z):
+    return 1.0/(1.0+np.exp(-z))
+
+def sigmoid_prime(z):
+    return sigmoid(z)*(1-sigmoid(z))
+'''
+
+# the adapter of the README, verbatim
+NIELSEN_ADAPTER = '''
+import network
+
+def backward(weights, biases, x, y):
+    net = network.Network([weights[0].shape[1]] + [w.shape[0] for w in weights])
+    net.weights, net.biases = weights, biases
+    per_example = [net.backprop(x[:, [s]], y[:, [s]]) for s in range(x.shape[1])]
+    return ([sum(nw[l] for _, nw in per_example) / x.shape[1] for l in range(len(weights))],
+            [sum(nb[l] for nb, _ in per_example) / x.shape[1] for l in range(len(biases))])
+'''
+
+
+def test_nielsen_network_through_the_readme_adapter(tmp_path):
+    (tmp_path / "network.py").write_text(NIELSEN_NETWORK)
+    (tmp_path / "check_nielsen.py").write_text(NIELSEN_ADAPTER)
+    out = run(str(tmp_path / "check_nielsen.py"), "--widths", "2,3,2", "--convention",
+              "to-from", "--samples", "3")
+    assert out.returncode == 0, out.stdout + out.stderr
+    broken = NIELSEN_NETWORK.replace("self.weights[-l+1].transpose()", "self.weights[-l+1]")
+    (tmp_path / "network.py").write_text(broken)
+    out = run(str(tmp_path / "check_nielsen.py"), "--widths", "3,3,3", "--convention",
+              "to-from")
+    assert out.returncode == 1 and "refuted" in out.stdout

@@ -136,7 +136,8 @@ def test_user_tests_with_assert_proved(pytester):
     assert "first: weight_grad ∂C/∂w^1_11: refuted" in out
     assert "hint: holds with the sign flipped" in out and "witness:" in out
     # the repr that a plain assert shows
-    assert "<ImplementationResult refuted at ∂C/∂w^1_11 (hint: holds with the sign flipped)" in out
+    assert ("<ImplementationResult refuted at ∂C/∂w^1_11 "
+            "(hint: holds with the sign flipped)") in out
 
 
 def test_assert_proved_on_each_kind_of_result():

@@ -21,6 +21,7 @@ import inspect
 import json
 import numbers
 import os
+import sys
 import textwrap
 import time
 import traceback
@@ -86,8 +87,8 @@ class Sym:
 
     def __float__(self):
         raise TypeError("a symbolic entry cannot be stored in a float array: backprop-sym "
-                        "runs backward on symbols; create arrays with np.zeros(shape) or "
-                        "np.zeros_like(...), or pass dtype=object")
+                        "runs backward on symbols; create arrays with np.zeros(shape), "
+                        "np.ones(shape) or np.zeros_like(...) (no dtype), or dtype=object")
 
     __int__ = __float__
 
@@ -268,23 +269,24 @@ class _Context:
 
 @contextlib.contextmanager
 def _running(ctx: _Context):
-    """Sym's context, and NumPy's zeros/ones/empty(_like) making object arrays of Sym
+    """Sym's context, and NumPy's zeros/ones(_like) making object arrays of Sym
     (students fill np.zeros(shape) in place), restored afterwards."""
     np = _numpy()
-    names = ("zeros", "ones", "empty", "zeros_like", "ones_like", "empty_like")
+    # not np.empty: compiled parts of NumPy (np.random.randn) call it without a dtype
+    names = ("zeros", "ones", "zeros_like", "ones_like")
     saved = {n: getattr(np, n) for n in names}
-    floaty = (None, float, np.float64, "float", "float64", "d", "f8")
 
     def patched(name):
         value = ctx.B.Integer(1 if name.startswith("ones") else 0)
         like = name.endswith("_like")
 
-        def make(shape_or_array, dtype=None, *args, **kw):
-            source = shape_or_array
-            if like and dtype is None and getattr(source, "dtype", object) != object \
-                    and source.dtype.kind in "iub":
-                return saved[name](source, dtype, *args, **kw)
-            if dtype not in floaty and dtype is not object:
+        def make(source, dtype=None, *args, **kw):
+            caller = sys._getframe(1).f_globals.get("__name__", "")
+            if dtype is not None or caller.split(".")[0] in ("numpy", "backprop_sym") or \
+                    (like and getattr(source, "dtype", None) is not None
+                     and source.dtype.kind in "iub"):
+                # an explicit dtype (as compiled extensions such as np.random give),
+                # NumPy's own calls, and integer arrays' _like stay as they were
                 return saved[name](source, dtype, *args, **kw)
             shape = kw.get("shape") or (np.shape(source) if like else source)
             return np.full(shape, Sym(value), dtype=object)
