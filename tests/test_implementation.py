@@ -399,3 +399,21 @@ def test_numpy_is_restored_and_usage_errors_raise():
         check_implementation(nielsen, [2, 2], "sigmoid", convention="sideways")
     with pytest.raises(TypeError):
         check_implementation("nielsen", [2, 2], "sigmoid")
+
+
+def test_the_readme_examples_are_proved(fast_backend):
+    import re
+    from pathlib import Path
+    text = Path(__file__).parent.parent.joinpath("README.md").read_text(encoding="utf-8")
+    part = text[text.index("A student's function in each convention"):
+                text.index("Nielsen's `network.py`")]
+    to_from, from_to = re.findall(r"```python\n(.*?)```", part, re.S)
+    for code, act, convention in ((to_from, "sigmoid", "to-from"), (from_to, "tanh", "from-to")):
+        scope = {}
+        exec(compile(("import numpy as np\n" if "import numpy" not in code else "") + code,
+                     "README", "exec"), scope)
+        numeric_crosscheck(scope["backward"], [3, 2, 4], act, convention, 3)
+        for widths, N in (([2, 3, 2], 1), ([3, 2, 4], 3)):
+            r = check_implementation(scope["backward"], widths, act, convention, N,
+                                     backend=fast_backend)
+            assert r.status == "proved", r.summary()
