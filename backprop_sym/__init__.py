@@ -1,6 +1,8 @@
 """backprop-sym: exact, symbolic verification of the backpropagation rules."""
 from .engine.network import Network, Shape, ShapeError
+from .engine.implementation import check_implementation
 from .engine.verify import Check, Result, plan, verify
 
 __version__ = "0.1.0"
-__all__ = ["Network", "Shape", "ShapeError", "Check", "Result", "plan", "verify", "__version__"]
+__all__ = ["Network", "Shape", "ShapeError", "Check", "Result", "plan", "verify",
+           "check_implementation", "__version__"]

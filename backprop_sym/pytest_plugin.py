@@ -1,0 +1,128 @@
+"""The pytest plugin (entry point `pytest11`): derivations as tests, readable assertions.
+
+Files matched by the ini option `backprop_derivations` (globs relative to the rootdir) or
+`--backprop-derivations GLOB` are collected; each claim is one item, `notes.md::line 13`
+(`line 13[2]` for the second claim of a line). proved passes; refuted, ill-formed and
+unknown fail with the verdict, witness and hint; skipped is skipped. The ini options
+`backprop_convention` and `backprop_activation` mirror `backprop-sym check`'s options.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .testing import explain, explain_claim
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("backprop-sym", "backprop-sym derivations")
+    group.addoption("--backprop-derivations", action="append", default=[], metavar="GLOB",
+                    help="Check the display equations of the files matching GLOB (relative "
+                         "to the rootdir), one test per claim.")
+    parser.addini("backprop_derivations", type="args", default=[],
+                  help="Globs of derivation files (relative to the rootdir) to check.")
+    parser.addini("backprop_convention", default="from-to",
+                  help="Index convention of the derivations: from-to or to-from.")
+    parser.addini("backprop_activation", default="f",
+                  help="Activation f of the derivations (f, linear, sigmoid, tanh, softplus).")
+
+
+def _globs(config) -> list[str]:
+    return list(config.getini("backprop_derivations")) + \
+        list(config.getoption("backprop_derivations") or [])
+
+
+def _matched(config) -> set[Path]:
+    root = Path(config.rootpath)
+    return {p.resolve() for g in _globs(config) for p in root.glob(g) if p.is_file()}
+
+
+def pytest_configure(config):
+    from .engine import activations
+    from .engine.network import CONVENTIONS
+    convention = config.getini("backprop_convention")
+    if convention not in CONVENTIONS:
+        raise pytest.UsageError(f"backprop_convention = {convention!r}; expected one of: "
+                                f"{', '.join(CONVENTIONS)}")
+    try:
+        activations.get(config.getini("backprop_activation"))
+    except activations.ActivationError as err:
+        raise pytest.UsageError(f"backprop_activation: {err}") from None
+    config._backprop_seen = set()
+
+
+def pytest_collect_file(file_path, parent):
+    config = parent.config
+    if not _globs(config) or file_path.resolve() not in _matched(config):
+        return None
+    config._backprop_seen.add(file_path.resolve())
+    return DerivationFile.from_parent(parent, path=file_path)
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Derivations outside the directories pytest walked (its testpaths), unless the
+    command line named what to run."""
+    if not _globs(config) or config.args_source == pytest.Config.ArgsSource.ARGS:
+        return
+    for path in sorted(_matched(config) - config._backprop_seen):
+        collector = DerivationFile.from_parent(session, path=path)
+        items.extend(collector.collect())
+
+
+class DerivationFile(pytest.File):
+    def collect(self):
+        from .claims import check_file
+        config = self.config
+        try:
+            claims = check_file(self.path, convention=config.getini("backprop_convention"),
+                                activation=config.getini("backprop_activation"))
+        except (OSError, UnicodeDecodeError) as err:
+            raise self.CollectError(f"cannot read {self.path}: {err}") from None
+        per_line: dict = {}
+        for claim in claims:
+            per_line[claim["line"]] = per_line.get(claim["line"], 0) + 1
+            k = per_line[claim["line"]]
+            name = f"line {claim['line']}" + (f"[{k}]" if k > 1 else "")
+            item = ClaimItem.from_parent(self, name=name, claim=claim)
+            if claim["status"] == "skipped":
+                reason = claim.get("reason") or "not a claim about the network"
+                item.add_marker(pytest.mark.skip(reason=f"line {claim['line']}: {reason}"))
+            yield item
+
+
+class ClaimFailure(Exception):
+    pass
+
+
+class ClaimItem(pytest.Item):
+    def __init__(self, *, claim: dict, **kw):
+        super().__init__(**kw)
+        self.claim = claim
+
+    def runtest(self):
+        status = self.claim["status"]
+        if status == "proved":
+            return
+        raise ClaimFailure("\n".join(explain_claim(self.claim)))
+
+    def repr_failure(self, excinfo):
+        if isinstance(excinfo.value, ClaimFailure):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self):
+        return self.path, self.claim["line"] - 1, self.name
+
+
+def pytest_assertrepr_compare(config, op, left, right):
+    """`assert result == "proved"` (or `result.status == ...`-like comparisons with a
+    result object on one side) explains the first instance that is not proved."""
+    for side in (left, right):
+        try:
+            lines = explain(side)
+        except TypeError:
+            continue
+        if lines:
+            return [f"{type(side).__name__} {op} {right if side is left else left!r}", *lines]
+    return None

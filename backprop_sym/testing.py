@@ -1,0 +1,99 @@
+"""Assertions for test suites: `assert_proved(result)` for the results of `verify`,
+`check_implementation` and the claims of `backprop_sym.claims.check_*`.
+
+A failure names the first instance that is not proved, its verdict, witness and hint.
+"""
+from __future__ import annotations
+
+__all__ = ["NotProved", "assert_proved", "explain"]
+
+_ORDER = ("refuted", "ill-formed", "error", "unknown")
+
+
+class NotProved(AssertionError):
+    """A result that is not a proof."""
+
+
+def _witness(w) -> str:
+    if not w:
+        return ""
+    if not isinstance(w, dict):
+        return str(w)
+    parts = [w["f"]] if "f" in w else []
+    parts += [f"{k}={v}" for k, v in w.items()
+              if k not in ("values", "f", "exact") and not isinstance(v, (dict, list))]
+    values = ", ".join(f"{k}={v}" for k, v in (w.get("values") or {}).items())
+    return "; ".join(parts) + (f" at {values}" if values else "")
+
+
+def _first(items, status_of):
+    for status in _ORDER:
+        for item in items:
+            if status_of(item) == status:
+                return item
+    return next((i for i in items if status_of(i) not in ("proved", "skipped")), None)
+
+
+def explain_claim(claim: dict) -> list[str]:
+    """The lines that describe one checked claim that is not proved."""
+    lines = [f"line {claim.get('line')}: {claim.get('status')}: {claim.get('latex')}"]
+    if claim.get("reason"):
+        lines.append(f"  reason: {claim['reason']}")
+    if claim.get("witness"):
+        lines.append(f"  witness: {_witness(claim['witness'])}")
+    if claim.get("hint"):
+        hint = claim["hint"]
+        lines.append(f"  hint: {'; '.join(hint) if isinstance(hint, list) else hint}")
+    return lines
+
+
+def explain(result) -> list[str] | None:
+    """None for a proof; otherwise lines naming the verdict and the first instance that is
+    not proved, with its witness and hint."""
+    from .engine.implementation import ImplementationResult
+    from .engine.verify import Result
+
+    if isinstance(result, dict):
+        result = [result]
+    if isinstance(result, (list, tuple)):
+        claims = list(result)
+        if not all(isinstance(c, dict) and "status" in c and "latex" in c for c in claims):
+            raise TypeError("assert_proved takes a verify or check_implementation result, or "
+                            "the claim dictionaries of backprop_sym.claims.check_*")
+        bad = _first(claims, lambda c: c["status"])
+        if bad is not None:
+            counts = {}
+            for c in claims:
+                counts[c["status"]] = counts.get(c["status"], 0) + 1
+            summary = ", ".join(f"{n} {s}" for s, n in counts.items())
+            return [f"not proved: {summary}", *explain_claim(bad)]
+        if not any(c["status"] == "proved" for c in claims):
+            return ["not proved: no claim was checked (every one was skipped, or none given)"]
+        return None
+    if isinstance(result, (Result, ImplementationResult)):
+        if result.status == "proved":
+            return None
+        label = result.label if isinstance(result, ImplementationResult) else \
+            (lambda c: c.instance.label(result.shape.convention))
+        bad = _first(result.checks, lambda c: c.status)
+        lines = [f"not proved: {result.status} ({result.shape.describe()})"]
+        if getattr(result, "error", None):
+            lines.append(f"  error: {result.error}")
+        if bad is not None:
+            lines.append(f"first: {bad.rule} {label(bad)}: {bad.status}")
+            if bad.reason and bad.reason != getattr(result, "error", None):
+                lines.append(f"  reason: {bad.reason}")
+            if bad.witness:
+                lines.append(f"  witness: {_witness(bad.witness)}")
+            if getattr(bad, "hint", None):
+                lines.append(f"  hint: {bad.hint}")
+        return lines
+    raise TypeError(f"assert_proved cannot read a {type(result).__name__}; expected a verify "
+                    f"or check_implementation result, or claim dictionaries")
+
+
+def assert_proved(result) -> None:
+    """Raise `NotProved` (an AssertionError) unless `result` is a proof."""
+    lines = explain(result)
+    if lines is not None:
+        raise NotProved("\n".join(lines))
