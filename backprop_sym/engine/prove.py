@@ -444,7 +444,7 @@ def chain_rule_step() -> Step:
 
 
 def average_step() -> Step:
-    s = Step("g", "induction on l from L down to 1; the average over N examples",
+    s = Step("g", "induction on l from L down; the average",
              r"\Delta^{L} \text{ by the base case, } \Delta^{l} \text{ from } \Delta^{l+1}\ (l = L-1,\dots,1);"
              r"\quad \frac{\partial \mathcal{C}}{\partial p} = \frac{1}{N}\sum_{x=1}^{N}\frac{\partial C_x}{\partial p}",
              CHECKED, [r"N \ge 1"], ["cited: induction on l (downward, finitely many layers)"] + SYMPY_BASE)
@@ -757,3 +757,68 @@ def prove(activation: str = "f", convention: str = "from-to", rules_override: di
     settle(rs, activation, convention, rules_override)
     cross = cross_validate(activation, convention, cross_shapes) if cross_shapes else []
     return Proof(activation, convention, steps + rs, cross, time.perf_counter() - t0)
+
+
+# ---------------------------------------------------------------- rules of your own, text
+
+def load_rule(spec: str) -> tuple[str, Callable]:
+    """'KIND=module:function' or 'KIND=path/file.py:function' -> (kind, the callable)."""
+    import importlib
+    import importlib.util
+    import os
+    kind, eq, target = spec.partition("=")
+    kind = kind.strip()
+    if not eq or kind not in rules.KINDS:
+        raise ValueError(f"--rule {spec!r}: expected KIND=MODULE:FUNCTION or KIND=FILE.py:FUNCTION "
+                         f"with KIND one of {', '.join(rules.KINDS)}")
+    where, colon, name = target.rpartition(":")
+    if not colon or not where or not name:
+        raise ValueError(f"--rule {spec!r}: expected {kind}=MODULE:FUNCTION or {kind}=FILE.py:FUNCTION")
+    try:
+        if where.endswith(".py"):
+            if not os.path.isfile(where):
+                raise ValueError(f"--rule {spec!r}: no file {where}")
+            loaded = importlib.util.spec_from_file_location(f"_backprop_sym_rule_{kind}", where)
+            module = importlib.util.module_from_spec(loaded)
+            loaded.loader.exec_module(module)
+        else:
+            module = importlib.import_module(where)
+    except ValueError:
+        raise
+    except Exception as err:
+        raise ValueError(f"--rule {spec!r}: cannot load {where}: {type(err).__name__}: {err}") from None
+    fn = getattr(module, name, None)
+    if not callable(fn):
+        raise ValueError(f"--rule {spec!r}: {where} has no function {name!r}")
+    return kind, fn
+
+
+MARK = {PROVED: "proved", CITED: "cited", REFUTED: "REFUTED", UNKNOWN: "unknown"}
+
+
+def format_text(proof: Proof) -> str:
+    """The chain, one step a line, with its status and how it is established."""
+    lines = [f"backprop-sym prove: activation {proof.activation}, {proof.convention}, "
+             f"{proof.scope}"]
+    for s in proof.steps:
+        how = "cited lemma" if s.established == LEMMA else "checked with symbolic n"
+        label = f"({s.id})"
+        lines.append(f"  {label:<6}{s.title:<40} {MARK[s.status]:<8} {how}")
+        if s.assumptions:
+            lines.append(f"        assumptions: {'; '.join(s.assumptions)}")
+        if s.reason:
+            lines.append(f"        {s.reason}")
+        if s.witness and s.witness.get("explicit"):
+            w = s.witness["explicit"]
+            c = w["check"]
+            lines.append(f"        witness: widths {','.join(map(str, w['widths']))}, N={w['samples']}: "
+                         f"verify refutes {c['rule']} at layer {c['layer']}, index {c['index']}: "
+                         + (c["witness"].get("reason") or f"direct {c['witness'].get('direct')} "
+                            f"≠ rule {c['witness'].get('rule')}"))
+    ok = sum(c["status"] == PROVED for c in proof.cross_checks)
+    if proof.cross_checks:
+        lines.append(f"  cross-validation against the explicit network: {ok}/{len(proof.cross_checks)} "
+                     f"shapes agree ({'; '.join(','.join(map(str, c['widths'])) for c in proof.cross_checks)})")
+    lines.append(f"{proof.status}: the four rules {proof.scope} ({proof.seconds:.2f} s)"
+                 if proof.status == PROVED else f"{proof.status} ({proof.seconds:.2f} s)")
+    return "\n".join(lines)
