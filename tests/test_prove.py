@@ -248,7 +248,7 @@ SHAPES = [(2, 3, 2), (3, 2), (2, 2, 3, 2), (3, 2, 2, 3), (2, 3, 3, 1)]
                                                    ("sigmoid", "from-to")])
 def test_cross_validation_agrees_at_five_shapes(activation, convention):
     checks = P.cross_validate(activation, convention, SHAPES)
-    assert [c["status"] for c in checks] == ["proved"] * 5
+    assert [c["status"] for c in checks] == ["agree"] * 5
 
 
 @pytest.mark.parametrize("step,wrong", [
@@ -257,10 +257,14 @@ def test_cross_validation_agrees_at_five_shapes(activation, convention):
     ("b", P.FP[P.x, P.l, P.j]),                                      # (b) without δ_ij
     ("BP1", (P.Y[P.x, P.j] - P.A[P.x, P.L, P.j]) * P.FP[P.x, P.L, P.j]),
 ])
-def test_cross_validation_can_fail(step, wrong):
+def test_cross_validation_can_fail(step, wrong, monkeypatch):
     checks = P.cross_validate("f", "from-to", SHAPES[:3], results={step: wrong})
-    assert any(c["status"] == "refuted" for c in checks)
+    assert any(c["status"] == "disagree" for c in checks)
     assert any(d[0] in (step, "a") for c in checks for d in c["disagreements"])
+    # and a disagreement leaves the theorem unproved
+    real = P.cross_validate
+    monkeypatch.setattr(P, "cross_validate", lambda a, c, shapes: real(a, c, shapes, {step: wrong}))
+    assert P.prove("f", "from-to", cross_shapes=SHAPES[:3]).status == "unknown"
 
 
 # ---------------------------------------------------------------- command line
