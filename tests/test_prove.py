@@ -317,3 +317,21 @@ def test_cli_usage_errors(args, words):
 
 def test_public_api():
     assert prove_api is P.prove
+
+
+def first_two_neurons(q, s, l, j):       # right only while n_{l+1} <= 2
+    terms = [q.W(l + 1, j, k) * q.delta(s, l + 1, k) for k in q.neurons(l + 1)]
+    return sum(terms[:2]) * q.fprime(s, l, j)
+
+
+def first_two_examples(q, l, j):         # right only while N <= 2
+    terms = [q.delta(s, l, j) for s in q.examples()]
+    return sum(terms[:2]) / q.N
+
+
+@pytest.mark.parametrize("kind,rule", [("hidden_delta", first_two_neurons),
+                                       ("bias_grad", first_two_examples)])
+def test_rules_right_only_at_small_widths_are_refuted(kind, rule):
+    s = only(P.prove("f", "from-to", {kind: rule}, cross_shapes=None), kind)
+    assert s.status == "refuted"
+    assert s.witness["explicit"]["check"]["status"] == "refuted"

@@ -22,7 +22,6 @@ rule at a concrete shape). Every proof of a rule is cross-checked the same way.
 """
 from __future__ import annotations
 
-import itertools
 import time
 from dataclasses import asdict, dataclass, field
 from typing import Callable
@@ -389,7 +388,6 @@ def dependency_step(defs: Definitions) -> Step:
     on every path."""
     t = sp.Symbol("t", integer=True)
     reads = {("z", t): defs.z(x, t, k), ("a", t): defs.a(x, t, k), ("C", None): defs.cost(x)}
-    names = {"a": A, "z": Z, "w": W, "b": B, "y": Y}
 
     def inputs(expr):
         found = set()
@@ -470,6 +468,12 @@ def _rule_fn(kind, convention, overrides):
     return (overrides or {}).get(kind) or rules.get(kind, convention).closed_form
 
 
+def _rule_call(kind, convention, fn) -> tuple:
+    """The traced call of a rule at its generic instance."""
+    return {"output_delta": (fn, x, j), "hidden_delta": (fn, x, l, j), "bias_grad": (fn, l, j),
+            "weight_grad": (fn, l, *((i, j) if convention == "from-to" else (j, i)))}[kind]
+
+
 def _coefficient(expr, var, assumptions):
     used: set = set()
     return resolve(sp.diff(expr, var), assumptions, used)
@@ -485,10 +489,12 @@ def rule_steps(defs: Definitions, overrides: dict | None = None) -> list[Step]:
     for kind in rules.KINDS:
         r = rules.get(kind, conv)
         own = kind in (overrides or {})
-        s = Step(KIND_STEP[kind], kind, r.statement if not own else f"\\text{{your {kind}}}",
+        s = Step(KIND_STEP[kind], kind, r.statement,
                  CHECKED, [], ["the steps it uses", "its closed form read by tracing the rule"],
                  uses=[])
         try:
+            if own:
+                s.statement = rf"\text{{your rule: }} {tex(trace(*_rule_call(kind, conv, overrides[kind])))}"
             _rule(s, kind, defs, _rule_fn(kind, conv, overrides))
         except Unreadable as err:
             s.status, s.reason = UNKNOWN, str(err)
@@ -500,7 +506,8 @@ def rule_steps(defs: Definitions, overrides: dict | None = None) -> list[Step]:
 
 def _fail(s: Step, step: str, got, expected, what: str):
     s.status = REFUTED
-    s.witness = {"step": step, "rule_gives": tex(got), "step_gives": tex(expected), "what": what}
+    s.witness = {"step": step, "rule_gives": tex(got), "step_gives": tex(expected), "what": what,
+                 "_sides": (got, expected)}
     s.reason = f"fails at step ({step}): {what}"
 
 
@@ -513,7 +520,7 @@ def _rule(s: Step, kind: str, defs: Definitions, fn: Callable):
     if kind == "output_delta":
         s.uses = ["a", "b", "e", "f", "g"]
         s.assumptions = [r"1 \le j \le n_L"]
-        R = trace(fn, x, j)
+        R = trace(*_rule_call(kind, conv, fn))
         # (e)+(f): Δ^L_j = Σ_i ∂C/∂a^L_i ∂a^L_i/∂z^L_j, with (a) and (b)
         expected = resolve(Sum(st["a"].subs(j, i) * st["b"].subs(l, L), (i, 1, n(L))),
                            in_range(j, L), set())
@@ -532,7 +539,7 @@ def _rule(s: Step, kind: str, defs: Definitions, fn: Callable):
     if kind == "hidden_delta":
         s.uses = ["b", "c", "e", "f", "g"]
         s.assumptions = [r"1 \le l \le L-1", r"1 \le j \le n_l", r"1 \le k \le n_{l+1}"]
-        R = trace(fn, x, l, j)
+        R = trace(*_rule_call(kind, conv, fn))
         # ∂z^{l+1}_k/∂z^l_j = Σ_i (c)_{ik} (b)_{ij}
         J = resolve(Sum(st["c"].subs({j: i, k: k0}) * st["b"], (i, 1, n(l))), in_range(j, l), set())
         expected = Sum(D[x, l + 1, k] * J.subs(k0, k), (k, 1, n(l + 1)))
@@ -564,11 +571,11 @@ def _rule(s: Step, kind: str, defs: Definitions, fn: Callable):
     s.uses = ["d", "e", "f", "g"]
     if kind == "weight_grad":
         s.assumptions = [r"1 \le l \le L", r"1 \le i \le n_{l-1}", r"1 \le j \le n_l", r"1 \le x \le N"]
-        R = trace(fn, l, *((i, j) if conv == "from-to" else (j, i)))
+        R = trace(*_rule_call(kind, conv, fn))
         per = st["d"].subs(x, x0)
     else:
         s.assumptions = [r"1 \le l \le L", r"1 \le j \le n_l", r"1 \le x \le N"]
-        R = trace(fn, l, j)
+        R = trace(*_rule_call(kind, conv, fn))
         per = st["d_bias"]
     expected = Sum(per.subs({x0: x, m: j}) * D[x, l, j], (x, 1, N)) / N
     s.derived = tex(expected)
@@ -597,6 +604,9 @@ def _rule(s: Step, kind: str, defs: Definitions, fn: Callable):
 
 WITNESS_SHAPES = [(2, 2, 3, 2), (2, 3, 2), (3, 2, 3), (3, 2, 2, 3), (2, 2)]
 CROSS_SHAPES = [(2, 3, 2), (3, 2), (2, 2, 3, 2), (3, 2, 2, 3), (2, 3, 3, 1)]
+# a rule of your own that proves is run on these too (N = 3): widths up to 4 in every
+# position, so that a rule that treats some neurons or examples apart is not misread
+OWN_RULE_SHAPES = [(2, 3, 2), (3, 4, 3, 2), (2, 4, 4, 3)]
 
 
 class _WithExamples:
@@ -620,12 +630,13 @@ def _explicit(kind, fn, shape_widths, activation, convention, samples):
     from .network import Shape
     from .verify import verify
     shape = Shape.make(shape_widths, activation, samples, convention)
-    return verify(shape, backend="sympy", rules_override={kind: _for_verify(fn)})
+    return verify(shape, rules_override={kind: _for_verify(fn)})
 
 
-def find_witness(kind, fn, activation, convention, shapes=WITNESS_SHAPES) -> dict | None:
+def find_witness(kind, fn, activation, convention, shapes=WITNESS_SHAPES,
+                 samples=None) -> dict | None:
     """The first check of `verify` with the rule that is refuted, at small shapes."""
-    samples = 1 if kind.endswith("delta") else 2
+    samples = samples or (1 if kind.endswith("delta") else 2)
     for widths in shapes:
         if kind == "hidden_delta" and len(widths) < 3:
             continue
@@ -634,6 +645,19 @@ def find_witness(kind, fn, activation, convention, shapes=WITNESS_SHAPES) -> dic
             if c.rule == kind and c.status == REFUTED:
                 return {"widths": list(widths), "samples": samples, "check": c.to_json()}
     return None
+
+
+def _at_instance(kind, convention, w, got, expected) -> dict:
+    """The two sides of the failing step with the witness's widths, layer and indices."""
+    c = w["check"]
+    idx = c["index"]
+    names = {"output_delta": (j,), "hidden_delta": (j,), "bias_grad": (j,),
+             "weight_grad": (i, j) if convention == "from-to" else (j, i)}[kind]
+    subs = {L: len(w["widths"]) - 1, N: w["samples"], l: c["layer"], **dict(zip(names, idx))}
+    subs.update({n(t): w["widths"][int(t.subs(subs))] for t in (l - 1, l, l + 1, L)
+                 if 0 <= int(t.subs(subs)) < len(w["widths"])})
+    return {"layer": c["layer"], "index": idx, "rule_gives": tex(sp.sympify(got).subs(subs)),
+            "step_gives": tex(sp.sympify(expected).subs(subs))}
 
 
 def settle(steps: list, activation, convention, overrides):
@@ -651,8 +675,11 @@ def settle(steps: list, activation, convention, overrides):
                              + ", ".join(",".join(map(str, w_)) for w_ in WITNESS_SHAPES))
             else:
                 s.witness["explicit"] = w
+                s.witness["at_instance"] = _at_instance(kind, convention, w, *s.witness["_sides"])
+        if s.witness:
+            s.witness.pop("_sides", None)
         elif kind in (overrides or {}):
-            w = find_witness(kind, fn, activation, convention, CROSS_SHAPES[:2])
+            w = find_witness(kind, fn, activation, convention, OWN_RULE_SHAPES, samples=3)
             if w is not None:      # the trace misread the rule: the explicit network decides
                 s.status = REFUTED
                 s.reason = "the explicit network refutes the rule" + (f" ({s.reason})" if s.reason else "")
@@ -668,7 +695,6 @@ def cross_validate(activation: str, convention: str, shapes=CROSS_SHAPES,
     from .network import Expressions, MissingQuantity, Shape
     from . import direct
 
-    defs = Definitions(activation, convention)
     sym = statements(convention)
     sym["BP1"] = sym["a"] * FP[x, L, j]              # (a)·(b) at i = j: Δ^L_j
     sym.update(results or {})
@@ -820,6 +846,10 @@ def format_text(proof: Proof) -> str:
                          f"verify refutes {c['rule']} at layer {c['layer']}, index {c['index']}: "
                          + (c["witness"].get("reason") or f"direct {c['witness'].get('direct')} "
                             f"≠ rule {c['witness'].get('rule')}"))
+            at = s.witness.get("at_instance")
+            if at:
+                lines.append(f"        there, step ({s.witness['step']}) gives {at['step_gives']}; "
+                             f"the rule gives {at['rule_gives']}")
     ok = sum(c["status"] == AGREE for c in proof.cross_checks)
     if proof.cross_checks:
         lines.append(f"  cross-validation against the explicit network: {ok}/{len(proof.cross_checks)} "
