@@ -335,3 +335,23 @@ def test_rules_right_only_at_small_widths_are_refuted(kind, rule):
     s = only(P.prove("f", "from-to", {kind: rule}, cross_shapes=None), kind)
     assert s.status == "refuted"
     assert s.witness["explicit"]["check"]["status"] == "refuted"
+
+
+def test_bad_arguments_are_named():
+    with pytest.raises(ValueError, match="convention"):
+        P.prove("f", "left-right")
+    with pytest.raises(ValueError, match="activation"):
+        P.prove("relu6")
+    with pytest.raises(ValueError, match="unknown rule"):
+        P.prove("f", "from-to", {"output": no_fprime})
+
+
+def test_json_witness_names_the_instance(tmp_path):
+    path = tmp_path / "mine.py"
+    path.write_text(RULES_FILE)
+    res = CliRunner().invoke(main, ["prove", "--json", "--rule", f"hidden_delta={path}:hidden"])
+    doc = json.loads(res.output)
+    s = next(s for s in doc["steps"] if s["title"] == "hidden_delta")
+    assert doc["status"] == s["status"] == "refuted" and s["witness"]["step"] == "c"
+    at = s["witness"]["at_instance"]
+    assert at["rule_gives"] != at["step_gives"] and "l" not in at["step_gives"]

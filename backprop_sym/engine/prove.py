@@ -778,6 +778,10 @@ def prove(activation: str = "f", convention: str = "from-to", rules_override: di
           cross_shapes=CROSS_SHAPES) -> Proof:
     """The chain (a)-(g) and the four rules, for every depth and width; see the module."""
     t0 = time.perf_counter()
+    from .network import CONVENTIONS
+    if convention not in CONVENTIONS:
+        raise ValueError(f"unknown convention {convention!r}; expected one of: {', '.join(CONVENTIONS)}")
+    activations.get(activation)
     for kind in rules_override or {}:
         if kind not in rules.KINDS:
             raise ValueError(f"unknown rule {kind!r}; expected one of: {', '.join(rules.KINDS)}")
