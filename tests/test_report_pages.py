@@ -139,3 +139,11 @@ def test_sigmoid_theorem_says_sigma_throughout():
     rep = render.make_report(Shape.make("2,2", "sigmoid"), only="nonlinear", date="2000-01-01")
     body = rep.tex[rep.tex.index(r"\begin{theorem}"):rep.tex.index(r"\section{How this")]
     assert r"\sigma'" in body and "f'(" not in body
+
+
+@needs_tex
+@pytest.mark.parametrize("name", sorted(p.stem for p in (ROOT / "reports").glob("*.tex")))
+def test_every_example_in_reports_builds_without_overfull_boxes(name):
+    build = latex.build_pdf((ROOT / "reports" / f"{name}.tex").read_text(encoding="utf-8"))
+    assert build.ok, build.error
+    assert [w for w in build.overfull() if w > 0.0] == [], name
