@@ -418,8 +418,11 @@ def check(file, claim, convention, activation, shapes, samples_spec, backend, ti
               help="Also check the display equations of FILE (Markdown or LaTeX, as "
                    "'backprop-sym check' does) and add a section with each claim, its verdict, "
                    "and the witness and hint of refuted ones.")
+@click.option("--timings", is_flag=True,
+              help="Print the measured time of every check (without it the report leaves "
+                   "times out, so the same command gives the same document).")
 def report(widths, depth, width, inputs, outputs, activation, samples, convention, out, only,
-           force, title, backend, jobs, timeout, claims_path):
+           force, title, backend, jobs, timeout, claims_path, timings):
     """Write a LaTeX/PDF proof report for one network.
 
     The report states the backprop rules as Theorem 1 (nonlinear f: the requested
@@ -442,7 +445,7 @@ def report(widths, depth, width, inputs, outputs, activation, samples, conventio
     """
     from . import display
     from .report import latex
-    from .report.render import MAX_TITLE, default_command, make_report, plan_size
+    from .report.render import MAX_TITLE, make_report, plan_size, report_command
 
     shape = shape_from_options(widths, depth, width, inputs, outputs, activation, samples,
                                convention)
@@ -466,7 +469,10 @@ def report(widths, depth, width, inputs, outputs, activation, samples, conventio
     with display.progress(plan_size(shape, only), enabled=sys.stderr.isatty()) as tick:
         rep = make_report(shape, only=only, backend=backend_name,
                           jobs=jobs or os.cpu_count(), timeout=timeout, title=title,
-                          command=default_command(shape, only), progress=tick,
+                          command=report_command(shape, only=only, claims=claims_path,
+                                                 title=title, timings=timings, backend=backend,
+                                                 timeout=timeout),
+                          progress=tick, timings=timings,
                           claims=checked_claims, claims_file=claims_path)
     write_file(tex_path, rep.tex.encode("utf-8"))
     written = [str(tex_path)]

@@ -79,6 +79,11 @@ class Printer(LatexPrinter):
             tex += rf"\left({self._print(inner)}\right)"
         return tex
 
+    # ---- Σ_x over the data set: Sum(e, (x, calD, calD)), see `over_examples`
+    def _print_Sum(self, expr):
+        out = super()._print_Sum(expr)
+        return out.replace(r"\sum_{x=\mathcal{D}}^{\mathcal{D}}", r"\sum_{x}")
+
     # ---- ½ Σ ..., not Σ/2; (1/N) Σ ..., not Σ/N
     def _print_Mul(self, expr):
         inv = [a for a in expr.args if a.is_Pow and a.exp == -1 and a.base.is_Symbol]
@@ -172,6 +177,12 @@ def fprime_point(expr):
             and d.expr.args == (xi,) and d.variable_count == ((xi, 1),)):
         return symbol_latex(d.expr.func.__name__) or d.expr.func.__name__, expr.point[0]
     return None
+
+
+def over_examples(expr):
+    """Σ_x expr, the sum over the examples x of the data set (printed \\sum_{x})."""
+    D = sympy.Symbol("calD")
+    return sympy.Sum(expr, (sympy.Symbol("x"), D, D))
 
 
 def fprime(f, u):

@@ -122,6 +122,10 @@ def build_pdf(source: str, source_name: str = f"{BUILD_NAME}.tex",
     with tempfile.TemporaryDirectory(prefix="backprop-sym-") as tmp:
         (Path(tmp) / own).write_text(source, encoding="utf-8")
         env = dict(os.environ, max_print_line="10000")   # one log line per message
+        if env.get("SOURCE_DATE_EPOCH"):
+            # pdfTeX then takes every date of the PDF from SOURCE_DATE_EPOCH: two builds of
+            # one source are byte-identical (the trailer ID is cleared in the preamble)
+            env["FORCE_SOURCE_DATE"] = "1"
         try:
             proc = subprocess.run([*LATEXMK, own], cwd=tmp, env=env, timeout=timeout,
                                   stdin=subprocess.DEVNULL, capture_output=True, text=True,

@@ -23,7 +23,7 @@ from ..engine import activations, rules
 from ..engine.backends import get_backend
 from ..engine.network import Expressions, Shape
 from ..engine.verify import PROVED, REFUTED, UNKNOWN, Result, plan, verify
-from .formulas import Lines, fits, fprime, terms, tex, width
+from .formulas import Lines, fits, fprime, over_examples, terms, tex, width
 from .latex import Tex, escape, pdf_string
 
 THEOREMS = ("nonlinear", "linear")
@@ -77,7 +77,7 @@ def make_report(shape: Shape, *, only: str | None = None, backend: str | None = 
                 rules_override: dict | None = None, claims: list | None = None,
                 claims_file: str | None = None, title: str | None = None,
                 date: str | None = None, command: str | None = None,
-                progress=None) -> Report:
+                timings: bool = False, progress=None) -> Report:
     """Verify the theorems for `shape` and render the report (see `render`)."""
     shapes = theorem_shapes(shape, only)
     deadline = None if timeout is None else time.time() + timeout
@@ -87,7 +87,8 @@ def make_report(shape: Shape, *, only: str | None = None, backend: str | None = 
         results[kind] = verify(sh, backend=backend, jobs=jobs, timeout=left,
                                rules_override=rules_override, progress=progress)
     source = render(shape, results, claims=claims, claims_file=claims_file, title=title,
-                    date=date, command=command, rules_override=rules_override)
+                    date=date, command=command or report_command(shape, only=only, title=title),
+                    rules_override=rules_override, timings=timings)
     return Report(source, results, shapes)
 
 
@@ -110,7 +111,8 @@ def environment() -> jinja2.Environment:
 
 def render(shape: Shape, results: dict[str, Result], *, claims: list | None = None,
            claims_file: str | None = None, title: str | None = None, date: str | None = None,
-           command: str | None = None, rules_override: dict | None = None) -> str:
+           command: str | None = None, rules_override: dict | None = None,
+           timings: bool = False) -> str:
     """The LaTeX source of the report for `shape` and its verification `results`
     ({"nonlinear": Result, "linear": Result}, either may be absent).
 
@@ -119,10 +121,13 @@ def render(shape: Shape, results: dict[str, Result], *, claims: list | None = No
     relation or expression, printed; or None), status ('proved', 'refuted', 'unknown',
     or another word such as 'ill-formed'), reason, hint (text or None) and witness
     (a witness dict as in `verify`, or None); they are rendered in a section
-    "Claims from `claims_file`". Rendering is deterministic given its arguments.
+    "Claims from `claims_file`"; an optional key scope ({"shapes": [...], "samples":
+    [...]}) says where each was checked. Measured times are printed only with `timings`,
+    so that rendering is deterministic given its arguments.
     """
     ctx = context(shape, results, claims=claims, claims_file=claims_file, title=title,
-                  date=date, command=command, rules_override=rules_override)
+                  date=date, command=command, rules_override=rules_override,
+                  timings=timings)
     return environment().get_template("report.tex.j2").render(**ctx).lstrip("\n")
 
 
@@ -134,30 +139,60 @@ def today() -> str:
     return datetime.date.today().isoformat()
 
 
-def default_command(shape: Shape, only: str | None = None) -> str:
+def shell_quote(arg: str) -> str:
+    """An argument for a POSIX shell, on one line: control characters as $'\\n' escapes."""
+    import shlex
+    if not any(ord(ch) < 32 or ord(ch) == 127 for ch in arg):
+        return shlex.quote(arg)
+    body = "".join("\\\\" if ch == "\\" else "\\'" if ch == "'" else
+                   f"\\x{ord(ch):02x}" if ord(ch) < 32 or ord(ch) == 127 else ch for ch in arg)
+    return f"$'{body}'"
+
+
+def report_command(shape: Shape, *, only: str | None = None, claims: str | None = None,
+                   title: str | None = None, timings: bool = False, backend: str | None = None,
+                   timeout: float | None = None, out: str | None = None) -> str:
+    """The command line that regenerates this report: every option that changes its text."""
     acts = shape.activations
     act = acts[0] if len(set(acts)) == 1 else ",".join(acts)
-    cmd = f"backprop-sym report --widths {','.join(map(str, shape.widths))} --activation {act}"
+    parts = ["backprop-sym", "report", "--widths", ",".join(map(str, shape.widths)),
+             "--activation", act]
     if shape.samples != 1:
-        cmd += f" --samples {shape.samples}"
+        parts += ["--samples", str(shape.samples)]
     if shape.convention != "from-to":
-        cmd += f" --convention {shape.convention}"
+        parts += ["--convention", shape.convention]
     if only:
-        cmd += f" --only {only}"
-    return cmd
+        parts += ["--only", only]
+    if claims is not None:
+        parts += ["--claims", claims]
+    if title is not None:
+        parts += ["--title", title]
+    if backend:
+        parts += ["--backend", backend]
+    if timeout is not None:
+        parts += ["--timeout", f"{timeout:g}"]
+    if timings:
+        parts.append("--timings")
+    if out is not None:
+        parts += ["--out", out]
+    return " ".join(shell_quote(p) for p in parts)
+
+
+def default_command(shape: Shape, only: str | None = None) -> str:
+    return report_command(shape, only=only)
 
 
 def context(shape: Shape, results: dict[str, Result], *, claims=None, claims_file=None,
-            title=None, date=None, command=None, rules_override=None) -> dict:
+            title=None, date=None, command=None, rules_override=None, timings=False) -> dict:
     n = Notation(shape)
     theorems = []
     for number, kind in enumerate((k for k in THEOREMS if k in results), 1):
-        theorems.append(theorem(kind, number, results[kind], n, rules_override))
+        theorems.append(theorem(kind, number, results[kind], n, rules_override, timings))
     failures = [f for t in theorems for f in t["failures"]]
     total = sum(len(r.checks) for r in results.values())
     proved = sum(r.counts[PROVED] for r in results.values())
-    status = (REFUTED if any(r.status == REFUTED for r in results.values()) else
-              UNKNOWN if any(r.status == UNKNOWN for r in results.values()) else PROVED)
+    rows = None if claims is None else claims_context(claims)
+    verdict = page_one(theorems, rows)
     title = title or DEFAULT_TITLE
     return {
         "title": title,
@@ -165,6 +200,7 @@ def context(shape: Shape, results: dict[str, Result], *, claims=None, claims_fil
         "date": date or today(),
         "version": __version__,
         "command": command or default_command(shape),
+        "command_tex": breakable(command or default_command(shape)),
         "network": network_context(shape, n),
         "tikz": tikz(shape, n),
         "definitions": definitions(n),
@@ -173,13 +209,78 @@ def context(shape: Shape, results: dict[str, Result], *, claims=None, claims_fil
         "failures": failures,
         "failures_refuted": sum(f["status"] == REFUTED for f in failures),
         "failures_unknown": sum(f["status"] == UNKNOWN for f in failures),
-        "status": status,
+        "status": verdict["status"],
+        "verdict": verdict,
         "proved": proved,
         "total": total,
+        "timings": timings,
         "overrides": sorted(rules_override or {}),
-        "claims": None if claims is None else claims_context(claims),
+        "claims": rows,
         "claims_file": claims_file or "the claims file",
+        "claims_scope": claims_scope(claims or []),
     }
+
+
+CLAIM_BAD = ("refuted", "unknown", "ill-formed")      # claims that are not proved
+
+
+def page_one(theorems: list, claims: list | None) -> dict:
+    """The verdict of the whole document: every rule instance and every claim. Whatever
+    is not proved is named, with the section where it is shown."""
+    rule_bad = []
+    for t in theorems:
+        for c in t["counts"]:
+            bad = c["refuted"] + c["unknown"]
+            if bad:
+                rule_bad.append({"theorem": t["number"], "rule": c["rule"], "bad": bad,
+                                 "refuted": c["refuted"], "unknown": c["unknown"],
+                                 "total": c["total"], "layers": c["bad_layers"]})
+    claim_groups = []
+    if claims:
+        for status in CLAIM_BAD:
+            hit = [c for c in claims if c["status"] == status]
+            if hit:
+                claim_groups.append({"status": status, "claims": hit})
+    statuses = [t["status"] for t in theorems] + [c["status"] for c in claims or []]
+    status = (REFUTED if REFUTED in statuses else
+              UNKNOWN if UNKNOWN in statuses or "ill-formed" in statuses else PROVED)
+    counted = {}
+    for c in claims or []:
+        counted[c["status"]] = counted.get(c["status"], 0) + 1
+    order = ("proved", "refuted", "unknown", "ill-formed", "skipped")
+    return {"status": status, "rules": rule_bad, "claim_groups": claim_groups,
+            "claim_counts": [{"status": k, "n": counted[k]}
+                             for k in (*order, *sorted(set(counted) - set(order)))
+                             if k in counted],
+            "claims_total": len(claims or [])}
+
+
+def claims_scope(claims: list) -> dict:
+    """Where the claims were checked: the shapes and example counts of their `scope`
+    keys when present, else the checker's defaults."""
+    from ..claims.evaluate import DEFAULT_SHAPES, EXAMPLE_COUNTS
+    given = [c.get("scope") for c in claims if c.get("scope")]
+    if given:
+        shapes = sorted({tuple(s) for g in given for s in g.get("shapes", [])})
+        samples = sorted({int(n) for g in given for n in g.get("samples", [])})
+    else:
+        shapes, samples = sorted(tuple(s) for s in DEFAULT_SHAPES), sorted(EXAMPLE_COUNTS)
+    N = S("N")
+    return {"shapes": "; ".join(",".join(map(str, s)) for s in shapes),
+            "samples": Tex(" and ".join(f"${tex(sympy.Eq(N, k, evaluate=False))}$"
+                                        for k in samples)),
+            "per_claim": bool(given)}
+
+
+def breakable(text: str) -> Tex:
+    """Text escaped, with a break allowed after , / - _ = and spaces (long commands,
+    file names and claim sources in typewriter type)."""
+    out = []
+    for ch in str(text):
+        out.append(escape(ch))
+        if ch in ",/-_=|;":
+            out.append(r"\allowbreak{}")
+    return Tex("".join(out))
 
 
 # ---------------------------------------------------------------- notation
@@ -191,7 +292,9 @@ class Notation:
         self.shape = shape
         self.conv = shape.convention
         self.D = "Delta" if self.conv == "from-to" else "delta"
-        self.f = sympy.Function("f")
+        sigma = self.conv == "to-from" or set(shape.activations) == {"sigmoid"}
+        self.f = sympy.Function("sigma" if sigma else "f")
+        self.fname = Tex(r"\sigma" if sigma else "f")
         self.ex = Expressions(shape, get_backend("sympy"))
 
     def w(self, l, frm, to):
@@ -332,6 +435,12 @@ def notation(n: Notation) -> dict:
         "f_identity": tex(sympy.Eq(n.f(z), z, evaluate=False)),
         "fprime_one": tex(sympy.Eq(fprime(n.f, z), 1, evaluate=False)),
         "fp_one": tex(sympy.Eq(fp, 1, evaluate=False)),
+        "L_ge_1": tex(sympy.GreaterThan(L, 1)),
+        "widths": seq(S("n_0"), dots, S("n_L")),
+        "w_l": tex(S("w^l")), "a_l": tex(S("a^l")), "z_l": tex(S("z^l")), "b_l": tex(S("b^l")),
+        "calC": tex(S("calC")), "sum_x": Tex(r"\sum_{x}"), "x_s": tex(S("x^(s)")),
+        "y_s": tex(sympy.Eq(S("y^(s)"), S("y(x^{(s)})"), evaluate=False)),
+        "of_x_s": Tex("(x^{(s)})"), "aL_x_s": tex(S("a^L_j(x^{(s)})")),
     }
 
 
@@ -343,8 +452,7 @@ def definitions(n: Notation) -> dict:
     z.eq(tex(S("a^0_k")), tex(S("x_k")))
     cost = Lines().eq(tex(S("C_x")), *rel(mul(sympy.Rational(1, 2), sympy.Sum(
         (S("a^L_j") - S("y_j")) ** 2, (j, 1, S("n_L"))))))
-    cost.eq(tex(S("calC")), *rel(mul(sympy.Rational(1, 1) / S("N"), sympy.Sum(
-        S("C_{x^{(s)}}"), (s, 1, S("N"))))))
+    cost.eq(tex(S("calC")), *rel(mul(sympy.Rational(1, 1) / S("N"), over_examples(S("C_x")))))
     delta = Lines().eq(tex(n.delta("l", "j", "(x)")), *rel(D(S("C_x"), S("z^l_j"))))
     return {"z": z.display(), "cost": cost.display(),
             "delta": delta.display(),
@@ -363,9 +471,8 @@ def general_rules(n: Notation, linear: bool = False) -> dict:
         out = add(S("a^L_j"), -S("y_j"))
         hid = sympy.Sum(mul(n.w("l+1", "j", "k"), n.delta("l+1", "k")), (k, 1, S("n_{l+1}")))
     wi = n.w("l", "i", "j")
-    grad_w = mul(1 / S("N"), sympy.Sum(mul(S("a^{l-1}_i(x^{(s)})"), n.delta("l", "j", "(x^{(s)})")),
-                                      (s, 1, S("N"))))
-    grad_b = mul(1 / S("N"), sympy.Sum(n.delta("l", "j", "(x^{(s)})"), (s, 1, S("N"))))
+    grad_w = mul(1 / S("N"), over_examples(mul(S("a^{l-1}_i(x)"), n.delta("l", "j", "(x)"))))
+    grad_b = mul(1 / S("N"), over_examples(n.delta("l", "j", "(x)")))
     rows = {
         "output_delta": Lines().eq(tex(n.delta("L", "j")), *rel(out)),
         "hidden_delta": Lines().eq(tex(n.delta("l", "j")), *rel(hid)),
@@ -375,6 +482,27 @@ def general_rules(n: Notation, linear: bool = False) -> dict:
     return {kind: {"kind": kind, "display": rows[kind].display(),
                    "registry": Tex(rules.get(kind, n.conv).statement)}
             for kind in rules.KINDS}
+
+
+def vector_rules(n: Notation, linear: bool = False) -> dict:
+    """The rules in vectors and matrices, with the matrix w^l of the convention."""
+    D, f = (r"\Delta" if n.conv == "from-to" else r"\delta"), n.fname
+    had = (lambda v, z: v) if linear else (lambda v, z: rf"\bigl({v}\bigr) \odot {f}'({z})")
+    if n.conv == "from-to":
+        back, outer = rf"w^{{l+1}} {D}^{{l+1}}", rf"a^{{l-1}} ({D}^{{l}})^{{T}}"
+        shape_w, z = r"n_{l-1} \times n_{l}", r"(w^{l})^{T} a^{l-1} + b^{l}"
+        entry = r"w^{l}_{kj}"
+    else:
+        back, outer = rf"(w^{{l+1}})^{{T}} {D}^{{l+1}}", rf"{D}^{{l}} (a^{{l-1}})^{{T}}"
+        shape_w, z = r"n_{l} \times n_{l-1}", r"w^{l} a^{l-1} + b^{l}"
+        entry = r"w^{l}_{jk}"
+    out = r"a^{L} - y" if linear else rf"(a^{{L}} - y) \odot {f}'(z^{{L}})"
+    rows = [rf"{D}^{{L}} &= {out}",
+            rf"{D}^{{l}} &= {had(back, 'z^{l}')}" if not linear else rf"{D}^{{l}} &= {back}",
+            rf"\frac{{\partial \mathcal{{C}}}}{{\partial w^{{l}}}} &= \frac{{1}}{{N}} \sum_{{x}} {outer}",
+            rf"\frac{{\partial \mathcal{{C}}}}{{\partial b^{{l}}}} &= \frac{{1}}{{N}} \sum_{{x}} {D}^{{l}}"]
+    return {"display": Tex("\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}"),
+            "shape_w": Tex(shape_w), "z": Tex(z), "entry": Tex(entry), "D": Tex(D)}
 
 
 def derivation(n: Notation, linear: bool = False) -> dict:
@@ -401,52 +529,80 @@ def derivation(n: Notation, linear: bool = False) -> dict:
     grads.eq(tex(D(zl, bj)), tex(1))
     grads.eq(tex(D(Cx, wi)), *rel(mul(D(Cx, zl), D(zl, wi)), mul(S("a^{l-1}_i"), n.delta("l", "j"))))
     grads.eq(tex(D(Cx, bj)), *rel(mul(D(Cx, zl), D(zl, bj)), n.delta("l", "j")))
-    Cs = S("C_{x^{(s)}}")
     avg = Lines().eq(tex(D(S("calC"), wi)), *rel(
-        mul(1 / S("N"), sympy.Sum(D(Cs, wi), (s, 1, S("N")))),
-        mul(1 / S("N"), sympy.Sum(mul(S("a^{l-1}_i(x^{(s)})"), n.delta("l", "j", "(x^{(s)})")),
-                                  (s, 1, S("N"))))))
-    avg.eq(tex(D(S("calC"), bj)), *rel(mul(1 / S("N"), sympy.Sum(n.delta("l", "j", "(x^{(s)})"),
-                                                                  (s, 1, S("N"))))))
-    return {"output": out.display(), "step": step.display(), "hidden": hidden.display(),
-            "grads": grads.display(), "average": avg.display(),
-            "aL_is": tex(sympy.Eq(aL, n.f(zL), evaluate=False)),
-            "dCda": tex(sympy.Eq(D(Cx, aL), add(aL, -S("y_j")), evaluate=False), keep_order=True),
-            "dadz": tex(sympy.Eq(D(aL, zL), fp(zL), evaluate=False)),
-            "w_only": tex(wi), "b_only": tex(bj), "zl": tex(zl), "zk1": tex(zk1),
-            "i_eq_j": tex(sympy.Eq(i, S("j"), evaluate=False))}
+        mul(1 / S("N"), over_examples(D(Cx, wi))),
+        mul(1 / S("N"), over_examples(mul(S("a^{l-1}_i(x)"), n.delta("l", "j", "(x)"))))))
+    avg.eq(tex(D(S("calC"), bj)), *rel(mul(1 / S("N"), over_examples(n.delta("l", "j", "(x)")))))
+    m = lambda e, **kw: f"${tex(e, **kw)}$"
+    steps = [
+        ("Output layer", f"The cost of one example depends on {m(zl)} with "
+         f"{m(sympy.Eq(S('l'), S('L'), evaluate=False))} only through "
+         f"{m(sympy.Eq(aL, n.f(zL), evaluate=False))}, and "
+         f"{m(sympy.Eq(D(Cx, aL), add(aL, -S('y_j')), evaluate=False), keep_order=True)} "
+         f"(the one half cancels the $2$ of the square), while "
+         f"{m(sympy.Eq(D(aL, zL), fp(zL), evaluate=False))}. Hence", out),
+        ("Hidden layers", f"For {m(sympy.StrictLessThan(S('l'), S('L')))}, the weighted "
+         "inputs of the next layer are", step),
+        (None, f"The second line holds because only the term with "
+         f"{m(sympy.Eq(i, S('j'), evaluate=False))} depends on {m(zl)}. The cost depends on "
+         f"{m(zl)} only through the weighted inputs of layer {m(S('l') + 1)}, so by the "
+         "chain rule for several intermediate variables", hidden),
+        ("Weights and biases", f"The weight {m(wi)} and the bias {m(bj)} enter the cost only "
+         f"through {m(zl)}, and", grads),
+        ("The data set", "The data-set cost is the mean of the costs of the examples, and "
+         "differentiation is linear, so", avg),
+    ]
+    out_steps = []
+    for k, (title, lead, lines) in enumerate(steps):
+        display = str(lines.display())
+        if k == len(steps) - 1:       # the QED box at the end of the last display
+            display = display.replace("\n\\end{align*}", " \\qedhere\n\\end{align*}")
+        out_steps.append({"title": title, "lead": Tex(lead), "display": Tex(display),
+                          "checked": False})
+    return {"steps": out_steps}
 
 
 # ---------------------------------------------------------------- one theorem
 
-def theorem(kind: str, number: int, result: Result, n0: Notation, overrides) -> dict:
+def theorem(kind: str, number: int, result: Result, n0: Notation, overrides,
+            timings: bool = False) -> dict:
     shape = result.shape
     n = Notation(shape)
     linear = kind == "linear"
     acts = sorted(set(shape.activations))
     generic = all(activations.get(a).is_generic for a in shape.activations)
-    counts = []
+    counts, groups = [], []
     for rk in rules.KINDS:
         cs = [c for c in result.checks if c.rule == rk]
-        counts.append({"rule": rk, "statement": Tex(rules.get(rk, n.conv).statement),
-                       "proved": sum(c.status == PROVED for c in cs),
-                       "refuted": sum(c.status == REFUTED for c in cs),
-                       "unknown": sum(c.status == UNKNOWN for c in cs), "total": len(cs)})
-    rows = [table_row(number, c, n) for c in result.checks]
-    failures = [failure(number, kind, c, n) for c in result.checks if c.status != PROVED]
+        layers = []
+        for l in sorted({c.layer for c in cs}):
+            cl = [c for c in cs if c.layer == l]
+            row = tally(cl)
+            layers.append({"l": l, **row})
+            groups.append({"rule": rk, "l": l, **row,
+                           "items": [{"instance": instance_tex(c, n, slash=True),
+                                      "status": c.status, "seconds": f"{c.seconds:.3f}"}
+                                     for c in cl]})
+        counts.append({"rule": rk, **tally(cs), "layers": layers,
+                       "bad_layers": [y["l"] for y in layers if y["proved"] < y["total"]]})
+    failures = [failure(number, kind, c, n, overrides) for c in result.checks
+                if c.status != PROVED]
     per_layer = [{"l": l, "act": act_tex(a), "formula": act_formula(a), "name": a}
                  for l, a in enumerate(shape.activations, 1)]
     t = {
         "number": number, "kind": kind, "linear": linear,
-        "status": result.status, "counts": counts, "rows": rows, "failures": failures,
+        "status": result.status, "counts": counts, "groups": groups, "failures": failures,
         "total": len(result.checks), "proved": result.counts[PROVED],
         "refuted": result.counts[REFUTED], "unknown": result.counts[UNKNOWN],
-        "seconds": f"{result.seconds:.2f}" if result.seconds >= 0.01 else f"{result.seconds:.4f}",
+        "seconds": (f"{result.seconds:.2f}" if result.seconds >= 0.01
+                    else f"{result.seconds:.4f}") if timings else None,
         "backend": result.backend,
         "generic": generic, "mixed": len(acts) > 1, "layers": per_layer,
         "act": act_tex(acts[0]), "act_formula": act_formula(acts[0]),
         "act_names": ", ".join(acts),
+        "widths": ",".join(map(str, shape.widths)), "f": n.fname,
         "rules": general_rules(n, linear),
+        "vector": vector_rules(n, linear),
         "proof": derivation(n, linear),
         "explicit": explicit(shape, n),
         "worked": worked_instance(shape, n, overrides),
@@ -455,9 +611,10 @@ def theorem(kind: str, number: int, result: Result, n0: Notation, overrides) -> 
     return t
 
 
-def table_row(number, c, n: Notation) -> dict:
-    return {"theorem": number, "rule": c.rule, "instance": instance_tex(c, n, slash=True),
-            "status": c.status, "seconds": f"{c.seconds:.3f}"}
+def tally(checks) -> dict:
+    return {"proved": sum(c.status == PROVED for c in checks),
+            "refuted": sum(c.status == REFUTED for c in checks),
+            "unknown": sum(c.status == UNKNOWN for c in checks), "total": len(checks)}
 
 
 def instance_tex(c, n: Notation, slash=False) -> Tex:
@@ -473,49 +630,136 @@ def instance_tex(c, n: Notation, slash=False) -> Tex:
     return tex(D(S("calC"), var), slash=slash)
 
 
-def failure(number, kind, c, n: Notation) -> dict:
+def failure(number, kind, c, n: Notation, overrides=None) -> dict:
     reason = (c.reason or "").rstrip(".")
     return {"theorem": number, "kind": kind, "rule": c.rule,
             "instance": instance_tex(c, n, slash=True),
             "status": c.status, "reason": reason[:1].upper() + reason[1:],
-            "witness": witness_context(c.witness)}
+            "checked": checked_form(c, n, overrides),
+            "witness": witness_context(c.witness, n.shape)}
+
+
+def checked_form(c, n: Notation, overrides) -> Tex | None:
+    """The closed form that was compared with the direct derivative for this instance,
+    as the rule (or its replacement) computed it: in a, z, y, w, f' and the directly
+    computed Δ (written as symbols)."""
+    shape = n.shape
+    names = Abbreviations(shape, n)
+    q = SymbolicQuantities(shape, n, overrides, names, deltas_as_symbols=True)
+    fn = q.rule(c.rule)
+    idx = list(c.index)
+    try:
+        if c.rule == "output_delta":
+            rhs = fn(q, c.sample, *idx)
+        elif c.rule == "hidden_delta":
+            rhs = fn(q, c.sample, c.layer, *idx)
+        else:
+            rhs = fn(q, c.layer, *idx)
+    except (IndexError, KeyError, TypeError):
+        return None
+    return Lines().eq(instance_tex(c, n), in_notation(rhs, n)).display()
+
+
+LONG_NUMBER = 24              # digits from which a number is printed breakable
+
+
+def digits(text: str) -> str:
+    """Digits in groups of five, with a break allowed between groups."""
+    return r"\allowbreak\,".join(text[i:i + 5] for i in range(0, len(text), 5))
 
 
 def number_tex(v) -> Tex:
-    """A number from a witness: exact rationals printed by SymPy, decimals as digits."""
+    """A number from a witness: exact rationals printed by SymPy (long ones as p/q with
+    breaks between groups of digits, and a decimal value), decimals as digits."""
     import re
     v = str(v).strip()
     if re.fullmatch(r"-?\d+(/\d+)?", v):
-        return tex(sympy.Rational(v))
+        q = sympy.Rational(v)
+        if len(v) <= LONG_NUMBER:
+            return tex(q)
+        sign = "-" if q < 0 else ""
+        body = digits(str(abs(q.p))) + ("" if q.q == 1 else r"\allowbreak/" + digits(str(q.q)))
+        approx = sympy.Float(q, 6)
+        return Tex(rf"{sign}{body} \approx {tex(approx)}")
     if re.fullmatch(r"-?\d+(\.\d+)?([eE][-+]?\d+)?", v):
-        return Tex(v)
+        return Tex(digits(v) if len(v) > LONG_NUMBER else v)
     return Tex(r"\text{%s}" % escape(v))
 
 
-def witness_context(w: dict | None) -> dict | None:
+def witness_context(w: dict | None, shape: Shape | None = None) -> dict | None:
+    """A witness as table rows: every value, the concrete f, both sides' numbers, and
+    (for an exact witness of the network's own check) z and a layer by layer."""
     import re
     if not w:
         return None
     if "values" not in w:
         return {"note": w.get("reason", str(w)), "values": [], "f": None, "direct": None,
-                "rule": None, "exact": True, "sides": "rule"}
+                "rule": None, "exact": True, "sides": "rule", "forward": []}
     values = []
     for name, v in w["values"].items():
-        values.append(Tex(f"{tex(S(name))} = {number_tex(v)}"))
-    f = None
+        try:
+            sym = tex(S(name))
+        except Exception:           # a name the printer does not cover: shown as text
+            sym = Tex(r"\text{%s}" % escape(name))
+        values.append({"name": sym, "value": number_tex(v)})
+    f, coeffs = None, None
     if w.get("f"):
         m = re.fullmatch(r"f\(t\) = (\S+)\*t\*\*2 \+ (\S+)\*t \+ (\S+)", w["f"])
         if m:
             t = S("t")
-            c2, c1, c0 = (sympy.Rational(g) for g in m.groups())
+            coeffs = [sympy.Rational(g) for g in m.groups()]
+            c2, c1, c0 = coeffs
             f = Tex(f"{tex(sympy.Function('f')(t))} = {tex(c2 * t ** 2 + c1 * t + c0)}")
         else:
             f = Tex(r"\text{%s}" % escape(w["f"]))
     claim = "left" in w      # a claim's witness names its sides left and right
     return {"note": None, "values": values, "f": f,
+            "columns": 3 if len(values) > 12 else 2,
             "direct": number_tex(w.get("left" if claim else "direct")),
             "rule": number_tex(w.get("right" if claim else "rule")),
-            "exact": bool(w.get("exact", True)), "sides": "claim" if claim else "rule"}
+            "exact": bool(w.get("exact", True)), "sides": "claim" if claim else "rule",
+            "forward": [] if claim or shape is None else forward_pass(shape, w, coeffs)}
+
+
+MAX_FORWARD_ROWS = 24        # neurons shown in a witness's forward pass
+
+
+def forward_pass(shape: Shape, w: dict, coeffs) -> list:
+    """z^l_j and a^l_j at an exact witness, layer by layer (rational arithmetic), for
+    generic and linear layers; [] where that is not exact or too long to show."""
+    acts = [activations.get(a) for a in shape.activations]
+    if not w.get("exact", True) or sum(shape.widths[1:]) * shape.samples > MAX_FORWARD_ROWS:
+        return []
+    if any(not (a.is_generic or a.name == "linear") for a in acts):
+        return []
+    if any(a.is_generic for a in acts) and coeffs is None:
+        return []
+    vals = {k: sympy.Rational(v) for k, v in w["values"].items()}
+    ex = Expressions(shape, get_backend("sympy"))
+    get = lambda sym: vals.get(str(sym))
+    rows = []
+    for s_ in range(1, shape.samples + 1):
+        a = [get(ex.x[s_, k]) for k in range(1, shape.widths[0] + 1)]
+        if any(v is None for v in a):
+            return []
+        for l in range(1, shape.L + 1):
+            zs = []
+            for j in range(1, shape.widths[l] + 1):
+                parts = [get(ex.w[l, k, j]) for k in range(1, shape.widths[l - 1] + 1)]
+                bias = get(ex.b[l, j])
+                if bias is None or any(v is None for v in parts):
+                    return []
+                zs.append(sum((p * q for p, q in zip(parts, a)), bias))
+            if acts[l - 1].is_generic:
+                c2, c1, c0 = coeffs
+                a = [c2 * z * z + c1 * z + c0 for z in zs]
+            else:
+                a = list(zs)
+            x = f"(x^{{({s_})}})" if shape.samples > 1 else ""
+            for j, (z, av) in enumerate(zip(zs, a), 1):
+                rows.append({"z": tex(S(f"z^{{{l}}}_{{{j}}}{x}")), "zv": tex(z),
+                             "a": tex(S(f"a^{{{l}}}_{{{j}}}{x}")), "av": tex(av)})
+    return rows
 
 
 # ---------------------------------------------------------------- the explicit network
@@ -551,7 +795,6 @@ def explicit(shape: Shape, n: Notation) -> dict:
             "elided": not full_ok,
             "terms": len(terms(big)),
             "symbols": sum(1 for _ in sympy.preorder_traversal(big) if isinstance(_, sympy.Symbol)),
-            "chars": len(str(tex(big))),
             "a": a_row.display(), "width": shape.widths[l],
             "z1": tex(S(f"z^{l}_1")),
         })
@@ -637,7 +880,7 @@ class Abbreviations:
     def fprime(self, s, l, j):
         act, z = self.acts[l], self.Z[s, l, j]
         if act.is_generic:
-            return fprime(self.n.f, z)
+            return fprime(sympy.Function("f"), z)
         return self.name_values(act.derivative(self.B, z))
 
     def values(self) -> dict:
@@ -665,6 +908,23 @@ class Abbreviations:
                 if ex.b[l, j] in expr.free_symbols:
                     expr = expr.subs(named, self.Z[s, l, j])
         return self.name_values(expr)
+
+    def cost_above(self, lw: int):
+        """The explicit cost with the layers below `lw` named (a^{lw-1} = f(z^{lw-1}) with
+        z^{lw-1} a name): the same expression as the network's cost, whose layers below
+        lw do not contain the weights of layer lw, so its derivative with respect to them
+        is the same; only smaller to differentiate."""
+        ex, B, shape = self.n.ex, self.B, self.shape
+        total = B.zero
+        for s in range(1, shape.samples + 1):
+            prev = [self._prev(s, lw, k) for k in range(1, shape.widths[lw - 1] + 1)]
+            for l in range(lw, shape.L + 1):
+                zs = [sum((p * ex.w[l, k, j] for k, p in enumerate(prev, 1)), B.zero) + ex.b[l, j]
+                      for j in range(1, shape.widths[l] + 1)]
+                prev = [self.acts[l].value(B, z) for z in zs]
+            total += sympy.Rational(1, 2) * sum(((a - ex.y[s, j]) ** 2
+                                                 for j, a in enumerate(prev, 1)), B.zero)
+        return total / shape.samples
 
     def _prev(self, s, l, k):
         if l == 1:
@@ -695,19 +955,35 @@ def multiply_out(expr):
     return sympy.expand_mul(hidden).xreplace({d: p for p, d in dens.items()})
 
 
+def worked_layer(shape: Shape) -> int:
+    """The layer of the worked weight: the smallest instance that uses every rule (the
+    last hidden layer: one hidden_delta step below the output deltas), or layer 1."""
+    return max(1, shape.L - 1)
+
+
+def in_notation(expr, n: Notation):
+    """The engine's generic f renamed to the theorem's name for it (σ where it says σ)."""
+    from sympy.core.function import AppliedUndef
+    if n.f.__name__ == "f":
+        return expr
+    return expr.replace(lambda e: isinstance(e, AppliedUndef) and e.func.__name__ == "f",
+                        lambda e: n.f(*e.args))
+
+
 def worked_instance(shape: Shape, n: Notation, overrides) -> dict:
-    """∂𝒞/∂w^1_{11}: SymPy's direct derivative, expanded, beside the rules' closed form."""
+    """∂𝒞/∂w^l_{11} at the smallest instance that uses every rule: SymPy's direct
+    derivative, multiplied out once, beside the closed form the rules give."""
     ex, names = n.ex, Abbreviations(shape, n)
-    p, r = 1, 1
-    wsym = ex.W(1, p, r)
-    direct_raw = sympy.diff(ex.cost, wsym)
-    direct = names.abbreviate(direct_raw)
+    lw, p, r = worked_layer(shape), 1, 1
+    wsym = ex.W(lw, p, r)
+    show = lambda e: in_notation(e, n)
+    direct = names.abbreviate(sympy.diff(names.cost_above(lw), wsym))
     direct_expanded = multiply_out(direct)
     q_sym = SymbolicQuantities(shape, n, overrides, names, deltas_as_symbols=True)
     q = SymbolicQuantities(shape, n, overrides, names)
     try:
-        closed_symbolic = q_sym.rule("weight_grad")(q_sym, 1, p, r)
-        closed = q.rule("weight_grad")(q, 1, p, r)
+        closed_symbolic = q_sym.rule("weight_grad")(q_sym, lw, p, r)
+        closed = q.rule("weight_grad")(q, lw, p, r)
         error = None
     except IndexError as err:
         closed_symbolic = closed = None
@@ -717,9 +993,9 @@ def worked_instance(shape: Shape, n: Notation, overrides) -> dict:
     needed = []
     if closed is not None:
         for s in range(1, shape.samples + 1):
-            for l in range(shape.L, 0, -1):
+            for l in range(shape.L, lw - 1, -1):
                 for j in range(1, shape.widths[l] + 1):
-                    if l > 1 or j == r:
+                    if l > lw or j == r:
                         needed.append((s, l, j))
     chain = Lines()
     for (s, l, j) in needed:
@@ -729,74 +1005,81 @@ def worked_instance(shape: Shape, n: Notation, overrides) -> dict:
                    else q_sym.rule(kind)(q_sym, s, l, j))
         except IndexError:
             continue
-        chain.eq(tex(names.delta(s, l, j)), rhs)
-    out = {"weight": tex(wsym), "lhs": lhs, "error": error,
-           "direct_terms": len(terms(direct_expanded)),
+        chain.eq(tex(names.delta(s, l, j)), show(rhs))
+    nterms = len(terms(direct_expanded))
+    out = {"weight": tex(wsym), "lhs": lhs, "error": error, "layer": lw,
+           "direct_terms": nterms,
            "abbrev": Tex(", ".join(str(tex(v)) for v in (names.Z[1, 1, 1], names.A[1, 1, 1]))),
-           "too_big": len(terms(direct_expanded)) > MAX_WORKED_TERMS}
-    out["direct_raw"] = Lines().eq(lhs, direct).display()
-    out["direct"] = Lines().eq(lhs, direct_expanded).display() if not out["too_big"] else None
+           "too_big": nterms > MAX_WORKED_TERMS, "samples": shape.samples}
+    out["direct_raw"] = Lines().eq(lhs, show(direct)).display()
+    out["direct"] = (Lines().eq(lhs, show(direct_expanded)).display()
+                     if not out["too_big"] and nterms > 1 else None)
+    linear = all(a == "linear" for a in shape.activations)
     if closed is None:
-        out.update(closed_symbolic=None, chain=None, closed=None, difference=None, zero=False,
-                   closed_terms=0, literal=False, residual_terms=0,
-                   linear=all(a == "linear" for a in shape.activations))
+        out.update(closed_symbolic=None, chain=None, difference=None, zero=False,
+                   closed_terms=0, literal=False, residual_terms=0, linear=linear)
         return out
     closed_expanded = multiply_out(closed)
     diff = names.reduce(direct - closed)
     out.update(
-        closed_symbolic=Lines().eq(lhs, closed_symbolic).display(),
+        closed_symbolic=Lines().eq(lhs, show(closed_symbolic)).display(),
         chain=chain.display() if len(chain) else None,
-        closed=Lines().eq(lhs, closed_expanded).display() if not out["too_big"] else None,
         closed_terms=len(terms(closed_expanded)),
         zero=diff == 0,
         literal=sympy.expand(direct_expanded - closed_expanded) == 0,
         difference=Lines().eq(Tex(r"\text{direct} - \text{closed form}"),
-                              diff).display(),
+                              show(diff)).display(),
         residual_terms=len(terms(diff)),
-        linear=all(a == "linear" for a in shape.activations),
+        linear=linear,
     )
     return out
 
 
 # ---------------------------------------------------------------- Theorem 2's collapse
 
+def _fast():
+    """SymEngine for the big expansions when it is installed, else SymPy."""
+    try:
+        import symengine
+        return symengine.sympify, symengine.expand
+    except ImportError:         # pragma: no cover - symengine is optional
+        return sympy.sympify, sympy.expand
+
+
 def collapse(shape: Shape, n: Notation) -> dict:
-    """a^L = M^T x + c for the linear network, M and c computed and checked by SymPy."""
+    """a^L = M^T x + c for the linear network: M = w^1 ⋯ w^L and c from the biases, layer
+    by layer, and the check that the explicit output equals M^T x + c (expanded to 0).
+    Entries of M and c are printed only while they are small."""
     ex, L, w_ = n.ex, shape.L, shape.widths
-    xs = [ex.x[1, i] for i in range(1, w_[0] + 1)]
-    aL = [sympy.expand(ex.a[1, L, j]) for j in range(1, w_[L] + 1)]
-    M = sympy.Matrix(w_[0], w_[L], lambda i, j: aL[j].coeff(xs[i]))
-    c = sympy.Matrix(w_[L], 1, lambda j, _: aL[j].xreplace({x: 0 for x in xs}))
-    affine_ok = all(sympy.expand(aL[j] - sum(M[i, j] * xs[i] for i in range(w_[0])) - c[j]) == 0
-                    for j in range(w_[L]))
-    # the same M and c from the weight matrices: M = w^1 ... w^L, c^l = (w^l)^T c^{l-1} + b^l
-    mats = []
-    for l in range(1, L + 1):
-        mats.append(sympy.Matrix(w_[l - 1], w_[l], lambda k, j: ex.w[l, k + 1, j + 1]))
+    conv, expand = _fast()
+    xs = [conv(ex.x[1, i]) for i in range(1, w_[0] + 1)]
+    mats = [[[conv(ex.w[l, k, j]) for j in range(1, w_[l] + 1)] for k in range(1, w_[l - 1] + 1)]
+            for l in range(1, L + 1)]
     prod = mats[0]
     for m in mats[1:]:
-        prod = prod * m
-    cc = sympy.zeros(w_[0], 1)
+        prod = [[expand(sum((row[t] * m[t][j] for t in range(len(m))), conv(0)))
+                 for j in range(len(m[0]))] for row in prod]
+    cc = [conv(0)] * w_[0]
     for l in range(1, L + 1):
-        cc = mats[l - 1].T * cc + sympy.Matrix([ex.b[l, j] for j in range(1, w_[l] + 1)])
-    product_ok = all(sympy.expand(M[i, j] - prod[i, j]) == 0
-                     for i in range(w_[0]) for j in range(w_[L]))
-    c_ok = all(sympy.expand(c[j] - cc[j]) == 0 for j in range(w_[L]))
-    entries, shown_terms, left = Lines(), 0, 0
-    for i in range(w_[0]):
+        m = mats[l - 1]
+        cc = [expand(sum((m[k][j] * cc[k] for k in range(w_[l - 1])), conv(0)) + conv(ex.b[l, j + 1]))
+              for j in range(w_[l])]
+    affine_ok = all(expand(conv(ex.a[1, L, j + 1]) - sum((prod[i][j] * xs[i] for i in range(w_[0])),
+                                                        conv(0)) - cc[j]) == 0
+                    for j in range(w_[L]))
+    size = lambda e: len(e.args) if e.is_Add else 1
+    entry_terms, c_terms = size(prod[0][0]), size(cc[0])
+    small = entry_terms * w_[0] * w_[L] + c_terms * w_[L] <= MAX_COLLAPSE_TERMS
+    entries, cs, matrix = Lines(), Lines(), None
+    if small:
+        M = sympy.Matrix(w_[0], w_[L], lambda i, j: sympy.sympify(prod[i][j]))
+        matrix = tex(M) if width(str(tex(M))) < 60 else None
+        if matrix is None:
+            for i in range(w_[0]):
+                for j in range(w_[L]):
+                    entries.eq(tex(S(f"M_{{{_pair(i + 1, j + 1, w_)}}}")), M[i, j])
         for j in range(w_[L]):
-            if shown_terms and shown_terms + len(terms(M[i, j])) > MAX_COLLAPSE_TERMS:
-                left += 1
-                continue
-            shown_terms += len(terms(M[i, j]))
-            entries.eq(tex(S(f"M_{{{_pair(i + 1, j + 1, w_)}}}")), M[i, j])
-    cs, c_left = Lines(), 0
-    for j in range(w_[L]):
-        if j and shown_terms + len(terms(c[j])) > 2 * MAX_COLLAPSE_TERMS:
-            c_left += 1
-            continue
-        shown_terms += len(terms(c[j]))
-        cs.eq(tex(S(f"c_{j + 1}")), c[j])
+            cs.eq(tex(S(f"c_{j + 1}")), sympy.sympify(cc[j]))
     Ws = [sympy.MatrixSymbol(f"w^{l}", w_[l - 1], w_[l]) if n.conv == "from-to" else
           sympy.MatrixSymbol(f"w^{l}", w_[l], w_[l - 1]) for l in range(1, L + 1)]
     Wl, cprev, bl = (sympy.MatrixSymbol("w^l", 2, 2), sympy.MatrixSymbol("c^(l-1)", 2, 1),
@@ -804,25 +1087,33 @@ def collapse(shape: Shape, n: Notation) -> dict:
     if n.conv == "from-to":
         Mform = sympy.MatMul(*Ws)
         cstep = sympy.MatAdd(sympy.MatMul(Wl.T, cprev), bl)
+        back = r"w^{l+1} w^{l+2} \cdots w^{L}" if L > 2 else r"w^{l+1} \cdots w^{L}"
     else:
         Mform = sympy.MatMul(*[W.T for W in Ws])
         cstep = sympy.MatAdd(sympy.MatMul(Wl, cprev), bl)
+        back = r"(w^{l+1})^{T} \cdots (w^{L})^{T}"
     aLsym, xsym, csym = (sympy.MatrixSymbol("a^L", w_[L], 1), sympy.MatrixSymbol("x", w_[0], 1),
                          sympy.MatrixSymbol("c", w_[L], 1))
     Msym = sympy.MatrixSymbol("M", w_[0], w_[L])
     statement = Tex(f"{tex(aLsym)} = {tex(sympy.MatMul(Msym.T, xsym))} + {tex(csym)}")
-    matrix = tex(M) if width(str(tex(M))) < 60 else None
+    D = r"\Delta" if n.conv == "from-to" else r"\delta"
+    outer = (rf"a^{{l-1}} \bigl(M^{{T}} x + c - y\bigr)^{{T}} \bigl({back}\bigr)^{{T}}"
+             if n.conv == "from-to" else
+             rf"\bigl({back}\bigr) \bigl(M^{{T}} x + c - y\bigr) (a^{{l-1}})^{{T}}")
     return {
         "statement": statement, "M": tex(Msym), "c": tex(csym),
         "M_form": Tex(f"{tex(Msym)} = {tex(Mform)}"),
         "c_form": Tex(f"{tex(S('c^(0)'))} = 0,\\quad {tex(S('c^(l)'))} = "
                       f"{tex(cstep)}"
                       f",\\quad {tex(csym)} = {tex(S('c^(L)'))}"),
-        "entries": entries.display(), "c_entries": cs.display(), "matrix": matrix,
-        "entries_left": left, "c_left": c_left,
-        "entry_terms": len(terms(M[0, 0])), "c_terms": len(terms(c[0])),
-        "affine_ok": affine_ok, "product_ok": product_ok, "c_ok": c_ok,
-        "n0": w_[0], "nL": w_[L],
+        "delta_prod": Tex(rf"{D}^{{l}} = {back} \, (a^{{L}} - y) = {back} \, "
+                          rf"\bigl(M^{{T}} x + c - y\bigr)"),
+        "grad_prod": Tex(rf"\frac{{\partial \mathcal{{C}}}}{{\partial w^{{l}}}} = \frac{{1}}{{N}}"
+                         rf" \sum_{{x}} {outer}"),
+        "entries": entries.display() if len(entries) else None,
+        "c_entries": cs.display() if len(cs) else None, "matrix": matrix, "small": small,
+        "entry_terms": entry_terms, "c_terms": c_terms,
+        "affine_ok": affine_ok, "n0": w_[0], "nL": w_[L],
     }
 
 
@@ -833,20 +1124,23 @@ def _pair(i, j, widths) -> str:
 # ---------------------------------------------------------------- claims (a hook)
 
 def claims_context(claims: list) -> list:
-    """Checked claims -> rows for the "Claims from FILE" section (see `render`)."""
+    """Checked claims -> rows for the "Claims from FILE" section (see `render`): each
+    typeset from its parse tree, or its source (escaped, breakable) where it did not parse."""
+    from .claim_tex import claim_display
     out = []
-    for c in claims:
-        parsed = c.get("parsed")
-        formula = None
-        if isinstance(parsed, sympy.Basic):
-            formula = tex(parsed)
+    for number, c in enumerate(claims, 1):
+        written = c.get("latex") or ""
+        scope = c.get("scope") or {}
         out.append({
+            "number": number,
             "line": c.get("line"),
-            "formula": formula,
-            "written": c.get("latex") or "",
+            "formula": claim_display(written) if written else None,
+            "written": breakable(written),
             "status": c.get("status") or "unknown",
             "reason": (c.get("reason") or "").rstrip("."),
             "hint": (c.get("hint") or "").rstrip("."),
+            "shapes": "; ".join(",".join(map(str, s)) for s in scope.get("shapes", [])),
+            "samples": ", ".join(map(str, scope.get("samples", []))),
             "witness": witness_context(c.get("witness")),
         })
     return out
