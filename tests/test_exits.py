@@ -148,7 +148,7 @@ def _alive(pid: int) -> bool:
                                               (signal.SIGINT, 130, "interrupted")])
 def test_signals_stop_a_slow_verify_with_their_exit_code(sig, code, message):
     proc = subprocess.Popen([sys.executable, "-m", "backprop_sym", "verify", "--widths",
-                             "12,12,12,12", "--backend", "sympy", "--jobs", "2"],
+                             "20,20,20,20", "--backend", "sympy", "--jobs", "2"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         warning = proc.stderr.readline()          # printed once the command runs

@@ -151,6 +151,13 @@ class Checker:
                 return _claim(line, latex, parsed, ILL,
                               f"the condition '{condition.text}' names {', '.join(unused)}, "
                               f"which the claim does not use as a layer or an index")
+            on_widths = [c for c in condition.comparisons if _narrows_widths(c, form.free)]
+            if on_widths:
+                return _claim(line, latex, parsed, ILL,
+                              f"the condition '{condition.text}' restricts the widths n_l, "
+                              "which is not read: the networks a claim is checked at are "
+                              "chosen against the claim, and a condition on their widths "
+                              "could exclude every one that refutes it")
             form.where = condition
         if self.unusable:
             return _claim(line, latex, parsed, UNKNOWN, self.unusable)
@@ -190,6 +197,16 @@ class Checker:
         except IllFormed as err:
             return _claim(line, latex, parsed, ILL, str(err))
         return _claim(line, latex, parsed, status, reason + note, None, wit)
+
+
+def _narrows_widths(comparison, free) -> bool:
+    """Does a comparison of a condition restrict the network's widths (n_0 = 2, n_l < 3)
+    rather than the claim's neuron indices (j \\le n_L)?"""
+    a, _, b = comparison
+    terms = (a, b)
+    names_width = any(t[0] == "n" for t in terms)
+    names_index = any(t[0] == "v" and t[1] in free for t in terms)
+    return names_width and not names_index
 
 
 def _seed(text: str) -> int:

@@ -165,7 +165,7 @@ class _Context:
         self.from_sympy = (lambda e: e) if B.name == "sympy" else __import__("symengine").sympify
         self.atoms: dict = {}                       # key -> {"P": atom, ...}
         for atom, (key, _) in self.canon.numeric.items():
-            self.atoms.setdefault(key, {})[str(atom)[0]] = atom
+            self.atoms.setdefault(key, {})[str(atom).lstrip("_")[0]] = atom
         self.z_of: dict = {}                        # expanded atom form of z -> key
         for key, z in self.ex.z.items():
             self.z_of[B.expand(self.canon.atomize(z))] = key
@@ -219,7 +219,7 @@ class _Context:
 
     def _exp_atom(self, key):
         if key not in self.exp_atoms:
-            E = self.B.Symbol("E[{},{},{}]".format(*key))
+            E = self.B.Atom("E[{},{},{}]".format(*key))
             self.exp_atoms[key] = E
             self.canon.numeric[E] = (key, lambda z, num: num.exp(z))
         return self.exp_atoms[key]
@@ -261,8 +261,8 @@ class _Context:
         if self.exp_atoms:                          # tanh z = (e^{2z} - 1)/(e^{2z} + 1)
             rel = {}
             for key, E in self.exp_atoms.items():
-                Es = sympy.Symbol(str(E))
-                rel[sympy.Symbol(str(self.atoms[key]["T"]))] = (Es ** 2 - 1) / (Es ** 2 + 1)
+                Es = self.B.to_sympy(E)
+                rel[self.B.to_sympy(self.atoms[key]["T"])] = (Es ** 2 - 1) / (Es ** 2 + 1)
             s = s.xreplace(rel)
         return sympy.cancel(sympy.together(s)) == 0
 
@@ -645,7 +645,7 @@ class _Sides:
             e = e.replace(f, lambda u: c2 * u ** 2 + c1 * u + c0)
             return e.replace(fp, lambda u: 2 * c2 * u + c1)
         self.lhs, self.rhs = (concrete(ctx.B.to_sympy(e)) for e in (direct, code))
-        self.atoms = {sympy.Symbol(str(a)): v for a, v in ctx.canon.numeric.items()}
+        self.atoms = {ctx.B.to_sympy(a): v for a, v in ctx.canon.numeric.items()}
         self.inputs = (*ex.x.values(), *ex.y.values(), *ex.w.values(), *ex.b.values())
 
     def __call__(self, chosen: dict):
