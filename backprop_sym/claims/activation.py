@@ -101,7 +101,7 @@ def declared_activation(lhs, rhs) -> str | None:
     z = sympy.Symbol(lhs.arg.name)
     try:
         value = _sym(rhs, None, S)
-    except (Skip, IllFormed) as err:
+    except Skip as err:
         raise Unusable(str(err)) from None
     for name in activations.names():
         act = activations.get(name)

@@ -173,6 +173,12 @@ class Checker:
         """A statement about the activation alone: a declaration, or checked by itself."""
         try:
             name = declared_activation(lhs, rhs)
+        except IllFormed as err:                # ill-formed, and no activation either
+            self.declared = None
+            self.unusable = (f"the activation declared on line {line} ({latex}) is "
+                             f"ill-formed: {err}; claims are not checked until a declaration "
+                             "the checker can use")
+            return _claim(line, latex, parsed, ILL, str(err))
         except Unusable as err:
             why = str(err)
             self.declared = None

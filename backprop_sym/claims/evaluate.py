@@ -551,6 +551,11 @@ def evaluate(form: Form, ctx: Context, opts: Options, quick: bool = False,
     instance that does not prove (for trying repairs). Past `opts.deadline` (checked
     between instances) the claim is unknown."""
     proved, refuted, ranged, unknown = 0, None, None, None
+    c = scopes.largest_constant(form.lhs, form.rhs)
+    if c > scopes.MAX_CONSTANT and (opts.shapes is None or (form.examples and not opts.samples)):
+        return Outcome(UNKNOWN, f"the claim contains the constant {c}: checking it against that "
+                       f"constant needs networks wider than {scopes.MAX_CONSTANT} (or more "
+                       "examples); give --shapes and --samples to check it where you choose")
     sc = scope_of(form, opts)
     runs = sorted(itertools.product(sc.samples, sc.shapes),
                   key=lambda r: (r[0] > 3, _cost(r[1]), r[0]))    # cheap networks first

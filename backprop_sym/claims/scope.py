@@ -28,6 +28,7 @@ from .parse import Add, At, Div, Mul, Neg, Num, Pow, Q, Sum, walk
 
 DEFAULT_SHAPES = ((2, 3, 4, 2), (3, 2, 2, 3, 4))  # depths 3 and 4, n_0 = n_L and not, one square layer
 BASE_SAMPLES = (1, 2, 3)
+MAX_CONSTANT = 16                                 # larger: unknown unless shapes are given
 MAX_DEPTH = 40                                    # the search for the least depth stops here
 
 
