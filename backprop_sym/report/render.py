@@ -261,8 +261,8 @@ def claims_scope(claims: list) -> dict:
     from ..claims.evaluate import DEFAULT_SHAPES, EXAMPLE_COUNTS
     given = [c.get("scope") for c in claims if c.get("scope")]
     if given:
-        shapes = sorted({tuple(s) for g in given for s in g.get("shapes", [])})
-        samples = sorted({int(n) for g in given for n in g.get("samples", [])})
+        shapes = sorted({tuple(s) for g in given for s in (g.get("shapes") or [])})
+        samples = sorted({int(n) for g in given for n in (g.get("samples") or [])})
     else:
         shapes, samples = sorted(tuple(s) for s in DEFAULT_SHAPES), sorted(EXAMPLE_COUNTS)
     N = S("N")
@@ -1139,8 +1139,8 @@ def claims_context(claims: list) -> list:
             "status": c.get("status") or "unknown",
             "reason": (c.get("reason") or "").rstrip("."),
             "hint": (c.get("hint") or "").rstrip("."),
-            "shapes": "; ".join(",".join(map(str, s)) for s in scope.get("shapes", [])),
-            "samples": ", ".join(map(str, scope.get("samples", []))),
+            "shapes": "; ".join(",".join(map(str, s)) for s in scope.get("shapes") or []),
+            "samples": ", ".join(map(str, scope.get("samples") or [1])),
             "witness": witness_context(c.get("witness")),
         })
     return out
