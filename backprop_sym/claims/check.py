@@ -67,6 +67,7 @@ class Checker:
         self.opts = opts
         self.ctx = ctx or Context(opts.backend)
         self.declared: tuple[str, int] | None = None
+        self.reading = None         # conventions.Reading: the document's own conventions
 
     def check_row(self, text: str, line: int, locate, prev_side=None) -> tuple[list[dict], object]:
         """The claims of one equation (or align row). `locate(pos)` -> (line, column) of a
@@ -90,11 +91,12 @@ class Checker:
         try:
             rel = parse(body)
         except Unsupported as err:
-            return [_claim(line, written, None, SKIPPED, err.reason)], None
+            return [_claim(line, written, None, SKIPPED, err.reason)], prev_side
         except ParseError as err:
             ln, col = locate(offset + err.pos)
             return [_claim(line, written, None, ILL,
-                           f"could not read it: line {ln}, column {col}: {err.message}")], None
+                           f"could not read it: line {ln}, column {col}: {err.message}")], \
+                prev_side             # a chain of &= rows goes on past it
         sides = [(s.node, " ".join(body[s.start:s.end].split())) if s else None
                  for s in rel.sides]
         if sides[0] is None:
@@ -110,6 +112,8 @@ class Checker:
 
     def check_claim(self, lhs, rhs, line: int, latex: str, condition=None) -> dict:
         """The verdict of lhs = rhs; `condition` (a parse.Condition) narrows its instances."""
+        if self.reading is not None:
+            lhs, rhs = self.reading(lhs), self.reading(rhs)
         parsed = show((lhs, rhs))
         note = f" (where {condition.text})" if condition else ""
         opts = self.opts
@@ -180,51 +184,162 @@ def _options(shapes=None, activation="f", convention="from-to", backend=None) ->
     return Options(shapes, activation, convention, backend)
 
 
+class Claims(list):
+    """The claims of a document, and what was found but not checked: `notes` (display
+    environments not read, inline math only, conventions read from the document)."""
+    notes: dict
+
+    def __init__(self, items=(), notes=None):
+        super().__init__(items)
+        self.notes = notes or {}
+
+
+_READING = ("weight_layer", "index_base", "cost")
+
+
 def check_text(text: str, kind: str = documents.MARKDOWN, **options) -> list[dict]:
-    """Every claim of every display equation of a Markdown or LaTeX text, in order.
-    Options: shapes (widths tuples), activation, convention, backend."""
-    checker = Checker(_options(**options))
-    out, prev = [], None
+    """Every claim of every display equation of a Markdown, LaTeX, HTML or notebook text,
+    in order. Options: shapes (widths tuples), activation, convention (None: read from
+    the document, else from-to), backend; weight_layer, index_base, cost (None: read from
+    the document)."""
+    from . import notation
+    from .conventions import infer
+    given = {k: options.pop(k, None) for k in _READING}
+    convention = options.pop("convention", None)
+    checker = Checker(_options(convention=convention or "from-to", **options))
+    cells = None
+    if kind == documents.NOTEBOOK:
+        text, cells = documents.notebook_markdown(text)
+    out, prev = Claims(), None
     last_display = None
-    for row in documents.rows(text, kind):
+    rows = documents.rows(text, kind)
+    checker.reading = _reading(checker, rows, text, given, convention)
+    out.notes["conventions"] = [
+        {"what": w, "value": v, "line": ln, "latex": t} for w, v, ln, t in checker.reading.found]
+    out.notes["inline"] = documents.inline_math(text, kind)
+    for row in rows:
         if row.error:
             out.append(_claim(row.line, "", None, ILL, f"line {row.line}: {row.error}"))
             continue
+        if row.unread:
+            out.append(_claim(row.line, f"\\begin{{{row.unread}}}", None, SKIPPED,
+                              f"a display environment the checker does not read: "
+                              f"{row.unread} (define it with \\newenvironment around "
+                              f"equation in the file, or use equation or align)"))
+            continue
         if row.display != last_display:
             prev, last_display = None, row.display
-        locate = (lambda start: lambda pos: documents.locate(text, start + pos))(row.start)
-        claims, prev = checker.check_row(row.text, row.line, locate, prev)
-        written = " ".join(text[row.start:row.start + len(row.text)].split())
+        origin = row.origin or range(len(row.text))
+        normal = notation.normalize(documents.Mapped(row.text, list(origin)))
+        locate = (lambda m: lambda pos: documents.locate(text, row.start + m.at(pos)))(normal)
+        claims, prev = checker.check_row(normal.text, row.line, locate, prev)
+        written = " ".join(text[row.start:row.start + (origin[-1] + 1 if len(origin) else 0)]
+                           .split())
         for c in claims:
-            if c["latex"] == " ".join(row.text.split()):
+            if c["latex"] == " ".join(normal.text.split()):
                 c["latex"] = written
         out += claims
+    if cells is not None:
+        for c in out:
+            c["cell"], c["line"] = documents.cell_of(c["line"], cells)
     return out
 
 
+def _garbled(text: str) -> bool:
+    """Text given as a claim that cannot be an equation: its brackets do not balance."""
+    return any(text.count(a) != text.count(b) for a, b in ("{}", "()", "[]"))
+
+
+def _reading(checker: Checker, rows, text, given: dict, convention):
+    """The document's conventions, read from its definitions; options override."""
+    from . import notation
+    from .conventions import Reading, infer, proves
+    claims = []
+    for row in rows:
+        if row.error or row.unread:
+            continue
+        normal = notation.normalize(row.text)
+        try:
+            segments, _ = split_condition(normal.text)
+            for a, b in segments:
+                rel = parse(normal.text[a:b])
+                for lhs, rhs in rel.claims():
+                    claims.append((row.line, " ".join(text[row.start:row.start + len(row.text)]
+                                                      .split()), lhs, rhs))
+        except (ParseError, Unsupported):
+            continue
+    reading = infer(claims, lambda lhs, rhs, c: proves(lhs, rhs, c, checker.ctx, checker.opts)) \
+        if claims else Reading()
+    found = [f for f in reading.found
+             if not (f[0] == "convention" and convention)
+             and not (f[0] == "weight layer" and given["weight_layer"] is not None)
+             and not (f[0] == "index base" and given["index_base"] is not None)
+             and not (f[0] == "cost" and given["cost"] is not None)]
+    if convention is None:
+        checker.opts = replace(checker.opts, convention=reading.convention)
+    if given["weight_layer"] is not None:
+        reading.offset = int(given["weight_layer"])
+    if given["index_base"] is not None:
+        reading.base = int(given["index_base"])
+    if given["cost"] is not None:
+        reading.average = given["cost"] == "average"
+    reading.found = tuple(found)
+    return reading
+
+
 def check_file(path, **options) -> list[dict]:
-    """check_text of a file; Markdown or LaTeX by its extension."""
+    """check_text of a file; Markdown, LaTeX, HTML or a notebook by its extension."""
     return check_text(documents.read(path), documents.kind_of(path), **options)
 
 
 def check_claim(latex: str, **options) -> list[dict]:
-    """The claims of one equation given as text (A = B = C gives two)."""
+    """The claims of one equation given as text (A = B = C gives two). Text that is no
+    claim at all is ill-formed here: it was given to be checked."""
+    from . import notation
+    for k in _READING:
+        options.pop(k, None)
+    options["convention"] = options.get("convention") or "from-to"
     checker = Checker(_options(**options))
-    claims, _ = checker.check_row(latex, 1, lambda pos: documents.locate(latex, pos))
+    normal = notation.normalize(latex)
+    claims, _ = checker.check_row(normal.text, 1,
+                                  lambda pos: documents.locate(latex, normal.at(pos)))
+    for c in claims:
+        if c["latex"] == " ".join(normal.text.split()):
+            c["latex"] = " ".join(latex.split())
+        if c["status"] == SKIPPED and c["parsed"] is None and _garbled(normal.text):
+            c["status"], c["reason"] = ILL, f"not an equation: {c['reason']}"
     return claims
 
 
 # ---------------------------------------------------------------- summary and output
 
+EMPTY = "empty"         # nothing was checked: no claim, or every one skipped
 ORDER = (REFUTED, ILL, UNKNOWN, PROVED)
-EXIT = {PROVED: 0, REFUTED: 1, ILL: 1, UNKNOWN: 3}
+EXIT = {PROVED: 0, REFUTED: 1, ILL: 1, UNKNOWN: 3, EMPTY: 5}
 
 
 def overall(claims: list[dict]) -> str:
     for status in ORDER[:-1]:
         if any(c["status"] == status for c in claims):
             return status
-    return PROVED
+    return PROVED if any(c["status"] == PROVED for c in claims) else EMPTY
+
+
+def empty_reason(claims: list[dict]) -> str:
+    """Why nothing was checked, in a few words."""
+    notes = getattr(claims, "notes", {})
+    unread = [c["latex"][len("\\begin{"):-1] for c in claims
+              if c["status"] == SKIPPED and c["parsed"] is None and
+              c["reason"].startswith("a display environment the checker does not read")]
+    if unread:
+        names = ", ".join(dict.fromkeys(unread))
+        return f"{len(unread)} display environment(s) not read: {names}"
+    if claims:
+        return f"every one of the {len(claims)} equation(s) was skipped"
+    if notes.get("inline"):
+        return f"only inline math found ({notes['inline']} formula(s)); display equations " \
+               f"($$ … $$, \\[ … \\], equation, align) are the claims checked"
+    return "no display equation found"
 
 
 def counts(claims: list[dict]) -> dict:
@@ -240,6 +355,11 @@ def document(file, claims: list[dict], opts: Options, seconds: float | None = No
            "convention": opts.convention, "claims": claims}
     if seconds is not None:
         doc["seconds"] = round(seconds, 3)
+    notes = getattr(claims, "notes", {})
+    if notes.get("conventions"):
+        doc["read_from_document"] = notes["conventions"]
+    if doc["status"] == EMPTY:
+        doc["empty_reason"] = empty_reason(claims)
     return doc
 
 
@@ -251,7 +371,8 @@ def witness_text(w: dict | None) -> str:
     return f"{f}left={w['left']}, right={w['right']} at {vals}"
 
 
-STYLE = {PROVED: "green", REFUTED: "red", ILL: "red", UNKNOWN: "yellow", SKIPPED: "blue"}
+STYLE = {PROVED: "green", REFUTED: "red", ILL: "red", UNKNOWN: "yellow", SKIPPED: "blue",
+         EMPTY: "yellow"}
 
 
 def format_text(doc: dict, color: bool = False) -> str:
@@ -266,8 +387,13 @@ def format_text(doc: dict, color: bool = False) -> str:
     shapes = " and ".join(_shape_text(s) for s in doc["shapes"])
     lines = [f"backprop-sym check {doc['file'] or '--claim'}: shapes {shapes}, activation "
              f"{doc['activation']}, {doc['convention']}", ""]
+    for f in doc.get("read_from_document", []):
+        lines.append(f"read from line {f['line']}: {f['what']} {f['value']} ({f['latex']})")
+    if doc.get("read_from_document"):
+        lines.append("")
     for c in doc["claims"]:
-        lines.append(f"line {c['line']}: " + paint(c["status"], c["status"]))
+        where = f"cell {c['cell']}, line {c['line']}" if c.get("cell") else f"line {c['line']}"
+        lines.append(f"{where}: " + paint(c["status"], c["status"]))
         lines.append(f"  written: {c['latex']}")
         if c["parsed"]:
             lines.append(f"  read as: {c['parsed']}")
@@ -283,7 +409,7 @@ def format_text(doc: dict, color: bool = False) -> str:
                f"{n[ILL]} ill-formed, {n[UNKNOWN]} unknown, {n[SKIPPED]} skipped")
     if "seconds" in doc:
         summary += f" ({doc['seconds']:.1f} s)"
-    if total == n[SKIPPED]:
-        summary += "; nothing was checked"
+    if doc["status"] == EMPTY:
+        summary += f"; nothing was checked: {doc.get('empty_reason', 'no claim')}"
     lines.append(paint(summary, doc["status"]))
     return "\n".join(lines)
