@@ -299,13 +299,19 @@ def parse_shapes(specs) -> tuple[tuple[int, ...], ...]:
 @click.argument("file", required=False, metavar="[FILE]")
 @click.option("--claim", metavar="LATEX",
               help="Check one equation given on the command line instead of a file.")
-@click.option("--convention", type=click.Choice(CONVENTIONS), default="from-to",
-              show_default=True,
+@click.option("--convention", type=click.Choice(CONVENTIONS), default=None,
               help="from-to: w^l_{kj} goes from neuron k to neuron j; to-from: Nielsen's "
-                   "w^l_{jk}.")
+                   "w^l_{jk}. Default: read from the file's definition of z, else from-to.")
 @click.option("--activation", default="f", show_default=True, metavar="NAME",
               help=f"The activation f (and σ). Known: {', '.join(activations.names())}. An "
                    "equation such as f(z) = z in the file sets it from that line on.")
+@click.option("--weight-layer", type=click.Choice(["0", "1"]), default=None,
+              help="1: W^(l), b^(l) feed layer l+1 (UFLDL, CS229). Default: read from the file.")
+@click.option("--index-base", type=click.Choice(["0", "1"]), default=None,
+              help="The first neuron index. Default: read from the file (an index 0 means 0).")
+@click.option("--cost", type=click.Choice(["example", "average"]), default=None,
+              help="C is one example's cost or the average over the examples. Default: read "
+                   "from the file's definition of C, else one example's.")
 @click.option("--shapes", multiple=True, metavar="N0,...,NL[;...]",
               help="Widths of the networks every claim is checked on, separated by ';' or "
                    "given again (default: 2,3,4,2 and 3,2,2,3,4: depths 3 and 4, mostly non-square).")
@@ -313,7 +319,8 @@ def parse_shapes(specs) -> tuple[tuple[int, ...], ...]:
               help="Symbolic engine (default: symengine when installed, else sympy).")
 @click.option("--json", "as_json", is_flag=True,
               help="Print one JSON document on stdout and nothing else.")
-def check(file, claim, convention, activation, shapes, backend, as_json):
+def check(file, claim, convention, activation, shapes, backend, as_json, weight_layer=None,
+          index_base=None, cost=None):
     """Check a derivation written in LaTeX, claim by claim.
 
     Reads every display equation of FILE (Markdown: $$ … $$, \\[ … \\]; LaTeX: equation,
@@ -332,7 +339,8 @@ def check(file, claim, convention, activation, shapes, backend, as_json):
       backprop-sym check FILE --activation linear --json
 
     Exit status: 0 every claim proved (skipped ones listed), 1 something refuted or
-    ill-formed, 3 something unknown, 2 usage error or unreadable file.
+    ill-formed, 3 something unknown, 5 nothing checked (with the reason), 2 usage error or
+    unreadable file.
     """
     import time
     from .claims import check as C
@@ -343,7 +351,7 @@ def check(file, claim, convention, activation, shapes, backend, as_json):
     widths = parse_shapes(shapes) if shapes else C.DEFAULT_SHAPES
     try:
         for w in widths:
-            Shape.make(w, activation, 1, convention)
+            Shape.make(w, activation, 1, convention or "from-to")
         from .engine.backends import get_backend
         get_backend(backend)
     except (ShapeError, activations.ActivationError, BackendError) as err:
@@ -357,7 +365,13 @@ def check(file, claim, convention, activation, shapes, backend, as_json):
             text = sys.stdin.read() if file == "-" else open(file, encoding="utf-8").read()
         except (OSError, UnicodeDecodeError) as err:
             raise Fail(f"cannot read {file}: {getattr(err, 'strerror', None) or err}") from None
-        result = C.check_text(text, kind_of(file), **options)
+        try:
+            result = C.check_text(text, kind_of(file), weight_layer=weight_layer,
+                                  index_base=index_base, cost=cost, **options)
+        except ValueError as err:                   # a notebook that is none
+            raise Fail(f"cannot read {file}: {err}") from None
+        options["convention"] = getattr(result, "notes", {}).get("convention", convention)
+    options["convention"] = options["convention"] or "from-to"
     doc = C.document(file, result, C._options(**options), time.perf_counter() - t0)
     if as_json:
         click.echo(json.dumps(doc, indent=2, ensure_ascii=False))

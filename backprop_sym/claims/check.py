@@ -30,6 +30,7 @@ results, and re-exports the names of the parts.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from ..engine import activations
@@ -217,6 +218,7 @@ def check_text(text: str, kind: str = documents.MARKDOWN, **options) -> list[dic
     out.notes["conventions"] = [
         {"what": w, "value": v, "line": ln, "latex": t} for w, v, ln, t in checker.reading.found]
     out.notes["inline"] = documents.inline_math(text, kind)
+    out.notes["convention"] = checker.opts.convention
     for row in rows:
         if row.error:
             out.append(_claim(row.line, "", None, ILL, f"line {row.line}: {row.error}"))
@@ -229,12 +231,16 @@ def check_text(text: str, kind: str = documents.MARKDOWN, **options) -> list[dic
             continue
         if row.display != last_display:
             prev, last_display = None, row.display
+        if row.skip:
+            out.append(_claim(row.line, " ".join(row.text.split())[:200], None, SKIPPED,
+                              row.skip))
+            continue
         origin = row.origin or range(len(row.text))
         normal = notation.normalize(documents.Mapped(row.text, list(origin)))
         locate = (lambda m: lambda pos: documents.locate(text, row.start + m.at(pos)))(normal)
         claims, prev = checker.check_row(normal.text, row.line, locate, prev)
-        written = " ".join(text[row.start:row.start + (origin[-1] + 1 if len(origin) else 0)]
-                           .split())
+        end = row.end if row.end is not None else row.start + len(row.text)
+        written = " ".join(re.sub(r"(?<!\\)&|\\\\\s*$", " ", text[row.start:end]).split())
         for c in claims:
             if c["latex"] == " ".join(normal.text.split()):
                 c["latex"] = written
@@ -256,7 +262,7 @@ def _reading(checker: Checker, rows, text, given: dict, convention):
     from .conventions import Reading, infer, proves
     claims = []
     for row in rows:
-        if row.error or row.unread:
+        if row.error or row.unread or row.skip:
             continue
         normal = notation.normalize(row.text)
         try:

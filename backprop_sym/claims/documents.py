@@ -66,6 +66,8 @@ class Row:
     unread: str | None = None   # a display environment the reader does not know: its name
     origin: list[int] | None = None   # after macros: origin[i] is text[i]'s offset from start
     cell: int | None = None     # a notebook's cell (1-based); line is then the cell's line
+    skip: str | None = None     # why the row is not read as a claim (a matrix written out)
+    end: int | None = None      # after macros: where the row ends in the file
 
     @property
     def continues(self) -> bool:
@@ -282,23 +284,26 @@ def rows(text: str, kind: str = MARKDOWN) -> list[Row]:
     not read is a Row with `unread` (its name) and no text. A notebook's text is its JSON."""
     if kind == NOTEBOOK:
         kind = MARKDOWN
-    from .macros import Definitions, definitions
+    from .macros import Definitions, blank_definitions, definitions
     from .parse import is_condition
     from .rewrite import Mapped
     masked = _mask(text, kind)
     maths = _mask_markdown(text)[1] if kind == MARKDOWN else []
     defs = definitions(masked) if kind in (LATEX, HTML, MARKDOWN) else Definitions()
+    if defs.macros or defs.environments:
+        masked = blank_definitions(masked)
     found, errors = displays(masked, kind, tuple(defs.environments))
     found = sorted(found + maths)
     lines = _Lines(text)
     out: list[Row] = [Row(lines(at), at, "", -1 - k, "", msg) for k, (at, msg) in enumerate(errors)]
     out += [Row(lines(at), at, "", -1 - len(errors) - k, name, unread=name)
-            for k, (at, name) in enumerate(unread_environments(masked, found))]
+            for k, (at, name) in enumerate(unread_environments(masked, found,
+                                                                tuple(defs.environments)))]
     for n, (b0, body, env) in enumerate(found):
         if defs.macros:
             expanded = defs.expand(Mapped.of(body))
             if expanded.text != body:
-                out += _expanded_rows(expanded, b0, n, env, lines)
+                out += _expanded_rows(expanded, b0, n, env, lines, len(body))
                 continue
         body = _BLANK.sub(lambda x: " " * len(x.group(0)), body)
         # \\ in a $$ or \[ display with no environment still separates rows
@@ -324,11 +329,16 @@ def rows(text: str, kind: str = MARKDOWN) -> list[Row]:
             lead = len(piece) - len(piece.lstrip())
             start = b0 + s + lead
             out.append(Row(lines(start), start, piece.strip(), n, env))
+    for row in out:
+        m = _MATRIX.search(row.text)
+        if m and m.group(1) == "begin":
+            row.skip = ("a matrix or array written out entry by entry (a numeric example): "
+                        "not a claim the checker reads")
     out.sort(key=lambda r: r.start)
     return out
 
 
-def _expanded_rows(m, b0: int, n: int, env: str, lines) -> list[Row]:
+def _expanded_rows(m, b0: int, n: int, env: str, lines, size: int) -> list[Row]:
     """The rows of a display whose macros were expanded: each row's text is read from the
     expanded body, with `origin` mapping it back into the file."""
     from .rewrite import Mapped
@@ -341,7 +351,9 @@ def _expanded_rows(m, b0: int, n: int, env: str, lines) -> list[Row]:
         sub = Mapped(piece.strip(), blanked.origin[s + lead:s + lead + len(piece.strip())])
         start = b0 + sub.origin[0] if sub.origin else b0
         origin = [b0 + o - start for o in sub.origin]
-        out.append(Row(lines(start), start, sub.text, n, env, origin=origin))
+        after = s + lead + len(piece.strip())
+        end = b0 + (blanked.origin[after] if after < len(blanked.origin) else size)
+        out.append(Row(lines(start), start, sub.text, n, env, origin=origin, end=end))
     return out
 
 

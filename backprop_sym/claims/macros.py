@@ -75,6 +75,23 @@ class Definitions:
         return m
 
 
+def blank_definitions(text: str) -> str:
+    """The text with every definition blanked (same length): the displays inside a
+    \\newenvironment's begin are no displays of the document."""
+    out, at = [], 0
+    for m in _DEFINE.finditer(text):
+        if m.start() < at:
+            continue
+        end, n = m.end(), 0
+        while n < 4 and (got := re.match(r"\s*(?:\\[a-zA-Z]+|\[[^\]]*\]|(?:#[1-9])+)", text[end:])):
+            end += got.end()
+        while (got := argument(text, end)) is not None and text[end:got[1]].lstrip().startswith("{"):
+            end = got[1]
+        out.append(text[at:m.start()] + re.sub(r"[^\n]", " ", text[m.start():end]))
+        at = end
+    return "".join(out) + text[at:]
+
+
 def definitions(text: str) -> Definitions:
     """The macros and environments `text` (comments blanked) defines, in order: a later
     definition of a name replaces an earlier one."""
