@@ -313,13 +313,19 @@ def parse_samples(spec: str) -> tuple[int, ...]:
 @click.argument("file", required=False, metavar="[FILE]")
 @click.option("--claim", metavar="LATEX",
               help="Check one equation given on the command line instead of a file.")
-@click.option("--convention", type=click.Choice(CONVENTIONS), default="from-to",
-              show_default=True,
+@click.option("--convention", type=click.Choice(CONVENTIONS), default=None,
               help="from-to: w^l_{kj} goes from neuron k to neuron j; to-from: Nielsen's "
-                   "w^l_{jk}.")
+                   "w^l_{jk}. Default: read from the file's definition of z, else from-to.")
 @click.option("--activation", default="f", show_default=True, metavar="NAME",
               help=f"The activation f (and σ). Known: {', '.join(activations.names())}. An "
                    "equation such as f(z) = z in the file sets it from that line on.")
+@click.option("--weight-layer", type=click.Choice(["0", "1"]), default=None,
+              help="1: W^(l), b^(l) feed layer l+1 (UFLDL, CS229). Default: read from the file.")
+@click.option("--index-base", type=click.Choice(["0", "1"]), default=None,
+              help="The first neuron index. Default: read from the file (an index 0 means 0).")
+@click.option("--cost", type=click.Choice(["example", "average"]), default=None,
+              help="C is one example's cost or the average over the examples. Default: read "
+                   "from the file's definition of C, else one example's.")
 @click.option("--shapes", multiple=True, metavar="N0,...,NL[;...]",
               help="Check every claim at exactly these widths, separated by ';' or given "
                    "again (default: chosen per claim: several depths, and widths above every "
@@ -334,12 +340,12 @@ def parse_samples(spec: str) -> tuple[int, ...]:
                    "budget exhausted).")
 @click.option("--json", "as_json", is_flag=True,
               help="Print one JSON document on stdout and nothing else.")
-def check(file, claim, convention, activation, shapes, samples_spec, backend, timeout,
-          as_json):
+def check(file, claim, convention, activation, weight_layer, index_base, cost, shapes,
+          samples_spec, backend, timeout, as_json):
     """Check a derivation written in LaTeX, claim by claim.
 
-    Reads every display equation of FILE (Markdown: $$ … $$, \\[ … \\]; LaTeX: equation,
-    align, \\[ \\]), or the one equation given with --claim. Each equation A = B (A = B = C
+    Reads every display equation of FILE (Markdown, LaTeX, HTML with MathJax, or a Jupyter
+    notebook's markdown cells; macros are expanded, and common notations are read), or the one equation given with --claim. Each equation A = B (A = B = C
     gives A = B and B = C; each align row is its own) is a claim about every instance of its
     free indices, checked against direct differentiation of C = ½‖a^L − y‖² at network
     shapes chosen against the claim; every verdict says at which shapes (and N) it holds.
@@ -356,12 +362,13 @@ def check(file, claim, convention, activation, shapes, samples_spec, backend, ti
       backprop-sym check FILE --shapes '2,3,2;3,4,5,2' --samples 1,2,5 --timeout 60
 
     Exit status: 0 every claim proved (skipped ones listed), 1 something refuted or
-    ill-formed, 3 something unknown, 2 usage error or unreadable file.
+    ill-formed, 3 something unknown, 5 nothing checked (with the reason), 2 usage error or
+    unreadable file.
     """
     import time
     from . import display
     from .claims import check as C
-    from .claims.documents import kind_of, rows
+    from .claims import documents
 
     if (file is None) == (claim is None):
         raise Fail("give either a FILE or --claim LATEX (exactly one)")
@@ -370,7 +377,7 @@ def check(file, claim, convention, activation, shapes, samples_spec, backend, ti
     backend_from_options(backend, None, timeout)
     try:
         for w in widths or C.DEFAULT_SHAPES:
-            Shape.make(w, activation, 1, convention)
+            Shape.make(w, activation, 1, convention or "from-to")
     except (ShapeError, activations.ActivationError) as err:
         raise Fail(str(err)) from None
     options = dict(shapes=widths, samples=samples, activation=activation,
@@ -383,13 +390,22 @@ def check(file, claim, convention, activation, shapes, samples_spec, backend, ti
             text = sys.stdin.read() if file == "-" else open(file, encoding="utf-8").read()
         except (OSError, UnicodeDecodeError) as err:
             raise Fail(f"cannot read {file}: {getattr(err, 'strerror', None) or err}") from None
-        kind = kind_of(file)
-        total = len(rows(text, kind))
+        kind = documents.kind_of(file)
+        try:
+            body = documents.notebook_markdown(text)[0] if kind == documents.NOTEBOOK else text
+        except ValueError as err:                   # a notebook that is none
+            raise Fail(f"cannot read {file}: {err}") from None
+        total = len(documents.rows(body, kind))
     with display.progress(total, enabled=not as_json and sys.stderr.isatty(),
                           label="checking") as tick:
-        run = C.check_claim if claim is not None else C.check_text
-        result = run(text, **({} if kind is None else {"kind": kind}), progress=tick,
-                     timeout=timeout, **options)
+        if claim is not None:
+            result = C.check_claim(text, progress=tick, timeout=timeout, **options)
+        else:
+            result = C.check_text(text, kind, progress=tick, timeout=timeout,
+                                  weight_layer=weight_layer, index_base=index_base, cost=cost,
+                                  **options)
+            options["convention"] = result.notes.get("convention", convention)
+    options["convention"] = options["convention"] or "from-to"
     doc = C.document(file, result, C._options(**options), time.perf_counter() - t0)
     if as_json:
         click.echo(json.dumps(doc, indent=2, ensure_ascii=False))

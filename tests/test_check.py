@@ -190,7 +190,7 @@ def test_mismatched_vector_shapes_are_ill_formed():
     (r"\Delta^L \to \Delta^{L-1} \to \dots \to \Delta^1", r"\to"),
     (r"\Delta^l_j = \dots", r"a step with \dots"),
     (r"\text{by the chain rule}", "prose"),
-    (r"\nabla_a C = a^L - y", r"uses \nabla"),
+    (r"\nabla_w C = a^L - y", r"uses \nabla"),
     (r"f'(z) = 1", "f is generic here"),
 ])
 def test_skipped(latex, reason):
@@ -269,7 +269,7 @@ def test_to_from_tex_proves_under_its_convention_only():
     path = DERIVATIONS / "backprop-to-from.tex"
     out = C.check_file(path, convention="to-from")
     assert {c["status"] for c in out} == {C.PROVED} and len(out) >= 15
-    wrong = C.check_file(path)
+    wrong = C.check_file(path, convention="from-to")      # the option overrides the document
     assert C.overall(wrong) == C.REFUTED
     weighted = [c for c in wrong if "w^" in c["latex"] and c["status"] != C.PROVED]
     assert weighted and all("to-from convention" in (c["hint"] or "") for c in weighted)

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import multiprocessing
 import queue
+import re
 import signal
 import time
 from dataclasses import replace
@@ -78,6 +79,7 @@ class Checker:
         self.ctx = ctx or Context(opts.backend)
         self.declared: tuple[str, int] | None = None
         self.unusable: str | None = None     # why the activation is unknown (a failed declaration)
+        self.reading = None         # conventions.Reading: the document's own conventions
 
     def check_row(self, text: str, line: int, locate, prev_side=None) -> tuple[list[dict], object]:
         """The claims of one equation (or align row). `locate(pos)` -> (line, column) of a
@@ -101,11 +103,12 @@ class Checker:
         try:
             rel = parse(body)
         except Unsupported as err:
-            return [_claim(line, written, None, SKIPPED, err.reason)], None
+            return [_claim(line, written, None, SKIPPED, err.reason)], prev_side
         except ParseError as err:
             ln, col = locate(offset + err.pos)
             return [_claim(line, written, None, ILL,
-                           f"could not read it: line {ln}, column {col}: {err.message}")], None
+                           f"could not read it: line {ln}, column {col}: {err.message}")], \
+                prev_side             # a chain of &= rows goes on past it
         sides = [(s.node, " ".join(body[s.start:s.end].split())) if s else None
                  for s in rel.sides]
         if sides[0] is None:
@@ -121,6 +124,8 @@ class Checker:
 
     def check_claim(self, lhs, rhs, line: int, latex: str, condition=None) -> dict:
         """The verdict of lhs = rhs; `condition` (a parse.Condition) narrows its instances."""
+        if self.reading is not None:
+            lhs, rhs = self.reading(lhs), self.reading(rhs)
         parsed = show((lhs, rhs))
         if self.opts.deadline is not None and time.monotonic() > self.opts.deadline:
             return _claim(line, latex, parsed, UNKNOWN, BUDGET)
@@ -230,49 +235,151 @@ def _options(shapes=None, activation="f", convention="from-to", backend=None, sa
     return Options(shapes, activation, convention, backend, samples, deadline)
 
 
-def check_text(text: str, kind: str = documents.MARKDOWN, progress=None, **options) -> list[dict]:
-    """Every claim of every display equation of a Markdown or LaTeX text, in order.
-    Options: shapes (widths tuples; default: chosen per claim), samples (example counts for
-    claims about N; default: chosen per claim), activation, convention, backend, timeout
-    (seconds of wall clock; the claims not finished by then are unknown). `progress`, if
-    given, is called with the claims of each row as they are done."""
-    return _run(text, documents.rows(text, kind), _options(**options), progress)
+class Claims(list):
+    """The claims of a document, and what was found but not checked: `notes` (display
+    environments not read, inline math only, conventions read from the document)."""
+    notes: dict
+
+    def __init__(self, items=(), notes=None):
+        super().__init__(items)
+        self.notes = notes or {}
 
 
-def check_file(path, **options) -> list[dict]:
-    """check_text of a file; Markdown or LaTeX by its extension."""
+_READING = ("weight_layer", "index_base", "cost")
+
+
+def check_text(text: str, kind: str = documents.MARKDOWN, progress=None, **options) -> Claims:
+    """Every claim of every display equation of a Markdown, LaTeX, HTML or notebook text,
+    in order. Options: shapes (widths tuples; default: chosen per claim), samples (example
+    counts for claims about N; default: chosen per claim), activation, convention (None:
+    read from the document, else from-to), backend, timeout (seconds of wall clock; the
+    claims not finished by then are unknown); weight_layer, index_base, cost (None: read
+    from the document). `progress`, if given, is called with the claims of each row as
+    they are done."""
+    given = {k: options.pop(k, None) for k in _READING}
+    convention = options.pop("convention", None)
+    cells = None
+    if kind == documents.NOTEBOOK:
+        text, cells = documents.notebook_markdown(text)
+    rows = documents.rows(text, kind)
+    first = Checker(_options(convention=convention or "from-to", **options))
+    reading = _reading(first, rows, text, given, convention)
+    out = Claims(_run(text, rows, first.opts, progress, reading, first.ctx))
+    out.notes["conventions"] = [
+        {"what": w, "value": v, "line": ln, "latex": t} for w, v, ln, t in reading.found]
+    out.notes["inline"] = documents.inline_math(text, kind)
+    out.notes["convention"] = first.opts.convention
+    if cells is not None:
+        for c in out:
+            c["cell"], c["line"] = documents.cell_of(c["line"], cells)
+    return out
+
+
+def _reading(checker: Checker, rows, text, given: dict, convention):
+    """The document's conventions, read from its definitions; options override."""
+    from . import notation
+    from .conventions import Reading, infer, proves
+    claims = []
+    for row in rows:
+        if row.error or row.unread or row.skip:
+            continue
+        normal = notation.normalize(row.text)
+        try:
+            segments, _ = split_condition(normal.text)
+            for a, b in segments:
+                rel = parse(normal.text[a:b])
+                for lhs, rhs in rel.claims():
+                    claims.append((row.line, " ".join(text[row.start:row.start + len(row.text)]
+                                                      .split()), lhs, rhs))
+        except (ParseError, Unsupported):
+            continue
+    reading = infer(claims, lambda lhs, rhs, c: proves(lhs, rhs, c, checker.ctx, checker.opts)) \
+        if claims else Reading()
+    found = [f for f in reading.found
+             if not (f[0] == "convention" and convention)
+             and not (f[0] == "weight layer" and given["weight_layer"] is not None)
+             and not (f[0] == "index base" and given["index_base"] is not None)
+             and not (f[0] == "cost" and given["cost"] is not None)]
+    if convention is None:
+        checker.opts = replace(checker.opts, convention=reading.convention)
+    if given["weight_layer"] is not None:
+        reading.offset = int(given["weight_layer"])
+    if given["index_base"] is not None:
+        reading.base = int(given["index_base"])
+    if given["cost"] is not None:
+        reading.average = given["cost"] == "average"
+    reading.found = tuple(found)
+    return reading
+
+
+def check_file(path, **options) -> Claims:
+    """check_text of a file; Markdown, LaTeX, HTML or a notebook by its extension."""
     return check_text(documents.read(path), documents.kind_of(path), **options)
 
 
 def check_claim(latex: str, progress=None, **options) -> list[dict]:
-    """The claims of one equation given as text (A = B = C gives two)."""
+    """The claims of one equation given as text (A = B = C gives two). Text that is no
+    claim at all is ill-formed here: it was given to be checked."""
+    for k in _READING:
+        options.pop(k, None)
+    options["convention"] = options.get("convention") or "from-to"
     row = documents.Row(1, 0, latex, 0, "claim")
-    return _run(latex, [row], _options(**options), progress)
+    claims = _run(latex, [row], _options(**options), progress)
+    for c in claims:
+        if c["status"] == SKIPPED and c["parsed"] is None and _garbled(latex):
+            c["status"], c["reason"] = ILL, f"not an equation: {c['reason']}"
+    return claims
 
 
-def _checked_rows(text: str, rows, opts: Options):
-    """(row number, its claims) for each row, checked in order by one Checker."""
-    checker = Checker(opts)
+def _garbled(text: str) -> bool:
+    """Text given as a claim that cannot be an equation: its brackets do not balance."""
+    return any(text.count(a) != text.count(b) for a, b in ("{}", "()", "[]"))
+
+
+def _checked_rows(text: str, rows, opts: Options, reading=None, ctx=None):
+    """(row number, its claims) for each row, checked in order by one Checker; each row is
+    first rewritten into the notation the grammar reads (`notation`), with a map back."""
+    from . import notation
+    checker = Checker(opts, ctx)
+    checker.reading = reading
     prev, last_display = None, None
     for n, row in enumerate(rows):
         if row.error:
             yield n, [_claim(row.line, "", None, ILL, f"line {row.line}: {row.error}")]
             continue
+        if row.unread:
+            yield n, [_claim(row.line, f"\\begin{{{row.unread}}}", None, SKIPPED,
+                             f"a display environment the checker does not read: "
+                             f"{row.unread} (define it with \\newenvironment around "
+                             f"equation in the file, or use equation or align)")]
+            continue
         if row.display != last_display:
             prev, last_display = None, row.display
-        locate = (lambda start: lambda pos: documents.locate(text, start + pos))(row.start)
-        claims, prev = checker.check_row(row.text, row.line, locate, prev)
-        written = " ".join(text[row.start:row.start + len(row.text)].split())
-        for c in claims:
-            if c["latex"] == " ".join(row.text.split()):
-                c["latex"] = written
-        yield n, claims
+        if row.skip:
+            yield n, [_claim(row.line, " ".join(row.text.split())[:200], None, SKIPPED, row.skip)]
+            continue
+        origin = row.origin or range(len(row.text))
+        normal = notation.normalize(documents.Mapped(row.text, list(origin)))
+        locate = (lambda m, start: lambda pos: documents.locate(text, start + m.at(pos)))(
+            normal, row.start)
+        claims, prev = checker.check_row(normal.text, row.line, locate, prev)
+        yield n, _as_written(claims, text, row, normal.text)
+
+
+def _as_written(claims: list[dict], text: str, row, normal: str) -> list[dict]:
+    """A claim that is its whole row shows the row as the file has it."""
+    end = row.end if row.end is not None else row.start + len(row.text)
+    written = " ".join(re.sub(r"(?<!\\)&|\\\\\s*$", " ", text[row.start:end]).split())
+    for c in claims:
+        if c["latex"] == " ".join(normal.split()):
+            c["latex"] = written
+    return claims
 
 
 MARGIN = 0.25     # seconds before the hard deadline at which the worker stops by itself
 
 
-def _run(text: str, rows, opts: Options, progress) -> list[dict]:
+def _run(text: str, rows, opts: Options, progress, reading=None, ctx=None) -> list[dict]:
     """Check the rows in this process, or, with a deadline, in a worker process that is
     killed at the deadline (a SymEngine call ignores signals): rows not finished by then
     are unknown, "time budget exhausted"."""
@@ -280,14 +387,14 @@ def _run(text: str, rows, opts: Options, progress) -> list[dict]:
     fork = _fork_context() if opts.deadline is not None else None
     done: dict[int, list[dict]] = {}
     if fork is None:
-        for n, claims in _checked_rows(text, rows, opts):
+        for n, claims in _checked_rows(text, rows, opts, reading, ctx):
             done[n] = claims
             if progress:
                 progress(claims)
     else:
         results = fork.Queue()
         worker = fork.Process(target=_worker, daemon=True, args=(
-            text, rows, replace(opts, deadline=opts.deadline - MARGIN), results))
+            text, rows, replace(opts, deadline=opts.deadline - MARGIN), results, reading))
         worker.start()
         try:
             while len(done) < len(rows):
@@ -314,9 +421,9 @@ def _run(text: str, rows, opts: Options, progress) -> list[dict]:
     return out
 
 
-def _worker(text, rows, opts, results):
+def _worker(text, rows, opts, results, reading):
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for n, claims in _checked_rows(text, rows, opts):
+    for n, claims in _checked_rows(text, rows, opts, reading):
         results.put((n, claims))
 
 
@@ -329,15 +436,33 @@ def _fork_context():
 
 # ---------------------------------------------------------------- summary and output
 
+EMPTY = "empty"         # nothing was checked: no claim, or every one skipped
 ORDER = (REFUTED, ILL, UNKNOWN, PROVED)
-EXIT = {PROVED: 0, REFUTED: 1, ILL: 1, UNKNOWN: 3}
+EXIT = {PROVED: 0, REFUTED: 1, ILL: 1, UNKNOWN: 3, EMPTY: 5}
 
 
 def overall(claims: list[dict]) -> str:
     for status in ORDER[:-1]:
         if any(c["status"] == status for c in claims):
             return status
-    return PROVED
+    return PROVED if any(c["status"] == PROVED for c in claims) else EMPTY
+
+
+def empty_reason(claims: list[dict]) -> str:
+    """Why nothing was checked, in a few words."""
+    notes = getattr(claims, "notes", {})
+    unread = [c["latex"][len("\\begin{"):-1] for c in claims
+              if c["status"] == SKIPPED and c["parsed"] is None and
+              c["reason"].startswith("a display environment the checker does not read")]
+    if unread:
+        names = ", ".join(dict.fromkeys(unread))
+        return f"{len(unread)} display environment(s) not read: {names}"
+    if claims:
+        return f"every one of the {len(claims)} equation(s) was skipped"
+    if notes.get("inline"):
+        return f"only inline math found ({notes['inline']} formula(s)); display equations " \
+               f"($$ … $$, \\[ … \\], equation, align) are the claims checked"
+    return "no display equation found"
 
 
 def counts(claims: list[dict]) -> dict:
@@ -366,6 +491,11 @@ def document(file, claims: list[dict], opts: Options, seconds: float | None = No
            "convention": opts.convention, "claims": claims}
     if seconds is not None:
         doc["seconds"] = round(seconds, 3)
+    notes = getattr(claims, "notes", {})
+    if notes.get("conventions"):
+        doc["read_from_document"] = notes["conventions"]
+    if doc["status"] == EMPTY:
+        doc["empty_reason"] = empty_reason(claims)
     return doc
 
 
@@ -377,7 +507,8 @@ def witness_text(w: dict | None) -> str:
     return f"{f}left={w['left']}, right={w['right']} at {vals}"
 
 
-STYLE = {PROVED: "green", REFUTED: "red", ILL: "red", UNKNOWN: "yellow", SKIPPED: "blue"}
+STYLE = {PROVED: "green", REFUTED: "red", ILL: "red", UNKNOWN: "yellow", SKIPPED: "blue",
+         EMPTY: "yellow"}
 
 
 def format_text(doc: dict, color: bool = False) -> str:
@@ -395,9 +526,14 @@ def format_text(doc: dict, color: bool = False) -> str:
         shapes += f", N = {','.join(map(str, doc['samples']))} for claims about N"
     lines = [f"backprop-sym check {doc['file'] or '--claim'}: {shapes}, activation "
              f"{doc['activation']}, {doc['convention']}", ""]
+    for f in doc.get("read_from_document", []):
+        lines.append(f"read from line {f['line']}: {f['what']} {f['value']} ({f['latex']})")
+    if doc.get("read_from_document"):
+        lines.append("")
     for c in doc["claims"]:
         at = f" at {scope_text(c['scope'])}" if c["status"] == PROVED and c.get("scope") else ""
-        lines.append(f"line {c['line']}: " + paint(c["status"] + at, c["status"]))
+        where = f"cell {c['cell']}, line {c['line']}" if c.get("cell") else f"line {c['line']}"
+        lines.append(f"{where}: " + paint(c["status"] + at, c["status"]))
         lines.append(f"  written: {c['latex']}")
         if c["parsed"]:
             lines.append(f"  read as: {c['parsed']}")
@@ -413,7 +549,7 @@ def format_text(doc: dict, color: bool = False) -> str:
                f"{n[ILL]} ill-formed, {n[UNKNOWN]} unknown, {n[SKIPPED]} skipped")
     if "seconds" in doc:
         summary += f" ({doc['seconds']:.1f} s)"
-    if total == n[SKIPPED]:
-        summary += "; nothing was checked"
+    if doc["status"] == EMPTY:
+        summary += f"; nothing was checked: {doc.get('empty_reason', 'no claim')}"
     lines.append(paint(summary, doc["status"]))
     return "\n".join(lines)

@@ -1,7 +1,18 @@
-"""Display equations of a Markdown or LaTeX file, row by row, with their line numbers.
+"""Display equations of a Markdown, LaTeX, HTML or notebook file, row by row, with their lines.
+
+Markdown is read with markdown-it (dollarmath, amsmath): indented and fenced code is never
+read, a ```` ```math ```` block is a display. A notebook (.ipynb, nbformat) is its
+markdown cells, each row located by cell and line. An HTML page is read for its MathJax
+display math (`\\[ \\]`, `$$`, environments, `<script type="math/tex; mode=display">`),
+with `<pre>`, `<code>`, `<script>` and `<style>` ignored and entities read. A LaTeX file's
+`\\newcommand`s and `\\def`s are expanded (`macros`), and environments it defines around
+a display are displays.
 
 Read: `$$ … $$`, `\\[ … \\]` and the environments equation, align, gather, multline,
-eqnarray, flalign (starred or not), with `aligned`/`split`/`gathered` inside. Each row
+eqnarray, flalign, alignat (starred or not), with `aligned`/`split`/`gathered` inside.
+An `array` or a matrix (`bmatrix`…) is not split into rows: its row holds it whole. A
+display environment the reader does not know is a `Row` with `unread` set (named, not
+read). Each row
 (`\\\\`) of a display is its own equation; a row with no `=` of its own continues the row
 before it (a long right-hand side broken over lines, `\\\\ &+ …`), and a row that is a
 condition (`\\\\ & j \\le n_L`) is kept, with its `\\\\`, as the condition of the row
@@ -19,16 +30,25 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-MARKDOWN, LATEX = "markdown", "latex"
+from .rewrite import Mapped  # noqa: F401  (the rows' text, rewritten, maps back with it)
 
-ENVS = ("equation", "align", "gather", "multline", "eqnarray", "flalign", "displaymath", "math")
+MARKDOWN, LATEX, HTML, NOTEBOOK = "markdown", "latex", "html", "notebook"
+
+ENVS = ("equation", "align", "gather", "multline", "eqnarray", "flalign", "displaymath", "math",
+        "alignat", "xalignat", "xxalignat", "dmath", "IEEEeqnarray")
+MATRICES = ("array", "matrix", "bmatrix", "pmatrix", "vmatrix", "Vmatrix", "Bmatrix",
+            "smallmatrix", "cases", "subarray")
 _ENV = "|".join(ENVS)
 # the delimiters of a display: $$, \[ \], \begin{env} \end{env} (not \\[2pt], not \$$)
-_DELIM = re.compile(r"(?<!\\)(?P<dollar>\$\$)|(?<!\\)\\(?P<open>\[)|(?<!\\)\\(?P<close>\])"
-                    r"|\\(?P<kind>begin|end)\{(?P<env>(?:" + _ENV + r")\*?)\}")
+def _delimiters(envs: str) -> re.Pattern:
+    return re.compile(r"(?<!\\)(?P<dollar>\$\$)|(?<!\\)\\(?P<open>\[)|(?<!\\)\\(?P<close>\])"
+                      r"|\\(?P<kind>begin|end)\{(?P<env>(?:" + envs + r")\*?)\}")
+
+
+_DELIM = _delimiters(_ENV)
 _BLANK = re.compile(
     r"\\tag\*?\{[^{}]*\}|\\label\{[^{}]*\}|\\nonumber\b|\\notag\b"
-    r"|\\(?:begin|end)\{(?:aligned|split|gathered|alignedat|array|" + _ENV + r")\*?\}"
+    r"|\\(?:begin|end)\{(?:aligned|split|gathered|alignedat|" + _ENV + r")\*?\}"
     r"(?:\{[^}]*\})?"
     r"|(?<!\\)&")
 _CONDITION_START = re.compile(r"\s*(?:\\text|\\mbox|\(|\\forall|∀|\\q?quad)")
@@ -43,6 +63,11 @@ class Row:
     display: int        # which display it belongs to (0, 1, ...)
     env: str            # "$$", "\\[", "align", ...
     error: str | None = None    # a display that cannot be read (never closed): no text
+    unread: str | None = None   # a display environment the reader does not know: its name
+    origin: list[int] | None = None   # after macros: origin[i] is text[i]'s offset from start
+    cell: int | None = None     # a notebook's cell (1-based); line is then the cell's line
+    skip: str | None = None     # why the row is not read as a claim (a matrix written out)
+    end: int | None = None      # after macros: where the row ends in the file
 
     @property
     def continues(self) -> bool:
@@ -51,8 +76,14 @@ class Row:
 
 
 def kind_of(path: str | Path) -> str:
-    """latex for .tex/.ltx/.latex files, markdown otherwise."""
-    return LATEX if Path(path).suffix.lower() in (".tex", ".ltx", ".latex") else MARKDOWN
+    """latex for .tex/.ltx/.latex files, html for .html/.htm, notebook for .ipynb,
+    markdown otherwise."""
+    suffix = Path(str(path)).suffix.lower()
+    if suffix in (".tex", ".ltx", ".latex", ".sty"):
+        return LATEX
+    if suffix in (".html", ".htm", ".xhtml"):
+        return HTML
+    return NOTEBOOK if suffix == ".ipynb" else MARKDOWN
 
 
 def locate(text: str, offset: int) -> tuple[int, int]:
@@ -66,19 +97,76 @@ def _blank(s: str) -> str:
     return re.sub(r"[^\n]", " ", s)
 
 
+def _markdown(text: str):
+    """markdown-it's tokens of a Markdown text (dollarmath and amsmath read)."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.amsmath import amsmath_plugin
+    from mdit_py_plugins.dollarmath import dollarmath_plugin
+    md = MarkdownIt("commonmark").use(dollarmath_plugin).use(amsmath_plugin)
+    return md.parse(text)
+
+
+def _line_starts(text: str) -> list[int]:
+    return [0] + [m.end() for m in re.finditer("\n", text)]
+
+
+def _mask_markdown(text: str) -> tuple[str, list[tuple[int, str, str]]]:
+    """Markdown with its code blocks blanked (by markdown-it: fenced, indented, in lists),
+    and the bodies of ```math blocks as displays: (offset, body, "```math")."""
+    starts = _line_starts(text) + [len(text)]
+    out, maths = text, []
+    for tok in _markdown(text):
+        if tok.type not in ("fence", "code_block") or not tok.map:
+            continue
+        a, b = starts[tok.map[0]], starts[min(tok.map[1], len(starts) - 1)]
+        if tok.type == "fence" and tok.info.strip().lower() == "math":
+            inner_a = starts[tok.map[0] + 1]
+            last = text[:b].rstrip("\n").rfind("\n") + 1
+            close = re.match(r"[ \t]*(```|~~~)", text[last:b])
+            inner_b = last if close and last >= inner_a else b
+            maths.append((inner_a, text[inner_a:inner_b], "```math"))
+        out = out[:a] + _blank(out[a:b]) + out[b:]
+    out = re.sub(r"(?s)<!--.*?-->", lambda m: _blank(m.group(0)), out)
+    out = re.sub(r"(`+)(?!`).*?(?<!`)\1(?!`)", lambda m: _blank(m.group(0)), out)
+    for a, body, _ in maths:
+        out = out[:a] + _blank(body) + out[a + len(body):]
+    return out, maths
+
+
+_ENTITY = re.compile(r"&(?:amp|lt|gt|quot|apos|nbsp|#[0-9]+|#x[0-9a-fA-F]+);")
+
+
+def _mask_html(text: str) -> str:
+    """An HTML page with everything but its math-bearing text blanked, same length: tags,
+    comments, <pre>/<code>/<style>/<script> (but MathJax's display scripts), and each
+    entity read into its character followed by spaces."""
+    import html
+    out = re.sub(r"(?s)<!--.*?-->", lambda m: _blank(m.group(0)), text)
+    out = re.sub(r"(?is)<(pre|code|style|script)\b[^>]*>.*?</\1\s*>",
+                 lambda m: m.group(0) if re.match(r"(?i)<script[^>]*math/tex;\s*mode=display",
+                                                  m.group(0)) else _blank(m.group(0)), out)
+    out = re.sub(r"(?i)<script[^>]*math/tex;\s*mode=display[^>]*>",
+                 lambda m: "\\[" + " " * (len(m.group(0)) - 2), out)
+    out = re.sub(r"(?i)</script\s*>", lambda m: "\\]" + " " * (len(m.group(0)) - 2), out)
+    out = re.sub(r"<[^<>]*>", lambda m: _blank(m.group(0)), out)
+    return _ENTITY.sub(lambda m: (html.unescape(m.group(0)).replace("\xa0", " ")
+                                  + " " * len(m.group(0)))[:len(m.group(0))], out)
+
+
 def _mask(text: str, kind: str) -> str:
     """The text with code (Markdown) or comments (LaTeX) blanked out, same length."""
     if kind == MARKDOWN:
-        text = re.sub(r"(?ms)^[ \t]*(```|~~~).*?^[ \t]*\1[^\n]*$",
-                      lambda m: _blank(m.group(0)), text)
-        text = re.sub(r"(?ms)^[ \t]*(```|~~~).*\Z", lambda m: _blank(m.group(0)), text)  # unclosed
-        text = re.sub(r"(?s)<!--.*?-->", lambda m: _blank(m.group(0)), text)
-        text = re.sub(r"(`+)(?!`).*?(?<!`)\1(?!`)", lambda m: _blank(m.group(0)), text)
+        return _mask_markdown(text)[0]
+    if kind == HTML:
+        return _mask_html(text)
     else:
         text = re.sub(r"(?<!\\)%[^\n]*", lambda m: _blank(m.group(0)), text)
         text = re.sub(r"(?s)\\begin\{(verbatim|lstlisting|minted)\}.*?\\end\{\1\}",
                       lambda m: _blank(m.group(0)), text)
     return text
+
+
+_MATRIX = re.compile(r"\\(begin|end)\{(?:" + "|".join(MATRICES) + r")\*?\}")
 
 
 def _split_rows(body: str) -> list[tuple[int, int]]:
@@ -90,6 +178,10 @@ def _split_rows(body: str) -> list[tuple[int, int]]:
             depth += 1
         elif ch == "}":
             depth -= 1
+        elif (m := _MATRIX.match(body, i)) is not None:
+            depth += 1 if m.group(1) == "begin" else -1
+            i = m.end()
+            continue
         elif body.startswith("\\\\", i) and depth == 0:
             out.append((start, i))
             j = i + 2
@@ -125,12 +217,14 @@ _BRACKET_END = re.compile(r"(?<!\\)\\\]")
 _ENV_ARG = re.compile(r"\{[^{}\n]*\}")
 
 
-def displays(masked: str, kind: str = MARKDOWN):
+def displays(masked: str, kind: str = MARKDOWN, extra: tuple[str, ...] = ()):
     """(offset of the body, body, env) of every display, and (offset, message) of every
     delimiter that is never closed or closes nothing. One pass: an end that is missing
-    from one offset on is missing from every later one."""
+    from one offset on is missing from every later one. `extra`: the names of more display
+    environments (defined by the document)."""
+    delim = _delimiters("|".join((_ENV,) + tuple(map(re.escape, extra)))) if extra else _DELIM
     out, errors, missing, i = [], [], {}, 0
-    while (m := _DELIM.search(masked, i)) is not None:
+    while (m := delim.search(masked, i)) is not None:
         env, end = _closer(m)
         if end is None:
             if env != "\\]" or kind == LATEX:         # \] in Markdown text is an escaped ]
@@ -156,15 +250,61 @@ def displays(masked: str, kind: str = MARKDOWN):
     return out, errors
 
 
+_TEXT_ENVS = {"document", "itemize", "enumerate", "description", "figure", "table", "center",
+              "proof", "theorem", "lemma", "definition", "remark", "example", "abstract",
+              "tabular", "minipage", "quote", "quotation", "verbatim", "thebibliography",
+              "frame", "block", "flushleft", "flushright", "algorithmic", "algorithm",
+              "corollary", "proposition", "exercise", "solution", "note", "tikzpicture",
+              "aligned", "split", "gathered", "alignedat", "cases", "titlepage", "footnotesize",
+              "small", "scriptsize"} | set(MATRICES) | set(ENVS)
+_BEGIN = re.compile(r"\\begin\{([a-zA-Z@]+\*?)\}")
+_MATHY = re.compile(r"=.*(?:[\^_]|\\frac|\\sum|\\partial)|(?:[\^_]|\\frac|\\sum|\\partial).*=", re.S)
+
+
+def unread_environments(masked: str, found, known: tuple[str, ...] = ()) -> list[tuple[int, str]]:
+    """(offset, name) of every environment outside the displays read whose body reads like
+    an equation (an = with scripts, \\frac, \\sum or \\partial): a display the reader
+    skips."""
+    spans = [(b0, b0 + len(body)) for b0, body, _ in found]
+    out = []
+    for m in _BEGIN.finditer(masked):
+        name = m.group(1)
+        if name.rstrip("*") in _TEXT_ENVS or name in known or any(a <= m.start() < b
+                                                                   for a, b in spans):
+            continue
+        end = masked.find(f"\\end{{{name}}}", m.end())
+        if end >= 0 and _MATHY.search(masked[m.end():end]) and "\n\n" not in masked[m.end():end]:
+            out.append((m.start(), name))
+    return out
+
+
 def rows(text: str, kind: str = MARKDOWN) -> list[Row]:
     """Every row of every display equation, in file order; a display that is never closed
-    (or an end with no start) is a Row with an `error` and no text."""
+    (or an end with no start) is a Row with an `error` and no text; a display environment
+    not read is a Row with `unread` (its name) and no text. A notebook's text is its JSON."""
+    if kind == NOTEBOOK:
+        kind = MARKDOWN
+    from .macros import Definitions, blank_definitions, definitions
     from .parse import is_condition
+    from .rewrite import Mapped
     masked = _mask(text, kind)
-    found, errors = displays(masked, kind)
+    maths = _mask_markdown(text)[1] if kind == MARKDOWN else []
+    defs = definitions(masked) if kind in (LATEX, HTML, MARKDOWN) else Definitions()
+    if defs.macros or defs.environments:
+        masked = blank_definitions(masked)
+    found, errors = displays(masked, kind, tuple(defs.environments))
+    found = sorted(found + maths)
     lines = _Lines(text)
     out: list[Row] = [Row(lines(at), at, "", -1 - k, "", msg) for k, (at, msg) in enumerate(errors)]
+    out += [Row(lines(at), at, "", -1 - len(errors) - k, name, unread=name)
+            for k, (at, name) in enumerate(unread_environments(masked, found,
+                                                                tuple(defs.environments)))]
     for n, (b0, body, env) in enumerate(found):
+        if defs.macros:
+            expanded = defs.expand(Mapped.of(body))
+            if expanded.text != body:
+                out += _expanded_rows(expanded, b0, n, env, lines, len(body))
+                continue
         body = _BLANK.sub(lambda x: " " * len(x.group(0)), body)
         # \\ in a $$ or \[ display with no environment still separates rows
         pieces: list[list] = []          # [start, end, the \\ to blank]
@@ -189,8 +329,74 @@ def rows(text: str, kind: str = MARKDOWN) -> list[Row]:
             lead = len(piece) - len(piece.lstrip())
             start = b0 + s + lead
             out.append(Row(lines(start), start, piece.strip(), n, env))
+    for row in out:
+        m = _MATRIX.search(row.text)
+        if m and m.group(1) == "begin":
+            row.skip = ("a matrix or array written out entry by entry (a numeric example): "
+                        "not a claim the checker reads")
     out.sort(key=lambda r: r.start)
     return out
+
+
+def _expanded_rows(m, b0: int, n: int, env: str, lines, size: int) -> list[Row]:
+    """The rows of a display whose macros were expanded: each row's text is read from the
+    expanded body, with `origin` mapping it back into the file."""
+    from .rewrite import Mapped
+    blanked = m.sub(_BLANK, lambda x: " " * len(x.group(0)))
+    out = []
+    for r in rows_of_body(blanked.text):
+        s, e = r
+        piece = blanked.text[s:e]
+        lead = len(piece) - len(piece.lstrip())
+        sub = Mapped(piece.strip(), blanked.origin[s + lead:s + lead + len(piece.strip())])
+        start = b0 + sub.origin[0] if sub.origin else b0
+        origin = [b0 + o - start for o in sub.origin]
+        after = s + lead + len(piece.strip())
+        end = b0 + (blanked.origin[after] if after < len(blanked.origin) else size)
+        out.append(Row(lines(start), start, sub.text, n, env, origin=origin, end=end))
+    return out
+
+
+def rows_of_body(body: str) -> list[tuple[int, int]]:
+    """(start, end) of each row of a blanked display body, joined as `rows` joins them
+    (a condition and a row with no relation go with the row before)."""
+    from .parse import is_condition
+    pieces: list[list] = []
+    for s, e in _split_rows(body):
+        piece = body[s:e]
+        if not piece.strip():
+            continue
+        if pieces and (is_condition(piece) or not _RELATION.search(piece)):
+            pieces[-1][1] = e
+        else:
+            pieces.append([s, e])
+    return [(s, e) for s, e in pieces]
+
+
+def notebook_markdown(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """A notebook's markdown cells as one Markdown text, and (first line, cell number) of
+    each cell in it (cells are 1-based, counting every cell)."""
+    import nbformat
+    try:
+        nb = nbformat.reads(text, as_version=4)
+    except Exception as err:                    # nbformat raises many kinds
+        raise ValueError(f"not a Jupyter notebook: {str(err).splitlines()[0]}") from None
+    parts, cells, line = [], [], 1
+    for number, cell in enumerate(nb.cells, 1):
+        if cell.get("cell_type") != "markdown":
+            continue
+        source = cell.get("source", "")
+        cells.append((line, number))
+        parts.append(source + "\n\n")
+        line += source.count("\n") + 2
+    return "".join(parts), cells
+
+
+def cell_of(line: int, cells: list[tuple[int, int]]) -> tuple[int, int]:
+    """A line of `notebook_markdown`'s text -> (cell number, line in that cell)."""
+    k = bisect.bisect_right([c[0] for c in cells], line) - 1
+    first, number = cells[max(k, 0)]
+    return number, line - first + 1
 
 
 class _Lines:
@@ -201,6 +407,16 @@ class _Lines:
 
     def __call__(self, offset: int) -> int:
         return bisect.bisect_left(self.ends, offset) + 1
+
+
+_INLINE = re.compile(r"(?<![\\$])\$(?!\$)[^$\n]+?(?<![\\$])\$(?!\$)|\\\(.+?\\\)")
+
+
+def inline_math(text: str, kind: str = MARKDOWN) -> int:
+    """How many inline formulas ($…$, \\(…\\)) the text holds outside code."""
+    if kind == MARKDOWN:
+        return sum(c.type == "math_inline" for t in _markdown(text) for c in (t.children or []))
+    return len(_INLINE.findall(_mask(text, kind)))
 
 
 def read(path: str | Path) -> str:

@@ -21,7 +21,7 @@ from ..engine.network import Shape
 from ..engine.verify import Engine
 from . import scope as scopes
 from .form import EXAMPLES, Form, IllFormed, _pretty
-from .parse import (Add, At, Call, Const, Deriv, Div, Func, Had, Idx, Lay, Mul, Neg, Num, Pow,
+from .parse import (Add, At, Call, Const, Deriv, Div, Func, Had, Idx, Kron, Lay, Mul, Neg, Num, Pow,
                     Q, Sum, Tr, Var, Width, show, show_layer, show_quantity, walk)
 
 PROVED, REFUTED, ILL, SKIPPED, UNKNOWN = "proved", "refuted", "ill-formed", "skipped", "unknown"
@@ -134,8 +134,8 @@ class Evaluator:
 
     def type(self, node):
         """The shape of a node (None for a scalar), recording the range of every index."""
-        if isinstance(node, (Num, Const, Var, Width)):
-            return None
+        if isinstance(node, (Num, Const, Var, Width, Kron)):
+            return None                 # δ_{ij}'s indices range where they appear elsewhere
         if isinstance(node, Q):
             t = self.qtype(node)
             if node.idx is None:
@@ -237,6 +237,8 @@ class Evaluator:
             return B.Integer(self.shape.samples)    # N
         if isinstance(node, Width):
             return B.Integer(self.n[self.layer(node.layer)])
+        if isinstance(node, Kron):
+            return B.Integer(int(self._i(node.idx[0], env) == self._i(node.idx[1], env)))
         if isinstance(node, Q):
             if node.kind in ("C", "𝒞"):
                 return self.cost(node.kind, _s(env))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from .parse import (Add, At, Call, Const, Deriv, Div, Func, Had, Idx, Lay, Mul, Neg, Pow, Q,
+from .parse import (Add, At, Call, Const, Deriv, Div, Func, Had, Idx, Kron, Lay, Mul, Neg, Pow, Q,
                     Sum, Tr, Var, Width, show, show_quantity, walk)
 
 
@@ -67,6 +67,8 @@ def _rename(node, old: str, new: str):
         return Q(node.kind, node.layer, tuple(idx(i) for i in node.idx))
     if isinstance(node, At):
         return At(_rename(node.x, old, new), tuple(idx(i) for i in node.idx))
+    if isinstance(node, Kron):
+        return Kron(tuple(idx(i) for i in node.idx))
     if isinstance(node, Var) and node.name == old:
         return Var(new)
     if isinstance(node, Sum) and node.var == old:
@@ -79,7 +81,7 @@ def _indices(node) -> list[Idx]:
     for n in walk(node):
         if isinstance(n, Q) and n.idx:
             out += n.idx
-        elif isinstance(n, At):
+        elif isinstance(n, (At, Kron)):
             out += n.idx
     return out
 

@@ -95,6 +95,12 @@ class Q(Node):
 
 
 @dataclass(frozen=True)
+class Kron(Node):
+    """The Kronecker delta δ_{ij} (two lower indices, no layer): 1 when i = j, else 0."""
+    idx: tuple[Idx, ...]
+
+
+@dataclass(frozen=True)
 class Width(Node):
     layer: Lay                     # n_l
 
@@ -564,6 +570,10 @@ def prescan(text: str) -> None:
             raise Unsupported(f"contains prose (\\{name})", m.start())
         if name not in KNOWN:
             raise Unsupported(f"uses \\{name}, which the checker does not read", m.start())
+    m = re.search(r"(?<![\\a-zA-Z])e\s*\(", text)
+    if m:
+        raise Unsupported("e(…) is a function the document names (as in e(n) = y(n) - d(n)), "
+                          "not Euler's number", m.start())
     m = re.search(r"[<>≤≥≈≠∝]", text)
     if m:
         raise Unsupported(f"not an equality (uses {m.group(0)})", m.start())
@@ -853,16 +863,19 @@ def _no_partial(node: Node, pos: int) -> None:
 
 def _divide(a: Node, b: Node, pos: int) -> Node:
     if isinstance(a, Partial) and isinstance(b, Partial):
-        return Deriv(_differentiable(a.x, pos), _differentiable(b.x, pos))
+        return Deriv(_differentiable(a.x, pos, numerator=True), _differentiable(b.x, pos))
     if isinstance(a, Partial) or isinstance(b, Partial):
         raise ParseError("a derivative needs \\partial above and below: "
                          "\\frac{\\partial C}{\\partial w^l_{jk}}", pos)
     return Div(a, b)
 
 
-def _differentiable(node: Node, pos: int) -> Node:
+def _differentiable(node: Node, pos: int, numerator: bool = False) -> Node:
     if isinstance(node, Q):
         return node
+    if numerator and not isinstance(node, (Num, Var)):
+        raise Unsupported("a derivative of an expression (the operator ∂/∂ applied to a sum "
+                          "or product) is not read: only derivatives of a quantity", pos)
     raise ParseError("a derivative must be of and with respect to a quantity such as C, "
                      "z^l_j, a^l_j, w^l_{jk} or b^l_j", pos)
 
@@ -1039,6 +1052,9 @@ def _power(sarg: _Sarg, pos: int) -> int:
 
 def _letter_unit(tok: Token, sup: _Sarg | None, sub: _Sarg | None) -> Node:
     c = _letter(tok)
+    if (str(tok) in ("\\delta", "δ") and sup is None and sub is not None
+            and len(kron := _indices(sub, 2)) == 2):
+        return Kron(kron)                       # δ_{ij}: no layer, two indices
     if tok.type == "GREEK" or c in QUANTITY_LETTERS:
         kind = "Δ" if tok.type == "GREEK" else QUANTITY_LETTERS[c]
         if sup is None:
@@ -1254,6 +1270,8 @@ def show(node) -> str:
         return f"{node.name}({show(node.arg)})"
     if isinstance(node, Deriv):
         return f"∂{show(node.num)}/∂{show(node.den)}"
+    if isinstance(node, Kron):
+        return "δ_" + _script(_idx_text(node.idx))
     if isinstance(node, Partial):
         return f"∂{show(node.x)}"
     raise TypeError(node)  # pragma: no cover

@@ -1,0 +1,106 @@
+"""The conventions a document fixes by its own definitions.
+
+Read from the document, each with the line it came from (an option given on the command
+line overrides it):
+
+  convention    z^l_j = \\sum_k w^l_{jk} a^{l-1}_k + b^l_j holds to-from, not from-to (the
+                definition of z is checked under both; the one under which it proves wins);
+  weight layer  z^{(l+1)} = W^{(l)} a^{(l)} + b^{(l)} (UFLDL, CS229): the weights and biases
+                named l feed layer l+1 (offset 1);
+  index base    a neuron index 0 (w^{(1)}_{00}): indices count from 0;
+  cost          C = \\frac{1}{2N} \\sum_x … : C is the average over the examples.
+
+`reading` turns a claim as written into the project's notation under these conventions.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .form import EXAMPLES, Form, IllFormed, Skip, _map, analyze
+from .parse import Const, Idx, Lay, Num, Q, Sum, walk
+
+OFFSET, BASE, COST, CONVENTION = "weight layer", "index base", "cost", "convention"
+
+
+@dataclass
+class Reading:
+    convention: str = "from-to"
+    offset: int = 0               # w^{(l)}, b^{(l)} as written feed layer l + offset
+    base: int = 1                 # the first neuron index as written
+    average: bool = False         # C as written is the average over the examples
+    found: tuple = ()             # (what, value, line, text) inferred from the document
+
+    def __call__(self, node):
+        """A claim's side as written -> the project's notation."""
+        if self.offset == 0 and self.base == 1 and not self.average:
+            return node
+        return self._read(node)
+
+    def _read(self, node):
+        if isinstance(node, Q):
+            layer, idx = node.layer, node.idx
+            if node.kind in ("w", "b") and layer is not None and self.offset:
+                layer = Lay(layer.var, layer.off + self.offset)
+            if idx is not None and self.base != 1:
+                idx = tuple(Idx(i.var, i.off + 1 - self.base) if i.var is None else i
+                            for i in idx)
+            kind = "𝒞" if node.kind == "C" and self.average else node.kind
+            return Q(kind, layer, idx)
+        if isinstance(node, Sum):
+            lo, hi = node.lo, node.hi
+            if self.base != 1 and node.var != EXAMPLES:
+                lo = lo + 1 - self.base
+                if isinstance(hi, Num):
+                    hi = Num(hi.value + 1 - self.base)
+            return Sum(node.var, lo, hi, self._read(node.body))
+        return _map(node, self._read)
+
+
+def infer(claims, check_definition) -> Reading:
+    """The reading a document's own definitions fix. `claims`: (line, text, lhs, rhs) of
+    each claim read; `check_definition(lhs, rhs, convention)` -> does it prove?"""
+    reading, found = Reading(), []
+    for line, text, lhs, rhs in claims:
+        if any(isinstance(n, Q) and n.idx and any(i.var is None and i.off == 0 for i in n.idx)
+               for side in (lhs, rhs) for n in walk(side)) and reading.base == 1:
+            reading.base = 0
+            found.append((BASE, "0", line, text))
+    for line, text, lhs, rhs in claims:
+        if isinstance(lhs, Q) and lhs.kind == "C" and lhs.idx is None and any(
+                (isinstance(n, Sum) and n.var.split("#")[0] == "x") or isinstance(n, Const)
+                for n in walk(rhs)):
+            reading.average = True
+            found.append((COST, "the average over the examples", line, text))
+            break
+    for line, text, lhs, rhs in claims:
+        if not (isinstance(lhs, Q) and lhs.kind == "z"
+                and any(isinstance(n, Q) and n.kind == "w" for n in walk(rhs))):
+            continue
+        for offset in (0, 1):
+            trial = Reading(base=reading.base, offset=offset)
+            proves = [c for c in ("from-to", "to-from")
+                      if check_definition(trial(lhs), trial(rhs), c)]
+            if len(proves) == 1:
+                reading.convention, reading.offset = proves[0], offset
+                found.append((CONVENTION, proves[0], line, text))
+                if offset:
+                    found.append((OFFSET, f"+{offset} (w^(l), b^(l) feed layer l+1)", line,
+                                  text))
+                break
+        break
+    reading.found = tuple(found)
+    return reading
+
+
+def proves(lhs, rhs, convention, ctx, opts) -> bool:
+    """Does lhs = rhs prove under the convention (at the options' shapes)?"""
+    from dataclasses import replace
+    from .evaluate import PROVED, evaluate
+    try:
+        form: Form = analyze(lhs, rhs)
+    except (IllFormed, Skip):
+        return False
+    try:
+        return evaluate(form, ctx, replace(opts, convention=convention)).status == PROVED
+    except Exception:                       # an instance that cannot be evaluated
+        return False

@@ -1,0 +1,151 @@
+"""The notations authors use, rewritten into the one the grammar reads.
+
+Each rewrite keeps the meaning its authors give it, and nothing else: a form it cannot
+place (a per-layer activation whose layer is not its argument's) is left as written, so
+that the reader refuses it. Read (see README "Checking a derivation"):
+
+  layer marks      z^{(l)}, w^{[l]}, A^{[l-1]T}          -> z^{(l)}, w^{(l)}, a^{(l-1)T}
+  capitals, bold   W^l, Z^{[l]}, A^{[l]}, \\mathbf{W}, \\bm{z}, \\boldsymbol\\delta
+  transposes       w^{l+1^T}, w^{(l+1)^{T}}, ^{\\mathsf T}, ^\\mathsf{T}, ^{\\rm T}
+  derivatives      \\pdv{C}{w}, \\frac{\\partial}{\\partial z}[ C ], \\nabla_a C (-> ∂C/∂a^L)
+  activations      \\varphi, \\phi, g (as functions), \\dot\\varphi, \\sigma^{(l)}(z^{(l)}_j),
+                   g^{[l]}(z^{[l]}), \\exp{…}
+  costs            \\|y - a^L\\|^2, {\\cal C}, C(x; w, b), J(W,b;x,y) (one example),
+                   J(W,b) (the average), y(x), a^L(x)
+  sum limits       \\sum_{k=1}^{M_{l-1}} (an author's name for the width of a layer)
+"""
+from __future__ import annotations
+
+import re
+
+from .rewrite import Mapped, argument, group_end
+
+_S = r"\s*"
+_LAYER = r"(?:\{\s*[\(\[]?\s*(?P<L1>[a-zA-Z](?:\s*[+\-]\s*\d+)?|\d+)\s*[\)\]]?\s*\}" \
+         r"|(?P<L2>[a-zA-Z0-9]))"
+_ACT = re.compile(r"(?P<fn>\\sigma|\\varphi|\\phi|(?<![\\a-zA-Z])[fg])\s*(?:\^" + _LAYER +
+                  r"|_\s*(?:\{\s*(?P<L3>[a-zA-Z](?:\s*[+\-]\s*\d+)?|\d+)\s*\}|(?P<L4>[a-zA-Z0-9])))"
+                  r"\s*(?P<prime>'|\^\s*\{?\s*\\prime\s*\}?)?\s*(?=\(|\\left\s*\()")
+
+
+def _same_layer(a: str, b: str) -> bool:
+    return re.sub(r"\s", "", a) == re.sub(r"\s", "", b)
+
+
+def _per_layer(m: Mapped) -> Mapped:
+    """sigma^{(l)}(z^{(l)}_j) -> sigma(z^{(l)}_j): the mark dropped where it is the layer
+    of the argument (so one generic f per layer reads as it is meant); left otherwise."""
+    def repl(g: re.Match):
+        layer = next(x for x in (g.group("L1"), g.group("L2"), g.group("L3"), g.group("L4"))
+                     if x is not None)
+        rest = m.text[g.end():]
+        arg = re.match(r"(?:\\left)?\s*\(\s*(?:\\(?:mathbf|bm|boldsymbol)\s*\{?\s*)?[zZ]\}?\s*"
+                       r"(?:_\s*(?:\{[^{}]*\}|\w)\s*)?\^\s*(?:\{\s*[\(\[]?\s*([^{}\)\]]*?)\s*"
+                       r"[\)\]]?\s*\}|(\w))", rest)
+        if not arg or not _same_layer(arg.group(1) or arg.group(2), layer):
+            return None
+        fn = "\\sigma" if g.group("fn") in ("\\sigma", "\\varphi", "\\phi") else "f"
+        return fn + ("'" if g.group("prime") else "")
+    return m.sub(_ACT, repl)
+
+
+def _pdv(m: Mapped) -> Mapped:
+    """\\pdv{A}{B} -> \\frac{\\partial A}{\\partial B}."""
+    edits, i = [], 0
+    while (hit := re.compile(r"\\pdv(?![a-zA-Z*\[])").search(m.text, i)) is not None:
+        a = argument(m.text, hit.end())
+        b = a and argument(m.text, a[1])
+        if not b:
+            break
+        edits.append((hit.start(), b[1], f"\\frac{{\\partial {a[0]}}}{{\\partial {b[0]}}}"))
+        i = b[1]
+    return m.edit(edits) if edits else m
+
+
+_OPERATOR = re.compile(r"\\[dt]?frac\s*\{\s*\\partial\s*\}\s*\{")
+_OPEN = {"(": ")", "[": "]", "\\{": "\\}"}
+
+
+def _operator(m: Mapped) -> Mapped:
+    """\\frac{\\partial}{\\partial X}\\left[ Y \\right] (or ( Y ), [ Y ]) ->
+    \\frac{\\partial (Y)}{\\partial X}."""
+    edits, i = [], 0
+    while (hit := _OPERATOR.search(m.text, i)) is not None:
+        den_end = group_end(m.text, hit.end() - 1)
+        if den_end is None:
+            break
+        den = m.text[hit.end():den_end - 1]
+        rest = m.text[den_end:]
+        op = re.match(r"\s*(\\left\s*|\\[bB]igg?l?\s*)?(\(|\[)", rest)
+        if not op:
+            i = den_end
+            continue
+        close = _OPEN[op.group(2)]
+        j, depth = den_end + op.end(), 1
+        while j < len(m.text) and depth:
+            ch = m.text[j]
+            depth += ch == op.group(2)
+            depth -= ch == close
+            j += 1
+        if depth:
+            break
+        inner_end = j - 1
+        inner = m.text[den_end + op.end():inner_end]
+        inner = re.sub(r"\\right\s*$|\\[bB]igg?r?\s*$", "", inner.rstrip())
+        edits.append((hit.start(), j, f"\\frac{{\\partial ({inner})}}{{{den}}}"))
+        i = j
+    return m.edit(edits) if edits else m
+
+
+_REWRITES: list[tuple[re.Pattern, str]] = [(re.compile(p), r) for p, r in [
+    (r"\{\s*\\cal\s*C\s*\}|\\cal\s*C(?![a-zA-Z])|\\mathscr\s*\{\s*C\s*\}", r"\\mathcal{C}"),
+    # bold and arrows: the letter itself
+    (r"\\(?:mathbf|bm|boldsymbol|vec|pmb|mathbfit|bf)\s*\{\s*(\\?[a-zA-Z]+)\s*\}", r"\1"),
+    (r"\\(?:mathbf|bm|boldsymbol|vec|pmb)\s*(\\[a-zA-Z]+|[a-zA-Z])", r"\1"),
+    (r"\{\s*\\bf\s+([a-zA-Z])\s*\}", r"\1"),
+    # a transpose in any font: T
+    (r"\\(?:mathsf|mathrm|textsf|textrm|text|mathtt|rm|sf)\s*\{\s*T\s*\}"
+     r"|\{\s*\\(?:rm|sf)\s+T\s*\}|\\(?:mathsf|mathrm|rm|sf)\s+T(?![a-zA-Z])", "T"),
+    # w^{l+1^T}, w^{(l+1)^{T}}: the transpose inside the layer's superscript
+    (r"\^\s*\{([^{}]*?)\s*\^\s*(?:\{\s*(?:T|\\top|\\intercal)\s*\}|T|\\top|\\intercal)\s*\}",
+     r"^{\1\\,T}"),
+    (r"\^\s*\{\s*\[([^\[\]{}]*)\]", r"^{(\1)"),                  # ^{[l]} -> ^{(l)}
+    (r"(?<![\\a-zA-Z])([WZA])(?=\s*[\^_])", None),                # W^l -> w^l
+    (r"\\dot\s*\{?\s*\\(?:varphi|phi|sigma)\s*\}?", r"\\sigma'"),
+    (r"\\(?:varphi|phi)(?=\s*(?:'|\^\s*\{?\s*\\prime|\(|\\left\s*\())", r"\\sigma"),
+    (r"(?<![\\a-zA-Z])g(?=\s*(?:'|\^\s*\{?\s*\\prime|\(|\\left\s*\())", "f"),
+    (r"\\exp\s*\{", r"\\exp{"),
+    # norms squared: (v)^T (v)
+    (r"(?:\\left\s*)?(?:\\\||\\lVert|\\Vert|\|\|)(?P<v>[^|]+?)(?:\\right\s*)?"
+     r"(?:\\\||\\rVert|\\Vert|\|\|)\s*(?:_\s*2\s*)?\^\s*\{?\s*2\s*\}?", r"(\g<v>)^T(\g<v>)"),
+    # cost arguments
+    (r"(?<![\\a-zA-Z])J\s*(?:\\left\s*)?\(\s*[Ww]\s*,\s*b\s*;\s*x\s*,\s*y\s*(?:\\right\s*)?\)",
+     "C"),
+    (r"(?<![\\a-zA-Z])J\s*(?:\\left\s*)?\(\s*[Ww]\s*,\s*b\s*(?:\\right\s*)?\)", r"\\mathcal{C}"),
+    (r"(?<![\\a-zA-Z])(C|\\mathcal\{C\})\s*(?:\\left\s*)?\((?=[^()]*[,;])\s*[a-zA-Z\\{}]+"
+     r"(?:\s*[,;]\s*[a-zA-Z\\{}]+)*\s*(?:\\right\s*)?\)", r"\1"),
+    (r"((?:[\^_]\s*(?:\{[^{}]*\}|[a-zA-Z0-9]))|(?<![\\a-zA-Z])y)\s*\(\s*x\s*\)", r"\1"),
+    # an author's name for the width of a layer, as a sum's upper limit
+    (r"(\\sum\s*_\s*(?:\{[^{}]*\}|\w)\s*\^\s*)\{\s*(?:M|s|S|N|d|m|h)\s*_\s*(\{[^{}]*\}|\w)\s*\}",
+     r"\1{n_\2}"),
+    (r"(\\sum\s*_\s*(?:\{[^{}]*\}|\w)\s*\^\s*)(?:M|s|S|d|h)\s*_\s*(\{[^{}]*\}|\w)",
+     r"\1{n_\2}"),
+]]
+_NABLA = re.compile(r"\\nabla\s*_\s*(?:\{\s*a\s*(?:\^\s*(?:\{\s*\(?\s*L\s*\)?\s*\}|L))?\s*\}|a)"
+                    r"\s*(C|\\mathcal\s*\{\s*C\s*\})")
+
+
+def normalize(m: Mapped | str) -> Mapped:
+    """The text with every notation above rewritten, and its map to the text as written."""
+    if isinstance(m, str):
+        m = Mapped.of(m)
+    m = _per_layer(m)
+    for pattern, repl in _REWRITES:
+        if repl is None:
+            m = m.sub(pattern, lambda g: g.group(1).lower())
+        else:
+            m = m.sub(pattern, repl)
+    m = m.sub(_NABLA, lambda g: f"\\frac{{\\partial {g.group(1)}}}{{\\partial a^L}}")
+    m = _pdv(m)
+    m = _operator(m)
+    return m
