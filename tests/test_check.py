@@ -74,7 +74,7 @@ def test_to_from_convention():
 def test_shapes_option():
     c = one(r"\Delta^L_j = (a^L_j - y_j) f'(z^L_j)", shapes=[(1, 1), (2, 2, 2)])
     assert c["status"] == C.PROVED and "widths 1,1; 2,2,2" in c["reason"]
-    assert c["scope"] == {"shapes": [[1, 1], [2, 2, 2]], "samples": None}
+    assert c["scope"]["shapes"] == [[1, 1], [2, 2, 2]] and c["scope"]["samples"] is None
 
 
 # ---------------------------------------------------------------- refuted, with hints

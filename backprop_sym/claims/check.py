@@ -49,6 +49,7 @@ from .activation import (_about_activation_only, _activation_statement,
 from .evaluate import (BUDGET, DEFAULT_SHAPES, ILL, PROVED, REFUTED, SKIPPED, UNKNOWN,
                        Context, Options, evaluate)
 from .form import IllFormed, Skip, analyze
+from .general import SCOPE as GENERAL, every_width
 from .hints import hints
 from .scope import text as scope_text
 from .parse import ParseError, Unsupported, parse, show, split_condition
@@ -171,8 +172,12 @@ class Checker:
         if out.status in (REFUTED, ILL):
             found = hints(lhs, rhs, self.ctx, opts)
             hint = "; ".join(found) if found else None
-        return _claim(line, latex, parsed, out.status, out.reason + note, hint, out.witness,
-                      out.scope.json() if out.scope else None)
+        scope = out.scope.json() if out.scope else None
+        reason = out.reason
+        if out.status == PROVED and every_width(form, opts.activation, opts.convention):
+            scope = {**(scope or {}), "every_shape": True}
+            reason = f"{reason}; and for {GENERAL}"
+        return _claim(line, latex, parsed, out.status, reason + note, hint, out.witness, scope)
 
     def _activation(self, lhs, rhs, line, latex, parsed, opts, note) -> dict:
         """A statement about the activation alone: a declaration, or checked by itself."""
@@ -532,6 +537,8 @@ def format_text(doc: dict, color: bool = False) -> str:
         lines.append("")
     for c in doc["claims"]:
         at = f" at {scope_text(c['scope'])}" if c["status"] == PROVED and c.get("scope") else ""
+        if c["status"] == PROVED and (c.get("scope") or {}).get("every_shape"):
+            at = " for every width"
         where = f"cell {c['cell']}, line {c['line']}" if c.get("cell") else f"line {c['line']}"
         lines.append(f"{where}: " + paint(c["status"] + at, c["status"]))
         lines.append(f"  written: {c['latex']}")

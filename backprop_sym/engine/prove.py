@@ -794,6 +794,26 @@ def prove(activation: str = "f", convention: str = "from-to", rules_override: di
     return Proof(activation, convention, steps + rs, cross, time.perf_counter() - t0)
 
 
+def chain_proved(activation: str, convention: str) -> bool:
+    """Are steps (a)-(e), which every rule's proof uses, proved for this activation?"""
+    defs = Definitions(activation, convention)
+    steps = list(local_steps(defs).values()) + [dependency_step(defs)]
+    return all(s.status == PROVED for s in steps)
+
+
+def prove_closed_form(kind: str, fn: Callable, activation: str = "f",
+                      convention: str = "from-to") -> Step:
+    """One closed form of rule `kind` (a rule's signature) against the chain, for every
+    depth and width: PROVED, or the step where it breaks (REFUTED names it, with no
+    witness: find one at a concrete network), or UNKNOWN."""
+    s = Step(KIND_STEP[kind], kind, "", CHECKED)
+    try:
+        _rule(s, kind, Definitions(activation, convention), fn)
+    except (Unreadable, Undecided) as err:
+        s.status, s.reason = UNKNOWN, str(err)
+    return s
+
+
 # ---------------------------------------------------------------- rules of your own, text
 
 def load_rule(spec: str) -> tuple[str, Callable]:
