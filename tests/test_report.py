@@ -93,7 +93,18 @@ def test_escape_makes_user_text_literal():
     assert latex.escape(r"A & B $x$ 100% \foo_bar {}#^~") == (
         r"A \& B \$x\$ 100\% \textbackslash{}foo\_bar \{\}\#\textasciicircum{}"
         r"\textasciitilde{}")
-    assert "\\" not in latex.escape("\u4e2d")          # no raw unicode that pdflatex rejects
+    for text in ("\u4e2d", "Łódź — naïve ε ≤ 1 ✓ \U0001F600", "a\tb\x07c"):
+        assert latex.escape(text).isascii()          # no raw unicode that pdflatex rejects
+    assert "U+4E2D" in latex.escape("\u4e2d")        # unknown characters name their code point
+
+
+@needs_tex
+def test_escaped_unicode_compiles():
+    text = "Łódź — naïve ε ≤ 1 ✓ 中 \U0001F600 <a|b> \"q\" ~^"
+    source = (r"\documentclass{article}\usepackage[T1]{fontenc}\usepackage{amsmath,amssymb}"
+              r"\begin{document}" + latex.escape(text) + r"\end{document}")
+    build = latex.build_pdf(source, "unicode")
+    assert build.ok, build.error
 
 
 # ---------------------------------------------------------------- contents

@@ -8,6 +8,7 @@ temporary directory with a time limit and returns the PDF, the log and the first
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -30,34 +31,25 @@ class Tex(str):
         return Tex(str(self) + str(other)) if isinstance(other, Tex) else str(self) + other
 
 
-_SPECIAL = {
-    "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
-    "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-    "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}", '"': "''",
-}
-# a few non-ASCII characters a user may type; anything else outside Latin-1 becomes '?'
-_UNICODE = {"–": "--", "—": "---", "‘": "`", "’": "'", "“": "``", "”": "''", "…": r"\dots{}",
-            "Δ": r"$\Delta$", "δ": r"$\delta$", "σ": r"$\sigma$", "∂": r"$\partial$",
-            "→": r"$\to$", "≤": r"$\le$", "≥": r"$\ge$", "×": r"$\times$"}
+@functools.lru_cache(maxsize=None)
+def _encoder():
+    """pylatexenc's Unicode-to-LaTeX encoder: every character it knows as a text or math
+    command (Ł -> \\L{}, — -> \\textemdash{}, ε -> \\ensuremath{\\varepsilon}), anything
+    else as its code point; line breaks and control characters as spaces, and < > | " as
+    text commands that print the same in every font encoding."""
+    from pylatexenc.latexencode import (RULE_DICT, UnicodeToLatexConversionRule,
+                                        UnicodeToLatexEncoder)
+    own = {ord("<"): r"\textless", ord(">"): r"\textgreater", ord("|"): r"\textbar",
+           ord('"'): "''", **{c: " " for c in (*range(32), 127)}}
+    return UnicodeToLatexEncoder(
+        non_ascii_only=False, replacement_latex_protection="braces-after-macro",
+        unknown_char_policy="unihex", unknown_char_warning=False,
+        conversion_rules=[UnicodeToLatexConversionRule(RULE_DICT, own), "defaults"])
 
 
 def escape(text) -> Tex:
     """Plain text -> LaTeX that prints it literally (user input, names, messages)."""
-    out = []
-    for ch in str(text):
-        if ch in _SPECIAL:
-            out.append(_SPECIAL[ch])
-        elif ch in _UNICODE:
-            out.append(_UNICODE[ch])
-        elif ch == "\n":
-            out.append(" ")
-        elif ord(ch) < 32 or ord(ch) > 255 or 127 <= ord(ch) < 160:
-            out.append("?")
-        elif ord(ch) > 127:
-            out.append(_latin1(ch))
-        else:
-            out.append(ch)
-    return Tex("".join(out))
+    return Tex(_encoder().unicode_to_latex(str(text)))
 
 
 def pdf_string(text) -> Tex:
@@ -67,18 +59,6 @@ def pdf_string(text) -> Tex:
     so an escaped title of 1,000 braces took 16 s a pass; these escapes are plain
     characters, and any Unicode text survives them."""
     return Tex("".join("\\%03o" % byte for byte in ("\ufeff" + str(text)).encode("utf-16-be")))
-
-
-def _latin1(ch: str) -> str:
-    """Accented Latin-1 letters through the classic accent commands (OT1 fonts)."""
-    import unicodedata
-    base = unicodedata.normalize("NFD", ch)
-    accents = {"\u0301": "'", "\u0300": "`", "\u0302": "^", "\u0308": '"', "\u0303": "~",
-               "\u0327": "c", "\u030a": "r"}
-    if len(base) == 2 and base[0].isascii() and base[1] in accents:
-        return "\\%s{%s}" % (accents[base[1]], base[0])
-    return {"ß": r"\ss{}", "æ": r"\ae{}", "Æ": r"\AE{}", "ø": r"\o{}", "Ø": r"\O{}",
-            "å": r"\aa{}", "Å": r"\AA{}", "§": r"\S{}", "°": r"$^\circ$"}.get(ch, "?")
 
 
 # ---------------------------------------------------------------- the build

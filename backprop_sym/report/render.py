@@ -23,6 +23,7 @@ from ..engine import activations, rules
 from ..engine.backends import get_backend
 from ..engine.network import Expressions, Shape
 from ..engine.verify import PROVED, REFUTED, UNKNOWN, Result, plan, verify
+from .chain import chain_context, proof_for, prover_activation
 from .formulas import Lines, fits, fprime, over_examples, terms, tex, width
 from .latex import Tex, escape, pdf_string
 
@@ -241,7 +242,8 @@ def page_one(theorems: list, claims: list | None) -> dict:
             hit = [c for c in claims if c["status"] == status]
             if hit:
                 claim_groups.append({"status": status, "claims": hit})
-    statuses = [t["status"] for t in theorems] + [c["status"] for c in claims or []]
+    statuses = ([t["status"] for t in theorems] + [t["chain"]["status"] for t in theorems]
+                + [c["status"] for c in claims or []])
     status = (REFUTED if REFUTED in statuses else
               UNKNOWN if UNKNOWN in statuses or "ill-formed" in statuses else PROVED)
     counted = {}
@@ -505,63 +507,6 @@ def vector_rules(n: Notation, linear: bool = False) -> dict:
             "shape_w": Tex(shape_w), "z": Tex(z), "entry": Tex(entry), "D": Tex(D)}
 
 
-def derivation(n: Notation, linear: bool = False) -> dict:
-    """The chain-rule proof in general form: each step printed by SymPy."""
-    k, i, s = S("k"), S("i"), S("s")
-    fp = (lambda z: sympy.Integer(1)) if linear else (lambda z: fprime(n.f, z))
-    Cx = S("C_x")
-    zL, aL = S("z^L_j"), S("a^L_j")
-    out = Lines().eq(tex(n.delta("L", "j")), *rel(
-        D(Cx, zL), mul(D(Cx, aL), D(aL, zL)),
-        mul(add(aL, -S("y_j")), fp(zL)) if not linear else add(aL, -S("y_j"))))
-    zl, zk1 = S("z^l_j"), S("z^{l+1}_k")
-    step = Lines().eq(tex(zk1), *rel(add(sympy.Sum(mul(n.f(S("z^l_i")), n.w("l+1", "i", "k")),
-                                                   (i, 1, S("n_l"))), S("b^{l+1}_k"))))
-    step.eq(tex(D(zk1, zl)), *rel(mul(n.w("l+1", "j", "k"), fp(zl))
-                                  if not linear else n.w("l+1", "j", "k")))
-    hidden = Lines().eq(tex(n.delta("l", "j")), *rel(
-        D(Cx, zl), sympy.Sum(mul(D(Cx, zk1), D(zk1, zl)), (k, 1, S("n_{l+1}"))),
-        sympy.Sum(mul(n.w("l+1", "j", "k"), n.delta("l+1", "k"),
-                      fp(zl)) if not linear else mul(n.w("l+1", "j", "k"), n.delta("l+1", "k")),
-                  (k, 1, S("n_{l+1}")))))
-    wi, bj = n.w("l", "i", "j"), S("b^l_j")
-    grads = Lines().eq(tex(D(zl, wi)), tex(S("a^{l-1}_i")))
-    grads.eq(tex(D(zl, bj)), tex(1))
-    grads.eq(tex(D(Cx, wi)), *rel(mul(D(Cx, zl), D(zl, wi)), mul(S("a^{l-1}_i"), n.delta("l", "j"))))
-    grads.eq(tex(D(Cx, bj)), *rel(mul(D(Cx, zl), D(zl, bj)), n.delta("l", "j")))
-    avg = Lines().eq(tex(D(S("calC"), wi)), *rel(
-        mul(1 / S("N"), over_examples(D(Cx, wi))),
-        mul(1 / S("N"), over_examples(mul(S("a^{l-1}_i(x)"), n.delta("l", "j", "(x)"))))))
-    avg.eq(tex(D(S("calC"), bj)), *rel(mul(1 / S("N"), over_examples(n.delta("l", "j", "(x)")))))
-    m = lambda e, **kw: f"${tex(e, **kw)}$"
-    steps = [
-        ("Output layer", f"The cost of one example depends on {m(zl)} with "
-         f"{m(sympy.Eq(S('l'), S('L'), evaluate=False))} only through "
-         f"{m(sympy.Eq(aL, n.f(zL), evaluate=False))}, and "
-         f"{m(sympy.Eq(D(Cx, aL), add(aL, -S('y_j')), evaluate=False), keep_order=True)} "
-         f"(the one half cancels the $2$ of the square), while "
-         f"{m(sympy.Eq(D(aL, zL), fp(zL), evaluate=False))}. Hence", out),
-        ("Hidden layers", f"For {m(sympy.StrictLessThan(S('l'), S('L')))}, the weighted "
-         "inputs of the next layer are", step),
-        (None, f"The second line holds because only the term with "
-         f"{m(sympy.Eq(i, S('j'), evaluate=False))} depends on {m(zl)}. The cost depends on "
-         f"{m(zl)} only through the weighted inputs of layer {m(S('l') + 1)}, so by the "
-         "chain rule for several intermediate variables", hidden),
-        ("Weights and biases", f"The weight {m(wi)} and the bias {m(bj)} enter the cost only "
-         f"through {m(zl)}, and", grads),
-        ("The data set", "The data-set cost is the mean of the costs of the examples, and "
-         "differentiation is linear, so", avg),
-    ]
-    out_steps = []
-    for k, (title, lead, lines) in enumerate(steps):
-        display = str(lines.display())
-        if k == len(steps) - 1:       # the QED box at the end of the last display
-            display = display.replace("\n\\end{align*}", " \\qedhere\n\\end{align*}")
-        out_steps.append({"title": title, "lead": Tex(lead), "display": Tex(display),
-                          "checked": False})
-    return {"steps": out_steps}
-
-
 # ---------------------------------------------------------------- one theorem
 
 def theorem(kind: str, number: int, result: Result, n0: Notation, overrides,
@@ -589,6 +534,7 @@ def theorem(kind: str, number: int, result: Result, n0: Notation, overrides,
                 if c.status != PROVED]
     per_layer = [{"l": l, "act": act_tex(a), "formula": act_formula(a), "name": a}
                  for l, a in enumerate(shape.activations, 1)]
+    general = general_rules(n, linear)
     t = {
         "number": number, "kind": kind, "linear": linear,
         "status": result.status, "counts": counts, "groups": groups, "failures": failures,
@@ -601,9 +547,12 @@ def theorem(kind: str, number: int, result: Result, n0: Notation, overrides,
         "act": act_tex(acts[0]), "act_formula": act_formula(acts[0]),
         "act_names": ", ".join(acts),
         "widths": ",".join(map(str, shape.widths)), "f": n.fname,
-        "rules": general_rules(n, linear),
+        "rules": general,
         "vector": vector_rules(n, linear),
-        "proof": derivation(n, linear),
+        "chain": chain_context(
+            proof_for(prover_activation(shape.activations, linear), shape.convention, overrides),
+            sigma=str(n.fname) == r"\sigma", to_from=n.conv == "to-from",
+            rule_displays=general, overrides=overrides),
         "explicit": explicit(shape, n),
         "worked": worked_instance(shape, n, overrides),
         "collapse": collapse(shape, n) if linear else None,
