@@ -95,9 +95,9 @@ def _child(conn, path: Path, entry: str, options: dict):
         return
     bad = result.first_failure
     conn.send(_row(path, result.status,
-                   first=result.label(bad) if bad else None,
-                   hint=bad.hint if bad else None,
-                   detail=(result.error or (bad.reason if bad else None)),
+                   first=result.label(bad) if bad is not None else None,
+                   hint=bad.hint if bad is not None else None,
+                   detail=(result.error or (bad.reason if bad is not None else None)),
                    seconds=time.perf_counter() - t0))
 
 

@@ -5,6 +5,8 @@ A failure names the first instance that is not proved, its verdict, witness and 
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 __all__ = ["NotProved", "assert_proved", "explain"]
 
 _ORDER = ("refuted", "ill-formed", "error", "unknown")
@@ -53,11 +55,11 @@ def explain(result) -> list[str] | None:
     from .engine.implementation import ImplementationResult
     from .engine.verify import Result
 
-    if isinstance(result, dict):
+    if isinstance(result, Mapping):
         result = [result]
-    if isinstance(result, (list, tuple)):
+    if isinstance(result, Sequence) and not isinstance(result, str):
         claims = list(result)
-        if not all(isinstance(c, dict) and "status" in c and "latex" in c for c in claims):
+        if not all(isinstance(c, Mapping) and "status" in c and "latex" in c for c in claims):
             raise TypeError("assert_proved takes a verify or check_implementation result, or "
                             "the claim dictionaries of backprop_sym.claims.check_*")
         bad = _first(claims, lambda c: c["status"])

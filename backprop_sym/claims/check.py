@@ -38,6 +38,7 @@ import queue
 import re
 import signal
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from ..engine import activations
@@ -240,14 +241,74 @@ def _options(shapes=None, activation="f", convention="from-to", backend=None, sa
     return Options(shapes, activation, convention, backend, samples, deadline)
 
 
-class Claims(list):
-    """The claims of a document, and what was found but not checked: `notes` (display
-    environments not read, inline math only, conventions read from the document)."""
-    notes: dict
+class Claim(Mapping):
+    """One checked claim: a read-only mapping of its JSON fields (line, latex, parsed,
+    status, reason, hint, witness, scope; cell in a notebook), also read as attributes.
+    True only when proved. `to_json()` gives the plain dict."""
+
+    def __init__(self, fields: Mapping):
+        self._fields = dict(fields)
+
+    def __getitem__(self, key):
+        return self._fields[key]
+
+    def __iter__(self):
+        return iter(self._fields)
+
+    def __len__(self) -> int:
+        return len(self._fields)
+
+    def __bool__(self) -> bool:
+        return self._fields["status"] == PROVED
+
+    def __repr__(self) -> str:
+        return f"Claim({self._fields!r})"
+
+    line = property(lambda self: int(self["line"]))
+    latex = property(lambda self: str(self["latex"]))
+    parsed = property(lambda self: self["parsed"])
+    status = property(lambda self: str(self["status"]))
+    reason = property(lambda self: self["reason"])
+    hint = property(lambda self: self["hint"])
+    witness = property(lambda self: self["witness"])
+    scope = property(lambda self: self["scope"])
+
+    def to_json(self) -> dict:
+        return dict(self._fields)
+
+
+class Claims(Sequence):
+    """The claims of a document, in order, and what was found but not checked: `notes`
+    (display environments not read, inline math only, conventions read from the document).
+    True only when every claim checked is proved and at least one was (exit status 0);
+    `len()` counts them. `to_json()` gives the list of plain dicts."""
 
     def __init__(self, items=(), notes=None):
-        super().__init__(items)
-        self.notes = notes or {}
+        self._items = [c if isinstance(c, Claim) else Claim(c) for c in items]
+        self.notes: dict = notes or {}
+
+    def __getitem__(self, i):
+        return self._items[i]
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __bool__(self) -> bool:
+        return overall(self) == PROVED
+
+    def __repr__(self) -> str:
+        return f"<Claims {overall(self)}: {counts(self)}>"
+
+    @property
+    def status(self) -> str:
+        return overall(self)
+
+    @property
+    def counts(self) -> dict:
+        return counts(self)
+
+    def to_json(self) -> list:
+        return [c.to_json() for c in self._items]
 
 
 _READING = ("weight_layer", "index_base", "cost")
@@ -269,15 +330,15 @@ def check_text(text: str, kind: str = documents.MARKDOWN, progress=None, **optio
     rows = documents.rows(text, kind)
     first = Checker(_options(convention=convention or "from-to", **options))
     reading = _reading(first, rows, text, given, convention)
-    out = Claims(_run(text, rows, first.opts, progress, reading, first.ctx))
-    out.notes["conventions"] = [
-        {"what": w, "value": v, "line": ln, "latex": t} for w, v, ln, t in reading.found]
-    out.notes["inline"] = documents.inline_math(text, kind)
-    out.notes["convention"] = first.opts.convention
+    found = _run(text, rows, first.opts, progress, reading, first.ctx)
     if cells is not None:
-        for c in out:
+        for c in found:
             c["cell"], c["line"] = documents.cell_of(c["line"], cells)
-    return out
+    return Claims(found, {
+        "conventions": [{"what": w, "value": v, "line": ln, "latex": t}
+                        for w, v, ln, t in reading.found],
+        "inline": documents.inline_math(text, kind),
+        "convention": first.opts.convention})
 
 
 def _reading(checker: Checker, rows, text, given: dict, convention):
@@ -322,7 +383,7 @@ def check_file(path, **options) -> Claims:
     return check_text(documents.read(path), documents.kind_of(path), **options)
 
 
-def check_claim(latex: str, progress=None, **options) -> list[dict]:
+def check_claim(latex: str, progress=None, **options) -> Claims:
     """The claims of one equation given as text (A = B = C gives two). Text that is no
     claim at all is ill-formed here: it was given to be checked."""
     for k in _READING:
@@ -333,7 +394,7 @@ def check_claim(latex: str, progress=None, **options) -> list[dict]:
     for c in claims:
         if c["status"] == SKIPPED and c["parsed"] is None and _garbled(latex):
             c["status"], c["reason"] = ILL, f"not an equation: {c['reason']}"
-    return claims
+    return Claims(claims)
 
 
 def _garbled(text: str) -> bool:
@@ -462,7 +523,7 @@ def empty_reason(claims: list[dict]) -> str:
     if unread:
         names = ", ".join(dict.fromkeys(unread))
         return f"{len(unread)} display environment(s) not read: {names}"
-    if claims:
+    if len(claims):
         return f"every one of the {len(claims)} equation(s) was skipped"
     if notes.get("inline"):
         return f"only inline math found ({notes['inline']} formula(s)); display equations " \
@@ -493,7 +554,7 @@ def document(file, claims: list[dict], opts: Options, seconds: float | None = No
            "shapes": [list(s) for s in opts.shapes] if opts.shapes else None,
            "samples": list(opts.samples) if opts.samples else None,
            "scope": union_scope(claims), "activation": opts.activation,
-           "convention": opts.convention, "claims": claims}
+           "convention": opts.convention, "claims": [dict(c) for c in claims]}
     if seconds is not None:
         doc["seconds"] = round(seconds, 3)
     notes = getattr(claims, "notes", {})

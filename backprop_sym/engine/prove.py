@@ -115,6 +115,10 @@ class Proof:
         agree = all(c["status"] == AGREE for c in self.cross_checks)
         return PROVED if agree and all(s in (PROVED, CITED) for s in st) else UNKNOWN
 
+    def __bool__(self) -> bool:
+        """True only when the chain and the rules are proved for every shape."""
+        return self.status == PROVED
+
     def to_json(self) -> dict:
         return {"schema_version": SCHEMA_VERSION, "activation": self.activation,
                 "convention": self.convention, "scope": self.scope, "status": self.status,

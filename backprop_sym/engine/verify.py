@@ -77,6 +77,10 @@ class Check:
     witness: dict | None = None
     reason: str | None = None
 
+    def __bool__(self) -> bool:
+        """True only when proved: `assert check` fails on a refuted or unknown instance."""
+        return self.status == PROVED
+
     def to_json(self) -> dict:
         return asdict(self)
 
@@ -105,6 +109,10 @@ class Result:
         self.counts = {k: sum(c.status == k for c in self.checks) for k in (PROVED, REFUTED, UNKNOWN)}
         self.status = (REFUTED if self.counts[REFUTED] else
                        UNKNOWN if self.counts[UNKNOWN] else PROVED)
+
+    def __bool__(self) -> bool:
+        """True only when every instance is proved: `assert verify(...)` fails otherwise."""
+        return self.status == PROVED
 
     def to_json(self) -> dict:
         s = self.shape

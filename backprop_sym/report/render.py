@@ -218,7 +218,7 @@ def context(shape: Shape, results: dict[str, Result], *, claims=None, claims_fil
         "overrides": sorted(rules_override or {}),
         "claims": rows,
         "claims_file": claims_file or "the claims file",
-        "claims_scope": claims_scope(claims or []),
+        "claims_scope": claims_scope(claims if claims is not None else []),
     }
 
 
@@ -228,6 +228,7 @@ CLAIM_BAD = ("refuted", "unknown", "ill-formed")      # claims that are not prov
 def page_one(theorems: list, claims: list | None) -> dict:
     """The verdict of the whole document: every rule instance and every claim. Whatever
     is not proved is named, with the section where it is shown."""
+    listed = list(claims) if claims is not None else []
     rule_bad = []
     for t in theorems:
         for c in t["counts"]:
@@ -237,24 +238,24 @@ def page_one(theorems: list, claims: list | None) -> dict:
                                  "refuted": c["refuted"], "unknown": c["unknown"],
                                  "total": c["total"], "layers": c["bad_layers"]})
     claim_groups = []
-    if claims:
+    if claims is not None:
         for status in CLAIM_BAD:
             hit = [c for c in claims if c["status"] == status]
             if hit:
                 claim_groups.append({"status": status, "claims": hit})
     statuses = ([t["status"] for t in theorems] + [t["chain"]["status"] for t in theorems]
-                + [c["status"] for c in claims or []])
+                + [c["status"] for c in listed])
     status = (REFUTED if REFUTED in statuses else
               UNKNOWN if UNKNOWN in statuses or "ill-formed" in statuses else PROVED)
     counted = {}
-    for c in claims or []:
+    for c in listed:
         counted[c["status"]] = counted.get(c["status"], 0) + 1
     order = ("proved", "refuted", "unknown", "ill-formed", "skipped")
     return {"status": status, "rules": rule_bad, "claim_groups": claim_groups,
             "claim_counts": [{"status": k, "n": counted[k]}
                              for k in (*order, *sorted(set(counted) - set(order)))
                              if k in counted],
-            "claims_total": len(claims or [])}
+            "claims_total": len(listed)}
 
 
 def claims_scope(claims: list) -> dict:
