@@ -339,9 +339,12 @@ def parse_samples(spec: str) -> tuple[int, ...]:
               help="Wall-clock budget; claims not finished by then are 'unknown' (time "
                    "budget exhausted).")
 @click.option("--json", "as_json", is_flag=True,
-              help="Print one JSON document on stdout and nothing else.")
+              help="Print one JSON document on stdout and nothing else (--format json).")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "gcc"]),
+              default=None, help="text (default); json; gcc: one line per claim, "
+              "FILE:LINE:1: error|warning|note: VERDICT: why, for editors and CI.")
 def check(file, claim, convention, activation, weight_layer, index_base, cost, shapes,
-          samples_spec, backend, timeout, as_json):
+          samples_spec, backend, timeout, as_json, output_format):
     """Check a derivation written in LaTeX, claim by claim.
 
     Reads every display equation of FILE (Markdown, LaTeX, HTML with MathJax, or a Jupyter
@@ -359,6 +362,7 @@ def check(file, claim, convention, activation, weight_layer, index_base, cost, s
       backprop-sym check notes.tex --convention to-from
       backprop-sym check --claim '\\Delta_j^l = \\sum_k w_{jk}^{l+1} \\Delta_k^{l+1} f'"'"'(z_j^l)'
       backprop-sym check FILE --activation linear --json
+      backprop-sym check FILE --format gcc        # FILE:LINE:1: error: refuted: ...
       backprop-sym check FILE --shapes '2,3,2;3,4,5,2' --samples 1,2,5 --timeout 60
 
     Exit status: 0 every claim proved (skipped ones listed), 1 something refuted or
@@ -372,6 +376,10 @@ def check(file, claim, convention, activation, weight_layer, index_base, cost, s
 
     if (file is None) == (claim is None):
         raise Fail("give either a FILE or --claim LATEX (exactly one)")
+    if as_json and output_format not in (None, "json"):
+        raise Fail(f"--json and --format {output_format} disagree; give one of them")
+    output_format = "json" if as_json else output_format or "text"
+    as_json = output_format != "text"                   # no progress bar, no colour
     widths = parse_shapes(shapes) if shapes else None
     samples = parse_samples(samples_spec) if samples_spec is not None else None
     backend_from_options(backend, None, timeout)
@@ -407,8 +415,12 @@ def check(file, claim, convention, activation, weight_layer, index_base, cost, s
             options["convention"] = result.notes.get("convention", convention)
     options["convention"] = options["convention"] or "from-to"
     doc = C.document(file, result, C._options(**options), time.perf_counter() - t0)
-    if as_json:
+    if output_format == "json":
         click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+    elif output_format == "gcc":
+        if doc["claims"]:
+            click.echo(C.format_gcc(doc))
+        click.echo(C.format_text(doc).rsplit("\n", 1)[-1], err=True)    # the summary
     else:
         click.echo(C.format_text(doc, color=sys.stdout.isatty()))
     sys.exit(C.EXIT[doc["status"]])

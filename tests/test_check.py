@@ -430,3 +430,21 @@ def test_activation_statement_refuted_by_intervals_with_both_numbers():
         s = 1 / (1 + mpmath.exp(-mpmath.mpf(1) / 3))
         assert abs(mpmath.mpf(w["left"]) - s * (1 - s)) < mpmath.mpf(10) ** -25
         assert abs(mpmath.mpf(w["right"]) - s * (1 + s)) < mpmath.mpf(10) ** -25
+
+
+def test_cli_format_gcc_one_line_per_claim():
+    import re
+    doc = json.loads(run(str(DERIVATIONS / "mistakes.md"), "--json").output)
+    r = run(str(DERIVATIONS / "mistakes.md"), "--format", "gcc")
+    assert r.exit_code == 1
+    lines = r.stdout.splitlines()
+    assert len(lines) == len(doc["claims"])
+    for line, c in zip(lines, doc["claims"]):
+        m = re.match(r"^(.*mistakes\.md):(\d+):1: (error|warning|note): ([a-z-]+)", line)
+        assert m, line
+        assert int(m.group(2)) == c["line"] and m.group(4) == c["status"]
+        assert m.group(3) == ("error" if c["status"] in ("refuted", "ill-formed") else
+                              "warning" if c["status"] == "unknown" else "note")
+    assert run("--claim", "a^L_j = a^L_j", "--format", "gcc").stdout.startswith("<claim>:1:1: note: proved")
+    bad = run(str(DERIVATIONS / "mistakes.md"), "--format", "gcc", "--json")
+    assert bad.exit_code == 2 and "disagree" in bad.output

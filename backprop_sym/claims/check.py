@@ -577,6 +577,35 @@ STYLE = {PROVED: "green", REFUTED: "red", ILL: "red", UNKNOWN: "yellow", SKIPPED
          EMPTY: "yellow"}
 
 
+SEVERITY = {REFUTED: "error", ILL: "error", UNKNOWN: "warning", PROVED: "note",
+            SKIPPED: "note"}
+
+
+def format_gcc(doc: dict) -> str:
+    """One line per claim as compilers print them, `file:line:1: severity: verdict: why`
+    (error for refuted and ill-formed, warning for unknown, note otherwise), so editors and
+    CI annotate the line; a notebook's claim names its cell."""
+    name = doc["file"] or "<claim>"
+    out = []
+    for c in doc["claims"]:
+        scope = c.get("scope") or {}
+        verdict = c["status"]
+        if verdict == PROVED:
+            verdict += " for every width" if scope.get("every_shape") else \
+                f" at {scope_text(scope)}" if scope else ""
+        parts = [verdict, c["reason"] or ""]
+        if c["witness"]:
+            parts.append(f"witness: {witness_text(c['witness'])}")
+        if c["hint"]:
+            parts.append(f"hint: {c['hint']}")
+        if c.get("cell"):
+            parts.append(f"cell {c['cell']}")
+        text = "; ".join(p for p in parts[1:] if p)
+        out.append(" ".join(f"{name}:{c['line']}:1: {SEVERITY[c['status']]}: {parts[0]}: "
+                            f"{text}".split()))
+    return "\n".join(out)
+
+
 def format_text(doc: dict, color: bool = False) -> str:
     """The terminal report: every equation with its line, as written, as read, the verdict,
     the reason, the witness and the hint; then a summary line."""
