@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import shlex
 import os
 import re
 import signal
@@ -449,8 +450,12 @@ def check(file, claim, convention, activation, weight_layer, index_base, cost, s
 @click.option("--timings", is_flag=True,
               help="Print the measured time of every check (without it the report leaves "
                    "times out, so the same command gives the same document).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print one JSON document on stdout and nothing else: the files written, "
+                   "the build, each theorem's checks (as verify --json) and the claims (as "
+                   "check --json).")
 def report(widths, depth, width, inputs, outputs, activation, samples, convention, out, only,
-           force, title, backend, jobs, timeout, claims_path, timings):
+           force, title, backend, jobs, timeout, claims_path, timings, as_json):
     """Write a LaTeX/PDF proof report for one network.
 
     The report states the backprop rules as Theorem 1 (nonlinear f: the requested
@@ -494,39 +499,59 @@ def report(widths, depth, width, inputs, outputs, activation, samples, conventio
                                       backend=backend_name)
 
     warn_if_long(_theorem_shapes(shape, only), plan_size(shape, only), backend_name, timeout)
-    with display.progress(plan_size(shape, only), enabled=sys.stderr.isatty()) as tick:
+    command = report_command(shape, only=only, claims=claims_path, title=title,
+                             timings=timings, backend=backend, timeout=timeout)
+    with display.progress(plan_size(shape, only),
+                          enabled=not as_json and sys.stderr.isatty()) as tick:
         rep = make_report(shape, only=only, backend=backend_name,
                           jobs=jobs or os.cpu_count(), timeout=timeout, title=title,
-                          command=report_command(shape, only=only, claims=claims_path,
-                                                 title=title, timings=timings, backend=backend,
-                                                 timeout=timeout),
-                          progress=tick, timings=timings,
+                          command=command, progress=tick, timings=timings,
                           claims=checked_claims, claims_file=claims_path)
     write_file(tex_path, rep.tex.encode("utf-8"))
-    written = [str(tex_path)]
+    files = {"tex": str(tex_path), "pdf": None, "log": None}
+    built = {"ok": None, "error": None, "overfull": 0}
+    code = None
     if pdf_path is not None:
         if not latex.have_tex():
             click.echo(f"backprop-sym: {latex.INSTALL_HINT}; wrote {tex_path} only", err=True)
-            sys.exit(4)
-        build = latex.build_pdf(rep.tex, source_name=str(tex_path))
-        if not build.ok:
-            write_file(log_path, build.log.encode("utf-8"))
-            click.echo(f"backprop-sym: error: {build.error} (log: {log_path})", err=True)
-            sys.exit(2)
-        write_file(pdf_path, build.pdf)
-        written.append(str(pdf_path))
-        wide = [w for w in build.overfull() if w > 1.0]
-        if wide:
-            click.echo(f"backprop-sym: warning: {len(wide)} line(s) run into the margin "
-                       f"(up to {max(wide):.1f}pt)", err=True)
+            built["error"], code = latex.INSTALL_HINT, 4
+        else:
+            build = latex.build_pdf(rep.tex, source_name=str(tex_path))
+            built["ok"] = build.ok
+            if not build.ok:
+                write_file(log_path, build.log.encode("utf-8"))
+                files["log"] = str(log_path)
+                click.echo(f"backprop-sym: error: {build.error} (log: {log_path})", err=True)
+                built["error"], code = build.error, 2
+            else:
+                write_file(pdf_path, build.pdf)
+                files["pdf"] = str(pdf_path)
+                wide = [w for w in build.overfull() if w > 1.0]
+                built["overfull"] = len(wide)
+                if wide:
+                    click.echo(f"backprop-sym: warning: {len(wide)} line(s) run into the "
+                               f"margin (up to {max(wide):.1f}pt)", err=True)
     status = EXIT[rep.status]
     summary = rep.summary()
+    claims_doc = None
     if checked_claims is not None:
         claims_status = C.overall(checked_claims)
         summary += f"; claims from {claims_path}: {claims_status}"
         status = max(status, C.EXIT[claims_status], key=lambda c: (c == 1, c == 3, c))
-    click.echo(f"wrote {' and '.join(written)}: {summary}")
-    sys.exit(status)
+        claims_doc = C.document(claims_path, checked_claims, C._options(
+            activation=shape.activations[0] if uniform else "f", convention=shape.convention,
+            backend=backend_name))
+    if as_json:
+        overall = {0: "proved", 1: "refuted", 3: "unknown"}[status]
+        click.echo(json.dumps({
+            "schema_version": 1, "command": f"{command} --out {shlex.quote(out)}",
+            "status": overall, "files": files,
+            "build": built, "theorems": {k: r.to_json() for k, r in rep.results.items()},
+            "claims": claims_doc}, indent=2, ensure_ascii=False))
+    elif code is None:
+        written = [p for p in (files["tex"], files["pdf"]) if p]
+        click.echo(f"wrote {' and '.join(written)}: {summary}")
+    sys.exit(code if code is not None else status)
 
 
 def output_files(out: str, force: bool):

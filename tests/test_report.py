@@ -5,7 +5,9 @@ texlive-pictures latexmk); they are skipped, visibly, where TeX is missing.
 """
 from __future__ import annotations
 
+import json
 import os
+import shlex
 import re
 import subprocess
 import sys
@@ -295,6 +297,29 @@ def test_cli_tex_only(tmp_path):
     assert r.exit_code == 0, r.output
     assert out.exists() and not out.with_suffix(".pdf").exists()
     assert r"--widths 2,2,2 --activation linear" in out.read_text()
+
+
+def test_cli_json(tmp_path):
+    """--json: the theorems' checks as verify --json gives them, the claims as check --json,
+    the files written, and the status that decides the exit code."""
+    from backprop_sym import Network
+    mistakes = Path(__file__).parent.parent / "derivations" / "mistakes.md"
+    r = CliRunner().invoke(main, ["report", "--widths", "2,3,2", "--out",
+                                  str(tmp_path / "r.tex"), "--claims", str(mistakes), "--json"])
+    doc = json.loads(r.stdout)
+    assert r.exit_code == 1 and doc["status"] == "refuted"
+    assert doc["files"] == {"tex": str(tmp_path / "r.tex"), "pdf": None, "log": None}
+    assert (tmp_path / "r.tex").exists() and doc["build"]["ok"] is None
+    direct = verify(Network([2, 3, 2])).to_json()
+    theirs = doc["theorems"]["nonlinear"]
+    assert theirs["status"] == "proved" and theirs["counts"] == direct["counts"]
+    assert [c["rule"] for c in theirs["checks"]] == [c["rule"] for c in direct["checks"]]
+    assert doc["theorems"]["linear"]["network"]["activations"] == ["linear", "linear"]
+    checked = json.loads(CliRunner().invoke(main, ["check", str(mistakes), "--json"]).stdout)
+    assert doc["claims"]["counts"] == checked["counts"] and doc["claims"]["status"] == "refuted"
+    assert shlex.split(doc["command"])[-2:] == ["--out", str(tmp_path / "r.tex")]
+    assert CliRunner().invoke(main, ["report", "--widths", "2,2", "--out", str(tmp_path /
+                                     "p.tex"), "--json"]).exit_code == 0
 
 
 def test_cli_refuses_to_overwrite_without_force(tmp_path):
