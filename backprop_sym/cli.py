@@ -23,6 +23,7 @@ from .engine import activations
 from .engine.backends import BACKENDS, BackendError, default_backend_name, get_backend
 from .engine.estimate import WARN_SECONDS, cores, estimate_seconds
 from .engine.network import CONVENTIONS, Shape, ShapeError
+from .schemas import VERSION as SCHEMA_VERSION
 
 EXIT = {"proved": 0, "refuted": 1, "unknown": 3}
 
@@ -544,7 +545,7 @@ def report(widths, depth, width, inputs, outputs, activation, samples, conventio
     if as_json:
         overall = {0: "proved", 1: "refuted", 3: "unknown"}[status]
         click.echo(json.dumps({
-            "schema_version": 1, "command": f"{command} --out {shlex.quote(out)}",
+            "schema_version": SCHEMA_VERSION, "command": f"{command} --out {shlex.quote(out)}",
             "status": overall, "files": files,
             "build": built, "theorems": {k: r.to_json() for k, r in rep.results.items()},
             "claims": claims_doc}, indent=2, ensure_ascii=False))
@@ -699,7 +700,7 @@ def grade(target, entry, widths, activation, convention, samples, csv_path, as_j
     if as_json:
         counts = {s: sum(r["status"] == s for r in rows)
                   for s in ("proved", "refuted", "error", "unknown")}
-        click.echo(json.dumps({"schema_version": 1, "network": {
+        click.echo(json.dumps({"schema_version": SCHEMA_VERSION, "network": {
             "widths": list(shape.widths), "activations": list(shape.activations),
             "samples": samples, "convention": convention}, "entry": entry,
             "status": status, "counts": counts, "submissions": rows},

@@ -345,7 +345,7 @@ def test_cli_claim_and_convention():
 def test_cli_json_schema():
     r = run(str(DERIVATIONS / "mistakes.md"), "--json")
     doc = json.loads(r.output)
-    assert doc["schema_version"] == 1 and doc["status"] == "refuted"
+    assert doc["schema_version"] == 2 and doc["status"] == "refuted"
     assert doc["file"].endswith("mistakes.md")
     assert all(set(c) == KEYS for c in doc["claims"])
     assert doc["claims"][0]["line"] == 13 and doc["claims"][0]["witness"]["values"]

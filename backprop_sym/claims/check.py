@@ -61,7 +61,7 @@ from .evaluate import (EXAMPLE_COUNTS, LAYER_RANGE, Evaluator, Outcome,  # noqa:
 from .form import EXAMPLES, Form  # noqa: F401
 from .hints import repairs  # noqa: F401
 
-SCHEMA_VERSION = 1
+from ..schemas import VERSION as SCHEMA_VERSION
 
 
 # ---------------------------------------------------------------- documents

@@ -36,7 +36,7 @@ from .network import Network, Shape
 from .verify import PROVED, REFUTED, UNKNOWN, Check, Instance, Engine, hash_instance
 
 ERROR = "error"
-SCHEMA_VERSION = 1
+from ..schemas import VERSION as SCHEMA_VERSION
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 

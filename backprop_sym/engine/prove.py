@@ -37,7 +37,7 @@ AGREE, DISAGREE = "agree", "disagree"
 CHECKED = "checked with symbolic n"
 LEMMA = "cited lemma"
 SCOPE = "for every L ≥ 1 and all widths n_0, …, n_L"
-SCHEMA_VERSION = 1
+from ..schemas import VERSION as SCHEMA_VERSION
 
 SYMPY_BASE = ["SymPy's diff of Sum/Indexed (Kronecker deltas)", "Sum.doit with symbolic bounds",
               "expand (zero test)"]

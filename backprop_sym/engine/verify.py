@@ -26,7 +26,7 @@ from .estimate import cores
 from .network import MissingQuantity, Expressions, Network, Shape
 
 PROVED, REFUTED, UNKNOWN = "proved", "refuted", "unknown"
-SCHEMA_VERSION = 1
+from ..schemas import VERSION as SCHEMA_VERSION
 
 
 # ---------------------------------------------------------------- instances
