@@ -148,4 +148,95 @@ def normalize(m: Mapped | str) -> Mapped:
     m = m.sub(_NABLA, lambda g: f"\\frac{{\\partial {g.group(1)}}}{{\\partial a^L}}")
     m = _pdv(m)
     m = _operator(m)
+    m = _diagonal(m)
+    return _index_names(m)
+
+
+# ---------------------------------------------------------------- index names, Σ'
+
+_NAMED_INDEX = re.compile(r"(?P<name>[a-mo-zA-Z](?:'+|\^\s*\{?\s*\\prime\s*\}?"
+                          r"|_\s*(?:\{\s*\d+\s*\}|\d)))")
+_FRESH = "pqruvhijkmotc"      # no quantity, activation, layer or example letter
+
+
+def _index_names(m: Mapped) -> Mapped:
+    """Primed and subscripted index names (j', k'', i_1) inside subscripts, read as fresh
+    letters the equation does not use (shown so in `read as`); the same name is the same
+    letter throughout the equation."""
+    text = m.text
+    spans = []
+    for sub in re.finditer(r"_\s*\{", text):
+        end = group_end(text, sub.end() - 1)
+        if end is not None:
+            spans.append((sub.end(), end - 1))
+    names: dict[str, str] = {}
+    edits = []
+    used = set(re.sub(r"\\[a-zA-Z]+", " ", text))
+    masked = re.sub(r"\\(?!prime\b)[a-zA-Z]+", lambda g: " " * len(g.group()), text)
+    free = [c for c in _FRESH if c not in used]
+    for lo, hi in spans:
+        if any(lo > a and hi <= b for a, b in spans if (a, b) != (lo, hi)):
+            continue                                  # inside an outer subscript: done there
+        for g in _NAMED_INDEX.finditer(masked, lo, hi):
+            key = re.sub(r"[\s{}]", "", g.group("name")).replace("^\\prime", "'")
+            if key not in names:
+                if not free:
+                    return m                          # no letter left: leave it as written
+                names[key] = free.pop(0)
+            edits.append((g.start(), g.end(), names[key]))
+    edits.sort()
+    return m.edit(edits) if edits else m
+
+
+_DIAG = re.compile(r"\\Sigma\s*(?:'|\^\s*\{?\s*\\prime\s*\}?)\s*(?=\(|\\left\s*\()")
+
+
+def _product_end(text: str, i: int) -> int:
+    """Where the product starting at text[i] ends: a + or - or = or & or \\\\ at depth 0,
+    a bracket closing an outer group, or the end."""
+    depth, j = 0, i
+    while j < len(text):
+        if text.startswith("\\left", j) or text[j] in "({[":
+            depth += 1
+            j += 5 if text.startswith("\\left", j) else 1
+            continue
+        if text.startswith("\\right", j) or text[j] in ")}]":
+            if depth == 0:
+                return j
+            depth -= 1
+            j += 6 if text.startswith("\\right", j) else 1
+            continue
+        if depth == 0 and (text[j] in "+-=&," or text.startswith("\\\\", j)
+                           or re.match(r"\\(?:quad|qquad|text|le|ge|ne)\b", text[j:])):
+            return j
+        j += 2 if text[j] == "\\" and j + 1 < len(text) and not text[j + 1].isalpha() else 1
+    return j
+
+
+def _diagonal(m: Mapped) -> Mapped:
+    """Σ'(z^l) v, the diagonal matrix of f'(z^l) times a vector (Nielsen), as
+    σ'(z^l) ⊙ (v); a Σ' with nothing after it is left as written."""
+    for _ in range(8):
+        g = _DIAG.search(m.text)
+        if g is None:
+            return m
+        text = m.text
+        at = g.end()
+        if text.startswith("\\left", at):
+            close = text.find("\\right", at)
+            if close < 0:
+                return m
+            close = text.find(")", close) + 1
+        else:
+            depth, close = 0, at
+            while close < len(text):
+                depth += {"(": 1, ")": -1}.get(text[close], 0)
+                close += 1
+                if depth == 0:
+                    break
+        end = _product_end(text, close)
+        if not text[close:end].strip():
+            return m
+        m = m.edit([(g.start(), g.end(), "\\sigma'"),
+                    (close, close, " \\odot \\left( "), (end, end, " \\right) ")])
     return m
