@@ -139,6 +139,7 @@ def normalize(m: Mapped | str) -> Mapped:
     """The text with every notation above rewritten, and its map to the text as written."""
     if isinstance(m, str):
         m = Mapped.of(m)
+    m = _ng_batch(m)
     m = _per_layer(m)
     for pattern, repl in _REWRITES:
         if repl is None:
@@ -239,4 +240,44 @@ def _diagonal(m: Mapped) -> Mapped:
             return m
         m = m.edit([(g.start(), g.end(), "\\sigma'"),
                     (close, close, " \\odot \\left( "), (end, end, " \\right) ")])
+    return m
+
+
+# ---------------------------------------------------------------- Andrew Ng's batch notation
+
+_NG_D = re.compile(r"(?<![\\a-zA-Z])d(?P<q>[ZAWb])\s*\^\s*(?P<sup>\{(?:[^{}]|\{[^{}]*\})*\})")
+_PRIME_FIRST = re.compile(r"(?P<fn>\\sigma|\\varphi|\\phi|(?<![\\a-zA-Z])[fg])\s*"
+                          r"(?P<prime>'|\^\s*\{?\s*\\prime\s*\}?)\s*\^\s*(?P<sup>\{[^{}]*\}|\S)")
+
+_PRIME_INSIDE = re.compile(r"(?P<fn>\\sigma|\\varphi|\\phi|(?<![\\a-zA-Z])[fg])\s*\^\s*"
+                           r"\{(?P<layer>[^{}]*?[^{}\s])\s*(?:\\prime|')\s*\}")
+
+
+def _ng_batch(m: Mapped) -> Mapped:
+    """Andrew Ng's course notation, m examples in columns: dZ^{[l]} and dA^{[l]} are one
+    example's ∂C/∂z^l and ∂C/∂a^l (a column of the matrix); dW^{[l]} and db^{[l]} the
+    gradients of the average cost 𝒞, where a product of matrices of examples sums over
+    them, so `\\frac{1}{m}` is 1/N of a sum over the examples, and
+    `\\sum_{i=1}^{m} dZ^{[l](i)}` the same sum; Y is y, and * is ⊙. The prime of a
+    per-layer activation may stand before or inside its layer mark (g'^{[l]}, g^{[l]\\prime}).
+    """
+    m = m.sub(_PRIME_FIRST, lambda g: f"{g.group('fn')}^{g.group('sup')}'")
+    m = m.sub(_PRIME_INSIDE, lambda g: f"{g.group('fn')}^{{{g.group('layer')}}}'")
+    if not _NG_D.search(m.text):
+        return m
+    lhs = m.text.split("=", 1)[0]
+    averaged = re.search(r"(?<![\\a-zA-Z])d[Wb]\s*\^", lhs) is not None
+
+    def derivative(g: re.Match) -> str:
+        q, sup = g.group("q"), re.sub(r"\(\s*[a-z]\s*\)", "", g.group("sup"))
+        cost = "\\mathcal{C}" if q in "Wb" else "C"
+        return f"\\frac{{\\partial {cost}}}{{\\partial {q}^{sup}}}"
+    m = m.sub(_NG_D, derivative)
+    m = m.sub(r"(?<![\\a-zA-Z])Y(?![a-zA-Z])", "y")
+    m = m.sub(r"(?<![\\^_])\*", r"\\odot ")
+    if averaged:
+        m = m.sub(r"\\sum\s*_\s*\{\s*[a-z]\s*=\s*1\s*\}\s*\^\s*(?:\{\s*m\s*\}|m)", r"\\sum_x")
+        m = m.sub(r"\\[dt]?frac\s*\{\s*1\s*\}\s*\{\s*m\s*\}(?!\s*\\sum)",
+                  r"\\frac{1}{N} \\sum_x ")
+        m = m.sub(r"\\[dt]?frac\s*\{\s*1\s*\}\s*\{\s*m\s*\}", r"\\frac{1}{N}")
     return m
