@@ -21,11 +21,8 @@ def _witness(w) -> str:
         return ""
     if not isinstance(w, dict):
         return str(w)
-    parts = [w["f"]] if "f" in w else []
-    parts += [f"{k}={v}" for k, v in w.items()
-              if k not in ("values", "f", "exact") and not isinstance(v, (dict, list))]
-    values = ", ".join(f"{k}={v}" for k, v in (w.get("values") or {}).items())
-    return "; ".join(parts) + (f" at {values}" if values else "")
+    from .engine.witness import text
+    return text(w)
 
 
 def _first(items, status_of):

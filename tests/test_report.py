@@ -205,7 +205,8 @@ def test_refuted_rule_comes_first_with_its_witness(refuted):
     assert r"rule \texttt{hidden\_delta}" in section and r"\bad{refuted}" in section
     assert "the direct derivative is" in section and "but the closed form gives" in section
     assert re.search(r"\$f\(t\) = .*t\^\{2\}", section)          # the concrete f of the witness
-    assert r"x_{1} & " in section                                # the values
+    assert re.search(r"[wb]\^\{\d\}_\{\d+\} & -?\d", section)      # the values not 0
+    assert re.search(r"All \d+ other inputs, weights and biases are \$0\$", section)
     assert re.search(r"replaced the closed form of\s+\\texttt\{hidden\\_delta\}\s+by", t)
     assert r"\bad{The difference of the two sides does not reduce to $0$.}" in t
     # linear f: f' = 1, so dropping f' is harmless there and Theorem 2 stays proved
@@ -221,8 +222,10 @@ def test_claims_section_is_rendered_from_a_list():
          "status": "proved", "reason": None, "hint": None, "witness": None},
         {"line": 7, "latex": r"C = w^2 & 50% $", "parsed": None, "status": "refuted",
          "reason": "the two sides differ", "hint": "check the factor 1/2",
-         "witness": {"values": {"x_1": "1/2", "w^1_11": "-3"}, "direct": "3/4",
-                     "rule": "5/8", "exact": True}},
+         "witness": {"values": {"x_1": "1/2", "w^1_11": "-3", "b^1_1": "0"},
+                     "nonzero": {"x_1": "1/2", "w^1_11": "-3"}, "left": "3/4",
+                     "right": "5/8", "exact": True, "f": None, "shape": [2, 2],
+                     "instance": "widths 2,2"}},
     ]
     t = report.render(shape, results, claims=claims, claims_file="my_claims_#1.txt",
                       date="2000-01-01")

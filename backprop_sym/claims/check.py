@@ -41,7 +41,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from ..engine import activations
+from ..engine import activations, witness
 
 from . import documents
 from .activation import (_about_activation_only, _activation_statement,
@@ -566,11 +566,7 @@ def document(file, claims: list[dict], opts: Options, seconds: float | None = No
 
 
 def witness_text(w: dict | None) -> str:
-    if not w:
-        return ""
-    vals = ", ".join(f"{k}={v}" for k, v in w.get("values", {}).items())
-    f = f"{w['f']}; " if "f" in w else ""
-    return f"{f}left={w['left']}, right={w['right']} at {vals}"
+    return witness.text(w) if w else ""
 
 
 STYLE = {PROVED: "green", REFUTED: "red", ILL: "red", UNKNOWN: "yellow", SKIPPED: "blue",

@@ -652,12 +652,9 @@ def _pairs(left, right):
 
 def _witness(engine: Engine, lhs, rhs, seed: int) -> dict | None:
     try:
-        w = witness.find(engine.canon, lhs, rhs, seed=seed)
+        w = witness.find(engine.canon, lhs, rhs, seed=seed, budget=engine.witness_budget)
     except Exception:                    # an expression the evaluator cannot take
         return None
     if w is None:
         return None
-    out = {"values": w["values"], "left": w["direct"], "right": w["rule"], "exact": w["exact"]}
-    if "f" in w:
-        out["f"] = w["f"]
-    return out
+    return w

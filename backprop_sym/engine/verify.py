@@ -242,6 +242,7 @@ class Engine:
         self.ex = Expressions(shape, self.B, probes=True)
         self.canon = Canonical(self.ex)               # every relation written out
         self.q = Quantities(self)
+        self.witness_budget = witness.Budget()        # time to make witnesses small
         self.overrides = rules.overrides(overrides)
         # a generic f has no relations between its atoms: then both sets are the same
         opaque = Canonical(self.ex, opaque=True) \
@@ -405,7 +406,7 @@ class Engine:
                     raise Unsupported("no form took this check")
                 forms, lhs, rhs = found
                 wit = witness.find(forms.canon, forms.to_sympy(lhs), forms.to_sympy(rhs),
-                                   seed=hash_instance(inst))
+                                   seed=hash_instance(inst), budget=self.witness_budget)
                 if wit is not None:
                     status = REFUTED
                 else:
