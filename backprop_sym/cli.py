@@ -20,12 +20,14 @@ import click
 
 from . import __version__
 from .engine import activations
-from .engine.backends import BACKENDS, BackendError, default_backend_name, get_backend
+from .engine.backends import BACKENDS, BackendError, check_backend, default_backend_name
 from .engine.estimate import WARN_SECONDS, cores, estimate_seconds
 from .engine.network import CONVENTIONS, Shape, ShapeError
 from .schemas import VERSION as SCHEMA_VERSION
+from .terminal import color
 
 EXIT = {"proved": 0, "refuted": 1, "unknown": 3}
+MAX_TITLE = 200              # characters of a report's --title
 
 
 class Fail(click.ClickException):
@@ -34,6 +36,16 @@ class Fail(click.ClickException):
 
     def show(self, file=None):
         click.echo(f"backprop-sym: error: {self.message}", err=True)
+
+
+def complete_activation(ctx, param, incomplete: str) -> list:
+    """Shell completion of --activation: the registered names; in a comma-separated list,
+    the last item."""
+    from click.shell_completion import CompletionItem
+    head, _, last = incomplete.rpartition(",")
+    prefix = head + "," if head else ""
+    return [CompletionItem(prefix + name) for name in activations.names()
+            if name.startswith(last)]
 
 
 # ---------------------------------------------------------------- shared options
@@ -52,7 +64,8 @@ def network_options(fn):
                      help="With --depth: number of inputs (default: --width)."),
         click.option("--outputs", type=int, metavar="NL",
                      help="With --depth: number of outputs (default: --width)."),
-        click.option("--activation", default="f", show_default=True, metavar="NAME[,NAME...]",
+        click.option("--activation", default="f", show_default=True,
+                     shell_complete=complete_activation, metavar="NAME[,NAME...]",
                      help="One activation for every layer or one per layer, comma-separated. "
                           f"Known: {', '.join(activations.names())}. 'f' is a generic "
                           "undefined function: its proof holds for every differentiable f."),
@@ -119,7 +132,7 @@ def backend_from_options(backend, jobs, timeout) -> str:
         raise Fail(f"--timeout must be a positive, finite number of seconds, got {timeout}")
     name = backend or default_backend_name()
     try:
-        get_backend(name)
+        check_backend(name)
     except BackendError as err:
         raise Fail(str(err)) from None
     if jobs is not None and jobs > cores():
@@ -185,6 +198,8 @@ class Main(click.Group):
     `backprop-sym` script, `python -m backprop_sym` and CliRunner alike."""
 
     def main(self, *args, **kwargs):
+        from .terminal import ascii_fallback
+        ascii_fallback()
         try:
             with sigterm_exits():
                 return super().main(*args, **kwargs)
@@ -264,12 +279,12 @@ def verify(widths, depth, width, inputs, outputs, activation, samples, conventio
 
     Exit status: 0 all proved, 1 something refuted, 3 something unknown, 2 usage error.
     """
-    from .engine.verify import plan, verify as run
-    from . import display
-
     shape = shape_from_options(widths, depth, width, inputs, outputs, activation, samples,
                                convention)
     backend_name = backend_from_options(backend, jobs, timeout)
+    from .engine.verify import plan, verify as run
+    from . import display
+
     warn_if_long([shape], len(plan(shape)), backend_name, timeout, jobs)
     with display.progress(len(plan(shape)), enabled=not as_json and sys.stderr.isatty()) as tick:
         result = run(shape, backend=backend_name, jobs=jobs, timeout=timeout, progress=tick)
@@ -318,7 +333,8 @@ def parse_samples(spec: str) -> tuple[int, ...]:
 @click.option("--convention", type=click.Choice(CONVENTIONS), default=None,
               help="from-to: w^l_{kj} goes from neuron k to neuron j; to-from: Nielsen's "
                    "w^l_{jk}. Default: read from the file's definition of z, else from-to.")
-@click.option("--activation", default="f", show_default=True, metavar="NAME",
+@click.option("--activation", default="f", show_default=True,
+              shell_complete=complete_activation, metavar="NAME",
               help=f"The activation f (and σ). Known: {', '.join(activations.names())}. An "
                    "equation such as f(z) = z in the file sets it from that line on.")
 @click.option("--weight-layer", type=click.Choice(["0", "1"]), default=None,
@@ -372,9 +388,6 @@ def check(file, claim, convention, activation, weight_layer, index_base, cost, s
     unreadable file.
     """
     import time
-    from . import display
-    from .claims import check as C
-    from .claims import documents
 
     if (file is None) == (claim is None):
         raise Fail("give either a FILE or --claim LATEX (exactly one)")
@@ -386,10 +399,14 @@ def check(file, claim, convention, activation, weight_layer, index_base, cost, s
     samples = parse_samples(samples_spec) if samples_spec is not None else None
     backend_from_options(backend, None, timeout)
     try:
-        for w in widths or C.DEFAULT_SHAPES:
+        for w in widths or ((2, 2),):
             Shape.make(w, activation, 1, convention or "from-to")
     except (ShapeError, activations.ActivationError) as err:
         raise Fail(str(err)) from None
+    from . import display
+    from .claims import check as C
+    from .claims import documents
+
     options = dict(shapes=widths, samples=samples, activation=activation,
                    convention=convention, backend=backend)
     t0 = time.perf_counter()
@@ -424,7 +441,7 @@ def check(file, claim, convention, activation, weight_layer, index_base, cost, s
             click.echo(C.format_gcc(doc))
         click.echo(C.format_text(doc).rsplit("\n", 1)[-1], err=True)    # the summary
     else:
-        click.echo(C.format_text(doc, color=sys.stdout.isatty()))
+        click.echo(C.format_text(doc, color=color(sys.stdout)))
     sys.exit(C.EXIT[doc["status"]])
 
 
@@ -477,16 +494,16 @@ def report(widths, depth, width, inputs, outputs, activation, samples, conventio
     4 no TeX installed (FILE.tex is written; install TeX to build the PDF); 70 internal
     error, 130 Ctrl-C, 143 SIGTERM.
     """
-    from . import display
-    from .report import latex
-    from .report.render import MAX_TITLE, make_report, plan_size, report_command
-
     shape = shape_from_options(widths, depth, width, inputs, outputs, activation, samples,
                                convention)
     backend_name = backend_from_options(backend, jobs, timeout)
     if title is not None and len(title) > MAX_TITLE:
         raise Fail(f"--title is {len(title)} characters long; give at most {MAX_TITLE}")
     tex_path, pdf_path, log_path = output_files(out, force)
+    from . import display
+    from .report import latex
+    from .report.render import make_report, plan_size, report_command
+
     claims_text = read_text(claims_path, "the --claims file") if claims_path is not None else None
 
     checked_claims = None
@@ -627,7 +644,8 @@ def _theorem_shapes(shape, only):
                    "returning (grad_weights, grad_biases).")
 @click.option("--widths", default="2,3,2", show_default=True, metavar="N0,N1,...,NL",
               help="Widths of the network the functions are run on.")
-@click.option("--activation", default="sigmoid", show_default=True, metavar="NAME[,NAME...]",
+@click.option("--activation", default="sigmoid", show_default=True,
+              shell_complete=complete_activation, metavar="NAME[,NAME...]",
               help=f"The activation the submissions implement. Known: "
                    f"{', '.join(activations.names())}; with 'f' backward also gets f= and "
                    f"fprime=.")
@@ -669,9 +687,6 @@ def grade(target, entry, widths, activation, convention, samples, csv_path, as_j
     """
     from pathlib import Path
 
-    from . import display
-    from . import grade as G
-
     try:
         shape = Shape.make(widths, activation, samples, convention)
     except (ShapeError, activations.ActivationError) as err:
@@ -683,6 +698,9 @@ def grade(target, entry, widths, activation, convention, samples, csv_path, as_j
     if not (0 < timeout < float("inf")):
         raise Fail(f"--timeout must be a positive, finite number of seconds, got {timeout}")
     backend_name = backend_from_options(backend, None, None)
+    from . import display
+    from . import grade as G
+
     files = G.submissions(target)
     if not files:
         raise Fail(f"{target} holds no *.py files")
@@ -721,7 +739,8 @@ def grade(target, entry, widths, activation, convention, samples, csv_path, as_j
 # ---------------------------------------------------------------- prove
 
 @main.command(short_help="Prove the four rules for every depth and width.")
-@click.option("--activation", default="f", show_default=True, metavar="NAME",
+@click.option("--activation", default="f", show_default=True,
+              shell_complete=complete_activation, metavar="NAME",
               help=f"The activation of every layer. Known: {', '.join(activations.names())}.")
 @click.option("--convention", type=click.Choice(CONVENTIONS), default="from-to",
               show_default=True,
@@ -750,10 +769,13 @@ def prove(activation, convention, rule_specs, as_json):
 
     Exit status: 0 proved, 1 refuted, 3 unknown, 2 usage error.
     """
+    try:
+        activations.get(activation)
+    except activations.ActivationError as err:
+        raise Fail(str(err)) from None
     from .engine import prove as P
 
     try:
-        activations.get(activation)
         overrides = dict(P.load_rule(spec) for spec in rule_specs)
     except (activations.ActivationError, ValueError) as err:
         raise Fail(str(err)) from None

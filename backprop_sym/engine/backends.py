@@ -18,7 +18,6 @@ import secrets
 from dataclasses import dataclass
 from typing import Any, Callable
 
-import sympy
 
 
 class BackendError(ValueError):
@@ -55,6 +54,7 @@ class sympy_diff:
         self._fdiff: dict = {}
 
     def __call__(self, expr, var):
+        import sympy
         if not isinstance(var, sympy.Symbol):
             return sympy.diff(expr, var)
         zero, one = sympy.S.Zero, sympy.S.One
@@ -129,6 +129,7 @@ def _symengine_probe(name: str):
 
 
 def _sympy_backend() -> Backend:
+    import sympy
     return Backend(
         name="sympy",
         Symbol=sympy.Symbol,
@@ -149,6 +150,7 @@ def _sympy_backend() -> Backend:
 
 
 def _symengine_backend() -> Backend:
+    import sympy
     import symengine as se
 
     return Backend(
@@ -181,14 +183,17 @@ def default_backend_name() -> str:
     return "symengine" if symengine_available() else "sympy"
 
 
+def check_backend(name: str) -> str:
+    """`name` if it is a backend that is installed, else BackendError (nothing imported)."""
+    if name not in BACKENDS:
+        raise BackendError(f"unknown backend {name!r}; expected one of: {', '.join(BACKENDS)}")
+    if name == "symengine" and not symengine_available():
+        raise BackendError(
+            "backend 'symengine' is not installed; install it with "
+            "pip install 'backprop-sym[fast]' or use --backend sympy")
+    return name
+
+
 def get_backend(name: str | None = None) -> Backend:
-    name = name or default_backend_name()
-    if name == "sympy":
-        return _sympy_backend()
-    if name == "symengine":
-        if not symengine_available():
-            raise BackendError(
-                "backend 'symengine' is not installed; install it with "
-                "pip install 'backprop-sym[fast]' or use --backend sympy")
-        return _symengine_backend()
-    raise BackendError(f"unknown backend {name!r}; expected one of: {', '.join(BACKENDS)}")
+    name = check_backend(name or default_backend_name())
+    return _sympy_backend() if name == "sympy" else _symengine_backend()
