@@ -54,8 +54,8 @@ def _pdv(m: Mapped) -> Mapped:
     edits, i = [], 0
     while (hit := re.compile(r"\\pdv(?![a-zA-Z*\[])").search(m.text, i)) is not None:
         a = argument(m.text, hit.end())
-        b = a and argument(m.text, a[1])
-        if not b:
+        b = argument(m.text, a[1]) if a else None
+        if a is None or b is None:
             break
         edits.append((hit.start(), b[1], f"\\frac{{\\partial {a[0]}}}{{\\partial {b[0]}}}"))
         i = b[1]
@@ -97,7 +97,7 @@ def _operator(m: Mapped) -> Mapped:
     return m.edit(edits) if edits else m
 
 
-_REWRITES: list[tuple[re.Pattern, str]] = [(re.compile(p), r) for p, r in [
+_REWRITES: list[tuple[re.Pattern[str], str | None]] = [(re.compile(p), r) for p, r in [
     (r"\{\s*\\cal\s*C\s*\}|\\cal\s*C(?![a-zA-Z])|\\mathscr\s*\{\s*C\s*\}", r"\\mathcal{C}"),
     # bold and arrows: the letter itself
     (r"\\(?:mathbf|bm|boldsymbol|vec|pmb|mathbfit|bf)\s*\{\s*(\\?[a-zA-Z]+)\s*\}", r"\1"),

@@ -20,9 +20,9 @@ with every relation between atoms written out.
 """
 from __future__ import annotations
 
-from sympy import QQ
-from sympy.polys.orderings import lex
-from sympy.polys.rings import PolyRing
+from sympy import QQ  # type: ignore[import-untyped]  # sympy ships no type information
+from sympy.polys.orderings import lex  # type: ignore[import-untyped]  # sympy ships no type information
+from sympy.polys.rings import PolyRing  # type: ignore[import-untyped]  # sympy ships no type information
 
 from .network import Expressions
 
@@ -78,7 +78,7 @@ class Canonical:
         self._E = B.exp(B.Integer(1))
         self._z_atomized: dict = {}
         self._splits: dict = {}
-        self._ring = None
+        self._ring: PolyRing | None = None
         self._memo: dict = {}
 
     def _opaque(self, atom, sub, key, value, values):

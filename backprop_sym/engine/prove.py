@@ -26,7 +26,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Callable
 
-import sympy as sp
+import sympy as sp  # type: ignore[import-untyped]  # sympy ships no type information
 from sympy import Indexed, IndexedBase, KroneckerDelta, Piecewise, Sum
 
 from . import activations, rules
@@ -377,7 +377,7 @@ def local_steps(defs: Definitions) -> dict:
              rf"\frac{{\partial z^{{l}}_{{m}}}}{{\partial {wtex}}} = a^{{l-1}}_{{i}}\,\delta_{{jm}},\quad "
              r"\frac{\partial z^{l}_{m}}{\partial b^{l}_{j}} = \delta_{jm}",
              CHECKED, [widths, r"1 \le l \le L"], list(SYMPY_BASE))
-    wd = _check(s, sp.diff(defs.z(x, l, m), W[(l, *pair)]), st["d"],
+    wd = _check(s, sp.diff(defs.z(x, l, m), W[l, pair[0], pair[1]]), st["d"],
                 in_range(i, l - 1) + in_range(j, l))
     bias_ok = is_zero(sp.diff(defs.z(x, l, m), B[l, j]) - st["d_bias"])
     if wd is not None and not bias_ok:
@@ -492,12 +492,11 @@ def rule_steps(defs: Definitions, overrides: dict | None = None) -> list[Step]:
     out = []
     for kind in rules.KINDS:
         r = rules.get(kind, conv)
-        own = kind in (overrides or {})
         s = Step(KIND_STEP[kind], kind, r.statement,
                  CHECKED, [], ["the steps it uses", "its closed form read by tracing the rule"],
                  uses=[])
         try:
-            if own:
+            if overrides is not None and kind in overrides:
                 s.statement = rf"\text{{your rule: }} {tex(trace(*_rule_call(kind, conv, overrides[kind])))}"
             _rule(s, kind, defs, _rule_fn(kind, conv, overrides))
         except Unreadable as err:
@@ -736,7 +735,7 @@ def cross_validate(activation: str, convention: str, shapes=CROSS_SHAPES,
                 return False
             return sp.expand(canon.reduce(u) - canon.reduce(v)) == 0
 
-        bad = []
+        bad: list[tuple[object, ...]] = []
         for s in (1,):
             for lv in range(1, Lv + 1):
                 for jv in range(1, nv[lv] + 1):
@@ -838,6 +837,8 @@ def load_rule(spec: str) -> tuple[str, Callable]:
             if not os.path.isfile(where):
                 raise ValueError(f"--rule {spec!r}: no file {where}")
             loaded = importlib.util.spec_from_file_location(f"_backprop_sym_rule_{kind}", where)
+            if loaded is None or loaded.loader is None:
+                raise ImportError("not a Python module")
             module = importlib.util.module_from_spec(loaded)
             loaded.loader.exec_module(module)
         else:
