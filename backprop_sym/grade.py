@@ -103,8 +103,9 @@ def _child(conn, path: Path, entry: str, options: dict):
 
 def grade_one(path: Path, entry: str, options: dict, timeout: float) -> dict:
     """One submission in its own process, killed at `timeout` seconds."""
-    ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
-                                      else "spawn")
+    ctx = (multiprocessing.get_context("fork")
+           if "fork" in multiprocessing.get_all_start_methods()
+           else multiprocessing.get_context("spawn"))
     parent, child = ctx.Pipe(duplex=False)
     t0 = time.perf_counter()
     proc = ctx.Process(target=_child, args=(child, path, entry, options), daemon=True)

@@ -17,9 +17,11 @@ ASCII = {"Δ": "Delta", "δ": "delta", "∂": "d", "Σ": "sum", "σ": "sigma", "
          "┴": "+", "╇": "+", "╈": "+", "█": "#", "╸": "-"}
 
 
-def _ascii_replace(err: UnicodeEncodeError):
+def _ascii_replace(err: UnicodeError) -> tuple[str, int]:
     """Characters the stream cannot encode, in ASCII: known symbols spelled out, others as
     \\N{NAME} or \\uXXXX."""
+    if not isinstance(err, UnicodeEncodeError):
+        raise err
     bad = err.object[err.start:err.end]
     out = []
     for ch in bad:
@@ -48,8 +50,10 @@ def ascii_fallback() -> None:
         try:
             "Δ∂Σ≥—→⊙𝒞".encode(encoding)
         except UnicodeEncodeError:
-            with contextlib.suppress(AttributeError, ValueError):
-                stream.reconfigure(errors="backprop_sym_ascii")
+            reconfigure = getattr(stream, "reconfigure", None)
+            if reconfigure is not None:
+                with contextlib.suppress(ValueError):
+                    reconfigure(errors="backprop_sym_ascii")
         except LookupError:
             pass
 

@@ -61,7 +61,7 @@ def explain(result) -> list[str] | None:
                             "the claim dictionaries of backprop_sym.claims.check_*")
         bad = _first(claims, lambda c: c["status"])
         if bad is not None:
-            counts = {}
+            counts: dict[str, int] = {}
             for c in claims:
                 counts[c["status"]] = counts.get(c["status"], 0) + 1
             summary = ", ".join(f"{n} {s}" for s, n in counts.items())
@@ -76,8 +76,9 @@ def explain(result) -> list[str] | None:
             (lambda c: c.instance.label(result.shape.convention))
         bad = _first(result.checks, lambda c: c.status)
         lines = [f"not proved: {result.status} ({result.shape.describe()})"]
-        if getattr(result, "error", None):
-            lines.append(f"  error: {result.error}")
+        error = getattr(result, "error", None)
+        if error:
+            lines.append(f"  error: {error}")
         if bad is not None:
             lines.append(f"first: {bad.rule} {label(bad)}: {bad.status}")
             if bad.reason and bad.reason != getattr(result, "error", None):

@@ -39,6 +39,7 @@ import re
 import signal
 import time
 from collections.abc import Mapping, Sequence
+from typing import Any
 from dataclasses import replace
 
 from ..engine import activations, witness
@@ -458,6 +459,7 @@ def _run(text: str, rows, opts: Options, progress, reading=None, ctx=None) -> li
             if progress:
                 progress(claims)
     else:
+        assert opts.deadline is not None          # a fork is made only for a deadline
         results = fork.Queue()
         worker = fork.Process(target=_worker, daemon=True, args=(
             text, rows, replace(opts, deadline=opts.deadline - MARGIN), results, reading))
@@ -507,14 +509,14 @@ ORDER = (REFUTED, ILL, UNKNOWN, PROVED)
 EXIT = {PROVED: 0, REFUTED: 1, ILL: 1, UNKNOWN: 3, EMPTY: 5}
 
 
-def overall(claims: list[dict]) -> str:
+def overall(claims: Sequence[Mapping]) -> str:
     for status in ORDER[:-1]:
         if any(c["status"] == status for c in claims):
             return status
     return PROVED if any(c["status"] == PROVED for c in claims) else EMPTY
 
 
-def empty_reason(claims: list[dict]) -> str:
+def empty_reason(claims: Sequence[Mapping]) -> str:
     """Why nothing was checked, in a few words."""
     notes = getattr(claims, "notes", {})
     unread = [c["latex"][len("\\begin{"):-1] for c in claims
@@ -531,12 +533,12 @@ def empty_reason(claims: list[dict]) -> str:
     return "no display equation found"
 
 
-def counts(claims: list[dict]) -> dict:
+def counts(claims: Sequence[Mapping]) -> dict:
     return {s: sum(c["status"] == s for c in claims) for s in (PROVED, REFUTED, ILL, UNKNOWN,
                                                              SKIPPED)}
 
 
-def union_scope(claims: list[dict]) -> dict:
+def union_scope(claims: Sequence[Mapping]) -> dict:
     """Every shape and example count any claim was checked at, in order of first use."""
     shapes, samples = [], []
     for c in claims:
@@ -546,10 +548,12 @@ def union_scope(claims: list[dict]) -> dict:
     return {"shapes": shapes, "samples": sorted(samples) or None}
 
 
-def document(file, claims: list[dict], opts: Options, seconds: float | None = None) -> dict:
+def document(file, claims: Sequence[Mapping], opts: Options,
+             seconds: float | None = None) -> dict:
     """The JSON document of a check. `shapes`/`samples`: as given (None: chosen per claim);
     `scope`: every shape and example count used, over all claims."""
-    doc = {"schema_version": SCHEMA_VERSION, "file": None if file is None else str(file),
+    doc: dict[str, Any] = {
+           "schema_version": SCHEMA_VERSION, "file": None if file is None else str(file),
            "status": overall(claims), "counts": counts(claims),
            "shapes": [list(s) for s in opts.shapes] if opts.shapes else None,
            "samples": list(opts.samples) if opts.samples else None,

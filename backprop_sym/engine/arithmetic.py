@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-import sympy  # type: ignore[import-untyped]  # sympy ships no type information
+import sympy
 from mpmath import iv, mp, nstr
 
 

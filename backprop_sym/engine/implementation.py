@@ -774,7 +774,10 @@ def _add_hints(ctx, checks, entries, got, W, b, x, y, budget: float = 20.0):
             t = lambda i: direct[idx[(pos[i] % rows) * cols + pos[i] // rows]]  # noqa: E731
             candidates.append((f"holds with the gradient of w^{l} transposed", t))
         for k, (label, _, _) in enumerate(VARIANTS):
-            candidates.append((label, lambda i, k=k: variant(k)[i] if variant(k) else None))
+            def entry(i, k=k):
+                got = variant(k)
+                return got[i] if got else None
+            candidates.append((label, entry))
         for label, other in candidates:
             if time.perf_counter() - t0 > budget:
                 break
