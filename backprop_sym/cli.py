@@ -202,9 +202,22 @@ class Main(click.Group):
         ascii_fallback()
         try:
             with sigterm_exits():
-                return super().main(*args, **kwargs)
+                try:
+                    return super().main(*args, **kwargs)
+                finally:
+                    sys.stdout.flush()
         except Terminated:
             stop("terminated", TERMINATED)
+        except BrokenPipeError:
+            _silence_stdout()
+            raise SystemExit(BROKEN_PIPE) from None
+
+    def parse_args(self, ctx, args):
+        try:
+            return super().parse_args(ctx, args)
+        except BrokenPipeError:         # --help or --version into a closed pipe
+            _silence_stdout()
+            raise SystemExit(BROKEN_PIPE) from None
 
     def invoke(self, ctx):
         try:

@@ -14,14 +14,21 @@ from .engine.verify import Result
 
 STYLE = {"proved": "green", "refuted": "bold red", "unknown": "yellow"}
 
+class _Console(Console):
+    """A console whose closed pipe is the CLI's to handle (exit 141), not rich's exit 1."""
+
+    def on_broken_pipe(self) -> None:
+        raise BrokenPipeError
+
+
 def make_console(file=None) -> Console:
     """A rich console: on a terminal, colours (unless NO_COLOR) and its width; piped, no
     colour and no line broken at 80 columns."""
     file = file or sys.stdout
     if color(file):
-        return Console(file=file, highlight=False)
-    return Console(file=file, highlight=False, no_color=True, color_system=None,
-                   soft_wrap=True, width=10_000)
+        return _Console(file=file, highlight=False)
+    return _Console(file=file, highlight=False, no_color=True, color_system=None,
+                    soft_wrap=True, width=10_000)
 
 
 def duration(seconds: float) -> str:

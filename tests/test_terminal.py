@@ -132,3 +132,12 @@ def test_shell_completion_of_activations_conventions_and_commands():
     r = subprocess.run([sys.executable, "-m", "backprop_sym"], capture_output=True, text=True,
                        env={**os.environ, "_BACKPROP_SYM_COMPLETE": "bash_source"})
     assert "complete" in r.stdout and "_BACKPROP_SYM_COMPLETE" in r.stdout
+
+
+def test_a_closed_pipe_ends_quietly_with_141():
+    proc = subprocess.Popen([sys.executable, "-m", "backprop_sym", "verify", "--depth", "4",
+                             "--width", "6"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout.readline().startswith(b"backprop-sym verify")
+    proc.stdout.close()
+    assert proc.wait(timeout=300) == 141
+    assert b"Traceback" not in proc.stderr.read()
