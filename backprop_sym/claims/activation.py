@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-import sympy  # type: ignore[import-untyped]  # sympy ships no type information
+import sympy  # type: ignore[import-untyped]  # sympy has no stubs
 
 from ..engine import activations, arithmetic
 from ..engine.backends import get_backend

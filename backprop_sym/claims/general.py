@@ -184,7 +184,7 @@ class _Reader:
         return env[i.var]
 
     def value(self, node, env, s):
-        import sympy as sp  # type: ignore[import-untyped]  # sympy ships no type information
+        import sympy as sp  # type: ignore[import-untyped]  # sympy has no stubs
         q = self.q
         if isinstance(node, Num):
             return sp.Rational(node.value.numerator, node.value.denominator)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-import sympy  # type: ignore[import-untyped]  # sympy ships no type information
+import sympy  # type: ignore[import-untyped]  # sympy has no stubs
 from mpmath import iv, mp, nstr
 
 

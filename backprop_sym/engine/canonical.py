@@ -20,9 +20,9 @@ with every relation between atoms written out.
 """
 from __future__ import annotations
 
-from sympy import QQ  # type: ignore[import-untyped]  # sympy ships no type information
-from sympy.polys.orderings import lex  # type: ignore[import-untyped]  # sympy ships no type information
-from sympy.polys.rings import PolyRing  # type: ignore[import-untyped]  # sympy ships no type information
+from sympy import QQ  # type: ignore[import-untyped]  # sympy has no stubs
+from sympy.polys.orderings import lex  # type: ignore[import-untyped]  # sympy has no stubs
+from sympy.polys.rings import PolyRing  # type: ignore[import-untyped]  # sympy has no stubs
 
 from .network import Expressions
 

@@ -26,7 +26,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Callable
 
-import sympy as sp  # type: ignore[import-untyped]  # sympy ships no type information
+import sympy as sp  # type: ignore[import-untyped]  # sympy has no stubs
 from sympy import Indexed, IndexedBase, KroneckerDelta, Piecewise, Sum
 
 from . import activations, rules
