@@ -1,0 +1,101 @@
+"""The report's textbook content: the witness tables' error signals, the numeric example,
+the algorithm box, the Δ-flow figure and the summary in both conventions. Every number is
+recomputed here from scratch with sympy.diff on an explicit cost built by this file."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import sympy
+
+from backprop_sym.engine.network import Shape
+from backprop_sym.report import latex, numeric, render
+from backprop_sym.report.formulas import tex
+
+needs_pdf = pytest.mark.skipif(not latex.have_tex() or not shutil.which("pdftotext"),
+                               reason="latexmk/pdflatex/pdftotext not installed")
+t = sympy.Symbol("t")
+
+
+def wrong_hidden_delta(q, s, l, j):
+    """Δ^l_j without the factor f'(z^l_j)."""
+    return sum(q.W(l + 1, j, k) * q.delta(s, l + 1, k) for k in q.neurons(l + 1))
+
+
+def weight_name(l, k, j, convention):
+    p, q = (k, j) if convention == "from-to" else (j, k)
+    return f"w^{l}_{p}{q}"
+
+
+def sample(base, s, i, N):
+    return f"{base}_{i}" if N == 1 else f"{base}^({s})_{i}"
+
+
+def explicit_cost(widths, N, f, convention, probes=False):
+    """The data-set cost written out from scratch in named symbols; with `probes`, z^l_j(s)
+    carries a symbol e[s,l,j] and the example costs are returned as well."""
+    V = sympy.Symbol
+    e = {}
+    costs = []
+    for s in range(1, N + 1):
+        a = [V(sample("x", s, k, N)) for k in range(1, widths[0] + 1)]
+        for l in range(1, len(widths)):
+            zs = []
+            for j in range(1, widths[l] + 1):
+                z = sum(a[k - 1] * V(weight_name(l, k, j, convention))
+                        for k in range(1, widths[l - 1] + 1)) + V(f"b^{l}_{j}")
+                if probes:
+                    e[s, l, j] = V(f"e[{s},{l},{j}]")
+                    z += e[s, l, j]
+                zs.append(z)
+            a = [f(z) for z in zs]
+        costs.append(sympy.Rational(1, 2) * sum((aj - V(sample("y", s, j, N))) ** 2
+                                                for j, aj in enumerate(a, 1)))
+    return sum(costs) / N, costs, e
+
+
+def independent_deltas(widths, N, f, convention, values):
+    _, costs, e = explicit_cost(widths, N, f, convention, probes=True)
+    at = {sympy.Symbol(k): sympy.Rational(v) for k, v in values.items()}
+    zero = {p: 0 for p in e.values()}
+    return {(s, l, j): sympy.diff(costs[s - 1], p).xreplace(at).xreplace(zero)
+            for (s, l, j), p in e.items()}
+
+
+@pytest.fixture(scope="module")
+def refuted():
+    return render.make_report(Shape.make("2,2,2", "f"), only="nonlinear", date="2000-01-01",
+                              rules_override={"hidden_delta": wrong_hidden_delta})
+
+
+def test_witness_tables_give_the_error_signals_of_the_witness(refuted):
+    witnessed = [c for c in refuted.results["nonlinear"].checks if c.witness]
+    assert witnessed
+    for c in witnessed:
+        w = c.witness
+        c2, c1, c0 = map(sympy.Rational, re.fullmatch(
+            r"f\(t\) = (\S+)\*t\*\*2 \+ (\S+)\*t \+ (\S+)", w["f"]).groups())
+        f = lambda u: c2 * u ** 2 + c1 * u + c0
+        deltas = independent_deltas((2, 2, 2), 1, f, "from-to", w["values"])
+        for (s, l, j), v in deltas.items():
+            assert rf"\Delta^{{{l}}}_{{{j}}} & {tex(v)}\\" in refuted.tex, (l, j, v)
+        # the direct side of a hidden_delta witness is the error signal itself
+        if c.rule == "hidden_delta":
+            assert sympy.Rational(w["direct"]) == deltas[1, c.layer, c.index[0]]
+
+
+def test_error_signals_of_a_wrong_value_are_not_found():
+    """The check above can fail: a perturbed witness gives other error signals."""
+    values = {"x_1": 1, "x_2": 2, "y_1": 0, "y_2": 1, "w^1_11": 1, "w^1_12": -1,
+              "w^1_21": 2, "w^1_22": 1, "w^2_11": 1, "w^2_12": 1, "w^2_21": -1,
+              "w^2_22": 3, "b^1_1": 0, "b^1_2": 1, "b^2_1": 1, "b^2_2": 0}
+    f = lambda u: u ** 2 - u
+    net = numeric.Concrete(Shape.make("2,2,2", "f"), {k: sympy.Rational(v) for k, v in values.items()},
+                           [None, numeric.EXAMPLE_F, numeric.EXAMPLE_F])
+    ours = net.deltas()
+    assert ours == independent_deltas((2, 2, 2), 1, f, "from-to", values)
+    values["w^2_22"] = 2
+    assert ours != independent_deltas((2, 2, 2), 1, f, "from-to", values)
