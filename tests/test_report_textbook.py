@@ -12,7 +12,7 @@ import pytest
 import sympy
 
 from backprop_sym.engine.network import Shape
-from backprop_sym.report import latex, numeric, render
+from backprop_sym.report import latex, numeric, render, textbook
 from backprop_sym.report.formulas import tex
 
 needs_pdf = pytest.mark.skipif(not latex.have_tex() or not shutil.which("pdftotext"),
@@ -99,3 +99,84 @@ def test_error_signals_of_a_wrong_value_are_not_found():
     assert ours == independent_deltas((2, 2, 2), 1, f, "from-to", values)
     values["w^2_22"] = 2
     assert ours != independent_deltas((2, 2, 2), 1, f, "from-to", values)
+
+
+# ---------------------------------------------------------------- the numeric example
+
+@pytest.mark.parametrize("widths,linear,convention,N", [
+    ("2,3,2", False, "from-to", 1), ("2,3,2", True, "from-to", 1),
+    ("2,2,2,2", False, "to-from", 2), ("8,8,8,8,8", False, "from-to", 1)])
+def test_numeric_example_agrees_with_an_independent_derivative(widths, linear, convention, N):
+    shape = Shape.make(widths, "linear" if linear else "f", samples=N, convention=convention)
+    ex = textbook.example(shape, linear)
+    got = ex["numbers"]
+    small = got["shape"]
+    assert max(small.widths) <= 3 and small.L <= 3
+    f = (lambda u: u) if linear else (lambda u: u ** 2 - u)
+    assert all(got["f"](u) == f(u) for u in (sympy.Rational(-3, 2), 0, 2))
+    cost, _, _ = explicit_cost(small.widths, small.samples, f, convention)
+    at = {sympy.Symbol(k): v for k, v in got["values"].items()}
+    assert all(v.is_Rational for v in got["values"].values())
+    expected = sympy.diff(cost, sympy.Symbol(got["weight"])).xreplace(at)
+    assert expected.is_Rational
+    assert got["rule"] == expected and got["direct"] == expected
+    assert got["deltas"] == independent_deltas(small.widths, small.samples, f, convention,
+                                               got["values"])
+    assert ex["equal"] and ex["deltas_agree"]
+    assert str(tex(expected)) in ex["direct"] and str(tex(expected)) in ex["rule"]
+
+
+def test_numeric_example_shows_a_wrong_rule():
+    """With hidden_delta missing f', the rule's gradient is not the derivative."""
+    shape = Shape.make("2,3,2", "f")
+    ex = textbook.example(shape, False, {"hidden_delta": wrong_hidden_delta})
+    got = ex["numbers"]
+    cost, _, _ = explicit_cost((2, 3, 2), 1, lambda u: u ** 2 - u, "from-to")
+    expected = sympy.diff(cost, sympy.Symbol(got["weight"])).xreplace(
+        {sympy.Symbol(k): v for k, v in got["values"].items()})
+    assert got["direct"] == expected and got["rule"] != expected
+    assert not ex["equal"] and not ex["deltas_agree"]
+
+
+# ---------------------------------------------------------------- the PDF as read
+
+def pdf_text(rep, tmp_path) -> str:
+    build = latex.build_pdf(rep.tex, "textbook")
+    assert build.ok, build.error
+    assert [w for w in build.overfull() if w > 1.0] == []
+    pdf = tmp_path / "r.pdf"
+    pdf.write_bytes(build.pdf)
+    out = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    return " ".join(out.split())
+
+
+@needs_pdf
+def test_pdf_has_the_algorithm_the_figure_the_summary_and_the_example(tmp_path):
+    rep = render.make_report(Shape.make("2,3,2", "f"), date="2000-01-01")
+    text = pdf_text(rep, tmp_path)
+    for phrase in ("Algorithm (backpropagation, from-to convention)", "Forward pass: for l = 1",
+                   "Output error, rule (i)", "Backward pass, rule (ii): for l = L − 1",
+                   "Gradients, averaged over the N examples",
+                   "The error signals flow backwards through the network",
+                   "Summary: the four rules in both conventions", "The from-to convention",
+                   "The to-from convention (Nielsen)", "A worked example in numbers",
+                   "f (t) = t2 − t", "The two numbers are equal."):
+        assert phrase in text, phrase
+    assert re.search(r"Figure \d+: The error signals flow backwards", text)
+    summary = text[text.index("Summary: the four rules"):text.index("How this report was made")]
+    for name in ("BP1", "BP2", "BP3", "BP4", "δ", "σ", "∆", "⊙"):
+        assert name in summary, name
+    ex = textbook.example(Shape.make("2,3,2", "f"), False)["numbers"]
+    num = ex["direct"]
+    assert f"= {abs(num.p)} {num.q}" in text or f"{abs(num.p)} {num.q}" in text
+
+
+@needs_pdf
+def test_pdf_of_a_wrong_rule_says_the_numbers_differ(tmp_path):
+    rep = render.make_report(Shape.make("2,2,2", "f"), only="nonlinear", date="2000-01-01",
+                             rules_override={"hidden_delta": wrong_hidden_delta})
+    text = pdf_text(rep, tmp_path)
+    assert "The two numbers differ." in text
+    assert "a rule for the error signals is wrong" in text
+    assert "The two numbers are equal." not in text

@@ -196,6 +196,8 @@ def context(shape: Shape, results: dict[str, Result], *, claims=None, claims_fil
     rows = None if claims is None else claims_context(claims)
     verdict = page_one(theorems, rows)
     title = title or DEFAULT_TITLE
+    from .textbook import textbook_context
+    drawing = tikz(shape, n)
     return {
         "title": title,
         "pdf_title": pdf_string(title),
@@ -204,7 +206,8 @@ def context(shape: Shape, results: dict[str, Result], *, claims=None, claims_fil
         "command": command or default_command(shape),
         "command_tex": breakable(command or default_command(shape)),
         "network": network_context(shape, n),
-        "tikz": tikz(shape, n),
+        "tikz": drawing,
+        "book": textbook_context(shape, results, rules_override, drawing),
         "definitions": definitions(n),
         "sym": notation(n),
         "theorems": theorems,
@@ -482,7 +485,7 @@ def general_rules(n: Notation, linear: bool = False) -> dict:
         "weight_grad": Lines().eq(tex(D(S("calC"), wi)), *rel(grad_w)),
         "bias_grad": Lines().eq(tex(D(S("calC"), S("b^l_j"))), *rel(grad_b)),
     }
-    return {kind: {"kind": kind, "display": rows[kind].display(),
+    return {kind: {"kind": kind, "display": rows[kind].display(), "rows": rows[kind].rows,
                    "registry": Tex(rules.get(kind, n.conv).statement)}
             for kind in rules.KINDS}
 
@@ -505,6 +508,8 @@ def vector_rules(n: Notation, linear: bool = False) -> dict:
             rf"\frac{{\partial \mathcal{{C}}}}{{\partial w^{{l}}}} &= \frac{{1}}{{N}} \sum_{{x}} {outer}",
             rf"\frac{{\partial \mathcal{{C}}}}{{\partial b^{{l}}}} &= \frac{{1}}{{N}} \sum_{{x}} {D}^{{l}}"]
     return {"display": Tex("\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}"),
+            "inline": {kind: Tex(row.replace("&=", "=")) for kind, row in zip(rules.KINDS, rows)},
+            "rows": dict(zip(rules.KINDS, rows)),
             "shape_w": Tex(shape_w), "z": Tex(z), "entry": Tex(entry), "D": Tex(D)}
 
 
