@@ -135,7 +135,9 @@ def example(shape: Shape, linear: bool, overrides=None) -> dict:
         rows.append({"z": tex(S(f"z^{{{l}}}_{{{j}}}{x}")), "zv": tex(z[s, l, j]),
                      "a": tex(S(f"a^{{{l}}}_{{{j}}}{x}")), "av": tex(a[s, l, j]),
                      "d": tex(n.delta(l, j, x)),
-                     "dv": tex(rule_deltas[s, l, j]) if rule_deltas else Tex(r"\text{--}")})
+                     "dv": tex(rule_deltas[s, l, j]) if rule_deltas else Tex(r"\text{--}"),
+                     "direct": tex(direct[s, l, j]),
+                     "differs": rule_deltas.get((s, l, j)) != direct[s, l, j]})
     values = [{"name": tex(S(k)), "value": tex(v)} for k, v in net.values.items()]
     weight = n.ex.W(EXAMPLE_LAYER, 1, 1)
     names = Abbreviations(ex_shape, n)
