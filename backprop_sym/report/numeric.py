@@ -155,14 +155,13 @@ class RuleValues:
 
 def example_shape(shape: Shape, linear: bool) -> Shape:
     """The network of the numeric example, with f generic or linear: the report's widths
-    when they are small (depth at most 3, widths at most 3, N at most 2), else depth at
-    most 3, widths at most 2 and N at most 2."""
+    when they are small (depth at most 2, widths at most 3, N at most 2), else depth at
+    most 3, every width 2 and N at most 2 (the numbers stay short)."""
     act = "linear" if linear else "f"
-    if shape.L <= 3 and max(shape.widths) <= 3 and shape.samples <= 2:
+    if shape.L <= 2 and max(shape.widths) <= 3:
         widths = shape.widths
     else:
-        L = min(shape.L, 3)
-        widths = [min(w, 2) for w in shape.widths[:L]] + [min(shape.widths[-1], 2)]
+        widths = [2] * (min(shape.L, 3) + 1)
     return Shape.make(",".join(map(str, widths)), act, samples=min(shape.samples, 2),
                       convention=shape.convention)
 

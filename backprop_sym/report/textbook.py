@@ -160,7 +160,7 @@ def example(shape: Shape, linear: bool, overrides=None) -> dict:
         "N": ex_shape.samples, "linear": linear, "generic": generic,
         "activation": ", ".join(sorted(set(shape.activations))),
         "f": f_tex, "fprime": Tex(f"f'(t) = {tex(sympy.diff(net.acts[1](t), t))}"),
-        "values": values, "columns": 3, "rows": rows, "error": error,
+        "values": values, "columns": 4 if len(values) > 15 else 3, "rows": rows, "error": error,
         "deltas_agree": bool(rule_deltas) and all(rule_deltas[k] == direct[k] for k in direct),
         "weight": tex(weight), "rule": form.display(),
         "direct": Lines().eq(lhs, direct_value).display(),
