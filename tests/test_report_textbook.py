@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 import sympy
@@ -17,7 +16,6 @@ from backprop_sym.report.formulas import tex
 
 needs_pdf = pytest.mark.skipif(not latex.have_tex() or not shutil.which("pdftotext"),
                                reason="latexmk/pdflatex/pdftotext not installed")
-t = sympy.Symbol("t")
 
 
 def wrong_hidden_delta(q, s, l, j):
@@ -93,8 +91,10 @@ def test_error_signals_of_a_wrong_value_are_not_found():
               "w^1_21": 2, "w^1_22": 1, "w^2_11": 1, "w^2_12": 1, "w^2_21": -1,
               "w^2_22": 3, "b^1_1": 0, "b^1_2": 1, "b^2_1": 1, "b^2_2": 0}
     f = lambda u: u ** 2 - u
-    net = numeric.Concrete(Shape.make("2,2,2", "f"), {k: sympy.Rational(v) for k, v in values.items()},
-                           [None, numeric.EXAMPLE_F, numeric.EXAMPLE_F])
+    quadratic = numeric.quadratic(1, -1, 0)
+    net = numeric.Concrete(Shape.make("2,2,2", "f"),
+                           {k: sympy.Rational(v) for k, v in values.items()},
+                           [None, quadratic, quadratic])
     ours = net.deltas()
     assert ours == independent_deltas((2, 2, 2), 1, f, "from-to", values)
     values["w^2_22"] = 2

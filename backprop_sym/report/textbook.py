@@ -34,10 +34,6 @@ def textbook_context(shape: Shape, results: dict, overrides=None, tikz_: dict | 
             "summary": summary(shape, linear)}
 
 
-def _seq(*parts) -> Tex:
-    return Tex(", ".join(str(p) for p in parts))
-
-
 def algorithm(n: Notation, linear: bool) -> dict:
     """The steps of backpropagation in vectors, in the convention and notation of `n`."""
     v = vector_rules(n, linear)
