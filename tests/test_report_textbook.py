@@ -180,3 +180,9 @@ def test_pdf_of_a_wrong_rule_says_the_numbers_differ(tmp_path):
     assert "The two numbers differ." in text
     assert "a rule for the error signals is wrong" in text
     assert "The two numbers are equal." not in text
+
+
+def test_numeric_example_says_why_its_activation_is_not_the_reports():
+    assert textbook.example(Shape.make("2,2,2", "sigmoid"), False)["irrational"]
+    mixed = textbook.example(Shape.make("2,2,2", "f,linear"), False)
+    assert not mixed["irrational"] and not mixed["generic"] and mixed["equal"]

@@ -154,6 +154,8 @@ def example(shape: Shape, linear: bool, overrides=None) -> dict:
     return {
         "widths": ", ".join(map(str, ex_shape.widths)), "own": ex_shape.widths == shape.widths,
         "N": ex_shape.samples, "linear": linear, "generic": generic,
+        "irrational": any(not (activations.get(x).is_generic or x == "linear")
+                          for x in shape.activations),
         "activation": ", ".join(sorted(set(shape.activations))),
         "f": f_tex, "fprime": Tex(f"f'(t) = {tex(sympy.diff(net.acts[1](t), t))}"),
         "values": values, "columns": 4 if len(values) > 15 else 3, "rows": rows, "error": error,
