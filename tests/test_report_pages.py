@@ -137,8 +137,10 @@ def test_wrong_delta_rule_shows_in_the_worked_instance_and_is_explained():
 
 def test_sigmoid_theorem_says_sigma_throughout():
     rep = render.make_report(Shape.make("2,2", "sigmoid"), only="nonlinear", date="2000-01-01")
-    body = rep.tex[rep.tex.index(r"\begin{theorem}"):rep.tex.index(r"\section{How this")]
+    body = rep.tex[rep.tex.index(r"\begin{theorem}"):rep.tex.index(r"\section{The algorithm")]
     assert r"\sigma'" in body and "f'(" not in body
+    box = rep.tex[rep.tex.index(r"\textbf{Algorithm}"):rep.tex.index(r"\end{minipage}")]
+    assert r"\sigma'" in box and "f'(" not in box
 
 
 @needs_tex

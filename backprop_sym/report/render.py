@@ -25,6 +25,7 @@ from ..engine.network import Expressions, Shape
 from ..engine.verify import PROVED, REFUTED, UNKNOWN, Result, plan, verify
 from .chain import chain_context, proof_for, prover_activation
 from .formulas import Lines, fits, fprime, over_examples, terms, tex, width
+from . import numeric
 from .latex import Tex, escape, pdf_string
 
 THEOREMS = ("nonlinear", "linear")
@@ -194,6 +195,8 @@ def context(shape: Shape, results: dict[str, Result], *, claims=None, claims_fil
     rows = None if claims is None else claims_context(claims)
     verdict = page_one(theorems, rows)
     title = title or DEFAULT_TITLE
+    from .textbook import textbook_context
+    drawing = tikz(shape, n)
     return {
         "title": title,
         "pdf_title": pdf_string(title),
@@ -202,7 +205,8 @@ def context(shape: Shape, results: dict[str, Result], *, claims=None, claims_fil
         "command": command or default_command(shape),
         "command_tex": breakable(command or default_command(shape)),
         "network": network_context(shape, n),
-        "tikz": tikz(shape, n),
+        "tikz": drawing,
+        "book": textbook_context(shape, results, rules_override, drawing),
         "definitions": definitions(n),
         "sym": notation(n),
         "theorems": theorems,
@@ -481,7 +485,7 @@ def general_rules(n: Notation, linear: bool = False) -> dict:
         "weight_grad": Lines().eq(tex(D(S("calC"), wi)), *rel(grad_w)),
         "bias_grad": Lines().eq(tex(D(S("calC"), S("b^l_j"))), *rel(grad_b)),
     }
-    return {kind: {"kind": kind, "display": rows[kind].display(),
+    return {kind: {"kind": kind, "display": rows[kind].display(), "rows": rows[kind].rows,
                    "registry": Tex(rules.get(kind, n.conv).statement)}
             for kind in rules.KINDS}
 
@@ -504,6 +508,8 @@ def vector_rules(n: Notation, linear: bool = False) -> dict:
             rf"\frac{{\partial \mathcal{{C}}}}{{\partial w^{{l}}}} &= \frac{{1}}{{N}} \sum_{{x}} {outer}",
             rf"\frac{{\partial \mathcal{{C}}}}{{\partial b^{{l}}}} &= \frac{{1}}{{N}} \sum_{{x}} {D}^{{l}}"]
     return {"display": Tex("\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}"),
+            "inline": {kind: Tex(row.replace("&=", "=")) for kind, row in zip(rules.KINDS, rows)},
+            "rows": dict(zip(rules.KINDS, rows)),
             "shape_w": Tex(shape_w), "z": Tex(z), "entry": Tex(entry), "D": Tex(D)}
 
 
@@ -657,7 +663,7 @@ def witness_context(w: dict | None, shape: Shape | None = None) -> dict | None:
         coeffs = [sympy.Rational(c) for c in w["f"]["coefficients"]]
         c0, c1, c2 = coeffs
         f = Tex(f"{tex(sympy.Function('f')(t))} = {tex(c2 * t ** 2 + c1 * t + c0)}")
-        coeffs = [c2, c1, c0]
+        coeffs = (c2, c1, c0)
     claim = "instance" in w  # a claim's witness names the instance; a rule's is its check
     return {"note": None, "values": values, "f": f,
             "others_zero": len(w["values"]) - len(shown),
@@ -670,9 +676,10 @@ def witness_context(w: dict | None, shape: Shape | None = None) -> dict | None:
 MAX_FORWARD_ROWS = 24        # neurons shown in a witness's forward pass
 
 
-def forward_pass(shape: Shape, w: dict, coeffs) -> list:
-    """z^l_j and a^l_j at an exact witness, layer by layer (rational arithmetic), for
-    generic and linear layers; [] where that is not exact or too long to show."""
+def forward_pass(shape: Shape, w: dict, coeffs, n: Notation | None = None) -> list:
+    """z^l_j, a^l_j and Δ^l_j at an exact witness, layer by layer (rational arithmetic;
+    Δ as the derivative of the example's cost, independent of every rule), for generic
+    and linear layers; [] where that is not exact or too long to show."""
     acts = [activations.get(a) for a in shape.activations]
     if not w.get("exact", True) or sum(shape.widths[1:]) * shape.samples > MAX_FORWARD_ROWS:
         return []
@@ -680,31 +687,22 @@ def forward_pass(shape: Shape, w: dict, coeffs) -> list:
         return []
     if any(a.is_generic for a in acts) and coeffs is None:
         return []
-    vals = {k: sympy.Rational(v) for k, v in w["values"].items()}
     ex = Expressions(shape, get_backend("sympy"))
-    get = lambda sym: vals.get(str(sym))
+    names = [str(v) for v in (*ex.x.values(), *ex.y.values(), *ex.w.values(), *ex.b.values())]
+    if any(name not in w["values"] for name in names):
+        return []
+    f = numeric.quadratic(*coeffs) if coeffs is not None else None
+    net = numeric.Concrete(shape, {k: sympy.Rational(w["values"][k]) for k in names},
+                           [None] + [f if a.is_generic else numeric.IDENTITY for a in acts])
+    z, a = net.forward()
+    deltas = net.deltas()
+    n = n or Notation(shape)
     rows = []
-    for s_ in range(1, shape.samples + 1):
-        a = [get(ex.x[s_, k]) for k in range(1, shape.widths[0] + 1)]
-        if any(v is None for v in a):
-            return []
-        for l in range(1, shape.L + 1):
-            zs = []
-            for j in range(1, shape.widths[l] + 1):
-                parts = [get(ex.w[l, k, j]) for k in range(1, shape.widths[l - 1] + 1)]
-                bias = get(ex.b[l, j])
-                if bias is None or any(v is None for v in parts):
-                    return []
-                zs.append(sum((p * q for p, q in zip(parts, a)), bias))
-            if acts[l - 1].is_generic:
-                c2, c1, c0 = coeffs
-                a = [c2 * z * z + c1 * z + c0 for z in zs]
-            else:
-                a = list(zs)
-            x = f"(x^{{({s_})}})" if shape.samples > 1 else ""
-            for j, (z, av) in enumerate(zip(zs, a), 1):
-                rows.append({"z": tex(S(f"z^{{{l}}}_{{{j}}}{x}")), "zv": tex(z),
-                             "a": tex(S(f"a^{{{l}}}_{{{j}}}{x}")), "av": tex(av)})
+    for (s_, l, j) in sorted(z):
+        x = f"(x^{{({s_})}})" if shape.samples > 1 else ""
+        rows.append({"z": tex(S(f"z^{{{l}}}_{{{j}}}{x}")), "zv": tex(z[s_, l, j]),
+                     "a": tex(S(f"a^{{{l}}}_{{{j}}}{x}")), "av": tex(a[s_, l, j]),
+                     "d": tex(n.delta(l, j, x)), "dv": tex(deltas[s_, l, j])})
     return rows
 
 

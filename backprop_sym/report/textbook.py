@@ -1,0 +1,169 @@
+"""What a course takes from the report: the algorithm box, the figure of the error signals
+flowing backwards, the four rules in both conventions, and a worked example in exact
+numbers. Every formula is printed by SymPy or taken from the theorems' own displays;
+every number is computed here, exactly.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import sympy
+
+from ..engine import activations
+from ..engine.network import Shape
+from . import numeric
+from .formulas import Lines, tex
+from .latex import Tex
+from .render import (Abbreviations, Notation, SymbolicQuantities, general_rules, in_notation,
+                     vector_rules)
+
+S = sympy.Symbol
+CONVENTIONS = ("from-to", "to-from")
+NIELSEN = {"output_delta": "BP1", "hidden_delta": "BP2", "weight_grad": "BP4",
+           "bias_grad": "BP3"}
+EXAMPLE_LAYER = 1            # the weight of the example's gradient: layer 1, indices 1, 1
+
+
+def textbook_context(shape: Shape, results: dict, overrides=None, tikz_: dict | None = None) -> dict:
+    """The context of templates/textbook.tex.j2 and summary.tex.j2."""
+    linear = "nonlinear" not in results
+    n = Notation(replace(shape, activations=("linear",) * shape.L) if linear else shape)
+    return {"algorithm": algorithm(n, linear),
+            "flow": flow(shape, n, tikz_) if tikz_ else None,
+            "example": example(shape, linear, overrides),
+            "summary": summary(shape, linear)}
+
+
+def algorithm(n: Notation, linear: bool) -> dict:
+    """The steps of backpropagation in vectors, in the convention and notation of `n`."""
+    v = vector_rules(n, linear)
+    l, L = S("l"), S("L")
+    f = n.fname
+    return {
+        "D": v["D"], "f": f, "linear": linear,
+        "input": Tex(f"{tex(S('a^0'))} = {tex(S('x'))}"),
+        "up": Tex(rf"{tex(l)} = 1, \dots, {tex(L)}"),
+        "down": Tex(rf"{tex(l)} = {tex(L - 1)}, \dots, 1"),
+        "z": Tex(f"{tex(S('z^l'))} = {v['z']}"),
+        "a": Tex(f"{tex(S('a^l'))} = {f}({tex(S('z^l'))})"),
+        "output": v["inline"]["output_delta"], "hidden": v["inline"]["hidden_delta"],
+        "weights": v["inline"]["weight_grad"], "biases": v["inline"]["bias_grad"],
+        "step": Tex(f"{tex(S('w^l'))} \\leftarrow {tex(S('w^l'))} - \\eta\\, "
+                    r"\frac{\partial \mathcal{C}}{\partial w^{l}}"),
+    }
+
+
+def flow(shape: Shape, n: Notation, drawing: dict) -> dict:
+    """The network's drawing with each neuron labelled by its error signal, and arrows
+    from layer L back to layer 1: Δ^l passes through the weights of layer l to layer l - 1."""
+    D = n.D
+    nodes = []
+    for nd in drawing["nodes"]:
+        l, j = (int(p) for p in nd["name"][1:].split("x"))
+        label = nd["label"] if l == 0 else tex(S(f"{D}^{l}_{j}"))
+        nodes.append({**nd, "label": label})
+    top = max(nd["y"] for nd in nodes) + 0.95
+    xs = sorted({nd["x"] for nd in nodes})
+    arrows = [{"x1": round(xs[l] - 0.4, 3), "x2": round(xs[l - 1] + 0.4, 3), "y": round(top, 3),
+               "label": tex(S(f"{D}^{l}")), "via": tex(S(f"w^{l}"))}
+              for l in range(shape.L, 1, -1)]
+    cost_x = round(xs[-1] + 2.3, 3)
+    aL, y = S("a^L"), S("y")
+    caption = Tex(
+        f"The error signals flow backwards through the network of Section~\\ref{{sec:network}}. "
+        f"The output layer's ${tex(S(f'{D}^L'))}$ comes from the error ${tex(aL - y)}$ of the "
+        f"output (rule~(i)); each ${tex(S(f'{D}^l'))}$ then passes back through the weights "
+        f"${tex(S('w^l'))}$ to give ${tex(S(f'{D}^{{l-1}}'))}$ (rule~(ii)), down to layer~1. "
+        f"The gradients pair ${tex(S(f'{D}^l'))}$ with the activations "
+        f"${tex(S('a^{l-1}'))}$ of the layer before (rules~(iii) and~(iv)).")
+    return {"nodes": nodes, "dots": drawing["dots"], "edges": drawing["edges"],
+            "arrows": arrows, "captions": drawing["captions"], "top": round(top, 3),
+            "cost": {"x": cost_x, "y": 0.0, "label": tex(S("C_x")),
+                     "error": tex(aL - y), "into": round(xs[-1] + 0.65, 3)},
+            "caption": caption}
+
+
+def summary(shape: Shape, linear: bool) -> list:
+    """The four rules in each convention, index form and vector form."""
+    out = []
+    for conv in CONVENTIONS:
+        act = "linear" if linear else ("sigmoid" if conv == "to-from" else "f")
+        n = Notation(Shape.make("1,1", act, convention=conv))
+        general, vector = general_rules(n, linear), vector_rules(n, linear)
+        out.append({
+            "convention": conv, "nielsen": conv == "to-from",
+            "weight": tex(n.w("l", "k", "j")), "D": vector["D"], "f": n.fname,
+            "index": tagged({k: general[k]["rows"] for k in general}),
+            "vector": tagged({k: [vector["rows"][k]] for k in general}),
+            "shape_w": vector["shape_w"],
+            "z": Tex(f"z^{{l}} = {vector['z']}"),
+        })
+    return out
+
+
+def tagged(rows: dict) -> Tex:
+    """One align* of the four rules, each tagged with its number and Nielsen's name."""
+    numerals = dict(zip(NIELSEN, ("i", "ii", "iii", "iv")))
+    out = []
+    for kind, lines in rows.items():
+        first, *rest = lines
+        out.append(first + rf" \tag*{{({numerals[kind]}), {NIELSEN[kind]}}}")
+        out.extend(rest)
+    return Tex("\\begin{align*}\n" + " \\\\\n".join(out) + "\n\\end{align*}")
+
+
+def example(shape: Shape, linear: bool, overrides=None) -> dict:
+    """A concrete network in exact numbers: its values, z, a and Δ (from the rules)
+    layer by layer, one gradient from the rule and the same from the direct derivative."""
+    ex_shape = numeric.example_shape(shape, linear)
+    net = numeric.example_network(ex_shape, linear)
+    n = Notation(ex_shape)
+    z, a = net.forward()
+    by_rules, direct = net.by_rules(overrides), net.deltas()
+    try:
+        rule_deltas = {key: by_rules.delta(*key) for key in z}
+        error = None
+    except (IndexError, KeyError, TypeError, ValueError) as err:
+        rule_deltas, error = {}, str(err)
+    rows = []
+    for (s, l, j) in sorted(z):
+        x = f"(x^{{({s})}})" if ex_shape.samples > 1 else ""
+        rows.append({"z": tex(S(f"z^{{{l}}}_{{{j}}}{x}")), "zv": tex(z[s, l, j]),
+                     "a": tex(S(f"a^{{{l}}}_{{{j}}}{x}")), "av": tex(a[s, l, j]),
+                     "d": tex(n.delta(l, j, x)),
+                     "dv": tex(rule_deltas[s, l, j]) if rule_deltas else Tex(r"\text{--}"),
+                     "direct": tex(direct[s, l, j]),
+                     "differs": rule_deltas.get((s, l, j)) != direct[s, l, j]})
+    values = [{"name": tex(S(k)), "value": tex(v)} for k, v in net.values.items()]
+    weight = n.ex.W(EXAMPLE_LAYER, 1, 1)
+    names = Abbreviations(ex_shape, n)
+    q = SymbolicQuantities(ex_shape, n, overrides, names, deltas_as_symbols=True)
+    rule_value = None
+    if error is None:
+        try:
+            rule_value = by_rules.weight_grad(EXAMPLE_LAYER, 1, 1)
+        except (IndexError, KeyError, TypeError, ValueError) as err:
+            error = str(err)
+    direct_value = net.direct_gradient(str(weight))
+    lhs = tex(sympy.Derivative(S("calC"), weight, evaluate=False))
+    form = Lines().eq(lhs, in_notation(q.rule("weight_grad")(q, EXAMPLE_LAYER, 1, 1), n),
+                      rule_value if rule_value is not None else Tex(r"\text{--}"))
+    generic = all(activations.get(x).is_generic for x in shape.activations)
+    t = S("t")
+    f_tex = Tex(f"{tex(sympy.Function('f')(t))} = {tex(net.acts[1](t))}")
+    return {
+        "widths": ", ".join(map(str, ex_shape.widths)), "own": ex_shape.widths == shape.widths,
+        "N": ex_shape.samples, "linear": linear, "generic": generic,
+        "irrational": any(not (activations.get(x).is_generic or x == "linear")
+                          for x in shape.activations),
+        "activation": ", ".join(sorted(set(shape.activations))),
+        "f": f_tex, "fprime": Tex(f"f'(t) = {tex(sympy.diff(net.acts[1](t), t))}"),
+        "values": values, "columns": 4 if len(values) > 15 else 3, "rows": rows, "error": error,
+        "deltas_agree": bool(rule_deltas) and all(rule_deltas[k] == direct[k] for k in direct),
+        "weight": tex(weight), "rule": form.display(),
+        "direct": Lines().eq(lhs, direct_value).display(),
+        "equal": rule_value is not None and rule_value == direct_value,
+        "numbers": {"shape": ex_shape, "values": net.values, "f": net.acts[1],
+                    "rule": rule_value, "direct": direct_value, "weight": str(weight),
+                    "deltas": rule_deltas, "direct_deltas": direct},
+    }
