@@ -67,7 +67,8 @@ MATH_TOKEN = re.compile(r"\b(?:[azwb]\^(?:\{[^}]*\}|\w)|C)(?=[\s:,;)]|$)|\(l < L
 
 def fact_tex(fact: str) -> Tex:
     """'a^l is read by z^{l+1} only (l < L): yes' with its symbols as mathematics."""
-    out, at = [], 0
+    out: list[str] = []
+    at = 0
     for m in MATH_TOKEN.finditer(fact):
         out.append(escape(fact[at:m.start()]))
         token = m.group(0)
@@ -92,7 +93,7 @@ def chain_context(proof: prove.Proof, *, sigma: bool, to_from: bool, rule_displa
         at = (s.witness or {}).get("at_instance")
         explicit = (s.witness or {}).get("explicit")
         steps.append({
-            "id": s.id, "rule": rule, "item": ITEM.get(rule), "own": own,
+            "id": s.id, "rule": rule, "item": ITEM.get(rule) if rule else None, "own": own,
             "title": s.title[:1].upper() + s.title[1:] if not rule else None,
             "mark": "cited lemma" if s.established == prove.LEMMA else "checked with symbolic n",
             "status": s.status,

@@ -240,8 +240,7 @@ def _group(src: str, i: int) -> tuple[str, int]:
                     return src[i + 1:j], j + 1
             j += 1
         return src[i + 1:], len(src)
-    if src[i] == "\\":
-        m = _CMD.match(src, i)
+    if src[i] == "\\" and (m := _CMD.match(src, i)) is not None:
         return m.group(0), m.end()
     return src[i], i + 1
 
@@ -250,8 +249,7 @@ def _width(src: str, i: int, scale: float) -> tuple[float, int]:
     w = 0.0
     while i < len(src):
         ch = src[i]
-        if ch == "\\":
-            m = _CMD.match(src, i)
+        if ch == "\\" and (m := _CMD.match(src, i)) is not None:
             name, i = m.group(1), m.end()
             if name == "frac":
                 a, i = _group(src, i)

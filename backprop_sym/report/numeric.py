@@ -113,7 +113,7 @@ class RuleValues:
         self.overrides = overrides or {}
         self.ex = _symbols(net.shape)
         self.zs, self.acts = net.forward()
-        self._memo = {}
+        self._memo: dict = {}
 
     def neurons(self, l):
         return range(1, self.shape.widths[l] + 1)
@@ -159,9 +159,9 @@ def example_shape(shape: Shape, linear: bool) -> Shape:
     most 3, every width 2 and N at most 2 (the numbers stay short)."""
     act = "linear" if linear else "f"
     if shape.L <= 2 and max(shape.widths) <= 3:
-        widths = shape.widths
+        widths = tuple(shape.widths)
     else:
-        widths = [2] * (min(shape.L, 3) + 1)
+        widths = (2,) * (min(shape.L, 3) + 1)
     return Shape.make(",".join(map(str, widths)), act, samples=min(shape.samples, 2),
                       convention=shape.convention)
 

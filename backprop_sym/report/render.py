@@ -250,7 +250,7 @@ def page_one(theorems: list, claims: list | None) -> dict:
                 + [c["status"] for c in listed])
     status = (REFUTED if REFUTED in statuses else
               UNKNOWN if UNKNOWN in statuses or "ill-formed" in statuses else PROVED)
-    counted = {}
+    counted: dict[str, int] = {}
     for c in listed:
         counted[c["status"]] = counted.get(c["status"], 0) + 1
     order = ("proved", "refuted", "unknown", "ill-formed", "skipped")
@@ -281,7 +281,7 @@ def claims_scope(claims: list) -> dict:
 def breakable(text: str) -> Tex:
     """Text escaped, with a break allowed after , / - _ = and spaces (long commands,
     file names and claim sources in typewriter type)."""
-    out = []
+    out: list[str] = []
     for ch in str(text):
         out.append(escape(ch))
         if ch in ",/-_=|;":
@@ -388,7 +388,10 @@ def tikz(shape: Shape, n: Notation) -> dict:
     L = shape.L
     dx = min(3.4, 13.0 / L)
     dy = 1.25
-    nodes, dots, edges, captions = [], [], [], []
+    nodes: list[dict] = []
+    dots: list[dict] = []
+    edges: list[dict] = []
+    captions: list[dict] = []
     ids = {}
     for l in range(L + 1):
         js = shown(shape.widths[l])
@@ -660,8 +663,7 @@ def witness_context(w: dict | None, shape: Shape | None = None) -> dict | None:
     f, coeffs = None, None
     if w.get("f"):
         t = S("t")
-        coeffs = [sympy.Rational(c) for c in w["f"]["coefficients"]]
-        c0, c1, c2 = coeffs
+        c0, c1, c2 = (sympy.Rational(c) for c in w["f"]["coefficients"])
         f = Tex(f"{tex(sympy.Function('f')(t))} = {tex(c2 * t ** 2 + c1 * t + c0)}")
         coeffs = (c2, c1, c0)
     claim = "instance" in w  # a claim's witness names the instance; a rule's is its check
@@ -759,7 +761,7 @@ class SymbolicQuantities:
         self.L, self.N = shape.L, shape.samples
         self.overrides = overrides or {}
         self.symbolic = deltas_as_symbols
-        self._memo = {}
+        self._memo: dict = {}
 
     def neurons(self, l):
         return range(1, self.shape.widths[l] + 1)
@@ -804,7 +806,7 @@ class Abbreviations:
     def __init__(self, shape, n: Notation):
         self.shape, self.n = shape, n
         self.B = get_backend("sympy")
-        self.acts = [None] + [activations.get(a) for a in shape.activations]
+        self.acts = [activations.get("linear")] + [activations.get(a) for a in shape.activations]
         self.Z, self.A = {}, {}
         for (s, l, j) in n.ex.z:
             x = f"(x^{{({s})}})" if shape.samples > 1 else ""
