@@ -58,3 +58,11 @@ def test_names_map_consistently_to_fresh_letters():
 def test_a_diagonal_alone_is_left_as_written():
     (c,) = check_claim(r"D = \Sigma'(z^L)")
     assert c["status"] in ("skipped", "ill-formed") and "Σ" not in (c["parsed"] or "")
+
+
+def test_one_neuron_per_layer_is_read_only_where_the_whole_document_is_so():
+    from backprop_sym.claims.notation import scalar_depth
+    assert scalar_depth(r"z_1 = w_1 x + b_1 \quad a_2 = \sigma(z_2)") == 2
+    assert scalar_depth(r"z^l_j = \sum_k w^l_{kj} a^{l-1}_k + b^l_j \quad x_1") is None
+    assert scalar_depth(r"z_1 = w_1 x + b_1 \quad \Delta^L_j = a^L_j - y_j") is None
+    assert scalar_depth(r"x_1 + x_2 = y_1") is None              # inputs alone are no chain

@@ -44,7 +44,7 @@ from dataclasses import replace
 
 from ..engine import activations, witness
 
-from . import documents
+from . import documents, notation
 from .activation import (_about_activation_only, _activation_statement,
                           _check_activation_statement, _dummy_x, Unusable,
                           declared_activation)
@@ -235,11 +235,11 @@ def _seed(text: str) -> int:
 
 
 def _options(shapes=None, activation="f", convention="from-to", backend=None, samples=None,
-             timeout=None) -> Options:
+             timeout=None, scalar=False) -> Options:
     shapes = tuple(tuple(s) for s in shapes) if shapes else None
     samples = tuple(samples) if samples else None
     deadline = None if timeout is None else time.monotonic() + timeout
-    return Options(shapes, activation, convention, backend, samples, deadline)
+    return Options(shapes, activation, convention, backend, samples, deadline, scalar)
 
 
 class Claim(Mapping):
@@ -329,7 +329,11 @@ def check_text(text: str, kind: str = documents.MARKDOWN, progress=None, **optio
     if kind == documents.NOTEBOOK:
         text, cells = documents.notebook_markdown(text)
     rows = documents.rows(text, kind)
-    first = Checker(_options(convention=convention or "from-to", **options))
+    depth = notation.scalar_depth(" ".join(r.text for r in rows if not r.error))
+    if depth is not None and not options.get("shapes"):
+        options["shapes"] = [(1,) * (depth + 1)]       # one neuron per layer, as written
+    first = Checker(_options(convention=convention or "from-to", scalar=depth is not None,
+                             **options))
     reading = _reading(first, rows, text, given, convention)
     found = _run(text, rows, first.opts, progress, reading, first.ctx)
     if cells is not None:
@@ -344,13 +348,12 @@ def check_text(text: str, kind: str = documents.MARKDOWN, progress=None, **optio
 
 def _reading(checker: Checker, rows, text, given: dict, convention):
     """The document's conventions, read from its definitions; options override."""
-    from . import notation
     from .conventions import Reading, infer, proves
     claims = []
     for row in rows:
         if row.error or row.unread or row.skip:
             continue
-        normal = notation.normalize(row.text)
+        normal = notation.normalize(row.text, checker.opts.scalar)
         try:
             segments, _ = split_condition(normal.text)
             for a, b in segments:
@@ -406,7 +409,6 @@ def _garbled(text: str) -> bool:
 def _checked_rows(text: str, rows, opts: Options, reading=None, ctx=None):
     """(row number, its claims) for each row, checked in order by one Checker; each row is
     first rewritten into the notation the grammar reads (`notation`), with a map back."""
-    from . import notation
     checker = Checker(opts, ctx)
     checker.reading = reading
     prev, last_display = None, None
@@ -426,7 +428,7 @@ def _checked_rows(text: str, rows, opts: Options, reading=None, ctx=None):
             yield n, [_claim(row.line, " ".join(row.text.split())[:200], None, SKIPPED, row.skip)]
             continue
         origin = row.origin or range(len(row.text))
-        normal = notation.normalize(documents.Mapped(row.text, list(origin)))
+        normal = notation.normalize(documents.Mapped(row.text, list(origin)), opts.scalar)
         locate = (lambda m, start: lambda pos: documents.locate(text, start + m.at(pos)))(
             normal, row.start)
         claims, prev = checker.check_row(normal.text, row.line, locate, prev)

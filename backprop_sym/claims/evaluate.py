@@ -53,6 +53,7 @@ class Options:
     backend: str | None = None
     samples: tuple[int, ...] | None = None               # None: chosen per claim
     deadline: float | None = None                        # time.monotonic() to stop at
+    scalar: bool = False                                 # one neuron per layer, as written
 
 
 class Context:

@@ -135,10 +135,13 @@ _NABLA = re.compile(r"\\nabla\s*_\s*(?:\{\s*a\s*(?:\^\s*(?:\{\s*\(?\s*L\s*\)?\s*
                     r"\s*(C|\\mathcal\s*\{\s*C\s*\})")
 
 
-def normalize(m: Mapped | str) -> Mapped:
-    """The text with every notation above rewritten, and its map to the text as written."""
+def normalize(m: Mapped | str, scalar: bool = False) -> Mapped:
+    """The text with every notation above rewritten, and its map to the text as written;
+    `scalar`: the document is a chain of one neuron per layer (see `scalar_depth`)."""
     if isinstance(m, str):
         m = Mapped.of(m)
+    if scalar:
+        m = _scalar(m)
     m = _ng_batch(m)
     m = _per_layer(m)
     for pattern, repl in _REWRITES:
@@ -281,3 +284,42 @@ def _ng_batch(m: Mapped) -> Mapped:
                   r"\\frac{1}{N} \\sum_x ")
         m = m.sub(r"\\[dt]?frac\s*\{\s*1\s*\}\s*\{\s*m\s*\}", r"\\frac{1}{N}")
     return m
+
+
+# ---------------------------------------------------------------- one neuron per layer
+
+_SCALAR_Q = re.compile(r"(?<![\\a-zA-Z])(?P<q>[zawb])\s*_\s*(?:\{\s*(?P<n1>\d)\s*\}|(?P<n2>\d))(?!\s*\^)")
+_LAYERED_Q = re.compile(r"(?<![\\a-zA-Z])[zawbZAWB]\s*\^|\\(?:Delta|delta)\s*\^")
+_SCALAR_ACT = re.compile(r"(?P<fn>\\sigma|\\varphi|\\phi|(?<![\\a-zA-Z])[fg])\s*_\s*(?:\{\s*(?P<n1>\d)\s*\}"
+                         r"|(?P<n2>\d))\s*(?P<prime>'|\^\s*\{?\s*\\prime\s*\}?)?(?P<call>\s*(?:\(|\\left\s*\())?")
+
+
+def scalar_depth(text: str) -> int | None:
+    """The depth L of a document written as a chain of one neuron per layer, the layer a
+    subscript (z_1 = w_1 x + b_1, a_2 = \\sigma(z_2), (a_2 - y) \\sigma_2' w_2 \\sigma_1' x):
+    the deepest layer it names; None for a document that writes layers as superscripts."""
+    if _LAYERED_Q.search(text):
+        return None
+    layers = [int(g.group("n1") or g.group("n2")) for g in _SCALAR_Q.finditer(text)]
+    if len(layers) < 2 or max(layers) < 1:
+        return None
+    return max(layers)
+
+
+def _scalar(m: Mapped) -> Mapped:
+    """One neuron per layer, into the grammar's notation: z_l -> z^{l}_1, w_l -> w^{l}_{11},
+    \\sigma_l' -> \\sigma'(z^{l}_1), \\sigma_l(z_l) -> \\sigma(z_l), x -> x_1, y -> y_1."""
+    def act(g: re.Match) -> str:
+        layer = g.group("n1") or g.group("n2")
+        prime = "'" if g.group("prime") else ""
+        if g.group("call"):
+            return f"{g.group('fn')}{prime}{g.group('call')}"
+        return f"{g.group('fn')}{prime}(z^{{{layer}}}_1)"
+    m = m.sub(_SCALAR_ACT, act)
+
+    def quantity(g: re.Match) -> str:
+        layer = g.group("n1") or g.group("n2")
+        return f"{g.group('q')}^{{{layer}}}_{{11}}" if g.group("q") == "w" else \
+            f"{g.group('q')}^{{{layer}}}_1"
+    m = m.sub(_SCALAR_Q, quantity)
+    return m.sub(r"(?<![\\a-zA-Z_^{])([xy])(?![a-zA-Z_])", r"\1_1")
