@@ -51,28 +51,35 @@ def _chain_proved(activation: str, convention: str) -> bool:
 
 # ---------------------------------------------------------------- the claim as a rule
 
+def _uses(name: str, sides):
+    """(quantity, position) of every use of the index `name`: in quantities, in the two
+    quantities of a derivative, and in the argument of f or f'."""
+    for side in sides:
+        for n in walk(side):
+            qs = [n] if isinstance(n, Q) else [n.num, n.den] if isinstance(n, Deriv) else \
+                [n.arg] if isinstance(n, Call) else []
+            for q in qs:
+                if isinstance(q, Q) and q.idx:
+                    for pos, i in enumerate(q.idx):
+                        if i.var == name:
+                            yield q, pos
+
+
 def _index_layers(name: str, sides, convention: str, var: str) -> set:
     """The layers (as offsets from the layer letter; 'L' for y) whose neurons the index
     `name` runs over, read wherever it appears."""
     found: set = set()
+    for q, pos in _uses(name, sides):
+        if q.kind == "y":
+            found.add(0 if var == "L" else "L")
+        elif q.layer is None:
+            found.add(None)
+        elif q.kind == "w":
+            from_first = convention == "from-to"
+            found.add(q.layer.off - 1 if (pos == 0) == from_first else q.layer.off)
+        else:
+            found.add(q.layer.off)
     for side in sides:
-        for n in walk(side):
-            qs = [n] if isinstance(n, Q) else [n.num, n.den] if isinstance(n, Deriv) else []
-            for q in qs:
-                if not isinstance(q, Q) or not q.idx:
-                    continue
-                for pos, i in enumerate(q.idx):
-                    if i.var != name:
-                        continue
-                    if q.kind == "y":
-                        found.add(0 if var == "L" else "L")
-                    elif q.layer is None:
-                        found.add(None)
-                    elif q.kind == "w":
-                        from_first = convention == "from-to"
-                        found.add(q.layer.off - 1 if (pos == 0) == from_first else q.layer.off)
-                    else:
-                        found.add(q.layer.off)
         for n in walk(side):
             if isinstance(n, Sum) and n.var == name and isinstance(n.hi, Width):
                 found.add(n.hi.layer.off)
@@ -167,11 +174,12 @@ def _closed(rhs, var, convention, names, per_example: bool, mean: bool = False):
     return fn
 
 
-class _Reader:
-    """A claim's tree as a SymPy expression of `prove.SymbolicQ`'s quantities."""
+class _Tree:
+    """A claim's tree read at a generic layer: the layer letter `var` is `layer`, indices
+    come from `env`; whatever is not read raises _NotARule."""
 
-    def __init__(self, q, var, layer, convention):
-        self.q, self.var, self.layer, self.convention = q, var, layer, convention
+    def __init__(self, var, layer, convention):
+        self.var, self.layer, self.convention = var, layer, convention
 
     def lay(self, lay):
         if lay is None or lay.var != self.var:
@@ -183,28 +191,44 @@ class _Reader:
             raise _NotARule
         return env[i.var]
 
-    def value(self, node, env, s):
+    def arithmetic(self, node, env, part):
+        """Numbers, widths, Kronecker deltas, and + − × ÷ ^ with each operand read by
+        `part`; None for any other node."""
         import sympy as sp
-        q = self.q
+        from ..engine.prove import n
         if isinstance(node, Num):
             return sp.Rational(node.value.numerator, node.value.denominator)
-        if isinstance(node, Const):
-            return q.N
         if isinstance(node, Width):
-            from ..engine.prove import n
             return n(self.lay(node.layer))
         if isinstance(node, Kron):
             return sp.KroneckerDelta(*(self.idx(i, env) for i in node.idx))
         if isinstance(node, Neg):
-            return -self.value(node.x, env, s)
+            return -part(node.x)
         if isinstance(node, Add):
-            return sp.Add(*(self.value(t, env, s) for t in node.terms))
+            return sp.Add(*(part(t) for t in node.terms))
         if isinstance(node, Mul):
-            return self.value(node.a, env, s) * self.value(node.b, env, s)
+            return part(node.a) * part(node.b)
         if isinstance(node, Div):
-            return self.value(node.a, env, s) / self.value(node.b, env, s)
+            return part(node.a) / part(node.b)
         if isinstance(node, Pow):
-            return self.value(node.base, env, s) ** node.n
+            return part(node.base) ** node.n
+        return None
+
+
+class _Reader(_Tree):
+    """A claim's tree as a SymPy expression of `prove.SymbolicQ`'s quantities."""
+
+    def __init__(self, q, var, layer, convention):
+        super().__init__(var, layer, convention)
+        self.q = q
+
+    def value(self, node, env, s):
+        q = self.q
+        got = self.arithmetic(node, env, lambda part: self.value(part, env, s))
+        if got is not None:
+            return got
+        if isinstance(node, Const):
+            return q.N
         if isinstance(node, Sum):
             return self._sum(node, env, s)
         if isinstance(node, Call):
@@ -323,41 +347,19 @@ def _identity(form: Form, convention: str, activation: str) -> bool:
     return P.is_zero(c) and P.is_zero(second) and P.is_zero(rest)
 
 
-class _Local:
+class _Local(_Tree):
     """A claim's tree as SymPy, its derivatives replaced by the proved steps."""
 
     def __init__(self, var, layer, top, convention):
-        self.var, self.layer, self.top, self.conv = var, layer, top, convention
-
-    def lay(self, lay):
-        if lay is None or lay.var != self.var:
-            raise _NotARule
-        return self.layer + lay.off
-
-    def idx(self, i, env):
-        if i.var is None or i.off != 0 or i.var not in env:
-            raise _NotARule
-        return env[i.var]
+        super().__init__(var, layer, convention)
+        self.top = top
 
     def value(self, node, env):
         import sympy as sp
         from ..engine import prove as P
-        if isinstance(node, Num):
-            return sp.Rational(node.value.numerator, node.value.denominator)
-        if isinstance(node, Width):
-            return P.n(self.lay(node.layer))
-        if isinstance(node, Kron):
-            return sp.KroneckerDelta(*(self.idx(i, env) for i in node.idx))
-        if isinstance(node, Neg):
-            return -self.value(node.x, env)
-        if isinstance(node, Add):
-            return sp.Add(*(self.value(t, env) for t in node.terms))
-        if isinstance(node, Mul):
-            return self.value(node.a, env) * self.value(node.b, env)
-        if isinstance(node, Div):
-            return self.value(node.a, env) / self.value(node.b, env)
-        if isinstance(node, Pow):
-            return self.value(node.base, env) ** node.n
+        got = self.arithmetic(node, env, lambda part: self.value(part, env))
+        if got is not None:
+            return got
         if isinstance(node, Sum):
             if node.lo != 1 or node.var == EXAMPLES:
                 raise _NotARule
@@ -389,12 +391,12 @@ class _Local:
 
     def weight(self, t, frm, to):
         from ..engine import prove as P
-        return P.weight(self.conv, t, frm, to)
+        return P.weight(self.convention, t, frm, to)
 
     def pair(self, idx: tuple[Idx, ...], env):
         """(from, to) of a weight w^t_{pq} from its indices as the claim writes them."""
         p, q = (self.idx(i, env) for i in idx)
-        return (p, q) if self.conv == "from-to" else (q, p)
+        return (p, q) if self.convention == "from-to" else (q, p)
 
     def derivative(self, num, den, env):
         """Steps (a)-(d), (c)(b) and the chain rule (f), as proved by `prove`."""
@@ -463,24 +465,14 @@ class _Local:
         """The layer whose neurons index `name` runs over, read where it appears."""
         from ..engine import prove as P
         found = set()
-        for side in sides:
-            for n in walk(side):
-                qs = [n] if isinstance(n, Q) else [n.num, n.den] if isinstance(n, Deriv) else []
-                if isinstance(n, Call) and isinstance(n.arg, Q):
-                    qs.append(n.arg)
-                for q in qs:
-                    if not isinstance(q, Q) or not q.idx:
-                        continue
-                    for pos, i in enumerate(q.idx):
-                        if i.var != name:
-                            continue
-                        if q.kind == "y":
-                            found.add(P.L)
-                        elif q.kind == "w":
-                            t = self.lay(q.layer)
-                            found.add(t - 1 if (pos == 0) == (self.conv == "from-to") else t)
-                        else:
-                            found.add(self.lay(q.layer))
+        for q, pos in _uses(name, sides):
+            if q.kind == "y":
+                found.add(P.L)
+            elif q.kind == "w":
+                t = self.lay(q.layer)
+                found.add(t - 1 if (pos == 0) == (self.convention == "from-to") else t)
+            else:
+                found.add(self.lay(q.layer))
         if len(found) != 1:
             raise _NotARule
         return found.pop()

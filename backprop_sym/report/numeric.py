@@ -103,20 +103,48 @@ def _symbols(shape: Shape) -> Expressions:
     return Expressions(shape, get_backend("sympy"))
 
 
-class RuleValues:
-    """The quantities a rule may use (see verify.Quantities) as numbers; Δ is composed
-    from the rules themselves, from the output layer down, as the algorithm does."""
+class RuleQuantities:
+    """The `q` a rule sees (see verify.Quantities), the part every reading shares: the
+    neurons of a layer, the mean over the N examples, and Δ composed from the rules
+    themselves (or the overrides), from the output layer down, as the algorithm does;
+    subclasses give a, z, y, fprime and W."""
 
-    def __init__(self, net: Concrete, overrides=None):
-        self.net, self.shape = net, net.shape
-        self.L, self.N = net.shape.L, net.shape.samples
+    def __init__(self, shape: Shape, overrides=None):
+        self.shape, self.L, self.N = shape, shape.L, shape.samples
         self.overrides = overrides or {}
-        self.ex = _symbols(net.shape)
-        self.zs, self.acts = net.forward()
         self._memo: dict = {}
 
     def neurons(self, l):
         return range(1, self.shape.widths[l] + 1)
+
+    def mean(self, term):
+        return sympy.Rational(1, self.N) * sum((term(s) for s in range(1, self.N + 1)),
+                                               sympy.Integer(0))
+
+    def rule(self, kind):
+        return self.overrides.get(kind) or rules.get(kind, self.shape.convention).closed_form
+
+    def settle(self, value):
+        """A Δ as it is kept (a subclass may simplify it)."""
+        return value
+
+    def delta(self, s, l, j):
+        key = (s, l, j)
+        if key not in self._memo:
+            self._memo[key] = self.settle(
+                self.rule("output_delta")(self, s, j) if l == self.L
+                else self.rule("hidden_delta")(self, s, l, j))
+        return self._memo[key]
+
+
+class RuleValues(RuleQuantities):
+    """The quantities a rule may use, as exact numbers of one concrete network."""
+
+    def __init__(self, net: Concrete, overrides=None):
+        super().__init__(net.shape, overrides)
+        self.net = net
+        self.ex = _symbols(net.shape)
+        self.zs, self.acts = net.forward()
 
     def a(self, s, l, j):
         return self.acts[s, l, j]
@@ -134,20 +162,8 @@ class RuleValues:
     def W(self, l, p, r):
         return self.net.value(self.ex.W(l, p, r))
 
-    def mean(self, term):
-        return sympy.Rational(1, self.N) * sum((term(s) for s in range(1, self.N + 1)),
-                                               sympy.Integer(0))
-
-    def rule(self, kind):
-        return self.overrides.get(kind) or rules.get(kind, self.shape.convention).closed_form
-
-    def delta(self, s, l, j):
-        key = (s, l, j)
-        if key not in self._memo:
-            self._memo[key] = exact(
-                self.rule("output_delta")(self, s, j) if l == self.L
-                else self.rule("hidden_delta")(self, s, l, j))
-        return self._memo[key]
+    def settle(self, value):
+        return exact(value)
 
     def weight_grad(self, l, p, r):
         return exact(self.rule("weight_grad")(self, l, p, r))

@@ -751,20 +751,15 @@ def explicit(shape: Shape, n: Notation) -> dict:
 
 # ---------------------------------------------------------------- the worked instance
 
-class SymbolicQuantities:
+class SymbolicQuantities(numeric.RuleQuantities):
     """What a rule may use (see verify.Quantities), as SymPy expressions in abbreviations:
     a^l_j and z^l_j are symbols, f'(z) is printed as f'(z), and Δ is composed from the
     rules themselves (or is a bare symbol, to print one rule instance)."""
 
     def __init__(self, shape, n: Notation, overrides, names, deltas_as_symbols=False):
-        self.shape, self.n, self.names = shape, n, names
-        self.L, self.N = shape.L, shape.samples
-        self.overrides = overrides or {}
+        super().__init__(shape, overrides)
+        self.n, self.names = n, names
         self.symbolic = deltas_as_symbols
-        self._memo: dict = {}
-
-    def neurons(self, l):
-        return range(1, self.shape.widths[l] + 1)
 
     def a(self, s, l, j):
         return self.n.ex.x[s, j] if l == 0 else self.names.a(s, l, j)
@@ -781,23 +776,10 @@ class SymbolicQuantities:
     def W(self, l, p, r):
         return self.n.ex.W(l, p, r)
 
-    def mean(self, term):
-        return sympy.Rational(1, self.N) * sum((term(s) for s in range(1, self.N + 1)),
-                                               sympy.Integer(0))
-
-    def rule(self, kind):
-        return self.overrides.get(kind) or rules.get(kind, self.shape.convention).closed_form
-
     def delta(self, s, l, j):
         if self.symbolic:
             return self.names.delta(s, l, j)
-        key = (s, l, j)
-        if key not in self._memo:
-            if l == self.L:
-                self._memo[key] = self.rule("output_delta")(self, s, j)
-            else:
-                self._memo[key] = self.rule("hidden_delta")(self, s, l, j)
-        return self._memo[key]
+        return super().delta(s, l, j)
 
 
 class Abbreviations:
