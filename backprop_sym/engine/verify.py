@@ -436,8 +436,9 @@ def hash_instance(inst: Instance) -> int:
 
 # ---------------------------------------------------------------- running
 
-class _Timeout(Exception):
-    pass
+class _Timeout(BaseException):
+    """The deadline's alarm. A BaseException, so that no library's `except Exception`
+    (SymPy has many) can swallow it and let a half-finished check reach another verdict."""
 
 
 def _on_alarm(signum, frame):
