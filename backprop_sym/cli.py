@@ -17,7 +17,7 @@ import traceback
 
 import click
 
-from . import __version__
+from . import __version__, terminal
 from .engine import activations
 from .engine.backends import BACKENDS, BackendError, default_backend_name, get_backend
 from .engine.estimate import WARN_SECONDS, cores, estimate_seconds
@@ -36,6 +36,21 @@ class Fail(click.ClickException):
 
 # ---------------------------------------------------------------- shared options
 
+def complete_activations(ctx, param, incomplete: str):
+    """Shell completion of --activation: the known names; in a comma-separated list, of
+    its last item."""
+    from click.shell_completion import CompletionItem
+    done, comma, last = incomplete.rpartition(",")
+    return [CompletionItem(done + comma + name) for name in activations.names()
+            if name.startswith(last)]
+
+
+def complete_activation(ctx, param, incomplete: str):
+    """Shell completion of an --activation that takes one name."""
+    from click.shell_completion import CompletionItem
+    return [CompletionItem(name) for name in activations.names() if name.startswith(incomplete)]
+
+
 def network_options(fn):
     """--widths | --depth/--width/--inputs/--outputs, --activation, --samples, --convention."""
     opts = [
@@ -53,7 +68,8 @@ def network_options(fn):
         click.option("--activation", default="f", show_default=True, metavar="NAME[,NAME...]",
                      help="One activation for every layer or one per layer, comma-separated. "
                           f"Known: {', '.join(activations.names())}. 'f' is a generic "
-                          "undefined function: its proof holds for every differentiable f."),
+                          "undefined function: its proof holds for every differentiable f.",
+                      shell_complete=complete_activations),
         click.option("--samples", "-N", type=int, default=1, show_default=True,
                      help="Number of training examples N averaged in the cost."),
         click.option("--convention", type=click.Choice(CONVENTIONS), default="from-to",
@@ -183,11 +199,25 @@ class Main(click.Group):
     `backprop-sym` script, `python -m backprop_sym` and CliRunner alike."""
 
     def main(self, *args, **kwargs):
+        terminal.setup_streams()
         try:
             with sigterm_exits():
-                return super().main(*args, **kwargs)
+                try:
+                    return super().main(*args, **kwargs)
+                finally:
+                    sys.stdout.flush()
         except Terminated:
             stop("terminated", TERMINATED)
+        except BrokenPipeError:
+            _silence_stdout()
+            raise SystemExit(BROKEN_PIPE) from None
+
+    def parse_args(self, ctx, args):
+        try:
+            return super().parse_args(ctx, args)
+        except BrokenPipeError:         # --help or --version into a closed pipe
+            _silence_stdout()
+            raise SystemExit(BROKEN_PIPE) from None
 
     def invoke(self, ctx):
         try:
@@ -262,12 +292,12 @@ def verify(widths, depth, width, inputs, outputs, activation, samples, conventio
 
     Exit status: 0 all proved, 1 something refuted, 3 something unknown, 2 usage error.
     """
-    from .engine.verify import plan, verify as run
-    from . import display
-
     shape = shape_from_options(widths, depth, width, inputs, outputs, activation, samples,
                                convention)
     backend_name = backend_from_options(backend, jobs, timeout)
+    from . import display
+    from .engine.verify import plan, verify as run
+
     warn_if_long([shape], len(plan(shape)), backend_name, timeout, jobs)
     with display.progress(len(plan(shape)), enabled=not as_json and sys.stderr.isatty()) as tick:
         result = run(shape, backend=backend_name, jobs=jobs, timeout=timeout, progress=tick)
@@ -318,7 +348,8 @@ def parse_samples(spec: str) -> tuple[int, ...]:
                    "w^l_{jk}. Default: read from the file's definition of z, else from-to.")
 @click.option("--activation", default="f", show_default=True, metavar="NAME",
               help=f"The activation f (and σ). Known: {', '.join(activations.names())}. An "
-                   "equation such as f(z) = z in the file sets it from that line on.")
+                   "equation such as f(z) = z in the file sets it from that line on.",
+              shell_complete=complete_activation)
 @click.option("--weight-layer", type=click.Choice(["0", "1"]), default=None,
               help="1: W^(l), b^(l) feed layer l+1 (UFLDL, CS229). Default: read from the file.")
 @click.option("--index-base", type=click.Choice(["0", "1"]), default=None,
@@ -410,7 +441,7 @@ def check(file, claim, convention, activation, weight_layer, index_base, cost, s
     if as_json:
         click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
     else:
-        click.echo(C.format_text(doc, color=sys.stdout.isatty()))
+        click.echo(C.format_text(doc, color=terminal.color()))
     sys.exit(C.EXIT[doc["status"]])
 
 
@@ -459,13 +490,13 @@ def report(widths, depth, width, inputs, outputs, activation, samples, conventio
     4 no TeX installed (FILE.tex is written; install TeX to build the PDF); 70 internal
     error, 130 Ctrl-C, 143 SIGTERM.
     """
+    shape = shape_from_options(widths, depth, width, inputs, outputs, activation, samples,
+                               convention)
+    backend_name = backend_from_options(backend, jobs, timeout)
     from . import display
     from .report import latex
     from .report.render import MAX_TITLE, make_report, plan_size, report_command
 
-    shape = shape_from_options(widths, depth, width, inputs, outputs, activation, samples,
-                               convention)
-    backend_name = backend_from_options(backend, jobs, timeout)
     if title is not None and len(title) > MAX_TITLE:
         raise Fail(f"--title is {len(title)} characters long; give at most {MAX_TITLE}")
     tex_path, pdf_path, log_path = output_files(out, force)
@@ -592,7 +623,8 @@ def _theorem_shapes(shape, only):
 @click.option("--activation", default="sigmoid", show_default=True, metavar="NAME[,NAME...]",
               help=f"The activation the submissions implement. Known: "
                    f"{', '.join(activations.names())}; with 'f' backward also gets f= and "
-                   f"fprime=.")
+                   f"fprime=.",
+              shell_complete=complete_activations)
 @click.option("--convention", type=click.Choice(CONVENTIONS), default="from-to",
               show_default=True,
               help="Shape of weights[l-1]: from-to n_{l-1} x n_l; to-from (Nielsen) "
@@ -631,9 +663,6 @@ def grade(target, entry, widths, activation, convention, samples, csv_path, as_j
     """
     from pathlib import Path
 
-    from . import display
-    from . import grade as G
-
     try:
         shape = Shape.make(widths, activation, samples, convention)
     except (ShapeError, activations.ActivationError) as err:
@@ -645,6 +674,9 @@ def grade(target, entry, widths, activation, convention, samples, csv_path, as_j
     if not (0 < timeout < float("inf")):
         raise Fail(f"--timeout must be a positive, finite number of seconds, got {timeout}")
     backend_name = backend_from_options(backend, None, None)
+    from . import display
+    from . import grade as G
+
     files = G.submissions(target)
     if not files:
         raise Fail(f"{target} holds no *.py files")
@@ -684,7 +716,8 @@ def grade(target, entry, widths, activation, convention, samples, csv_path, as_j
 
 @main.command(short_help="Prove the four rules for every depth and width.")
 @click.option("--activation", default="f", show_default=True, metavar="NAME",
-              help=f"The activation of every layer. Known: {', '.join(activations.names())}.")
+              help=f"The activation of every layer. Known: {', '.join(activations.names())}.",
+              shell_complete=complete_activation)
 @click.option("--convention", type=click.Choice(CONVENTIONS), default="from-to",
               show_default=True,
               help="from-to: w^l_{kj} goes from neuron k to neuron j; to-from: Nielsen's w^l_{jk}.")

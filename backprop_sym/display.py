@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from . import terminal
 from .engine import rules
 from .engine.verify import Result
 
@@ -29,7 +30,8 @@ def progress(total: int, enabled: bool, label: str = "verifying"):
         yield None
         return
     bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(),
-                   TimeElapsedColumn(), console=Console(file=sys.stderr), transient=True)
+                   TimeElapsedColumn(), console=terminal.console(sys.stderr),
+                   transient=True)
     with bar:
         task = bar.add_task("checks", total=total)
         yield lambda check: bar.advance(task)
@@ -46,7 +48,7 @@ def witness_text(w: dict | None) -> str:
 
 
 def print_result(result: Result, console: Console | None = None) -> None:
-    console = console or Console(highlight=False)
+    console = console or terminal.console()
     conv = result.shape.convention
     console.print(f"[bold]backprop-sym verify[/]: {result.shape.describe()}")
     table = Table(show_lines=False)

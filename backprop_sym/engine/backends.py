@@ -18,8 +18,6 @@ import secrets
 from dataclasses import dataclass
 from typing import Any, Callable
 
-import sympy
-
 
 class BackendError(ValueError):
     """An unknown or unavailable backend was asked for."""
@@ -55,6 +53,7 @@ class sympy_diff:
         self._fdiff: dict = {}
 
     def __call__(self, expr, var):
+        import sympy
         if not isinstance(var, sympy.Symbol):
             return sympy.diff(expr, var)
         zero, one = sympy.S.Zero, sympy.S.One
@@ -129,6 +128,7 @@ def _symengine_probe(name: str):
 
 
 def _sympy_backend() -> Backend:
+    import sympy
     return Backend(
         name="sympy",
         Symbol=sympy.Symbol,
@@ -149,6 +149,7 @@ def _sympy_backend() -> Backend:
 
 
 def _symengine_backend() -> Backend:
+    import sympy
     import symengine as se
 
     return Backend(
