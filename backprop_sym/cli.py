@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import shlex
 import os
 import re
 import signal
@@ -17,13 +18,16 @@ import traceback
 
 import click
 
-from . import __version__, terminal
+from . import __version__
 from .engine import activations
-from .engine.backends import BACKENDS, BackendError, default_backend_name, get_backend
+from .engine.backends import BACKENDS, BackendError, check_backend, default_backend_name
 from .engine.estimate import WARN_SECONDS, cores, estimate_seconds
 from .engine.network import CONVENTIONS, Shape, ShapeError
+from .schemas import VERSION as SCHEMA_VERSION
+from .terminal import color
 
 EXIT = {"proved": 0, "refuted": 1, "unknown": 3}
+MAX_TITLE = 200              # characters of a report's --title
 
 
 class Fail(click.ClickException):
@@ -34,22 +38,17 @@ class Fail(click.ClickException):
         click.echo(f"backprop-sym: error: {self.message}", err=True)
 
 
-# ---------------------------------------------------------------- shared options
-
-def complete_activations(ctx, param, incomplete: str):
-    """Shell completion of --activation: the known names; in a comma-separated list, of
-    its last item."""
+def complete_activation(ctx, param, incomplete: str) -> list:
+    """Shell completion of --activation: the registered names; in a comma-separated list,
+    the last item."""
     from click.shell_completion import CompletionItem
-    done, comma, last = incomplete.rpartition(",")
-    return [CompletionItem(done + comma + name) for name in activations.names()
+    head, _, last = incomplete.rpartition(",")
+    prefix = head + "," if head else ""
+    return [CompletionItem(prefix + name) for name in activations.names()
             if name.startswith(last)]
 
 
-def complete_activation(ctx, param, incomplete: str):
-    """Shell completion of an --activation that takes one name."""
-    from click.shell_completion import CompletionItem
-    return [CompletionItem(name) for name in activations.names() if name.startswith(incomplete)]
-
+# ---------------------------------------------------------------- shared options
 
 def network_options(fn):
     """--widths | --depth/--width/--inputs/--outputs, --activation, --samples, --convention."""
@@ -65,11 +64,11 @@ def network_options(fn):
                      help="With --depth: number of inputs (default: --width)."),
         click.option("--outputs", type=int, metavar="NL",
                      help="With --depth: number of outputs (default: --width)."),
-        click.option("--activation", default="f", show_default=True, metavar="NAME[,NAME...]",
+        click.option("--activation", default="f", show_default=True,
+                     shell_complete=complete_activation, metavar="NAME[,NAME...]",
                      help="One activation for every layer or one per layer, comma-separated. "
                           f"Known: {', '.join(activations.names())}. 'f' is a generic "
-                          "undefined function: its proof holds for every differentiable f.",
-                      shell_complete=complete_activations),
+                          "undefined function: its proof holds for every differentiable f."),
         click.option("--samples", "-N", type=int, default=1, show_default=True,
                      help="Number of training examples N averaged in the cost."),
         click.option("--convention", type=click.Choice(CONVENTIONS), default="from-to",
@@ -133,7 +132,7 @@ def backend_from_options(backend, jobs, timeout) -> str:
         raise Fail(f"--timeout must be a positive, finite number of seconds, got {timeout}")
     name = backend or default_backend_name()
     try:
-        get_backend(name)
+        check_backend(name)
     except BackendError as err:
         raise Fail(str(err)) from None
     if jobs is not None and jobs > cores():
@@ -199,7 +198,8 @@ class Main(click.Group):
     `backprop-sym` script, `python -m backprop_sym` and CliRunner alike."""
 
     def main(self, *args, **kwargs):
-        terminal.setup_streams()
+        from .terminal import ascii_fallback
+        ascii_fallback()
         try:
             with sigterm_exits():
                 try:
@@ -295,8 +295,8 @@ def verify(widths, depth, width, inputs, outputs, activation, samples, conventio
     shape = shape_from_options(widths, depth, width, inputs, outputs, activation, samples,
                                convention)
     backend_name = backend_from_options(backend, jobs, timeout)
-    from . import display
     from .engine.verify import plan, verify as run
+    from . import display
 
     warn_if_long([shape], len(plan(shape)), backend_name, timeout, jobs)
     with display.progress(len(plan(shape)), enabled=not as_json and sys.stderr.isatty()) as tick:
@@ -346,10 +346,10 @@ def parse_samples(spec: str) -> tuple[int, ...]:
 @click.option("--convention", type=click.Choice(CONVENTIONS), default=None,
               help="from-to: w^l_{kj} goes from neuron k to neuron j; to-from: Nielsen's "
                    "w^l_{jk}. Default: read from the file's definition of z, else from-to.")
-@click.option("--activation", default="f", show_default=True, metavar="NAME",
+@click.option("--activation", default="f", show_default=True,
+              shell_complete=complete_activation, metavar="NAME",
               help=f"The activation f (and σ). Known: {', '.join(activations.names())}. An "
-                   "equation such as f(z) = z in the file sets it from that line on.",
-              shell_complete=complete_activation)
+                   "equation such as f(z) = z in the file sets it from that line on.")
 @click.option("--weight-layer", type=click.Choice(["0", "1"]), default=None,
               help="1: W^(l), b^(l) feed layer l+1 (UFLDL, CS229). Default: read from the file.")
 @click.option("--index-base", type=click.Choice(["0", "1"]), default=None,
@@ -370,9 +370,12 @@ def parse_samples(spec: str) -> tuple[int, ...]:
               help="Wall-clock budget; claims not finished by then are 'unknown' (time "
                    "budget exhausted).")
 @click.option("--json", "as_json", is_flag=True,
-              help="Print one JSON document on stdout and nothing else.")
+              help="Print one JSON document on stdout and nothing else (--format json).")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "gcc"]),
+              default=None, help="text (default); json; gcc: one line per claim, "
+              "FILE:LINE:1: error|warning|note: VERDICT: why, for editors and CI.")
 def check(file, claim, convention, activation, weight_layer, index_base, cost, shapes,
-          samples_spec, backend, timeout, as_json):
+          samples_spec, backend, timeout, as_json, output_format):
     """Check a derivation written in LaTeX, claim by claim.
 
     Reads every display equation of FILE (Markdown, LaTeX, HTML with MathJax, or a Jupyter
@@ -390,6 +393,7 @@ def check(file, claim, convention, activation, weight_layer, index_base, cost, s
       backprop-sym check notes.tex --convention to-from
       backprop-sym check --claim '\\Delta_j^l = \\sum_k w_{jk}^{l+1} \\Delta_k^{l+1} f'"'"'(z_j^l)'
       backprop-sym check FILE --activation linear --json
+      backprop-sym check FILE --format gcc        # FILE:LINE:1: error: refuted: ...
       backprop-sym check FILE --shapes '2,3,2;3,4,5,2' --samples 1,2,5 --timeout 60
 
     Exit status: 0 every claim proved (skipped ones listed), 1 something refuted or
@@ -397,20 +401,25 @@ def check(file, claim, convention, activation, weight_layer, index_base, cost, s
     unreadable file.
     """
     import time
-    from . import display
-    from .claims import check as C
-    from .claims import documents
 
     if (file is None) == (claim is None):
         raise Fail("give either a FILE or --claim LATEX (exactly one)")
+    if as_json and output_format not in (None, "json"):
+        raise Fail(f"--json and --format {output_format} disagree; give one of them")
+    output_format = "json" if as_json else output_format or "text"
+    as_json = output_format != "text"                   # no progress bar, no colour
     widths = parse_shapes(shapes) if shapes else None
     samples = parse_samples(samples_spec) if samples_spec is not None else None
     backend_from_options(backend, None, timeout)
     try:
-        for w in widths or C.DEFAULT_SHAPES:
+        for w in widths or ((2, 2),):
             Shape.make(w, activation, 1, convention or "from-to")
     except (ShapeError, activations.ActivationError) as err:
         raise Fail(str(err)) from None
+    from . import display
+    from .claims import check as C
+    from .claims import documents
+
     options = dict(shapes=widths, samples=samples, activation=activation,
                    convention=convention, backend=backend)
     t0 = time.perf_counter()
@@ -438,10 +447,14 @@ def check(file, claim, convention, activation, weight_layer, index_base, cost, s
             options["convention"] = result.notes.get("convention", convention)
     options["convention"] = options["convention"] or "from-to"
     doc = C.document(file, result, C._options(**options), time.perf_counter() - t0)
-    if as_json:
+    if output_format == "json":
         click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+    elif output_format == "gcc":
+        if doc["claims"]:
+            click.echo(C.format_gcc(doc))
+        click.echo(C.format_text(doc).rsplit("\n", 1)[-1], err=True)    # the summary
     else:
-        click.echo(C.format_text(doc, color=terminal.color()))
+        click.echo(C.format_text(doc, color=color(sys.stdout)))
     sys.exit(C.EXIT[doc["status"]])
 
 
@@ -468,8 +481,12 @@ def check(file, claim, convention, activation, weight_layer, index_base, cost, s
 @click.option("--timings", is_flag=True,
               help="Print the measured time of every check (without it the report leaves "
                    "times out, so the same command gives the same document).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print one JSON document on stdout and nothing else: the files written, "
+                   "the build, each theorem's checks (as verify --json) and the claims (as "
+                   "check --json).")
 def report(widths, depth, width, inputs, outputs, activation, samples, convention, out, only,
-           force, title, backend, jobs, timeout, claims_path, timings):
+           force, title, backend, jobs, timeout, claims_path, timings, as_json):
     """Write a LaTeX/PDF proof report for one network.
 
     The report states the backprop rules as Theorem 1 (nonlinear f: the requested
@@ -493,13 +510,13 @@ def report(widths, depth, width, inputs, outputs, activation, samples, conventio
     shape = shape_from_options(widths, depth, width, inputs, outputs, activation, samples,
                                convention)
     backend_name = backend_from_options(backend, jobs, timeout)
-    from . import display
-    from .report import latex
-    from .report.render import MAX_TITLE, make_report, plan_size, report_command
-
     if title is not None and len(title) > MAX_TITLE:
         raise Fail(f"--title is {len(title)} characters long; give at most {MAX_TITLE}")
     tex_path, pdf_path, log_path = output_files(out, force)
+    from . import display
+    from .report import latex
+    from .report.render import make_report, plan_size, report_command
+
     claims_text = read_text(claims_path, "the --claims file") if claims_path is not None else None
 
     checked_claims = None
@@ -513,39 +530,59 @@ def report(widths, depth, width, inputs, outputs, activation, samples, conventio
                                       backend=backend_name)
 
     warn_if_long(_theorem_shapes(shape, only), plan_size(shape, only), backend_name, timeout)
-    with display.progress(plan_size(shape, only), enabled=sys.stderr.isatty()) as tick:
+    command = report_command(shape, only=only, claims=claims_path, title=title,
+                             timings=timings, backend=backend, timeout=timeout)
+    with display.progress(plan_size(shape, only),
+                          enabled=not as_json and sys.stderr.isatty()) as tick:
         rep = make_report(shape, only=only, backend=backend_name,
                           jobs=jobs or os.cpu_count(), timeout=timeout, title=title,
-                          command=report_command(shape, only=only, claims=claims_path,
-                                                 title=title, timings=timings, backend=backend,
-                                                 timeout=timeout),
-                          progress=tick, timings=timings,
+                          command=command, progress=tick, timings=timings,
                           claims=checked_claims, claims_file=claims_path)
     write_file(tex_path, rep.tex.encode("utf-8"))
-    written = [str(tex_path)]
+    files = {"tex": str(tex_path), "pdf": None, "log": None}
+    built = {"ok": None, "error": None, "overfull": 0}
+    code = None
     if pdf_path is not None:
         if not latex.have_tex():
             click.echo(f"backprop-sym: {latex.INSTALL_HINT}; wrote {tex_path} only", err=True)
-            sys.exit(4)
-        build = latex.build_pdf(rep.tex, source_name=str(tex_path))
-        if not build.ok:
-            write_file(log_path, build.log.encode("utf-8"))
-            click.echo(f"backprop-sym: error: {build.error} (log: {log_path})", err=True)
-            sys.exit(2)
-        write_file(pdf_path, build.pdf)
-        written.append(str(pdf_path))
-        wide = [w for w in build.overfull() if w > 1.0]
-        if wide:
-            click.echo(f"backprop-sym: warning: {len(wide)} line(s) run into the margin "
-                       f"(up to {max(wide):.1f}pt)", err=True)
+            built["error"], code = latex.INSTALL_HINT, 4
+        else:
+            build = latex.build_pdf(rep.tex, source_name=str(tex_path))
+            built["ok"] = build.ok
+            if not build.ok:
+                write_file(log_path, build.log.encode("utf-8"))
+                files["log"] = str(log_path)
+                click.echo(f"backprop-sym: error: {build.error} (log: {log_path})", err=True)
+                built["error"], code = build.error, 2
+            else:
+                write_file(pdf_path, build.pdf)
+                files["pdf"] = str(pdf_path)
+                wide = [w for w in build.overfull() if w > 1.0]
+                built["overfull"] = len(wide)
+                if wide:
+                    click.echo(f"backprop-sym: warning: {len(wide)} line(s) run into the "
+                               f"margin (up to {max(wide):.1f}pt)", err=True)
     status = EXIT[rep.status]
     summary = rep.summary()
+    claims_doc = None
     if checked_claims is not None:
         claims_status = C.overall(checked_claims)
         summary += f"; claims from {claims_path}: {claims_status}"
         status = max(status, C.EXIT[claims_status], key=lambda c: (c == 1, c == 3, c))
-    click.echo(f"wrote {' and '.join(written)}: {summary}")
-    sys.exit(status)
+        claims_doc = C.document(claims_path, checked_claims, C._options(
+            activation=shape.activations[0] if uniform else "f", convention=shape.convention,
+            backend=backend_name))
+    if as_json:
+        overall = {0: "proved", 1: "refuted", 3: "unknown"}[status]
+        click.echo(json.dumps({
+            "schema_version": SCHEMA_VERSION, "command": f"{command} --out {shlex.quote(out)}",
+            "status": overall, "files": files,
+            "build": built, "theorems": {k: r.to_json() for k, r in rep.results.items()},
+            "claims": claims_doc}, indent=2, ensure_ascii=False))
+    elif code is None:
+        written = [p for p in (files["tex"], files["pdf"]) if p]
+        click.echo(f"wrote {' and '.join(written)}: {summary}")
+    sys.exit(code if code is not None else status)
 
 
 def output_files(out: str, force: bool):
@@ -620,11 +657,11 @@ def _theorem_shapes(shape, only):
                    "returning (grad_weights, grad_biases).")
 @click.option("--widths", default="2,3,2", show_default=True, metavar="N0,N1,...,NL",
               help="Widths of the network the functions are run on.")
-@click.option("--activation", default="sigmoid", show_default=True, metavar="NAME[,NAME...]",
+@click.option("--activation", default="sigmoid", show_default=True,
+              shell_complete=complete_activation, metavar="NAME[,NAME...]",
               help=f"The activation the submissions implement. Known: "
                    f"{', '.join(activations.names())}; with 'f' backward also gets f= and "
-                   f"fprime=.",
-              shell_complete=complete_activations)
+                   f"fprime=.")
 @click.option("--convention", type=click.Choice(CONVENTIONS), default="from-to",
               show_default=True,
               help="Shape of weights[l-1]: from-to n_{l-1} x n_l; to-from (Nielsen) "
@@ -694,7 +731,7 @@ def grade(target, entry, widths, activation, convention, samples, csv_path, as_j
     if as_json:
         counts = {s: sum(r["status"] == s for r in rows)
                   for s in ("proved", "refuted", "error", "unknown")}
-        click.echo(json.dumps({"schema_version": 1, "network": {
+        click.echo(json.dumps({"schema_version": SCHEMA_VERSION, "network": {
             "widths": list(shape.widths), "activations": list(shape.activations),
             "samples": samples, "convention": convention}, "entry": entry,
             "status": status, "counts": counts, "submissions": rows},
@@ -715,9 +752,9 @@ def grade(target, entry, widths, activation, convention, samples, csv_path, as_j
 # ---------------------------------------------------------------- prove
 
 @main.command(short_help="Prove the four rules for every depth and width.")
-@click.option("--activation", default="f", show_default=True, metavar="NAME",
-              help=f"The activation of every layer. Known: {', '.join(activations.names())}.",
-              shell_complete=complete_activation)
+@click.option("--activation", default="f", show_default=True,
+              shell_complete=complete_activation, metavar="NAME",
+              help=f"The activation of every layer. Known: {', '.join(activations.names())}.")
 @click.option("--convention", type=click.Choice(CONVENTIONS), default="from-to",
               show_default=True,
               help="from-to: w^l_{kj} goes from neuron k to neuron j; to-from: Nielsen's w^l_{jk}.")
@@ -745,10 +782,13 @@ def prove(activation, convention, rule_specs, as_json):
 
     Exit status: 0 proved, 1 refuted, 3 unknown, 2 usage error.
     """
+    try:
+        activations.get(activation)
+    except activations.ActivationError as err:
+        raise Fail(str(err)) from None
     from .engine import prove as P
 
     try:
-        activations.get(activation)
         overrides = dict(P.load_rule(spec) for spec in rule_specs)
     except (activations.ActivationError, ValueError) as err:
         raise Fail(str(err)) from None

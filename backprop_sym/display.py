@@ -8,11 +8,27 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from . import terminal
 from .engine import rules
+from .terminal import color, spelled
 from .engine.verify import Result
 
 STYLE = {"proved": "green", "refuted": "bold red", "unknown": "yellow"}
+
+class _Console(Console):
+    """A console whose closed pipe is the CLI's to handle (exit 141), not rich's exit 1."""
+
+    def on_broken_pipe(self) -> None:
+        raise BrokenPipeError
+
+
+def make_console(file=None) -> Console:
+    """A rich console: on a terminal, colours (unless NO_COLOR) and its width; piped, no
+    colour and no line broken at 80 columns."""
+    file = file or sys.stdout
+    if color(file):
+        return _Console(file=file, highlight=False)
+    return _Console(file=file, highlight=False, no_color=True, color_system=None,
+                    soft_wrap=True, width=10_000)
 
 
 def duration(seconds: float) -> str:
@@ -30,25 +46,29 @@ def progress(total: int, enabled: bool, label: str = "verifying"):
         yield None
         return
     bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(),
-                   TimeElapsedColumn(), console=terminal.console(sys.stderr),
-                   transient=True)
+                   TimeElapsedColumn(), console=make_console(sys.stderr), transient=True)
     with bar:
         task = bar.add_task("checks", total=total)
         yield lambda check: bar.advance(task)
 
 
 def witness_text(w: dict | None) -> str:
+    """A verify witness: left is the direct derivative, right the rule."""
     if not w:
         return ""
     if "reason" in w and "values" not in w:
         return w["reason"]
-    vals = ", ".join(f"{k}={v}" for k, v in w["values"].items())
-    f = f"{w['f']}; " if "f" in w else ""
-    return f"{f}direct={w['direct']}, rule={w['rule']} at {vals}"
+    from .engine.witness import text
+    return text(w).replace("left=", "direct=", 1).replace(", right=", ", rule=", 1)
+
+
+def shown(console: Console, text: str) -> str:
+    """Text as the console's encoding can show it (so that tables keep their columns)."""
+    return text if console.encoding.lower().startswith("utf") else spelled(text)
 
 
 def print_result(result: Result, console: Console | None = None) -> None:
-    console = console or terminal.console()
+    console = console or make_console()
     conv = result.shape.convention
     console.print(f"[bold]backprop-sym verify[/]: {result.shape.describe()}")
     table = Table(show_lines=False)
@@ -63,7 +83,8 @@ def print_result(result: Result, console: Console | None = None) -> None:
         name = c.rule if c.rule != last else ""
         last = c.rule
         verdict = f"[{STYLE[c.status]}]{c.status}[/]"
-        table.add_row(name, c.instance.label(conv), verdict, f"{c.seconds:.3f} s")
+        table.add_row(name, shown(console, c.instance.label(conv)), verdict,
+                      f"{c.seconds:.3f} s")
     console.print(table)
     bad = [c for c in result.checks if c.status != "proved"]
     for c in bad[:20]:

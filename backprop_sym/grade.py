@@ -95,16 +95,17 @@ def _child(conn, path: Path, entry: str, options: dict):
         return
     bad = result.first_failure
     conn.send(_row(path, result.status,
-                   first=result.label(bad) if bad else None,
-                   hint=bad.hint if bad else None,
-                   detail=(result.error or (bad.reason if bad else None)),
+                   first=result.label(bad) if bad is not None else None,
+                   hint=bad.hint if bad is not None else None,
+                   detail=(result.error or (bad.reason if bad is not None else None)),
                    seconds=time.perf_counter() - t0))
 
 
 def grade_one(path: Path, entry: str, options: dict, timeout: float) -> dict:
     """One submission in its own process, killed at `timeout` seconds."""
-    ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
-                                      else "spawn")
+    ctx = (multiprocessing.get_context("fork")
+           if "fork" in multiprocessing.get_all_start_methods()
+           else multiprocessing.get_context("spawn"))
     parent, child = ctx.Pipe(duplex=False)
     t0 = time.perf_counter()
     proc = ctx.Process(target=_child, args=(child, path, entry, options), daemon=True)

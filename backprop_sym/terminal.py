@@ -1,125 +1,63 @@
-"""The output streams: colour only on a terminal without NO_COLOR, no wrapping when
-piped, and ASCII when the stream's encoding cannot show Unicode (a Windows pipe)."""
+"""The terminal itself: colour only where it is wanted, and ASCII where the stream's
+encoding cannot show Unicode. Imports nothing heavy: the CLI calls it before any work."""
 from __future__ import annotations
 
-import codecs
+import contextlib
 import os
 import sys
-import unicodedata
 
-ASCII = "backprop-sym-ascii"
-PIPE_WIDTH = 10_000          # piped output: lines as long as they are, never wrapped
-
-SPELLED = {
-    "Δ": "Delta", "∂": "d", "Σ": "sum", "∑": "sum", "∇": "grad", "𝒞": "C", "ℓ": "l",
-    "‖": "||", "½": "1/2", "−": "-", "–": "-", "—": "--", "≥": ">=", "≤": "<=",
-    "≠": "!=", "≈": "~", "·": "*", "⋅": "*", "×": "x", "∘": "o", "⊙": "(.)", "→": "->",
-    "←": "<-", "⇒": "=>", "…": "...", "′": "'", "∈": " in ", "∀": "for all ", "∞": "inf",
-    "“": '"', "”": '"', "‘": "'", "’": "'", "•": "*", "✓": "ok", "✗": "x", "ᵀ": "^T",
-    "Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "ß": "ss", "Æ": "AE", "æ": "ae", "Œ": "OE",
-    "œ": "oe", "Đ": "D", "đ": "d",
-}
+# what a terminal shows when its encoding cannot (cp1252 on a Windows pipe, ASCII)
+ASCII = {"Δ": "Delta", "δ": "delta", "∂": "d", "Σ": "sum", "σ": "sigma", "𝒞": "C_avg",
+         "≥": ">=", "≤": "<=", "≠": "!=", "→": "->", "←": "<-", "—": "--", "–": "-",
+         "…": "...", "⊙": "(.)", "′": "'", "·": "*", "×": "x", "½": "1/2", "‖": "||",
+         "∇": "grad", "ε": "eps", "φ": "phi", "∘": "o", "⁰": "^0", "¹": "^1", "²": "^2",
+         "ⁿ": "^n", "✓": "ok", "⟨": "<", "⟩": ">", "∑": "sum", "│": "|", "─": "-",
+         "┃": "|", "━": "-", "┏": "+", "┓": "+", "┗": "+", "┛": "+", "┡": "+", "┩": "+",
+         "└": "+", "┘": "+", "┌": "+", "┐": "+", "├": "+", "┤": "+", "┼": "+", "┬": "+",
+         "┴": "+", "╇": "+", "╈": "+", "█": "#", "╸": "-"}
 
 
-def is_terminal(stream=None) -> bool:
-    stream = sys.stdout if stream is None else stream
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
-def color(stream=None) -> bool:
-    """Colour codes are written only to a terminal, and never when NO_COLOR is set."""
-    return is_terminal(stream) and not os.environ.get("NO_COLOR")
-
-
-def console(stream=None):
-    """A rich Console for `stream` (stdout by default) that follows these rules, spells
-    text in ASCII before measuring it when the stream needs it, and lets a closed pipe
-    raise BrokenPipeError (the caller exits 141)."""
-    from rich.console import Console
-
-    stream = sys.stdout if stream is None else stream
-    spell = needs_ascii(stream)
-
-    class _Console(Console):
-        def on_broken_pipe(self) -> None:
-            self.quiet = True
-            raise BrokenPipeError
-
-        def render_str(self, text: str, **options):
-            return super().render_str(ascii_text(text) if spell else text, **options)
-
-    terminal = is_terminal(stream)
-    return _Console(file=stream, highlight=False, force_terminal=terminal,
-                    color_system="auto" if color(stream) else None,
-                    width=None if terminal else PIPE_WIDTH, soft_wrap=not terminal)
-
-
-def ascii_text(text: str) -> str:
-    """`text` spelled in ASCII: Δ -> Delta, ∂ -> d, Σ -> sum, box drawing -> + - |,
-    other letters without their accents; '?' for what has no spelling."""
-    return "".join(ch if ch.isascii() else _spell(ch) for ch in text)
-
-
-def _spell(ch: str) -> str:
-    if ch in SPELLED:
-        return SPELLED[ch]
-    name = unicodedata.name(ch, "")
-    if name.startswith("GREEK"):
-        letter = name.split(" LETTER ")[-1].split()[0].lower()
-        return letter.capitalize() if " CAPITAL " in name else letter
-    if name.startswith("BOX DRAWINGS"):
-        kind = "AND" if " AND " in name else "HORIZONTAL" if "HORIZONTAL" in name else \
-            "VERTICAL" if "VERTICAL" in name else "AND"
-        return {"HORIZONTAL": "-", "VERTICAL": "|"}.get(kind, "+")
-    plain = "".join(c for c in unicodedata.normalize("NFKD", ch) if c.isascii())
-    if name.startswith("SUPERSCRIPT"):
-        return "^" + plain
-    if name.startswith("SUBSCRIPT"):
-        return "_" + plain
-    return plain or "?"
-
-
-def _replace(err: UnicodeError):
+def _ascii_replace(err: UnicodeError) -> tuple[str, int]:
+    """Characters the stream cannot encode, in ASCII: known symbols spelled out, others as
+    \\N{NAME} or \\uXXXX."""
     if not isinstance(err, UnicodeEncodeError):
         raise err
-    return ascii_text(err.object[err.start:err.end]), err.end
+    bad = err.object[err.start:err.end]
+    out = []
+    for ch in bad:
+        if ch in ASCII:
+            out.append(ASCII[ch])
+        else:
+            out.append(ch.encode("ascii", "backslashreplace").decode("ascii"))
+    return "".join(out), err.end
 
 
-class _Encoder(codecs.IncrementalEncoder):
-    def encode(self, text: str, final: bool = False) -> bytes:
-        return text.encode("ascii", ASCII)
+def spelled(text: str) -> str:
+    """Text with the symbols of `ASCII` spelled out (Δ -> Delta)."""
+    return "".join(ASCII.get(ch, ch) for ch in text)
 
 
-def _search(name: str):
-    if name.replace("_", "-") != ASCII:
-        return None
-    return codecs.CodecInfo(
-        name=ASCII, encode=lambda text, errors="strict": (text.encode("ascii", ASCII),
-                                                          len(text)),
-        decode=codecs.ascii_decode, incrementalencoder=_Encoder,
-        incrementaldecoder=codecs.getincrementaldecoder("ascii"))
-
-
-def needs_ascii(stream) -> bool:
-    """True when the stream's encoding is not Unicode (this module's ASCII included)."""
-    encoding = getattr(stream, "encoding", None)
-    if not encoding:
-        return False
+def ascii_fallback() -> None:
+    """Where stdout or stderr cannot encode Unicode (PYTHONIOENCODING=cp1252, LANG=C), let
+    them write ASCII spellings instead of failing."""
+    import codecs
     try:
-        return not codecs.lookup(encoding).name.startswith("utf")
+        codecs.lookup_error("backprop_sym_ascii")
     except LookupError:
-        return True
-
-
-def setup_streams() -> None:
-    """Give stdout and stderr the ASCII spelling when their encoding is not Unicode."""
+        codecs.register_error("backprop_sym_ascii", _ascii_replace)
     for stream in (sys.stdout, sys.stderr):
-        if needs_ascii(stream) and hasattr(stream, "reconfigure"):
-            stream.reconfigure(encoding=ASCII, errors="strict")
+        encoding = getattr(stream, "encoding", None) or "ascii"
+        try:
+            "Δ∂Σ≥—→⊙𝒞".encode(encoding)
+        except UnicodeEncodeError:
+            reconfigure = getattr(stream, "reconfigure", None)
+            if reconfigure is not None:
+                with contextlib.suppress(ValueError):
+                    reconfigure(errors="backprop_sym_ascii")
+        except LookupError:
+            pass
 
 
-codecs.register_error(ASCII, _replace)
-codecs.register(_search)
+def color(stream) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (no-color.org)."""
+    return bool(getattr(stream, "isatty", lambda: False)()) and not os.environ.get("NO_COLOR")

@@ -5,6 +5,8 @@ A failure names the first instance that is not proved, its verdict, witness and 
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 __all__ = ["NotProved", "assert_proved", "explain"]
 
 _ORDER = ("refuted", "ill-formed", "error", "unknown")
@@ -19,11 +21,8 @@ def _witness(w) -> str:
         return ""
     if not isinstance(w, dict):
         return str(w)
-    parts = [w["f"]] if "f" in w else []
-    parts += [f"{k}={v}" for k, v in w.items()
-              if k not in ("values", "f", "exact") and not isinstance(v, (dict, list))]
-    values = ", ".join(f"{k}={v}" for k, v in (w.get("values") or {}).items())
-    return "; ".join(parts) + (f" at {values}" if values else "")
+    from .engine.witness import text
+    return text(w)
 
 
 def _first(items, status_of):
@@ -53,16 +52,16 @@ def explain(result) -> list[str] | None:
     from .engine.implementation import ImplementationResult
     from .engine.verify import Result
 
-    if isinstance(result, dict):
+    if isinstance(result, Mapping):
         result = [result]
-    if isinstance(result, (list, tuple)):
+    if isinstance(result, Sequence) and not isinstance(result, str):
         claims = list(result)
-        if not all(isinstance(c, dict) and "status" in c and "latex" in c for c in claims):
+        if not all(isinstance(c, Mapping) and "status" in c and "latex" in c for c in claims):
             raise TypeError("assert_proved takes a verify or check_implementation result, or "
                             "the claim dictionaries of backprop_sym.claims.check_*")
         bad = _first(claims, lambda c: c["status"])
         if bad is not None:
-            counts = {}
+            counts: dict[str, int] = {}
             for c in claims:
                 counts[c["status"]] = counts.get(c["status"], 0) + 1
             summary = ", ".join(f"{n} {s}" for s, n in counts.items())
@@ -77,8 +76,9 @@ def explain(result) -> list[str] | None:
             (lambda c: c.instance.label(result.shape.convention))
         bad = _first(result.checks, lambda c: c.status)
         lines = [f"not proved: {result.status} ({result.shape.describe()})"]
-        if getattr(result, "error", None):
-            lines.append(f"  error: {result.error}")
+        error = getattr(result, "error", None)
+        if error:
+            lines.append(f"  error: {error}")
         if bad is not None:
             lines.append(f"first: {bad.rule} {label(bad)}: {bad.status}")
             if bad.reason and bad.reason != getattr(result, "error", None):

@@ -104,7 +104,9 @@ def test_wrong_claims_are_refuted_with_the_right_hint(latex, hint):
     assert c["reason"].startswith("false at widths")
     w = c["witness"]
     assert w and w["values"] and w["left"] != w["right"] and w["exact"]
-    assert w["f"].startswith("f(t) = ")                    # a concrete f for the generic one
+    assert w["f"]["formula"].startswith("f(t) = ")         # a concrete f for the generic one
+    assert len(w["nonzero"]) <= 6                           # small enough to check by hand
+    assert all(w["values"][k] == "0" for k in set(w["values"]) - set(w["nonzero"]))
     if hint is None:
         assert c["hint"] is None
     else:
@@ -125,7 +127,8 @@ def test_the_witness_is_a_real_counterexample():
     c = one(r"\Delta^L_j = (y_j - a^L_j) f'(z^L_j)", shapes=[(2, 2)])
     w = c["witness"]
     val = {k: Fraction(v) for k, v in w["values"].items()}
-    c2, c1, c0 = (sympy.Rational(t) for t in _coefficients(w["f"]))
+    c2, c1, c0 = (sympy.Rational(t) for t in _coefficients(w["f"]["formula"]))
+    assert [c0, c1, c2] == [sympy.Rational(c) for c in w["f"]["coefficients"]]
     f = lambda t: c2 * t ** 2 + c1 * t + c0
     j = int(w["instance"].split("j=")[1])
     z = [sum(sympy.Rational(val[f"x_{k}"]) * sympy.Rational(val[f"w^1_{k}{i}"]) for k in (1, 2))
@@ -345,7 +348,7 @@ def test_cli_claim_and_convention():
 def test_cli_json_schema():
     r = run(str(DERIVATIONS / "mistakes.md"), "--json")
     doc = json.loads(r.output)
-    assert doc["schema_version"] == 1 and doc["status"] == "refuted"
+    assert doc["schema_version"] == 2 and doc["status"] == "refuted"
     assert doc["file"].endswith("mistakes.md")
     assert all(set(c) == KEYS for c in doc["claims"])
     assert doc["claims"][0]["line"] == 13 and doc["claims"][0]["witness"]["values"]
@@ -430,3 +433,31 @@ def test_activation_statement_refuted_by_intervals_with_both_numbers():
         s = 1 / (1 + mpmath.exp(-mpmath.mpf(1) / 3))
         assert abs(mpmath.mpf(w["left"]) - s * (1 - s)) < mpmath.mpf(10) ** -25
         assert abs(mpmath.mpf(w["right"]) - s * (1 + s)) < mpmath.mpf(10) ** -25
+
+
+def test_cli_format_gcc_one_line_per_claim():
+    import re
+    doc = json.loads(run(str(DERIVATIONS / "mistakes.md"), "--json").output)
+    r = run(str(DERIVATIONS / "mistakes.md"), "--format", "gcc")
+    assert r.exit_code == 1
+    lines = r.stdout.splitlines()
+    assert len(lines) == len(doc["claims"])
+    for line, c in zip(lines, doc["claims"]):
+        m = re.match(r"^(.*mistakes\.md):(\d+):1: (error|warning|note): ([a-z-]+)", line)
+        assert m, line
+        assert int(m.group(2)) == c["line"] and m.group(4) == c["status"]
+        assert m.group(3) == ("error" if c["status"] in ("refuted", "ill-formed") else
+                              "warning" if c["status"] == "unknown" else "note")
+    assert run("--claim", "a^L_j = a^L_j", "--format", "gcc").stdout.startswith("<claim>:1:1: note: proved")
+    bad = run(str(DERIVATIONS / "mistakes.md"), "--format", "gcc", "--json")
+    assert bad.exit_code == 2 and "disagree" in bad.output
+
+
+def test_every_witness_of_the_mistakes_is_small_and_complete():
+    doc = json.loads(run(str(DERIVATIONS / "mistakes.md"), "--json").output)
+    for c in doc["claims"]:
+        w = c["witness"]
+        assert 1 <= len(w["nonzero"]) <= 6, (c["line"], w["nonzero"])
+        assert set(w["nonzero"]) <= set(w["values"])
+        assert all(v == "0" for k, v in w["values"].items() if k not in w["nonzero"])
+        assert all(v != "0" for v in w["nonzero"].values())

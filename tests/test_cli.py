@@ -24,7 +24,7 @@ def test_json_is_one_document_with_the_schema():
             "--json", "--jobs", "1")
     assert r.exit_code == 0
     doc = json.loads(r.stdout)
-    assert doc["schema_version"] == 1
+    assert doc["schema_version"] == 2
     assert doc["network"] == {"widths": [3, 2, 4, 2], "activations": ["tanh", "linear", "f"],
                               "samples": 3, "convention": "from-to"}
     assert doc["status"] == "proved"

@@ -161,7 +161,8 @@ def test_notation_mistake_never_proves(latex):
 # ---------------------------------------------------------------- conventions and styles
 
 STYLE_FILES = {"nielsen.md": C.PROVED, "lecture-notes.tex": C.PROVED, "ng-brackets.md": C.PROVED,
-               "ufldl.md": C.PROVED, "zero-based.md": C.PROVED, "averaged.md": C.PROVED}
+               "ufldl.md": C.PROVED, "zero-based.md": C.PROVED, "averaged.md": C.PROVED,
+               "ng-batch.md": C.PROVED}
 
 
 @pytest.mark.parametrize("name", sorted(STYLE_FILES))

@@ -23,7 +23,7 @@ def cli(*args):
 
 def assert_never_proved(latex):
     out = C.check_claim(latex)
-    assert out and all(c["status"] in NOT_PROVED for c in out), out
+    assert len(out) and all(c["status"] in NOT_PROVED for c in out), out
     r = cli("--claim", latex)
     assert r.exit_code in (1, 3), r.output
     assert "Traceback" not in r.output

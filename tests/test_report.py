@@ -5,7 +5,9 @@ texlive-pictures latexmk); they are skipped, visibly, where TeX is missing.
 """
 from __future__ import annotations
 
+import json
 import os
+import shlex
 import re
 import subprocess
 import sys
@@ -203,7 +205,8 @@ def test_refuted_rule_comes_first_with_its_witness(refuted):
     assert r"rule \texttt{hidden\_delta}" in section and r"\bad{refuted}" in section
     assert "the direct derivative is" in section and "but the closed form gives" in section
     assert re.search(r"\$f\(t\) = .*t\^\{2\}", section)          # the concrete f of the witness
-    assert r"x_{1} & " in section                                # the values
+    assert re.search(r"[wb]\^\{\d\}_\{\d+\} & -?\d", section)      # the values not 0
+    assert re.search(r"All \d+ other inputs, weights and biases are \$0\$", section)
     assert re.search(r"replaced the closed form of\s+\\texttt\{hidden\\_delta\}\s+by", t)
     assert r"\bad{The difference of the two sides does not reduce to $0$.}" in t
     # linear f: f' = 1, so dropping f' is harmless there and Theorem 2 stays proved
@@ -219,8 +222,10 @@ def test_claims_section_is_rendered_from_a_list():
          "status": "proved", "reason": None, "hint": None, "witness": None},
         {"line": 7, "latex": r"C = w^2 & 50% $", "parsed": None, "status": "refuted",
          "reason": "the two sides differ", "hint": "check the factor 1/2",
-         "witness": {"values": {"x_1": "1/2", "w^1_11": "-3"}, "direct": "3/4",
-                     "rule": "5/8", "exact": True}},
+         "witness": {"values": {"x_1": "1/2", "w^1_11": "-3", "b^1_1": "0"},
+                     "nonzero": {"x_1": "1/2", "w^1_11": "-3"}, "left": "3/4",
+                     "right": "5/8", "exact": True, "f": None, "shape": [2, 2],
+                     "instance": "widths 2,2"}},
     ]
     t = report.render(shape, results, claims=claims, claims_file="my_claims_#1.txt",
                       date="2000-01-01")
@@ -295,6 +300,29 @@ def test_cli_tex_only(tmp_path):
     assert r.exit_code == 0, r.output
     assert out.exists() and not out.with_suffix(".pdf").exists()
     assert r"--widths 2,2,2 --activation linear" in out.read_text()
+
+
+def test_cli_json(tmp_path):
+    """--json: the theorems' checks as verify --json gives them, the claims as check --json,
+    the files written, and the status that decides the exit code."""
+    from backprop_sym import Network
+    mistakes = Path(__file__).parent.parent / "derivations" / "mistakes.md"
+    r = CliRunner().invoke(main, ["report", "--widths", "2,3,2", "--out",
+                                  str(tmp_path / "r.tex"), "--claims", str(mistakes), "--json"])
+    doc = json.loads(r.stdout)
+    assert r.exit_code == 1 and doc["status"] == "refuted"
+    assert doc["files"] == {"tex": str(tmp_path / "r.tex"), "pdf": None, "log": None}
+    assert (tmp_path / "r.tex").exists() and doc["build"]["ok"] is None
+    direct = verify(Network([2, 3, 2])).to_json()
+    theirs = doc["theorems"]["nonlinear"]
+    assert theirs["status"] == "proved" and theirs["counts"] == direct["counts"]
+    assert [c["rule"] for c in theirs["checks"]] == [c["rule"] for c in direct["checks"]]
+    assert doc["theorems"]["linear"]["network"]["activations"] == ["linear", "linear"]
+    checked = json.loads(CliRunner().invoke(main, ["check", str(mistakes), "--json"]).stdout)
+    assert doc["claims"]["counts"] == checked["counts"] and doc["claims"]["status"] == "refuted"
+    assert shlex.split(doc["command"])[-2:] == ["--out", str(tmp_path / "r.tex")]
+    assert CliRunner().invoke(main, ["report", "--widths", "2,2", "--out", str(tmp_path /
+                                     "p.tex"), "--json"]).exit_code == 0
 
 
 def test_cli_refuses_to_overwrite_without_force(tmp_path):

@@ -114,11 +114,10 @@ def declared_activation(lhs, rhs) -> str | None:
 
 
 def _check_activation_statement(lhs, rhs, act_name: str) -> tuple[str, str, dict | None]:
-    act = activations.get(act_name)
-    if act.is_generic:
-        if any(isinstance(n, Call) for side in (lhs, rhs) for n in walk(side)):
-            return SKIPPED, "a statement about f alone, and f is generic here", None
-        act = None
+    named = activations.get(act_name)
+    if named.is_generic and any(isinstance(n, Call) for side in (lhs, rhs) for n in walk(side)):
+        return SKIPPED, "a statement about f alone, and f is generic here", None
+    act = None if named.is_generic else named
     S = get_backend("sympy")
     left, right = _sym(lhs, act, S), _sym(rhs, act, S)
     diff = sympy.simplify(left - right)

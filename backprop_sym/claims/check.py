@@ -38,9 +38,11 @@ import queue
 import re
 import signal
 import time
+from collections.abc import Mapping, Sequence
+from typing import Any
 from dataclasses import replace
 
-from ..engine import activations
+from ..engine import activations, witness
 
 from . import documents
 from .activation import (_about_activation_only, _activation_statement,
@@ -60,7 +62,7 @@ from .evaluate import (EXAMPLE_COUNTS, LAYER_RANGE, Evaluator, Outcome,  # noqa:
 from .form import EXAMPLES, Form  # noqa: F401
 from .hints import repairs  # noqa: F401
 
-SCHEMA_VERSION = 1
+from ..schemas import VERSION as SCHEMA_VERSION
 
 
 # ---------------------------------------------------------------- documents
@@ -240,14 +242,74 @@ def _options(shapes=None, activation="f", convention="from-to", backend=None, sa
     return Options(shapes, activation, convention, backend, samples, deadline)
 
 
-class Claims(list):
-    """The claims of a document, and what was found but not checked: `notes` (display
-    environments not read, inline math only, conventions read from the document)."""
-    notes: dict
+class Claim(Mapping):
+    """One checked claim: a read-only mapping of its JSON fields (line, latex, parsed,
+    status, reason, hint, witness, scope; cell in a notebook), also read as attributes.
+    True only when proved. `to_json()` gives the plain dict."""
+
+    def __init__(self, fields: Mapping):
+        self._fields = dict(fields)
+
+    def __getitem__(self, key):
+        return self._fields[key]
+
+    def __iter__(self):
+        return iter(self._fields)
+
+    def __len__(self) -> int:
+        return len(self._fields)
+
+    def __bool__(self) -> bool:
+        return self._fields["status"] == PROVED
+
+    def __repr__(self) -> str:
+        return f"Claim({self._fields!r})"
+
+    line = property(lambda self: int(self["line"]))
+    latex = property(lambda self: str(self["latex"]))
+    parsed = property(lambda self: self["parsed"])
+    status = property(lambda self: str(self["status"]))
+    reason = property(lambda self: self["reason"])
+    hint = property(lambda self: self["hint"])
+    witness = property(lambda self: self["witness"])
+    scope = property(lambda self: self["scope"])
+
+    def to_json(self) -> dict:
+        return dict(self._fields)
+
+
+class Claims(Sequence):
+    """The claims of a document, in order, and what was found but not checked: `notes`
+    (display environments not read, inline math only, conventions read from the document).
+    True only when every claim checked is proved and at least one was (exit status 0);
+    `len()` counts them. `to_json()` gives the list of plain dicts."""
 
     def __init__(self, items=(), notes=None):
-        super().__init__(items)
-        self.notes = notes or {}
+        self._items = [c if isinstance(c, Claim) else Claim(c) for c in items]
+        self.notes: dict = notes or {}
+
+    def __getitem__(self, i):
+        return self._items[i]
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __bool__(self) -> bool:
+        return overall(self) == PROVED
+
+    def __repr__(self) -> str:
+        return f"<Claims {overall(self)}: {counts(self)}>"
+
+    @property
+    def status(self) -> str:
+        return overall(self)
+
+    @property
+    def counts(self) -> dict:
+        return counts(self)
+
+    def to_json(self) -> list:
+        return [c.to_json() for c in self._items]
 
 
 _READING = ("weight_layer", "index_base", "cost")
@@ -269,15 +331,15 @@ def check_text(text: str, kind: str = documents.MARKDOWN, progress=None, **optio
     rows = documents.rows(text, kind)
     first = Checker(_options(convention=convention or "from-to", **options))
     reading = _reading(first, rows, text, given, convention)
-    out = Claims(_run(text, rows, first.opts, progress, reading, first.ctx))
-    out.notes["conventions"] = [
-        {"what": w, "value": v, "line": ln, "latex": t} for w, v, ln, t in reading.found]
-    out.notes["inline"] = documents.inline_math(text, kind)
-    out.notes["convention"] = first.opts.convention
+    found = _run(text, rows, first.opts, progress, reading, first.ctx)
     if cells is not None:
-        for c in out:
+        for c in found:
             c["cell"], c["line"] = documents.cell_of(c["line"], cells)
-    return out
+    return Claims(found, {
+        "conventions": [{"what": w, "value": v, "line": ln, "latex": t}
+                        for w, v, ln, t in reading.found],
+        "inline": documents.inline_math(text, kind),
+        "convention": first.opts.convention})
 
 
 def _reading(checker: Checker, rows, text, given: dict, convention):
@@ -322,7 +384,7 @@ def check_file(path, **options) -> Claims:
     return check_text(documents.read(path), documents.kind_of(path), **options)
 
 
-def check_claim(latex: str, progress=None, **options) -> list[dict]:
+def check_claim(latex: str, progress=None, **options) -> Claims:
     """The claims of one equation given as text (A = B = C gives two). Text that is no
     claim at all is ill-formed here: it was given to be checked."""
     for k in _READING:
@@ -333,7 +395,7 @@ def check_claim(latex: str, progress=None, **options) -> list[dict]:
     for c in claims:
         if c["status"] == SKIPPED and c["parsed"] is None and _garbled(latex):
             c["status"], c["reason"] = ILL, f"not an equation: {c['reason']}"
-    return claims
+    return Claims(claims)
 
 
 def _garbled(text: str) -> bool:
@@ -397,6 +459,7 @@ def _run(text: str, rows, opts: Options, progress, reading=None, ctx=None) -> li
             if progress:
                 progress(claims)
     else:
+        assert opts.deadline is not None          # a fork is made only for a deadline
         results = fork.Queue()
         worker = fork.Process(target=_worker, daemon=True, args=(
             text, rows, replace(opts, deadline=opts.deadline - MARGIN), results, reading))
@@ -446,14 +509,14 @@ ORDER = (REFUTED, ILL, UNKNOWN, PROVED)
 EXIT = {PROVED: 0, REFUTED: 1, ILL: 1, UNKNOWN: 3, EMPTY: 5}
 
 
-def overall(claims: list[dict]) -> str:
+def overall(claims: Sequence[Mapping]) -> str:
     for status in ORDER[:-1]:
         if any(c["status"] == status for c in claims):
             return status
     return PROVED if any(c["status"] == PROVED for c in claims) else EMPTY
 
 
-def empty_reason(claims: list[dict]) -> str:
+def empty_reason(claims: Sequence[Mapping]) -> str:
     """Why nothing was checked, in a few words."""
     notes = getattr(claims, "notes", {})
     unread = [c["latex"][len("\\begin{"):-1] for c in claims
@@ -462,7 +525,7 @@ def empty_reason(claims: list[dict]) -> str:
     if unread:
         names = ", ".join(dict.fromkeys(unread))
         return f"{len(unread)} display environment(s) not read: {names}"
-    if claims:
+    if len(claims):
         return f"every one of the {len(claims)} equation(s) was skipped"
     if notes.get("inline"):
         return f"only inline math found ({notes['inline']} formula(s)); display equations " \
@@ -470,12 +533,12 @@ def empty_reason(claims: list[dict]) -> str:
     return "no display equation found"
 
 
-def counts(claims: list[dict]) -> dict:
+def counts(claims: Sequence[Mapping]) -> dict:
     return {s: sum(c["status"] == s for c in claims) for s in (PROVED, REFUTED, ILL, UNKNOWN,
                                                              SKIPPED)}
 
 
-def union_scope(claims: list[dict]) -> dict:
+def union_scope(claims: Sequence[Mapping]) -> dict:
     """Every shape and example count any claim was checked at, in order of first use."""
     shapes, samples = [], []
     for c in claims:
@@ -485,15 +548,17 @@ def union_scope(claims: list[dict]) -> dict:
     return {"shapes": shapes, "samples": sorted(samples) or None}
 
 
-def document(file, claims: list[dict], opts: Options, seconds: float | None = None) -> dict:
+def document(file, claims: Sequence[Mapping], opts: Options,
+             seconds: float | None = None) -> dict:
     """The JSON document of a check. `shapes`/`samples`: as given (None: chosen per claim);
     `scope`: every shape and example count used, over all claims."""
-    doc = {"schema_version": SCHEMA_VERSION, "file": None if file is None else str(file),
+    doc: dict[str, Any] = {
+           "schema_version": SCHEMA_VERSION, "file": None if file is None else str(file),
            "status": overall(claims), "counts": counts(claims),
            "shapes": [list(s) for s in opts.shapes] if opts.shapes else None,
            "samples": list(opts.samples) if opts.samples else None,
            "scope": union_scope(claims), "activation": opts.activation,
-           "convention": opts.convention, "claims": claims}
+           "convention": opts.convention, "claims": [dict(c) for c in claims]}
     if seconds is not None:
         doc["seconds"] = round(seconds, 3)
     notes = getattr(claims, "notes", {})
@@ -505,15 +570,40 @@ def document(file, claims: list[dict], opts: Options, seconds: float | None = No
 
 
 def witness_text(w: dict | None) -> str:
-    if not w:
-        return ""
-    vals = ", ".join(f"{k}={v}" for k, v in w.get("values", {}).items())
-    f = f"{w['f']}; " if "f" in w else ""
-    return f"{f}left={w['left']}, right={w['right']} at {vals}"
+    return witness.text(w) if w else ""
 
 
 STYLE = {PROVED: "green", REFUTED: "red", ILL: "red", UNKNOWN: "yellow", SKIPPED: "blue",
          EMPTY: "yellow"}
+
+
+SEVERITY = {REFUTED: "error", ILL: "error", UNKNOWN: "warning", PROVED: "note",
+            SKIPPED: "note"}
+
+
+def format_gcc(doc: dict) -> str:
+    """One line per claim as compilers print them, `file:line:1: severity: verdict: why`
+    (error for refuted and ill-formed, warning for unknown, note otherwise), so editors and
+    CI annotate the line; a notebook's claim names its cell."""
+    name = doc["file"] or "<claim>"
+    out = []
+    for c in doc["claims"]:
+        scope = c.get("scope") or {}
+        verdict = c["status"]
+        if verdict == PROVED:
+            verdict += " for every width" if scope.get("every_shape") else \
+                f" at {scope_text(scope)}" if scope else ""
+        parts = [verdict, c["reason"] or ""]
+        if c["witness"]:
+            parts.append(f"witness: {witness_text(c['witness'])}")
+        if c["hint"]:
+            parts.append(f"hint: {c['hint']}")
+        if c.get("cell"):
+            parts.append(f"cell {c['cell']}")
+        text = "; ".join(p for p in parts[1:] if p)
+        out.append(" ".join(f"{name}:{c['line']}:1: {SEVERITY[c['status']]}: {parts[0]}: "
+                            f"{text}".split()))
+    return "\n".join(out)
 
 
 def format_text(doc: dict, color: bool = False) -> str:

@@ -223,7 +223,8 @@ def displays(masked: str, kind: str = MARKDOWN, extra: tuple[str, ...] = ()):
     from one offset on is missing from every later one. `extra`: the names of more display
     environments (defined by the document)."""
     delim = _delimiters("|".join((_ENV,) + tuple(map(re.escape, extra)))) if extra else _DELIM
-    out, errors, missing, i = [], [], {}, 0
+    out, errors, i = [], [], 0
+    missing: dict[str, int] = {}
     while (m := delim.search(masked, i)) is not None:
         env, end = _closer(m)
         if end is None:

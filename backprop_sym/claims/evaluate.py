@@ -89,6 +89,13 @@ def _size(t) -> str:
     return f"a {r}x{c} matrix"
 
 
+def _first(idx: tuple[Idx, ...] | None) -> Idx:
+    """The first index; TypeError for a whole vector (no indices)."""
+    if idx is None:
+        raise TypeError("a whole vector has no first index")
+    return idx[0]
+
+
 class Evaluator:
     """One claim at one engine (shape, activation, convention) and one layer assignment."""
 
@@ -102,7 +109,9 @@ class Evaluator:
         self.ranges: dict[str, range] = {}
 
     # ------------------------------------------------ layers and types
-    def layer(self, lay: Lay) -> int:
+    def layer(self, lay: Lay | None) -> int:
+        if lay is None:
+            raise AttributeError("a quantity with no layer")
         if lay.var is None:
             return lay.off
         return (self.shape.L if lay.var == "L" else self.env[lay.var]) + lay.off
@@ -378,7 +387,7 @@ class Evaluator:
     def deriv(self, node: Deriv, env):
         num, den, s = node.num, node.den, _s(env)
         nkey = (("C", s) if num.kind == "C" else ("𝒞",) if num.kind == "𝒞" else
-                (num.kind, s, self.layer(num.layer), self._i(num.idx[0], env)))
+                (num.kind, s, self.layer(num.layer), self._i(_first(num.idx), env)))
         if den.idx is not None:
             return self._deriv(nkey, self._key(den, [self._i(i, env) for i in den.idx], s))
         r, c = self.qtype(den)
@@ -652,12 +661,9 @@ def _pairs(left, right):
 
 def _witness(engine: Engine, lhs, rhs, seed: int) -> dict | None:
     try:
-        w = witness.find(engine.canon, lhs, rhs, seed=seed)
+        w = witness.find(engine.canon, lhs, rhs, seed=seed, budget=engine.witness_budget)
     except Exception:                    # an expression the evaluator cannot take
         return None
     if w is None:
         return None
-    out = {"values": w["values"], "left": w["direct"], "right": w["rule"], "exact": w["exact"]}
-    if "f" in w:
-        out["f"] = w["f"]
-    return out
+    return w

@@ -12,8 +12,8 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from .parse import (Add, At, Call, Const, Deriv, Div, Func, Had, Idx, Kron, Lay, Mul, Neg, Pow, Q,
-                    Sum, Tr, Var, Width, show, show_quantity, walk)
+from .parse import (Add, At, Call, Condition, Const, Deriv, Div, Func, Had, Idx, Kron, Lay, Mul,
+                    Neg, Node, Pow, Q, Sum, Tr, Var, Width, show, show_quantity, walk)
 
 
 class IllFormed(Exception):
@@ -77,7 +77,7 @@ def _rename(node, old: str, new: str):
 
 
 def _indices(node) -> list[Idx]:
-    out = []
+    out: list[Idx] = []
     for n in walk(node):
         if isinstance(n, Q) and n.idx:
             out += n.idx
@@ -105,12 +105,12 @@ def _pretty(name: str) -> str:
 @dataclass
 class Form:
     """A claim ready to evaluate: bound indices renamed; its free letters."""
-    lhs: object
-    rhs: object
+    lhs: Node
+    rhs: Node
     free: list[str]                 # free neuron indices
     layers: list[str]               # layer letters
     examples: bool = False          # speaks of the N examples: checked with N = 2 and 3
-    where: object = None            # a parse.Condition that narrows the instances, if any
+    where: Condition | None = None  # narrows the instances, if any
 
 
 def analyze(lhs, rhs) -> Form:

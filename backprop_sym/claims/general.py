@@ -15,8 +15,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 from .form import EXAMPLES, Form
-from .parse import (Add, Call, Const, Deriv, Div, Kron, Mul, Neg, Num, Pow, Q, Sum, Width,
-                    walk)
+from .parse import (Add, Call, Const, Deriv, Div, Idx, Kron, Mul, Neg, Node, Num, Pow, Q, Sum,
+                    Width, walk)
 
 SCOPE = "every depth and every width (symbolic n_l, the steps of backprop-sym prove)"
 
@@ -89,14 +89,22 @@ def _consistent(form: Form, convention: str, var: str) -> None:
             raise _NotARule
 
 
-def _as_rule(form: Form, convention: str):
-    """(rule kind, closed form fn(q, ...)) of a claim, or _NotARule."""
-    lhs, rhs = form.lhs, form.rhs
+def _layer_letter(lhs: Node, rhs: Node) -> str:
+    """The one letter the claim's layers are written in (l of l, l+1), else _NotARule."""
     letters = {n.layer.var for side in (lhs, rhs) for n in walk(side)
                if isinstance(n, (Q, Width)) and n.layer is not None}
     if len(letters) != 1 or None in letters:
         raise _NotARule
     var = letters.pop()
+    if var is None:
+        raise _NotARule
+    return var
+
+
+def _as_rule(form: Form, convention: str):
+    """(rule kind, closed form fn(q, ...)) of a claim, or _NotARule."""
+    lhs, rhs = form.lhs, form.rhs
+    var = _layer_letter(lhs, rhs)
     _consistent(form, convention, var)
     offsets = {n.layer.off for side in (lhs, rhs) for n in walk(side)
                if isinstance(n, (Q, Width)) and n.layer is not None}
@@ -212,7 +220,7 @@ class _Reader:
                 return q.delta(self._s(s), self.lay(den.layer), self.idx(den.idx[0], env))
             raise _NotARule
         if isinstance(node, Q) and node.idx:
-            return self._quantity(node, env, s)
+            return self._quantity(node, node.idx, env, s)
         raise _NotARule
 
     def _s(self, s):
@@ -220,8 +228,8 @@ class _Reader:
             raise _NotARule
         return s
 
-    def _quantity(self, node: Q, env, s):
-        q, ii = self.q, [self.idx(i, env) for i in node.idx]
+    def _quantity(self, node: Q, idx: tuple[Idx, ...], env, s):
+        q, ii = self.q, [self.idx(i, env) for i in idx]
         if node.kind == "y":
             return q.y(self._s(s), ii[0])
         if node.kind == "w":
@@ -286,11 +294,7 @@ def _identity(form: Form, convention: str, activation: str) -> bool:
     lhs, rhs = form.lhs, form.rhs
     if form.examples or not isinstance(lhs, Deriv):
         raise _NotARule                   # Δ = … and gradients are rules; this is for ∂…/∂…
-    letters = {n.layer.var for side in (lhs, rhs) for n in walk(side)
-               if isinstance(n, (Q, Width)) and n.layer is not None}
-    if len(letters) != 1 or None in letters:
-        raise _NotARule
-    var = letters.pop()
+    var = _layer_letter(lhs, rhs)
     _consistent(form, convention, var)
     top = max(n.layer.off for side in (lhs, rhs) for n in walk(side)
               if isinstance(n, (Q, Width)) and n.layer is not None)
@@ -387,9 +391,9 @@ class _Local:
         from ..engine import prove as P
         return P.weight(self.conv, t, frm, to)
 
-    def pair(self, den: Q, env):
-        """(from, to) of a weight w^t_{pq} as the claim writes it."""
-        p, q = (self.idx(i, env) for i in den.idx)
+    def pair(self, idx: tuple[Idx, ...], env):
+        """(from, to) of a weight w^t_{pq} from its indices as the claim writes them."""
+        p, q = (self.idx(i, env) for i in idx)
         return (p, q) if self.conv == "from-to" else (q, p)
 
     def derivative(self, num, den, env):
@@ -403,7 +407,7 @@ class _Local:
             if den.kind in ("z", "b"):
                 return P.D[P.x, t, self.idx(den.idx[0], env)]
             if den.kind == "w":
-                frm, to = self.pair(den, env)
+                frm, to = self.pair(den.idx, env)
                 return P.A[P.x, t - 1, frm] * P.D[P.x, t, to]
             if den.kind == "a":
                 j = self.idx(den.idx[0], env)
@@ -424,7 +428,7 @@ class _Local:
             w = self.weight(t + 1, j, m)
             return w if den.kind == "a" else w * P.FP[P.x, t, j]
         if num.kind == "z" and den.kind == "w" and u == t:
-            frm, to = self.pair(den, env)
+            frm, to = self.pair(den.idx, env)
             return P.A[P.x, t - 1, frm] * sp.KroneckerDelta(to, m)
         if num.kind == "z" and den.kind == "b" and u == t:
             return sp.KroneckerDelta(self.idx(den.idx[0], env), m)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .rewrite import Mapped, argument, group_end
+from .rewrite import Mapped, argument, group_end, matched
 
 MAX_EXPANSIONS = 200
 MAX_LENGTH = 20000
@@ -83,13 +83,29 @@ def blank_definitions(text: str) -> str:
         if m.start() < at:
             continue
         end, n = m.end(), 0
-        while n < 4 and (got := re.match(r"\s*(?:\\[a-zA-Z]+|\[[^\]]*\]|(?:#[1-9])+)", text[end:])):
-            end += got.end()
+        while n < 4 and (head := re.match(r"\s*(?:\\[a-zA-Z]+|\[[^\]]*\]|(?:#[1-9])+)", text[end:])):
+            end += head.end()
         while (got := argument(text, end)) is not None and text[end:got[1]].lstrip().startswith("{"):
             end = got[1]
         out.append(text[at:m.start()] + re.sub(r"[^\n]", " ", text[m.start():end]))
         at = end
     return "".join(out) + text[at:]
+
+
+def _argument(text: str, at: int) -> tuple[str, int]:
+    """The argument at text[at] and the offset after it; TypeError when there is none."""
+    got = argument(text, at)
+    if got is None:
+        raise TypeError("no argument")
+    return got
+
+
+def _group_end(text: str, start: int) -> int:
+    """The offset past the group opened at text[start]; TypeError when it is not closed."""
+    end = group_end(text, start)
+    if end is None:
+        raise TypeError("no closing brace")
+    return end
 
 
 def definitions(text: str) -> Definitions:
@@ -101,31 +117,30 @@ def definitions(text: str) -> Definitions:
         at = m.end()
         try:
             if kind.startswith("\\def"):
-                name = re.match(r"\\([a-zA-Z]+)", text[at:])
-                params = re.match(r"((?:#[1-9])*)\s*\{", text[at + name.end():])
-                start = at + name.end() + params.end() - 1
-                end = group_end(text, start)
-                out.macros[name.group(1)] = Macro(name.group(1), len(params.group(1)) // 2,
+                head = matched(r"\\([a-zA-Z]+)", text[at:])
+                params = matched(r"((?:#[1-9])*)\s*\{", text[at + head.end():])
+                start = at + head.end() + params.end() - 1
+                end = _group_end(text, start)
+                out.macros[head.group(1)] = Macro(head.group(1), len(params.group(1)) // 2,
                                                   text[start + 1:end - 1])
             elif "Environ" in kind or "environment" in kind:
-                name, at = argument(text, at)
+                name, at = _argument(text, at)
                 nargs = re.match(r"\s*\[(\d)\]", text[at:])
                 if nargs:
                     at += nargs.end()
-                begin, at = argument(text, at)
+                begin, at = _argument(text, at)
                 shown = _DISPLAY_IN.search(begin)
                 if shown:
                     out.environments[name.strip()] = shown.group(1) or "equation"
             elif "DeclareMathOperator" in kind:
-                name, at = argument(text, at)
-                body, at = argument(text, at)
+                name, at = _argument(text, at)
+                body, at = _argument(text, at)
                 word = re.sub(r"\\[a-zA-Z]+\s*|[{}]", "", body).strip()
                 out.macros[name.lstrip("\\")] = Macro(
                     name.lstrip("\\"), 0, f"\\{word}" if word in _FUNCTIONS else
                     f"\\operatorname{{{word}}}")
             else:
-                got = argument(text, at)
-                name, at = got
+                name, at = _argument(text, at)
                 nargs = re.match(r"\s*\[(\d)\]", text[at:])
                 n = 0
                 if nargs:
@@ -133,7 +148,7 @@ def definitions(text: str) -> Definitions:
                 default = re.match(r"\s*\[([^\]]*)\]", text[at:])
                 if default:
                     at += default.end()
-                body, at = argument(text, at)
+                body, at = _argument(text, at)
                 if name.startswith("\\"):
                     out.macros[name[1:]] = Macro(name[1:], n, body,
                                                  default.group(1) if default else None)

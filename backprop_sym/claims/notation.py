@@ -54,8 +54,8 @@ def _pdv(m: Mapped) -> Mapped:
     edits, i = [], 0
     while (hit := re.compile(r"\\pdv(?![a-zA-Z*\[])").search(m.text, i)) is not None:
         a = argument(m.text, hit.end())
-        b = a and argument(m.text, a[1])
-        if not b:
+        b = argument(m.text, a[1]) if a else None
+        if a is None or b is None:
             break
         edits.append((hit.start(), b[1], f"\\frac{{\\partial {a[0]}}}{{\\partial {b[0]}}}"))
         i = b[1]
@@ -97,7 +97,7 @@ def _operator(m: Mapped) -> Mapped:
     return m.edit(edits) if edits else m
 
 
-_REWRITES: list[tuple[re.Pattern, str]] = [(re.compile(p), r) for p, r in [
+_REWRITES: list[tuple[re.Pattern[str], str | None]] = [(re.compile(p), r) for p, r in [
     (r"\{\s*\\cal\s*C\s*\}|\\cal\s*C(?![a-zA-Z])|\\mathscr\s*\{\s*C\s*\}", r"\\mathcal{C}"),
     # bold and arrows: the letter itself
     (r"\\(?:mathbf|bm|boldsymbol|vec|pmb|mathbfit|bf)\s*\{\s*(\\?[a-zA-Z]+)\s*\}", r"\1"),
@@ -139,6 +139,7 @@ def normalize(m: Mapped | str) -> Mapped:
     """The text with every notation above rewritten, and its map to the text as written."""
     if isinstance(m, str):
         m = Mapped.of(m)
+    m = _ng_batch(m)
     m = _per_layer(m)
     for pattern, repl in _REWRITES:
         if repl is None:
@@ -148,4 +149,135 @@ def normalize(m: Mapped | str) -> Mapped:
     m = m.sub(_NABLA, lambda g: f"\\frac{{\\partial {g.group(1)}}}{{\\partial a^L}}")
     m = _pdv(m)
     m = _operator(m)
+    m = _diagonal(m)
+    return _index_names(m)
+
+
+# ---------------------------------------------------------------- index names, Σ'
+
+_NAMED_INDEX = re.compile(r"(?P<name>[a-mo-zA-Z](?:'+|\^\s*\{?\s*\\prime\s*\}?"
+                          r"|_\s*(?:\{\s*\d+\s*\}|\d)))")
+_FRESH = "pqruvhijkmotc"      # no quantity, activation, layer or example letter
+
+
+def _index_names(m: Mapped) -> Mapped:
+    """Primed and subscripted index names (j', k'', i_1) inside subscripts, read as fresh
+    letters the equation does not use (shown so in `read as`); the same name is the same
+    letter throughout the equation."""
+    text = m.text
+    spans = []
+    for sub in re.finditer(r"_\s*\{", text):
+        end = group_end(text, sub.end() - 1)
+        if end is not None:
+            spans.append((sub.end(), end - 1))
+    names: dict[str, str] = {}
+    edits = []
+    used = set(re.sub(r"\\[a-zA-Z]+", " ", text))
+    masked = re.sub(r"\\(?!prime\b)[a-zA-Z]+", lambda g: " " * len(g.group()), text)
+    free = [c for c in _FRESH if c not in used]
+    for lo, hi in spans:
+        if any(lo > a and hi <= b for a, b in spans if (a, b) != (lo, hi)):
+            continue                                  # inside an outer subscript: done there
+        for g in _NAMED_INDEX.finditer(masked, lo, hi):
+            key = re.sub(r"[\s{}]", "", g.group("name")).replace("^\\prime", "'")
+            if key not in names:
+                if not free:
+                    return m                          # no letter left: leave it as written
+                names[key] = free.pop(0)
+            edits.append((g.start(), g.end(), names[key]))
+    edits.sort()
+    return m.edit(edits) if edits else m
+
+
+_DIAG = re.compile(r"\\Sigma\s*(?:'|\^\s*\{?\s*\\prime\s*\}?)\s*(?=\(|\\left\s*\()")
+
+
+def _product_end(text: str, i: int) -> int:
+    """Where the product starting at text[i] ends: a + or - or = or & or \\\\ at depth 0,
+    a bracket closing an outer group, or the end."""
+    depth, j = 0, i
+    while j < len(text):
+        if text.startswith("\\left", j) or text[j] in "({[":
+            depth += 1
+            j += 5 if text.startswith("\\left", j) else 1
+            continue
+        if text.startswith("\\right", j) or text[j] in ")}]":
+            if depth == 0:
+                return j
+            depth -= 1
+            j += 6 if text.startswith("\\right", j) else 1
+            continue
+        if depth == 0 and (text[j] in "+-=&," or text.startswith("\\\\", j)
+                           or re.match(r"\\(?:quad|qquad|text|le|ge|ne)\b", text[j:])):
+            return j
+        j += 2 if text[j] == "\\" and j + 1 < len(text) and not text[j + 1].isalpha() else 1
+    return j
+
+
+def _diagonal(m: Mapped) -> Mapped:
+    """Σ'(z^l) v, the diagonal matrix of f'(z^l) times a vector (Nielsen), as
+    σ'(z^l) ⊙ (v); a Σ' with nothing after it is left as written."""
+    for _ in range(8):
+        g = _DIAG.search(m.text)
+        if g is None:
+            return m
+        text = m.text
+        at = g.end()
+        if text.startswith("\\left", at):
+            close = text.find("\\right", at)
+            if close < 0:
+                return m
+            close = text.find(")", close) + 1
+        else:
+            depth, close = 0, at
+            while close < len(text):
+                depth += {"(": 1, ")": -1}.get(text[close], 0)
+                close += 1
+                if depth == 0:
+                    break
+        end = _product_end(text, close)
+        if not text[close:end].strip():
+            return m
+        m = m.edit([(g.start(), g.end(), "\\sigma'"),
+                    (close, close, " \\odot \\left( "), (end, end, " \\right) ")])
+    return m
+
+
+# ---------------------------------------------------------------- Andrew Ng's batch notation
+
+_NG_D = re.compile(r"(?<![\\a-zA-Z])d(?P<q>[ZAWb])\s*\^\s*(?P<sup>\{(?:[^{}]|\{[^{}]*\})*\})")
+_PRIME_FIRST = re.compile(r"(?P<fn>\\sigma|\\varphi|\\phi|(?<![\\a-zA-Z])[fg])\s*"
+                          r"(?P<prime>'|\^\s*\{?\s*\\prime\s*\}?)\s*\^\s*(?P<sup>\{[^{}]*\}|\S)")
+
+_PRIME_INSIDE = re.compile(r"(?P<fn>\\sigma|\\varphi|\\phi|(?<![\\a-zA-Z])[fg])\s*\^\s*"
+                           r"\{(?P<layer>[^{}]*?[^{}\s])\s*(?:\\prime|')\s*\}")
+
+
+def _ng_batch(m: Mapped) -> Mapped:
+    """Andrew Ng's course notation, m examples in columns: dZ^{[l]} and dA^{[l]} are one
+    example's ∂C/∂z^l and ∂C/∂a^l (a column of the matrix); dW^{[l]} and db^{[l]} the
+    gradients of the average cost 𝒞, where a product of matrices of examples sums over
+    them, so `\\frac{1}{m}` is 1/N of a sum over the examples, and
+    `\\sum_{i=1}^{m} dZ^{[l](i)}` the same sum; Y is y, and * is ⊙. The prime of a
+    per-layer activation may stand before or inside its layer mark (g'^{[l]}, g^{[l]\\prime}).
+    """
+    m = m.sub(_PRIME_FIRST, lambda g: f"{g.group('fn')}^{g.group('sup')}'")
+    m = m.sub(_PRIME_INSIDE, lambda g: f"{g.group('fn')}^{{{g.group('layer')}}}'")
+    if not _NG_D.search(m.text):
+        return m
+    lhs = m.text.split("=", 1)[0]
+    averaged = re.search(r"(?<![\\a-zA-Z])d[Wb]\s*\^", lhs) is not None
+
+    def derivative(g: re.Match) -> str:
+        q, sup = g.group("q"), re.sub(r"\(\s*[a-z]\s*\)", "", g.group("sup"))
+        cost = "\\mathcal{C}" if q in "Wb" else "C"
+        return f"\\frac{{\\partial {cost}}}{{\\partial {q}^{sup}}}"
+    m = m.sub(_NG_D, derivative)
+    m = m.sub(r"(?<![\\a-zA-Z])Y(?![a-zA-Z])", "y")
+    m = m.sub(r"(?<![\\^_])\*", r"\\odot ")
+    if averaged:
+        m = m.sub(r"\\sum\s*_\s*\{\s*[a-z]\s*=\s*1\s*\}\s*\^\s*(?:\{\s*m\s*\}|m)", r"\\sum_x")
+        m = m.sub(r"\\[dt]?frac\s*\{\s*1\s*\}\s*\{\s*m\s*\}(?!\s*\\sum)",
+                  r"\\frac{1}{N} \\sum_x ")
+        m = m.sub(r"\\[dt]?frac\s*\{\s*1\s*\}\s*\{\s*m\s*\}", r"\\frac{1}{N}")
     return m

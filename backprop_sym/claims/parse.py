@@ -173,8 +173,8 @@ class Func(Node):
 
 @dataclass(frozen=True)
 class Deriv(Node):
-    num: Node
-    den: Node
+    num: Q
+    den: Q
 
 
 @dataclass(frozen=True)
@@ -378,7 +378,7 @@ def read_condition(text: str, at: int) -> Condition | None:
     comparisons and chains of layers and indices (l < L, 1 \\le l \\le L-1, j \\le n_L,
     l \\ne L), ranges (l = 1, \\dots, L-1), \\forall j, k; with \\text{for}, \\text{for all},
     \\text{and}, commas, and one pair of brackets around."""
-    toks = []
+    toks: list[tuple[str | None, object, int, int]] = []
     for m in _CTOKEN.finditer(text, at):
         if m.start() != (toks[-1][3] if toks else at):
             return None
@@ -570,13 +570,13 @@ def prescan(text: str) -> None:
             raise Unsupported(f"contains prose (\\{name})", m.start())
         if name not in KNOWN:
             raise Unsupported(f"uses \\{name}, which the checker does not read", m.start())
-    m = re.search(r"(?<![\\a-zA-Z])e\s*\(", text)
-    if m:
+    euler = re.search(r"(?<![\\a-zA-Z])e\s*\(", text)
+    if euler:
         raise Unsupported("e(…) is a function the document names (as in e(n) = y(n) - d(n)), "
-                          "not Euler's number", m.start())
-    m = re.search(r"[<>≤≥≈≠∝]", text)
-    if m:
-        raise Unsupported(f"not an equality (uses {m.group(0)})", m.start())
+                          "not Euler's number", euler.start())
+    inequality = re.search(r"[<>≤≥≈≠∝]", text)
+    if inequality:
+        raise Unsupported(f"not an equality (uses {inequality.group(0)})", inequality.start())
     if not _has_relation(text):
         raise Unsupported("no '=' in it: not a claim", 0)
 
@@ -654,7 +654,7 @@ def _explain(err: UnexpectedInput, text: str) -> ParseError:
         pos, found = err.token.start_pos, f"'{err.token}'"
         expected = _describe(err.expected)
     elif isinstance(err, UnexpectedCharacters):
-        pos = err.pos_in_stream
+        pos = err.pos_in_stream  # type: ignore[assignment]  # lark types it None
         m = _COMMAND.match(text, pos)
         found = f"'{m.group(0) if m else text[pos]}'"
         expected = _describe(err.allowed or [])
@@ -668,6 +668,11 @@ def _explain(err: UnexpectedInput, text: str) -> ParseError:
         msg += "; expected " + (expected[0] if len(expected) == 1 else
                                 "one of: " + ", ".join(expected))
     return ParseError(msg, pos, expected)
+
+
+def _start(tok: Token) -> int:
+    """Where tok starts in the text (0 for a token made without a position)."""
+    return tok.start_pos or 0
 
 
 def _letter(tok: Token) -> str:
@@ -870,7 +875,7 @@ def _divide(a: Node, b: Node, pos: int) -> Node:
     return Div(a, b)
 
 
-def _differentiable(node: Node, pos: int, numerator: bool = False) -> Node:
+def _differentiable(node: Node, pos: int, numerator: bool = False) -> Q:
     if isinstance(node, Q):
         return node
     if numerator and not isinstance(node, (Num, Var)):
@@ -940,7 +945,7 @@ def _numeric_fraction(node: Node) -> bool:
 
 def _product(items: list, pos: int) -> Node:
     """Items of a product -> a left-associated tree; a \\sum takes the rest."""
-    node = None
+    node: Node | None = None
     for i, item in enumerate(items):
         if isinstance(item, tuple) and item[0] == "sum":
             _, tok, (lo, hi) = item
@@ -964,6 +969,8 @@ def _product(items: list, pos: int) -> Node:
             node = _divide(node, unit, pos)
         else:
             node = Mul(node, unit)
+    if node is None:
+        raise ParseError("a product with nothing in it", pos)
     return node
 
 
@@ -995,12 +1002,12 @@ def _linear(item, pos: int) -> tuple[str | None, int]:
         elif isinstance(atom, Token) and atom.type == "NUMBER":
             if "." in str(atom):
                 raise ParseError(f"a layer or index must be a whole number, got {atom}",
-                                 atom.start_pos)
+                                 _start(atom))
             off += s * int(atom)
         elif isinstance(atom, Token) and atom.type == "LETTER":
             if var is not None or s < 0:
                 raise ParseError("a layer or index must read like l, l+1, L-1 or 2",
-                                 atom.start_pos)
+                                 _start(atom))
             var = _letter(atom)
         else:
             raise ParseError("a layer or index must read like l, l+1, L-1 or 2", pos)
@@ -1068,7 +1075,7 @@ def _letter_unit(tok: Token, sup: _Sarg | None, sub: _Sarg | None) -> Node:
                         f"{_kind_name(kind)}^{{l+1}}", tok)
         layer = Lay(*_linear(sup.items[0], sup.pos))
         want = 2 if kind == "w" else 1
-        q = Q(kind, layer, None)
+        q: Q | Tr = Q(kind, layer, None)
         if transpose:
             q = Tr(q)
         if sub is None:
@@ -1081,7 +1088,7 @@ def _letter_unit(tok: Token, sup: _Sarg | None, sub: _Sarg | None) -> Node:
         node = Q(c, None, None)
         if sub is not None:
             node = Q(c, None, _indices(sub, 1))
-        return _scripted(node, sup, None, tok.start_pos)
+        return _scripted(node, sup, None, _start(tok))
     if c == "C":
         return _cost(tok, sup, sub)
     if c == "e":
@@ -1098,15 +1105,16 @@ def _letter_unit(tok: Token, sup: _Sarg | None, sub: _Sarg | None) -> Node:
         return Width(_layer(sub))
     if sup is not None or sub is not None:
         raise Unsupported(f"{c} with scripts is not one of the quantities the checker knows "
-                          f"(z, a, w, b, \\Delta, y, x, C)", tok.start_pos)
+                          f"(z, a, w, b, \\Delta, y, x, C)", _start(tok))
     return Var(c)
 
 
 def _exponent(sarg: _Sarg) -> Node:
     if len(sarg.items) != 1:
         raise ParseError("an exponent must read like -z, z or 2", sarg.pos)
-    terms = []
+    terms: list[Node] = []
     for sign, atom in sarg.items[0]:
+        t: Node
         if isinstance(atom, Token) and atom.type == "NUMBER":
             t = Num(Fraction(str(atom)))
         elif isinstance(atom, Token) and atom.type == "LETTER":

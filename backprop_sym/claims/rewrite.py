@@ -53,6 +53,14 @@ class Mapped:
         return self.edit(edits) if edits else self
 
 
+def matched(pattern: str, text: str) -> re.Match[str]:
+    """re.match of pattern at the start of text; AttributeError when it does not match."""
+    m = re.match(pattern, text)
+    if m is None:
+        raise AttributeError(f"no match of {pattern!r}")
+    return m
+
+
 def group_end(text: str, i: int) -> int | None:
     """text[i] is '{': the offset just past its matching '}', or None."""
     depth = 0
@@ -83,7 +91,7 @@ def argument(text: str, i: int) -> tuple[str, int] | None:
         end = group_end(text, i)
         return None if end is None else (text[i + 1:end - 1], end)
     if text[i] == "\\":
-        m = re.match(r"\\(?:[a-zA-Z]+|.)", text[i:])
+        m = matched(r"\\(?:[a-zA-Z]+|.)", text[i:])
         return m.group(0), i + m.end()
     if text[i] in "}":
         return None

@@ -64,7 +64,8 @@ def _fold(node) -> Fraction | None:
         return None if v is None else -v
     if isinstance(node, Add):
         vals = [_fold(t) for t in node.terms]
-        return None if None in vals else sum(vals, Fraction(0))
+        known = [v for v in vals if v is not None]
+        return None if len(known) != len(vals) else sum(known, Fraction(0))
     if isinstance(node, (Mul, Div)):
         a, b = _fold(node.a), _fold(node.b)
         if a is None or b is None or (isinstance(node, Div) and b == 0):

@@ -74,11 +74,16 @@ def _generic_atoms(B, u, probe, tag):
                  {F: lambda z, num: num.f(z), D: lambda z, num: num.fprime(z)})
 
 
+def _stated_by_the_backend(B, u):
+    """The generic f states no f'(u): `derivative` builds the backend's own form."""
+    raise TypeError("the generic f has no stated derivative; use activations.derivative")
+
+
 register(Activation(
     name=GENERIC,
     formula=r"f \text{ (any differentiable function, left undefined)}",
     value=lambda B, u: _f(B)(u),
-    derivative=None,       # set below: the canonical f'(u) is the backend's own form
+    derivative=_stated_by_the_backend,
     atoms=_generic_atoms,
     forward=lambda z, num: num.f(z),
     is_generic=True,

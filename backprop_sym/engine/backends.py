@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 
+
 class BackendError(ValueError):
     """An unknown or unavailable backend was asked for."""
 
@@ -182,14 +183,17 @@ def default_backend_name() -> str:
     return "symengine" if symengine_available() else "sympy"
 
 
+def check_backend(name: str) -> str:
+    """`name` if it is a backend that is installed, else BackendError (nothing imported)."""
+    if name not in BACKENDS:
+        raise BackendError(f"unknown backend {name!r}; expected one of: {', '.join(BACKENDS)}")
+    if name == "symengine" and not symengine_available():
+        raise BackendError(
+            "backend 'symengine' is not installed; install it with "
+            "pip install 'backprop-sym[fast]' or use --backend sympy")
+    return name
+
+
 def get_backend(name: str | None = None) -> Backend:
-    name = name or default_backend_name()
-    if name == "sympy":
-        return _sympy_backend()
-    if name == "symengine":
-        if not symengine_available():
-            raise BackendError(
-                "backend 'symengine' is not installed; install it with "
-                "pip install 'backprop-sym[fast]' or use --backend sympy")
-        return _symengine_backend()
-    raise BackendError(f"unknown backend {name!r}; expected one of: {', '.join(BACKENDS)}")
+    name = check_backend(name or default_backend_name())
+    return _sympy_backend() if name == "sympy" else _symengine_backend()

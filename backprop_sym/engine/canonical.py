@@ -78,7 +78,7 @@ class Canonical:
         self._E = B.exp(B.Integer(1))
         self._z_atomized: dict = {}
         self._splits: dict = {}
-        self._ring = None
+        self._ring: PolyRing | None = None
         self._memo: dict = {}
 
     def _opaque(self, atom, sub, key, value, values):

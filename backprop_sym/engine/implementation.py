@@ -36,7 +36,7 @@ from .network import Network, Shape
 from .verify import PROVED, REFUTED, UNKNOWN, Check, Instance, Engine, hash_instance
 
 ERROR = "error"
-SCHEMA_VERSION = 1
+from ..schemas import VERSION as SCHEMA_VERSION
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -387,9 +387,8 @@ class ImplementationResult:
 
 
 def witness_text(w: dict) -> str:
-    vals = ", ".join(f"{k}={v}" for k, v in w.get("values", {}).items())
-    f = f"{w['f']}; " if "f" in w else ""
-    return f"{f}direct={w.get('direct')}, code={w.get('code')} at {vals}"
+    """An implementation's witness: left is the direct derivative, right the code's entry."""
+    return witnesses.text(w).replace("left=", "direct=", 1).replace(", right=", ", code=", 1)
 
 
 # ---------------------------------------------------------------- running the code
@@ -611,11 +610,11 @@ def _witness(ctx, inst, direct, code) -> dict | None:
     z (f'(a) for f'(z)), a search of our own with those applications evaluated too."""
     seed = hash_instance(inst)
     try:
-        wit = witnesses.find(ctx.canon, direct, code, seed=seed)
+        wit = witnesses.find(ctx.canon, direct, code, seed=seed,
+                             budget=ctx.engine.witness_budget)
     except (ValueError, ArithmeticError):
         wit = None
     if wit is not None:
-        wit["code"] = wit.pop("rule")
         return wit
     import random
     rng, small = random.Random(seed), witnesses.SMALL
@@ -644,6 +643,7 @@ class _Sides:
         def concrete(e):
             e = e.replace(f, lambda u: c2 * u ** 2 + c1 * u + c0)
             return e.replace(fp, lambda u: 2 * c2 * u + c1)
+        self.direct, self.code = direct, code
         self.lhs, self.rhs = (concrete(ctx.B.to_sympy(e)) for e in (direct, code))
         self.atoms = {ctx.B.to_sympy(a): v for a, v in ctx.canon.numeric.items()}
         self.inputs = (*ex.x.values(), *ex.y.values(), *ex.w.values(), *ex.b.values())
@@ -662,41 +662,23 @@ class _Sides:
             return None
         return (left, right) if num.differs(left, right) else None
 
+    @property
+    def exact(self) -> bool:
+        return isinstance(self.num, Exact) and not isinstance(self.num, Interval)
+
     def witness(self, chosen: dict, found) -> dict:
-        wit = {"values": {k: str(v) for k, v in chosen.items()},
-               "direct": self.num.show(found[0]), "code": self.num.show(found[1]),
-               "exact": isinstance(self.num, Exact) and not isinstance(self.num, Interval)}
-        if "f" in self.ctx.shape.activations:
-            c0, c1, c2 = self.coeffs
-            wit["f"] = f"f(t) = {c2}*t**2 + {c1}*t + {c0}"
-        return wit
+        """The witness, made small (witness.small) with the same concrete-f rules."""
+        ctx, exact = self.ctx, self.exact
+        generic = "f" in ctx.shape.activations
 
-
-def shrink(ctx: _Context, direct, code, wit: dict, budget: float = 2.0) -> dict:
-    """The witness with as many values 0 (else small integers) as keep the sides apart."""
-    import re
-    t0 = time.perf_counter()
-    coeffs = (Fraction(1), Fraction(1), Fraction(1))
-    m = re.fullmatch(r"f\(t\) = (\S+)\*t\*\*2 \+ (\S+)\*t \+ (\S+)", wit.get("f", ""))
-    if m:
-        coeffs = (Fraction(m[3]), Fraction(m[2]), Fraction(m[1]))
-    exact = all(a in ("f", "linear") for a in ctx.shape.activations)
-    sides = _Sides(ctx, direct, code, coeffs, exact)
-    chosen = {k: Fraction(v) for k, v in wit["values"].items()}
-    best = None
-    for k in list(chosen):
-        if time.perf_counter() - t0 > budget:
-            break
-        v = chosen[k]
-        for c in (Fraction(0), Fraction(round(v)), Fraction(1 if v > 0 else -1)):
-            if c == v or (c != 0 and v.denominator == 1):
-                continue
-            trial = {**chosen, k: c}
-            found = sides(trial)
-            if found is not None:
-                chosen, best = trial, found
-                break
-    return wit if best is None else {**wit, **sides.witness(chosen, best)}
+        def sides(values, coeffs):
+            other = self if coeffs == self.coeffs else \
+                _Sides(ctx, self.direct, self.code, coeffs, exact)
+            got = other(values)
+            return None if got is None else (other.num.show(got[0]), other.num.show(got[1]))
+        shown = (self.num.show(found[0]), self.num.show(found[1]))
+        return witnesses.small(sides, chosen, self.coeffs, shown, exact, generic,
+                               ctx.engine.witness_budget)
 
 
 # ---------------------------------------------------------------- hints
@@ -775,7 +757,7 @@ def _add_hints(ctx, checks, entries, got, W, b, x, y, budget: float = 20.0):
     def same(idx, other) -> bool:
         return all(ctx.is_zero(got[i] - other(i), cancel=False) for i in idx)
 
-    N, first = ctx.shape.samples, True
+    N = ctx.shape.samples
     for (rule, l), idx in groups.items():
         if not any(checks[i].status == REFUTED for i in idx):
             continue
@@ -792,7 +774,10 @@ def _add_hints(ctx, checks, entries, got, W, b, x, y, budget: float = 20.0):
             t = lambda i: direct[idx[(pos[i] % rows) * cols + pos[i] // rows]]  # noqa: E731
             candidates.append((f"holds with the gradient of w^{l} transposed", t))
         for k, (label, _, _) in enumerate(VARIANTS):
-            candidates.append((label, lambda i, k=k: variant(k)[i] if variant(k) else None))
+            def entry(i, k=k):
+                got = variant(k)
+                return got[i] if got else None
+            candidates.append((label, entry))
         for label, other in candidates:
             if time.perf_counter() - t0 > budget:
                 break
@@ -810,9 +795,6 @@ def _add_hints(ctx, checks, entries, got, W, b, x, y, budget: float = 20.0):
         for i in idx:
             if checks[i].status == REFUTED:
                 checks[i].hint = hint
-                if first and checks[i].witness:     # one small witness, by hand
-                    checks[i].witness = shrink(ctx, direct[i], got[i], checks[i].witness)
-                    first = False
 
 
 def _rows_cols(shape, l):

@@ -109,7 +109,8 @@ class Expressions:
     def __init__(self, shape: Shape, backend: Backend, probes: bool = False):
         self.shape, self.B = shape, backend
         B, n, N, L = backend, shape.widths, shape.samples, shape.L
-        self.acts = [None] + [activations.get(a) for a in shape.activations]
+        self.acts = [activations.get("linear")]      # acts[l] is layer l's; a^0 = x
+        self.acts += [activations.get(a) for a in shape.activations]
         self.x = {(s, k): B.Symbol(_sample_name("x", s, k, N))
                   for s in range(1, N + 1) for k in range(1, n[0] + 1)}
         self.y = {(s, j): B.Symbol(_sample_name("y", s, j, N))

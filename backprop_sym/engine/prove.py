@@ -37,7 +37,7 @@ AGREE, DISAGREE = "agree", "disagree"
 CHECKED = "checked with symbolic n"
 LEMMA = "cited lemma"
 SCOPE = "for every L ≥ 1 and all widths n_0, …, n_L"
-SCHEMA_VERSION = 1
+from ..schemas import VERSION as SCHEMA_VERSION
 
 SYMPY_BASE = ["SymPy's diff of Sum/Indexed (Kronecker deltas)", "Sum.doit with symbolic bounds",
               "expand (zero test)"]
@@ -114,6 +114,10 @@ class Proof:
         # a disagreement with the explicit network is a bug in one of the two: no proof
         agree = all(c["status"] == AGREE for c in self.cross_checks)
         return PROVED if agree and all(s in (PROVED, CITED) for s in st) else UNKNOWN
+
+    def __bool__(self) -> bool:
+        """True only when the chain and the rules are proved for every shape."""
+        return self.status == PROVED
 
     def to_json(self) -> dict:
         return {"schema_version": SCHEMA_VERSION, "activation": self.activation,
@@ -373,7 +377,7 @@ def local_steps(defs: Definitions) -> dict:
              rf"\frac{{\partial z^{{l}}_{{m}}}}{{\partial {wtex}}} = a^{{l-1}}_{{i}}\,\delta_{{jm}},\quad "
              r"\frac{\partial z^{l}_{m}}{\partial b^{l}_{j}} = \delta_{jm}",
              CHECKED, [widths, r"1 \le l \le L"], list(SYMPY_BASE))
-    wd = _check(s, sp.diff(defs.z(x, l, m), W[(l, *pair)]), st["d"],
+    wd = _check(s, sp.diff(defs.z(x, l, m), W[l, pair[0], pair[1]]), st["d"],
                 in_range(i, l - 1) + in_range(j, l))
     bias_ok = is_zero(sp.diff(defs.z(x, l, m), B[l, j]) - st["d_bias"])
     if wd is not None and not bias_ok:
@@ -488,12 +492,11 @@ def rule_steps(defs: Definitions, overrides: dict | None = None) -> list[Step]:
     out = []
     for kind in rules.KINDS:
         r = rules.get(kind, conv)
-        own = kind in (overrides or {})
         s = Step(KIND_STEP[kind], kind, r.statement,
                  CHECKED, [], ["the steps it uses", "its closed form read by tracing the rule"],
                  uses=[])
         try:
-            if own:
+            if overrides is not None and kind in overrides:
                 s.statement = rf"\text{{your rule: }} {tex(trace(*_rule_call(kind, conv, overrides[kind])))}"
             _rule(s, kind, defs, _rule_fn(kind, conv, overrides))
         except Unreadable as err:
@@ -732,7 +735,7 @@ def cross_validate(activation: str, convention: str, shapes=CROSS_SHAPES,
                 return False
             return sp.expand(canon.reduce(u) - canon.reduce(v)) == 0
 
-        bad = []
+        bad: list[tuple[object, ...]] = []
         for s in (1,):
             for lv in range(1, Lv + 1):
                 for jv in range(1, nv[lv] + 1):
@@ -834,6 +837,8 @@ def load_rule(spec: str) -> tuple[str, Callable]:
             if not os.path.isfile(where):
                 raise ValueError(f"--rule {spec!r}: no file {where}")
             loaded = importlib.util.spec_from_file_location(f"_backprop_sym_rule_{kind}", where)
+            if loaded is None or loaded.loader is None:
+                raise ImportError("not a Python module")
             module = importlib.util.module_from_spec(loaded)
             loaded.loader.exec_module(module)
         else:

@@ -26,7 +26,7 @@ from .estimate import cores
 from .network import MissingQuantity, Expressions, Network, Shape
 
 PROVED, REFUTED, UNKNOWN = "proved", "refuted", "unknown"
-SCHEMA_VERSION = 1
+from ..schemas import VERSION as SCHEMA_VERSION
 
 
 # ---------------------------------------------------------------- instances
@@ -77,6 +77,10 @@ class Check:
     witness: dict | None = None
     reason: str | None = None
 
+    def __bool__(self) -> bool:
+        """True only when proved: `assert check` fails on a refuted or unknown instance."""
+        return self.status == PROVED
+
     def to_json(self) -> dict:
         return asdict(self)
 
@@ -105,6 +109,10 @@ class Result:
         self.counts = {k: sum(c.status == k for c in self.checks) for k in (PROVED, REFUTED, UNKNOWN)}
         self.status = (REFUTED if self.counts[REFUTED] else
                        UNKNOWN if self.counts[UNKNOWN] else PROVED)
+
+    def __bool__(self) -> bool:
+        """True only when every instance is proved: `assert verify(...)` fails otherwise."""
+        return self.status == PROVED
 
     def to_json(self) -> dict:
         s = self.shape
@@ -234,6 +242,7 @@ class Engine:
         self.ex = Expressions(shape, self.B, probes=True)
         self.canon = Canonical(self.ex)               # every relation written out
         self.q = Quantities(self)
+        self.witness_budget = witness.Budget()        # time to make witnesses small
         self.overrides = rules.overrides(overrides)
         # a generic f has no relations between its atoms: then both sets are the same
         opaque = Canonical(self.ex, opaque=True) \
@@ -397,7 +406,7 @@ class Engine:
                     raise Unsupported("no form took this check")
                 forms, lhs, rhs = found
                 wit = witness.find(forms.canon, forms.to_sympy(lhs), forms.to_sympy(rhs),
-                                   seed=hash_instance(inst))
+                                   seed=hash_instance(inst), budget=self.witness_budget)
                 if wit is not None:
                     status = REFUTED
                 else:

@@ -10,6 +10,7 @@ when the interval of the difference excludes 0, so it is a rigorous refutation.
 from __future__ import annotations
 
 import random
+import time
 from fractions import Fraction
 
 import sympy
@@ -20,39 +21,145 @@ from .canonical import Canonical
 
 SMALL = [Fraction(p, q) for q in (1, 2, 3) for p in range(-3, 4) if p != 0 and
          Fraction(p, q).denominator == q]
+# concrete f for the generic one, simplest first: (c0, c1, c2) of f(t) = c0 + c1 t + c2 t^2;
+# never linear, so that a missing or misplaced f' still shows
+SIMPLE_F = [tuple(map(Fraction, c)) for c in
+            ((0, 1, 1), (0, 0, 1), (1, 1, 1), (0, -1, 1), (1, 0, 1), (0, 2, 1), (0, 1, -1))]
+ROUND = (Fraction(1), Fraction(-1), Fraction(2), Fraction(-2))
+BUDGET = 0.75                # seconds one witness may take to become small
+TOTAL = 1.5                  # seconds all the witnesses of one run may take together
 
 
-def find(canon: Canonical, lhs, rhs, seed: int, attempts: int = 4) -> dict | None:
-    """Values where the atom forms lhs and rhs differ, or None if none was found."""
+class Budget:
+    """The seconds left for making the witnesses of one run small (a verify, a check, an
+    implementation): once spent, witnesses are reported as found (still exact)."""
+
+    def __init__(self, seconds: float = TOTAL):
+        self.left = seconds
+
+    def take(self) -> float:
+        return max(0.0, min(BUDGET, self.left))
+
+    def spend(self, seconds: float) -> None:
+        self.left -= seconds
+
+
+def find(canon: Canonical, lhs, rhs, seed: int, attempts: int = 4,
+         budget: Budget | None = None) -> dict | None:
+    """Values where the atom forms lhs and rhs differ, made small (see `small`), or None
+    if none was found."""
     ex = canon.ex
     exact = all(a.is_generic or a.name == "linear" for a in ex.acts[1:])
     lhs_s, rhs_s = ex.B.to_sympy(lhs), ex.B.to_sympy(rhs)
     # atoms are Dummies: matched as objects, never by name (a user's Symbol may share it)
     atom_of = {ex.B.to_sympy(a): v for a, v in canon.numeric.items()}
-    rng = random.Random(seed)
-    for _ in range(attempts):
-        coeffs = (rng.choice(SMALL), rng.choice(SMALL), rng.choice(SMALL))
+    generic = any(a.is_generic for a in ex.acts[1:])
+
+    def sides(chosen: dict, coeffs) -> tuple | None:
         num = (Exact if exact else Interval)(coeffs)
-        chosen = {str(sym): rng.choice(SMALL)
-                  for sym in (*ex.x.values(), *ex.y.values(), *ex.w.values(), *ex.b.values())}
         values = {sympy.Symbol(k): num.const(v.numerator, v.denominator)
                   for k, v in chosen.items()}
+        z = _forward(ex, chosen, num)
+        for atom, (key, fn) in atom_of.items():
+            values[atom] = fn(z[key], num)
+        left, right = evaluate(lhs_s, values, num), evaluate(rhs_s, values, num)
+        return (num.show(left), num.show(right)) if num.differs(left, right) else None
+
+    rng = random.Random(seed)
+    names = [str(sym) for sym in (*ex.x.values(), *ex.y.values(), *ex.w.values(),
+                                  *ex.b.values())]
+    for _ in range(attempts):
+        coeffs = (rng.choice(SMALL), rng.choice(SMALL), rng.choice(SMALL))
+        chosen = {k: rng.choice(SMALL) for k in names}
         try:
-            z = _forward(ex, chosen, num)
-            for atom, (key, fn) in atom_of.items():
-                values[atom] = fn(z[key], num)
-            left, right = evaluate(lhs_s, values, num), evaluate(rhs_s, values, num)
+            found = sides(chosen, coeffs)
         except (NotEvaluable, ZeroDivisionError):
             return None
-        if num.differs(left, right):
-            witness = {"values": {k: str(v) for k, v in chosen.items()},
-                       "direct": num.show(left), "rule": num.show(right),
-                       "exact": exact}
-            if any(a.is_generic for a in ex.acts[1:]):
-                c0, c1, c2 = coeffs
-                witness["f"] = f"f(t) = {c2}*t**2 + {c1}*t + {c0}"
-            return witness
+        if found is not None:
+            return small(sides, chosen, coeffs, found, exact, generic, budget)
     return None
+
+
+def small(sides, chosen: dict, coeffs, found, exact: bool, generic: bool,
+          budget: Budget | None = None) -> dict:
+    """The witness `chosen` (the sides differ there: `found`) made small enough to check by
+    hand: the simplest concrete f that still separates the sides, then every value that
+    can be 0 set to 0 (halves at a time, then one by one), then the rest rounded to ±1 or
+    ±2; each step kept only where `sides` still differ. Stops when its share of the
+    budget is spent, keeping what it has."""
+    budget = budget or Budget(BUDGET)
+    start = time.monotonic()
+    deadline = start + budget.take()
+
+    def differ(values, c):
+        if time.monotonic() > deadline:
+            raise TimeoutError
+        try:
+            return sides(values, c)
+        except (NotEvaluable, ZeroDivisionError, ArithmeticError, ValueError):
+            return None
+
+    try:
+        if generic:
+            for c in SIMPLE_F:
+                if c != coeffs and (got := differ(chosen, c)) is not None:
+                    coeffs, found = c, got
+                    break
+        groups = [[k for k in chosen if chosen[k] != 0]]       # 0 wherever it can be
+        while groups:
+            keys = groups.pop()
+            trial = {**chosen, **{k: Fraction(0) for k in keys}}
+            if (got := differ(trial, coeffs)) is not None:
+                chosen, found = trial, got
+            elif len(keys) > 1:
+                groups += [keys[len(keys) // 2:], keys[:len(keys) // 2]]
+        for k in chosen:                                       # small integers
+            if chosen[k] != 0 and chosen[k] not in ROUND[:2]:
+                for r in ROUND:
+                    if r != chosen[k] and (got := differ({**chosen, k: r}, coeffs)):
+                        chosen, found = {**chosen, k: r}, got
+                        break
+        if generic and coeffs != SIMPLE_F[0]:
+            for c in SIMPLE_F:
+                if c != coeffs and (got := differ(chosen, c)) is not None:
+                    coeffs, found = c, got
+                    break
+    except TimeoutError:
+        pass
+    budget.spend(time.monotonic() - start)
+    return record(chosen, found, exact, coeffs if generic else None)
+
+
+def record(chosen: dict, found, exact: bool, coeffs=None) -> dict:
+    """A witness as every command reports it: every value, the ones not 0, both sides,
+    and the concrete f used for the generic one (None for a named activation)."""
+    return {"values": {k: str(v) for k, v in chosen.items()},
+            "nonzero": {k: str(v) for k, v in chosen.items() if v != 0},
+            "left": found[0], "right": found[1], "exact": exact,
+            "f": None if coeffs is None else f_record(coeffs)}
+
+
+def f_record(coeffs) -> dict:
+    """{formula, coefficients} of f(t) = c0 + c1 t + c2 t^2 (coefficients as text)."""
+    t = sympy.Symbol("t")
+    c0, c1, c2 = (sympy.Rational(c.numerator, c.denominator) for c in coeffs)
+    return {"formula": f"f(t) = {c2 * t ** 2 + c1 * t + c0}",
+            "coefficients": [str(c) for c in (c0, c1, c2)]}
+
+
+def text(w: dict) -> str:
+    """A witness on one line: f, both sides, and the values that are not 0."""
+    if not w:
+        return ""
+    if "values" not in w:
+        return "; ".join(f"{k}: {v}" for k, v in w.items())
+    f = f"{w['f']['formula']}; " if w.get("f") else ""
+    shown = w.get("nonzero", w["values"])
+    vals = ", ".join(f"{k}={v}" for k, v in shown.items())
+    rest = len(w["values"]) - len(shown)
+    if rest:
+        vals = f"{vals} (all {rest} others 0)" if vals else f"all {rest} values 0"
+    return f"{f}left={w['left']}, right={w['right']} at {vals}"
 
 
 def _forward(ex, chosen: dict, num) -> dict:

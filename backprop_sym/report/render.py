@@ -29,7 +29,6 @@ from .latex import Tex, escape, pdf_string
 
 THEOREMS = ("nonlinear", "linear")
 DEFAULT_TITLE = "Backpropagation, proved for one network"
-MAX_TITLE = 200              # characters of a title given on the command line
 TEMPLATES = Path(__file__).parent / "templates"
 S = sympy.Symbol
 
@@ -218,7 +217,7 @@ def context(shape: Shape, results: dict[str, Result], *, claims=None, claims_fil
         "overrides": sorted(rules_override or {}),
         "claims": rows,
         "claims_file": claims_file or "the claims file",
-        "claims_scope": claims_scope(claims or []),
+        "claims_scope": claims_scope(claims if claims is not None else []),
     }
 
 
@@ -228,6 +227,7 @@ CLAIM_BAD = ("refuted", "unknown", "ill-formed")      # claims that are not prov
 def page_one(theorems: list, claims: list | None) -> dict:
     """The verdict of the whole document: every rule instance and every claim. Whatever
     is not proved is named, with the section where it is shown."""
+    listed = list(claims) if claims is not None else []
     rule_bad = []
     for t in theorems:
         for c in t["counts"]:
@@ -237,24 +237,24 @@ def page_one(theorems: list, claims: list | None) -> dict:
                                  "refuted": c["refuted"], "unknown": c["unknown"],
                                  "total": c["total"], "layers": c["bad_layers"]})
     claim_groups = []
-    if claims:
+    if claims is not None:
         for status in CLAIM_BAD:
             hit = [c for c in claims if c["status"] == status]
             if hit:
                 claim_groups.append({"status": status, "claims": hit})
     statuses = ([t["status"] for t in theorems] + [t["chain"]["status"] for t in theorems]
-                + [c["status"] for c in claims or []])
+                + [c["status"] for c in listed])
     status = (REFUTED if REFUTED in statuses else
               UNKNOWN if UNKNOWN in statuses or "ill-formed" in statuses else PROVED)
     counted = {}
-    for c in claims or []:
+    for c in listed:
         counted[c["status"]] = counted.get(c["status"], 0) + 1
     order = ("proved", "refuted", "unknown", "ill-formed", "skipped")
     return {"status": status, "rules": rule_bad, "claim_groups": claim_groups,
             "claim_counts": [{"status": k, "n": counted[k]}
                              for k in (*order, *sorted(set(counted) - set(order)))
                              if k in counted],
-            "claims_total": len(claims or [])}
+            "claims_total": len(listed)}
 
 
 def claims_scope(claims: list) -> dict:
@@ -638,14 +638,14 @@ def number_tex(v) -> Tex:
 def witness_context(w: dict | None, shape: Shape | None = None) -> dict | None:
     """A witness as table rows: every value, the concrete f, both sides' numbers, and
     (for an exact witness of the network's own check) z and a layer by layer."""
-    import re
     if not w:
         return None
     if "values" not in w:
         return {"note": w.get("reason", str(w)), "values": [], "f": None, "direct": None,
                 "rule": None, "exact": True, "sides": "rule", "forward": []}
+    shown = w.get("nonzero", w["values"])
     values = []
-    for name, v in w["values"].items():
+    for name, v in shown.items():
         try:
             sym = tex(S(name))
         except Exception:           # a name the printer does not cover: shown as text
@@ -653,19 +653,16 @@ def witness_context(w: dict | None, shape: Shape | None = None) -> dict | None:
         values.append({"name": sym, "value": number_tex(v)})
     f, coeffs = None, None
     if w.get("f"):
-        m = re.fullmatch(r"f\(t\) = (\S+)\*t\*\*2 \+ (\S+)\*t \+ (\S+)", w["f"])
-        if m:
-            t = S("t")
-            coeffs = [sympy.Rational(g) for g in m.groups()]
-            c2, c1, c0 = coeffs
-            f = Tex(f"{tex(sympy.Function('f')(t))} = {tex(c2 * t ** 2 + c1 * t + c0)}")
-        else:
-            f = Tex(r"\text{%s}" % escape(w["f"]))
-    claim = "left" in w      # a claim's witness names its sides left and right
+        t = S("t")
+        coeffs = [sympy.Rational(c) for c in w["f"]["coefficients"]]
+        c0, c1, c2 = coeffs
+        f = Tex(f"{tex(sympy.Function('f')(t))} = {tex(c2 * t ** 2 + c1 * t + c0)}")
+        coeffs = [c2, c1, c0]
+    claim = "instance" in w  # a claim's witness names the instance; a rule's is its check
     return {"note": None, "values": values, "f": f,
+            "others_zero": len(w["values"]) - len(shown),
             "columns": 3 if len(values) > 12 else 2,
-            "direct": number_tex(w.get("left" if claim else "direct")),
-            "rule": number_tex(w.get("right" if claim else "rule")),
+            "direct": number_tex(w["left"]), "rule": number_tex(w["right"]),
             "exact": bool(w.get("exact", True)), "sides": "claim" if claim else "rule",
             "forward": [] if claim or shape is None else forward_pass(shape, w, coeffs)}
 
