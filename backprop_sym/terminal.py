@@ -88,9 +88,9 @@ def ascii_fallback() -> None:
         codecs.register_error(ENCODING, _spell_error)
         codecs.register(_codec)
     for stream in (sys.stdout, sys.stderr):
-        encoding = getattr(stream, "encoding", None)
+        encoding = getattr(stream, "encoding", None) or "ascii"
         try:
-            unicode = bool(encoding) and codecs.lookup(encoding).name.startswith("utf")
+            unicode = codecs.lookup(encoding).name.startswith("utf")
         except LookupError:
             unicode = False
         reconfigure = getattr(stream, "reconfigure", None)
