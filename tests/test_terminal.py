@@ -4,6 +4,7 @@ import os
 import pty
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -33,13 +34,42 @@ def test_a_cp1252_pipe_gets_ascii_not_a_crash(args, code):
     r = run(*args, env={"PYTHONIOENCODING": "cp1252"})
     assert r.returncode == code, r.stderr
     assert "UnicodeEncodeError" not in r.stderr and "Traceback" not in r.stderr
-    assert "Δ" not in r.stdout and "∂" not in r.stdout
+    assert r.stdout.isascii() and r.stderr.isascii(), r.stdout
     if args[0] in ("verify", "check") and code != 2 and "--help" not in args:
         assert "Delta" in r.stdout
 
 
 def test_spelled_keeps_ascii_and_spells_symbols():
     assert spelled("Δ^l_j = Σ_k ∂C/∂z ≥ 0 — ok") == "Delta^l_j = sum_k dC/dz >= 0 -- ok"
+    assert spelled("½‖a − y‖², n_0, …, n_L") == "1/2||a - y||^2, n_0, ..., n_L"
+    assert spelled("σ′(z) δ Λ w₁ x³") == "sigma'(z) delta Lambda w_1 x^3"
+    assert spelled("┏━┳━┓ ╞═╡ │─┼") == "+-+-+ +=+ |-+"
+    assert spelled("Łukasz, é, ñ, 中") == "Lukasz, e, n, ?"
+    assert spelled("plain 2,3,2") == "plain 2,3,2"
+
+
+def test_a_cp1252_pipe_gets_ascii_from_grade(tmp_path):
+    submission = tmp_path / "no_mean.py"
+    submission.write_text(textwrap.dedent("""
+        import numpy as np
+
+        def backward(weights, biases, x, y):
+            a = [x]
+            for w, b in zip(weights, biases):
+                a.append(1 / (1 + np.exp(-(w.T @ a[-1] + b))))
+            d = (a[-1] - y) * a[-1] * (1 - a[-1])
+            gw, gb = [None] * len(weights), [None] * len(weights)
+            for l in reversed(range(len(weights))):
+                gw[l] = a[l] @ d.T
+                gb[l] = d.sum(axis=1, keepdims=True) / x.shape[1]
+                if l:
+                    d = (weights[l] @ d) * a[l] * (1 - a[l])
+            return gw, gb
+        """))
+    r = run("grade", str(submission), env={"PYTHONIOENCODING": "cp1252"})
+    assert r.returncode == 1, r.stderr
+    assert r.stdout.isascii() and r.stderr.isascii(), r.stdout
+    assert r.stdout.startswith("refuted") and "first: dC/dw^" in r.stdout
 
 
 def test_piped_output_is_not_wrapped():
@@ -141,3 +171,27 @@ def test_a_closed_pipe_ends_quietly_with_141():
     proc.stdout.close()
     assert proc.wait(timeout=300) == 141
     assert b"Traceback" not in proc.stderr.read()
+
+
+@pytest.mark.parametrize("args", [
+    ("check", "--claim", r"\Delta^L_j = (a^L_j - y_j) f'(z^L_j)"),
+    ("prove", "--activation", "linear"), ("--help",), ("verify", "--help"), ("--version",),
+])
+def test_every_command_ends_quietly_with_141_on_a_closed_pipe(args):
+    reader, writer = os.pipe()
+    os.close(reader)
+    r = subprocess.run([sys.executable, "-m", "backprop_sym", *args], stdout=writer,
+                       stderr=subprocess.PIPE, timeout=300)
+    os.close(writer)
+    assert (r.returncode, r.stderr) == (141, b"")
+
+
+@pytest.mark.parametrize("args", [
+    ("verify", "--widths", "2,2"), ("check", "--claim", r"\Delta^L_j = a^L_j - y_j"),
+    ("prove", "--activation", "linear"),
+])
+def test_piped_output_has_no_colour_codes_even_when_forced(args):
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    r = run(*args, env={**env, "FORCE_COLOR": "1", "TERM": "xterm-256color"})
+    assert r.returncode in (0, 1), r.stderr
+    assert r.stdout and "\x1b[" not in r.stdout
