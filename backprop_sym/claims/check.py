@@ -275,7 +275,10 @@ class Claim(Mapping):
     scope = property(lambda self: self["scope"])
 
     def to_json(self) -> dict:
-        return dict(self._fields)
+        fields = dict(self._fields)
+        if fields.get("witness") is not None and hasattr(fields["witness"], "to_json"):
+            fields["witness"] = fields["witness"].to_json()
+        return fields
 
 
 class Claims(Sequence):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 import time
+from dataclasses import dataclass
 from fractions import Fraction
 
 import sympy
@@ -45,7 +46,7 @@ class Budget:
 
 
 def find(canon: Canonical, lhs, rhs, seed: int, attempts: int = 4,
-         budget: Budget | None = None) -> dict | None:
+         budget: Budget | None = None) -> Witness | None:
     """Values where the atom forms lhs and rhs differ, made small (see `small`), or None
     if none was found."""
     ex = canon.ex
@@ -81,7 +82,7 @@ def find(canon: Canonical, lhs, rhs, seed: int, attempts: int = 4,
 
 
 def small(sides, chosen: dict, coeffs, found, exact: bool, generic: bool,
-          budget: Budget | None = None) -> dict:
+          budget: Budget | None = None) -> Witness:
     """The witness `chosen` (the sides differ there: `found`) made small enough to check by
     hand: the simplest concrete f that still separates the sides, then every value that
     can be 0 set to 0 (halves at a time, then one by one), then the rest rounded to ±1 or
@@ -130,13 +131,56 @@ def small(sides, chosen: dict, coeffs, found, exact: bool, generic: bool,
     return record(chosen, found, exact, coeffs if generic else None)
 
 
-def record(chosen: dict, found, exact: bool, coeffs=None) -> dict:
-    """A witness as every command reports it: every value, the ones not 0, both sides,
-    and the concrete f used for the generic one (None for a named activation)."""
-    return {"values": {k: str(v) for k, v in chosen.items()},
-            "nonzero": {k: str(v) for k, v in chosen.items() if v != 0},
-            "left": found[0], "right": found[1], "exact": exact,
-            "f": None if coeffs is None else f_record(coeffs)}
+@dataclass(frozen=True)
+class Witness:
+    """Concrete values at which two sides differ: every value, the ones not 0, both sides
+    (as text), whether the evaluation was exact rational arithmetic (else a rigorous
+    interval), and the concrete f used for the generic one (None for a named activation)."""
+
+    values: dict[str, str]
+    nonzero: dict[str, str]
+    left: str
+    right: str
+    exact: bool
+    f: dict | None = None
+
+    def to_json(self) -> dict:
+        return {"values": dict(self.values), "nonzero": dict(self.nonzero), "left": self.left,
+                "right": self.right, "exact": self.exact,
+                "f": None if self.f is None else dict(self.f)}
+
+    def text(self) -> str:
+        """The witness on one line: f, both sides, and the values that are not 0."""
+        f = f"{self.f['formula']}; " if self.f else ""
+        vals = ", ".join(f"{k}={v}" for k, v in self.nonzero.items())
+        rest = len(self.values) - len(self.nonzero)
+        if rest:
+            vals = f"{vals} (all {rest} others 0)" if vals else f"all {rest} values 0"
+        return f"{f}left={self.left}, right={self.right} at {vals}"
+
+    def __str__(self) -> str:
+        return self.text()
+
+    # read as a mapping too, as the JSON document spells it
+    def __getitem__(self, key: str):
+        return getattr(self, key)
+
+    def get(self, key: str, default=None):
+        return getattr(self, key, default)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.__dataclass_fields__
+
+    def keys(self):
+        return self.to_json().keys()
+
+
+def record(chosen: dict, found, exact: bool, coeffs=None) -> Witness:
+    """A witness as every command reports it."""
+    return Witness(values={k: str(v) for k, v in chosen.items()},
+                   nonzero={k: str(v) for k, v in chosen.items() if v != 0},
+                   left=found[0], right=found[1], exact=exact,
+                   f=None if coeffs is None else f_record(coeffs))
 
 
 def f_record(coeffs) -> dict:
@@ -147,19 +191,16 @@ def f_record(coeffs) -> dict:
             "coefficients": [str(c) for c in (c0, c1, c2)]}
 
 
-def text(w: dict) -> str:
-    """A witness on one line: f, both sides, and the values that are not 0."""
+def text(w) -> str:
+    """A witness on one line (a `Witness`, or another finding given as a mapping)."""
     if not w:
         return ""
+    if isinstance(w, Witness):
+        return w.text()
     if "values" not in w:
         return "; ".join(f"{k}: {v}" for k, v in w.items())
-    f = f"{w['f']['formula']}; " if w.get("f") else ""
-    shown = w.get("nonzero", w["values"])
-    vals = ", ".join(f"{k}={v}" for k, v in shown.items())
-    rest = len(w["values"]) - len(shown)
-    if rest:
-        vals = f"{vals} (all {rest} others 0)" if vals else f"all {rest} values 0"
-    return f"{f}left={w['left']}, right={w['right']} at {vals}"
+    return Witness(**{k: w.get(k) for k in ("values", "left", "right", "exact", "f")},
+                   nonzero=w.get("nonzero", w["values"])).text()
 
 
 def _forward(ex, chosen: dict, num) -> dict:
