@@ -36,6 +36,13 @@ class Activation:
     atoms: Callable        # (B, u, probe, tag) -> Atoms
     forward: Callable      # (z, num) -> f(z) numerically
     is_generic: bool = False
+    tex: str = "f"         # the name of f in LaTeX, for reports
+    identity: bool = False # f(z) = z: the network is affine
+
+    @property
+    def exact(self) -> bool:
+        """True when a forward pass at rational values stays rational (no e^z, tanh, log)."""
+        return self.is_generic or self.identity
 
 
 REGISTRY: dict[str, Activation] = {}
@@ -99,6 +106,8 @@ register(Activation(
     derivative=lambda B, u: B.Integer(1),
     atoms=lambda B, u, probe, tag: Atoms({}, {}),
     forward=lambda z, num: z,
+    tex=r"\mathrm{id}",
+    identity=True,
 ))
 
 
@@ -118,6 +127,7 @@ register(Activation(
     derivative=lambda B, u: (1 / (1 + B.exp(-u))) * (1 - 1 / (1 + B.exp(-u))),
     atoms=_sigmoid_atoms,
     forward=lambda z, num: 1 / (1 + num.exp(-z)),
+    tex=r"\sigma",
 ))
 
 
@@ -135,6 +145,7 @@ register(Activation(
     derivative=lambda B, u: 1 - B.tanh(u) ** 2,
     atoms=_tanh_atoms,
     forward=lambda z, num: num.tanh(z),
+    tex=r"\tanh",
 ))
 
 
@@ -156,6 +167,7 @@ register(Activation(
     derivative=lambda B, u: B.exp(u) / (1 + B.exp(u)),
     atoms=_softplus_atoms,
     forward=lambda z, num: num.log(1 + num.exp(z)),
+    tex=r"\operatorname{softplus}",
 ))
 
 

@@ -13,11 +13,31 @@ Kinds, and what the verifier compares each closed form with:
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable, Protocol, runtime_checkable
 
-KINDS = ("output_delta", "hidden_delta", "weight_grad", "bias_grad")
+from .vocabulary import KINDS
+
+
+@runtime_checkable
+class Quantities(Protocol):
+    """What a rule may use: every implementation (the verifier's, the symbolic prover's,
+    the report's exact numbers, the claim reader's) provides all of it. Indices are
+    1-based; s is the example, l the layer, and W(l, p, q) reads w^l_{pq} in the rule's
+    convention."""
+
+    L: Any                     # the depth (an int, or a symbol for every depth)
+
+    def neurons(self, l) -> Iterable: ...
+    def examples(self) -> Iterable: ...
+    def a(self, s, l, j) -> Any: ...
+    def z(self, s, l, j) -> Any: ...
+    def y(self, s, j) -> Any: ...
+    def fprime(self, s, l, j) -> Any: ...
+    def W(self, l, p, q) -> Any: ...
+    def delta(self, s, l, j) -> Any: ...
+    def mean(self, term: Callable) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -101,7 +121,8 @@ def weight_grad_to_from(q, l, j, k):
     return q.mean(lambda s: q.a(s, l - 1, k) * q.delta(s, l, j))
 
 
-@rule("bias_grad", BOTH, r"\frac{\partial \mathcal{C}}{\partial b^{l}_{j}} = \frac{1}{N}\sum_{x} \Delta^{l}_{j}",
+@rule("bias_grad", BOTH,
+      r"\frac{\partial \mathcal{C}}{\partial b^{l}_{j}} = \frac{1}{N}\sum_{x} \Delta^{l}_{j}",
       "∂C/∂b^l_j = (1/N) Σ_x Δ^l_j")
 def bias_grad(q, l, j):
     return q.mean(lambda s: q.delta(s, l, j))
