@@ -49,17 +49,30 @@ class Shape:
         acts = activations.parse_list(activation, len(widths) - 1)
         return cls(widths, acts, samples, convention)
 
+    def weight_shape(self, l: int) -> tuple[int, int]:
+        """(rows, columns) of the matrix w^l in this convention: n_{l-1} x n_l under
+        from-to, n_l x n_{l-1} under to-from."""
+        n = self.widths
+        return (n[l - 1], n[l]) if self.convention == "from-to" else (n[l], n[l - 1])
+
+    def weight_pair(self, k: int, j: int) -> tuple[int, int]:
+        """The indices (p, q) of w^l_{pq} for the weight from neuron k to neuron j."""
+        return (k, j) if self.convention == "from-to" else (j, k)
+
+    def to_json(self) -> dict:
+        """The network as every JSON document describes it."""
+        return {"widths": list(self.widths), "activations": list(self.activations),
+                "samples": self.samples, "convention": self.convention}
+
     def weight_name(self, l: int, k: int, j: int) -> str:
         """Name of the weight from neuron k (layer l-1) to neuron j (layer l)."""
-        p, q = (k, j) if self.convention == "from-to" else (j, k)
-        return f"w^{l}_{_pair(self, p, q)}"
+        return f"w^{l}_{_pair(self, *self.weight_pair(k, j))}"
 
     def weight_index(self, l: int, p: int, q: int) -> tuple[int, int]:
         """Convention indices (p, q) of w^l_{pq} -> physical (from k, to j)."""
-        k, j = (p, q) if self.convention == "from-to" else (q, p)
+        k, j = self.weight_pair(p, q)          # the swap is its own inverse
         if not (1 <= k <= self.widths[l - 1] and 1 <= j <= self.widths[l]):
-            rows, cols = ((self.widths[l - 1], self.widths[l]) if self.convention == "from-to"
-                          else (self.widths[l], self.widths[l - 1]))
+            rows, cols = self.weight_shape(l)
             raise MissingQuantity(f"w^{l}_{_pair(self, p, q)} does not exist: under {self.convention} "
                              f"w^{l} is {rows}x{cols}")
         return k, j
