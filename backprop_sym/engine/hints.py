@@ -46,7 +46,8 @@ def reference(ctx: SymContext, W, b, x, y, deriv, a_shift=0):
     z = [None] + [layer(0, l) for l in range(1, L + 1)]
     a = [x] + [layer(1, l) for l in range(1, L + 1)]
     delta = (a[L] - y) * deriv(fs, L, z, a)
-    gw, gb = [None] * L, [None] * L
+    gw: list = [None] * L
+    gb: list = [None] * L
     for l in range(L, 0, -1):
         gw[l - 1] = delta @ a[l - 1 + a_shift].T / N
         gb[l - 1] = delta.sum(axis=1, keepdims=True) / N

@@ -108,7 +108,8 @@ def check_rule(s: Step, kind: str, defs: Definitions, fn: Callable):
         second = _coefficient(c, D[x, l + 1, k1], rng)
         rest = sp.sympify(R).replace(lambda e: isinstance(e, Indexed) and e.base == D, lambda e: 0).doit()
         if not (is_zero(second) and is_zero(rest)):
-            return _fail(s, "f", R, expected, "by the chain rule Δ^l_j is linear in Δ^{l+1} with no other term")
+            return _fail(s, "f", R, expected,
+                         "by the chain rule Δ^l_j is linear in Δ^{l+1} with no other term")
         if _agree(defs, c, J):
             s.status = Status.PROVED
             return
@@ -143,7 +144,8 @@ def check_rule(s: Step, kind: str, defs: Definitions, fn: Callable):
     second = _coefficient(c, D[x1, l, k1], rng)
     rest = sp.sympify(R).replace(lambda e: isinstance(e, Indexed) and e.base == D, lambda e: 0).doit()
     if not (is_zero(second) and is_zero(rest)):
-        return _fail(s, "f", R, expected, "by the chain rule the gradient is linear in the Δ^l with no other term")
+        return _fail(s, "f", R, expected,
+                     "by the chain rule the gradient is linear in the Δ^l with no other term")
     if _agree(defs, c, per / N):
         s.status = Status.PROVED
         return
@@ -152,4 +154,5 @@ def check_rule(s: Step, kind: str, defs: Definitions, fn: Callable):
         return _fail(s, "g", ratio, 1 / N, "the average gives each example the weight 1/N; the rule gives "
                      + sp.sstr(ratio))
     return _fail(s, "d", sp.expand(c * N), per,
-                 "∂z^l_m/∂" + ("w^l" if kind == "weight_grad" else "b^l") + " is not the factor the rule uses")
+                 "∂z^l_m/∂" + ("w^l" if kind == "weight_grad" else "b^l")
+                 + " is not the factor the rule uses")

@@ -51,7 +51,8 @@ def check(step: Step, derived, stated, assumptions=()):
         step.status, step.reason = Status.UNKNOWN, str(err)
         return None
     step.derived = tex(value)
-    step.assumptions += [sp.latex(a) for a in assumptions if a in used and sp.latex(a) not in step.assumptions]
+    step.assumptions += [sp.latex(a) for a in assumptions
+                         if a in used and sp.latex(a) not in step.assumptions]
     step.status = Status.PROVED if is_zero(value - stated) else Status.UNKNOWN
     if step.status != Status.PROVED:
         step.reason = "the derived expression does not reduce to the statement"
@@ -67,7 +68,8 @@ def local_steps(defs: Definitions) -> dict:
     widths = r"n_0, \dots, n_L \ge 1"
     out = {}
 
-    s = Step("a", "output derivative of the cost", r"\frac{\partial C_x}{\partial a^{L}_{j}} = a^{L}_{j} - y_{j}",
+    s = Step("a", "output derivative of the cost",
+             r"\frac{\partial C_x}{\partial a^{L}_{j}} = a^{L}_{j} - y_{j}",
              CHECKED, [widths], list(SYMPY_BASE))
     check(s, sp.diff(defs.cost(x), A[x, L, j]), st["a"], in_range(j, L))
     out["a"] = s
@@ -86,7 +88,8 @@ def local_steps(defs: Definitions) -> dict:
     out["b"] = s
 
     stmt_c = r"w^{l+1}_{jk}" if conv == "from-to" else r"w^{l+1}_{kj}"
-    s = Step("c", "the next layer's input", rf"\frac{{\partial z^{{l+1}}_{{k}}}}{{\partial a^{{l}}_{{j}}}} = {stmt_c}",
+    s = Step("c", "the next layer's input",
+             rf"\frac{{\partial z^{{l+1}}_{{k}}}}{{\partial a^{{l}}_{{j}}}} = {stmt_c}",
              CHECKED, [widths, r"1 \le l \le L-1"], list(SYMPY_BASE))
     check(s, sp.diff(defs.z(x, l + 1, k), A[x, l, j]), st["c"], in_range(j, l))
     out["c"] = s
@@ -172,8 +175,10 @@ def chain_rule_step() -> Step:
 
 def average_step() -> Step:
     s = Step("g", "induction on l from L down; the average",
-             r"\Delta^{L} \text{ by the base case, } \Delta^{l} \text{ from } \Delta^{l+1}\ (l = L-1,\dots,1);"
-             r"\quad \frac{\partial \mathcal{C}}{\partial p} = \frac{1}{N}\sum_{x=1}^{N}\frac{\partial C_x}{\partial p}",
+             r"\Delta^{L} \text{ by the base case, } \Delta^{l} \text{ from } "
+             r"\Delta^{l+1}\ (l = L-1,\dots,1);"
+             r"\quad \frac{\partial \mathcal{C}}{\partial p} = "
+             r"\frac{1}{N}\sum_{x=1}^{N}\frac{\partial C_x}{\partial p}",
              CHECKED, [r"N \ge 1"], ["cited: induction on l (downward, finitely many layers)"] + SYMPY_BASE)
     p = sp.Symbol("p")
     Cx = sp.Function("C")

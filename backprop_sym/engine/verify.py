@@ -78,7 +78,7 @@ class Check:
     sample: int | None
     status: str
     seconds: float
-    witness: dict | None = None
+    witness: witness.Witness | dict | None = None   # a dict: a finding with no values
     reason: str | None = None
 
     def __bool__(self) -> bool:
@@ -412,7 +412,8 @@ class Engine:
 
     def check(self, inst: Instance) -> Check:
         t0 = time.perf_counter()
-        status, wit, reason = Status.UNKNOWN, None, None
+        status, reason = Status.UNKNOWN, None
+        wit: witness.Witness | dict | None = None
         try:
             status, found = self.compare(inst)
             if status is None:
