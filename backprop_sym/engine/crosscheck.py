@@ -15,6 +15,7 @@ from . import activations, direct
 from .canonical import Canonical
 from .network import Expressions, MissingQuantity, Shape
 from .rule_steps import rule_fn
+from .verify import verify
 from .symbolic import FP, SYMPY, L, N, i, j, k, l, m, n, statements, tex, x
 from .vocabulary import KINDS, Status
 
@@ -28,7 +29,6 @@ OWN_RULE_SHAPES = [(2, 3, 2), (3, 4, 3, 2), (2, 4, 4, 3)]
 
 
 def _explicit(kind, fn, shape_widths, activation, convention, samples):
-    from .verify import verify       # verify runs the rules this module's callers check
     shape = Shape.make(shape_widths, activation, samples, convention)
     return verify(shape, rules_override={kind: fn})
 
