@@ -67,10 +67,10 @@ def fit(rows) -> None:
     """Least squares on the relative error (each row divided by its time); a coefficient
     that comes out negative is dropped and the rest refitted."""
     import numpy as np
-    from backprop_sym.engine.estimate import ACTIVATION
+    from backprop_sym.engine.estimate import activation_factor
     X = []
     for shape, took in rows:
-        factor = max(ACTIVATION.get(a, 2.0) for a in shape.activations)
+        factor = activation_factor(shape)
         X.append([checks(shape) / took, checks(shape) * cost_nodes(shape) / took,
                   expanded_terms(shape) * factor / took])
     X, y, keep = np.array(X), np.ones(len(rows)), [0, 1, 2]

@@ -157,7 +157,7 @@ def test_wrong_rule_fails_at_its_step(kind, rule, activation, convention, step):
     w = s.witness["explicit"]
     assert w["check"]["status"] == "refuted"
     res = verify(Shape.make(w["widths"], activation, w["samples"], convention), backend="sympy",
-                 rules_override={kind: P._for_verify(rule)})
+                 rules_override={kind: rule})
     assert res.status == "refuted"
     # every other rule is untouched
     assert all(o.status == "proved" for o in proof.steps if o.title in P.KIND_STEP and o is not s)

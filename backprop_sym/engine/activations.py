@@ -7,24 +7,39 @@ layer's activation puts around its explicit input u (for example f(u) and SymPy'
 of fresh atom symbols, so that after differentiation both sides of a rule become
 (Laurent) polynomials in those atoms. Replacing a subtree by a symbol that equals it is
 a substitution, so a difference that expands to 0 in the atoms is 0 for the originals.
-`numeric` gives the atoms' values at a number z, for witnesses.
+`numeric` gives the atoms' values at a number z, for witnesses; `roles` says what the
+atoms stand for, for code that builds expressions in them (a user's backward pass).
+
+Everything about an activation is in its one `register(Activation(...))`: its value and
+derivative, its atoms, its numeric form, its TeX name, its NumPy form, what it costs
+the estimate and whether its atoms hold exponentials. Adding one is that call.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import contextlib
+from dataclasses import dataclass, field
 from typing import Any, Callable
+
+from .errors import UsageError
 
 GENERIC = "f"
 
 
-class ActivationError(ValueError):
+class ActivationError(UsageError):
     """An unknown activation name."""
 
 
 @dataclass(frozen=True)
 class Atoms:
+    """The atoms of one layer's activation around one z.
+
+    `roles` names what some atoms stand for (each optional): "f" and "fprime" f(z) and
+    f'(z) of the generic f; "tanh" tanh z; "exp" and "exp_neg" e^{z} and e^{-z} written in
+    the atoms; "log" {expression in the atoms: the atom that is its logarithm}."""
+
     replace: dict          # subtree -> replacement (backend expressions)
     numeric: dict          # atom symbol -> function(z, num) -> number
+    roles: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -38,6 +53,10 @@ class Activation:
     is_generic: bool = False
     tex: str = "f"         # the name of f in LaTeX, for reports
     identity: bool = False # f(z) = z: the network is affine
+    numpy: Callable | None = None   # np -> (f, f') on object arrays, as students write
+                                    # them (None: the generic f, given to the code)
+    cost: float = 2.0      # the estimate's factor over a generic f (see `estimate`)
+    uses_exp: bool = False # its atoms stand for e^{±z}, which SymEngine may merge
 
     @property
     def exact(self) -> bool:
@@ -51,6 +70,26 @@ REGISTRY: dict[str, Activation] = {}
 def register(act: Activation) -> Activation:
     REGISTRY[act.name] = act
     return act
+
+
+def unregister(name: str) -> None:
+    """Remove a registered activation (tests that register their own)."""
+    REGISTRY.pop(name, None)
+
+
+@contextlib.contextmanager
+def registered(act: Activation):
+    """`act` registered inside the block, and removed (or the one it replaced put back)
+    afterwards."""
+    before = REGISTRY.get(act.name)
+    register(act)
+    try:
+        yield act
+    finally:
+        if before is None:
+            unregister(act.name)
+        else:
+            register(before)
 
 
 def get(name: str) -> Activation:
@@ -78,7 +117,8 @@ def _generic_atoms(B, u, probe, tag):
     # backend's own form of f'(u): Subs(Derivative(f(xi), xi), xi, u).
     dfu = B.diff(fu, probe)
     return Atoms({fu: F, dfu: D},
-                 {F: lambda z, num: num.f(z), D: lambda z, num: num.fprime(z)})
+                 {F: lambda z, num: num.f(z), D: lambda z, num: num.fprime(z)},
+                 {"f": F, "fprime": D})
 
 
 def _stated_by_the_backend(B, u):
@@ -94,6 +134,7 @@ register(Activation(
     atoms=_generic_atoms,
     forward=lambda z, num: num.f(z),
     is_generic=True,
+    cost=1.0,
 ))
 
 
@@ -108,6 +149,8 @@ register(Activation(
     forward=lambda z, num: z,
     tex=r"\mathrm{id}",
     identity=True,
+    numpy=lambda np: (lambda z: z, lambda z: z * 0 + 1),
+    cost=1.0,
 ))
 
 
@@ -117,7 +160,13 @@ def _sigmoid_atoms(B, u, probe, tag):
     P = B.Atom(f"P{tag}")                       # P = 1 + e^{-u}
     e = B.exp(-u)
     return Atoms({1 + e: P, e: P - 1},
-                 {P: lambda z, num: 1 + num.exp(-z)})
+                 {P: lambda z, num: 1 + num.exp(-z)},
+                 {"exp_neg": P - 1, "exp": (P - 1) ** -1})
+
+
+def _sigmoid_numpy(np):
+    f = lambda z: 1 / (1 + np.exp(-z))
+    return f, lambda z: f(z) * (1 - f(z))
 
 
 register(Activation(
@@ -128,6 +177,9 @@ register(Activation(
     atoms=_sigmoid_atoms,
     forward=lambda z, num: 1 / (1 + num.exp(-z)),
     tex=r"\sigma",
+    numpy=_sigmoid_numpy,
+    cost=2.0,
+    uses_exp=True,
 ))
 
 
@@ -135,7 +187,7 @@ register(Activation(
 
 def _tanh_atoms(B, u, probe, tag):
     T = B.Atom(f"T{tag}")
-    return Atoms({B.tanh(u): T}, {T: lambda z, num: num.tanh(z)})
+    return Atoms({B.tanh(u): T}, {T: lambda z, num: num.tanh(z)}, {"tanh": T})
 
 
 register(Activation(
@@ -146,6 +198,8 @@ register(Activation(
     atoms=_tanh_atoms,
     forward=lambda z, num: num.tanh(z),
     tex=r"\tanh",
+    numpy=lambda np: (np.tanh, lambda z: 1 - np.tanh(z) ** 2),
+    cost=1.2,
 ))
 
 
@@ -156,7 +210,8 @@ def _softplus_atoms(B, u, probe, tag):
     e = B.exp(u)
     return Atoms({B.log(1 + e): S, 1 + e: Q, e: Q - 1},
                  {S: lambda z, num: num.log(1 + num.exp(z)),
-                  Q: lambda z, num: 1 + num.exp(z)})
+                  Q: lambda z, num: 1 + num.exp(z)},
+                 {"exp": Q - 1, "exp_neg": (Q - 1) ** -1, "log": {Q: S}})
 
 
 register(Activation(
@@ -168,6 +223,9 @@ register(Activation(
     atoms=_softplus_atoms,
     forward=lambda z, num: num.log(1 + num.exp(z)),
     tex=r"\operatorname{softplus}",
+    numpy=lambda np: (lambda z: np.log1p(np.exp(z)), lambda z: 1 / (1 + np.exp(-z))),
+    cost=2.0,
+    uses_exp=True,
 ))
 
 

@@ -7,13 +7,30 @@ Both `canonical` (the numeric value of an atom) and `witness` use it.
 """
 from __future__ import annotations
 
+import contextlib
 from fractions import Fraction
 
 import sympy
 from mpmath import iv, mp, nstr
 
+from .errors import BackpropSymError
 
-class NotEvaluable(Exception):
+DIGITS = 60                 # the intervals' working precision, in decimal digits
+
+
+@contextlib.contextmanager
+def interval_precision(digits: int = DIGITS):
+    """mpmath.iv at `digits` inside the block, the caller's precision back afterwards
+    (mpmath's precision is process-wide, and `iv` has no `workdps` of its own)."""
+    saved = iv.prec
+    iv.dps = digits
+    try:
+        yield
+    finally:
+        iv.prec = saved
+
+
+class NotEvaluable(BackpropSymError):
     """The expression contains something the evaluator cannot take."""
 
 
@@ -24,6 +41,10 @@ class Exact:
         self.c0, self.c1, self.c2 = coeffs
 
     const = staticmethod(Fraction)
+
+    def precision(self):
+        """The context every computation in this arithmetic runs in (none for rationals)."""
+        return contextlib.nullcontext()
 
     def f(self, z):
         return self.c0 + self.c1 * z + self.c2 * z * z
@@ -46,15 +67,21 @@ class Exact:
 
 
 class Interval(Exact):
-    """Interval arithmetic at 60 digits: rigorous enclosures."""
+    """Interval arithmetic at 60 digits: rigorous enclosures. mpmath's precision is
+    process-wide: every computation runs inside `precision()`, which sets it and puts the
+    caller's back afterwards."""
 
     def __init__(self, coeffs):
-        iv.dps = 60
-        super().__init__([self.const(c.numerator, c.denominator) for c in coeffs])
+        with self.precision():
+            super().__init__([self.const(c.numerator, c.denominator) for c in coeffs])
+
+    def precision(self):
+        return interval_precision()
 
     @staticmethod
     def const(p, q=1):
-        return iv.mpf(p) / iv.mpf(q)
+        with interval_precision():
+            return iv.mpf(p) / iv.mpf(q)
 
     exp = staticmethod(lambda z: iv.exp(z))
     log = staticmethod(lambda z: iv.log(z))
@@ -66,7 +93,8 @@ class Interval(Exact):
 
     @staticmethod
     def differs(a, b) -> bool:
-        return 0 not in (a - b)
+        with interval_precision():
+            return 0 not in (a - b)
 
     @staticmethod
     def show(v) -> str:
@@ -110,4 +138,5 @@ def evaluate(expr, values: dict, num):
         memo[e] = r
         return r
 
-    return ev(expr)
+    with num.precision():
+        return ev(expr)

@@ -18,9 +18,10 @@ import secrets
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from .errors import UsageError
 
 
-class BackendError(ValueError):
+class BackendError(UsageError):
     """An unknown or unavailable backend was asked for."""
 
 

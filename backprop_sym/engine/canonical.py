@@ -24,12 +24,12 @@ from sympy import QQ
 from sympy.polys.orderings import lex
 from sympy.polys.rings import PolyRing
 
+from .errors import Unsupported
 from .network import Expressions
 
-
-class Unsupported(Exception):
-    """A node that the polynomial pass does not take (a transcendental function left
-    over, a negative power of a sum, ...)."""
+# `Unsupported` (errors.py) is what the polynomial pass raises for a node it does not
+# take (a transcendental function left over, a negative power of a sum, ...).
+__all__ = ["Canonical", "Unsupported"]
 
 
 class Canonical:
@@ -52,11 +52,13 @@ class Canonical:
         B, L = ex.B, ex.shape.L
         self.replace: dict = {}
         self.numeric: dict = {}            # atom -> (key (s, l, j), value function)
+        self.roles: dict = {}              # key (s, l, j) -> what its atoms stand for
         self.extra = 0                     # atoms that only the opaque form has
         for (s, l, j), u in ex.z.items():
             key, act, tag = (s, l, j), ex.acts[l], f"[{s},{l},{j}]"
             atoms = act.atoms(B, u, ex.probe[key], tag)
             self.replace.update(atoms.replace)
+            self.roles[key] = dict(atoms.roles)
             for atom, fn in atoms.numeric.items():
                 self.numeric[atom] = (key, fn)
             if not opaque:
@@ -65,7 +67,7 @@ class Canonical:
             for n, (sub, rep) in enumerate(atoms.replace.items()):
                 if rep not in atoms.numeric:          # a relation, e.g. e^{-z} = P - 1
                     self._opaque(B.Atom(f"R{n}{tag}"), sub, key, rep, values)
-            if act.name == "linear" and l < L:
+            if act.identity and l < L:
                 self._opaque(B.Atom(f"Z{tag}"), u, key, None, {})
             d = B.diff(act.value(B, u), ex.probe[key])   # the direct form of f'(z)
             if d not in self.replace and (d.is_Add or d.is_Function):
@@ -74,7 +76,7 @@ class Canonical:
         # one pass does both: a subtree is replaced whole, probes elsewhere become 0
         self._replace_and_zero = {**self.replace, **self.zero_probes}
         self._key_of_probe = {p: key for key, p in ex.probe.items()}
-        self._has_exp = any(a.name in ("sigmoid", "softplus") for a in ex.acts[1:])
+        self._has_exp = any(a.uses_exp for a in ex.acts[1:])
         self._E = B.exp(B.Integer(1))
         self._z_atomized: dict = {}
         self._splits: dict = {}

@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import os
 
+from . import activations
 from .network import Shape
 
 # (seconds per check, per check and node of the explicit cost, per expanded term)
 COST = {"symengine": (1.5e-4, 1.5e-6, 1.8e-6), "sympy": (3.0e-3, 4.1e-6, 2.1e-5)}
-# how much more an activation costs than a generic f (measured at 4,4,4,4 and 5,5,5,5,5)
-ACTIVATION = {"f": 1.0, "linear": 1.0, "tanh": 1.2, "sigmoid": 2.0, "softplus": 2.0}
 WARN_SECONDS = 30.0
 # below this, one process: starting workers and re-deriving shared Δ's would cost more
 PARALLEL_SECONDS = 1.5
@@ -54,6 +53,12 @@ def checks(shape: Shape) -> int:
             + sum(n[1:]))
 
 
+def activation_factor(shape: Shape) -> float:
+    """How much more the shape's costliest activation costs than a generic f (each
+    activation's registered `cost`, measured at 4,4,4,4 and 5,5,5,5,5)."""
+    return max(activations.get(a).cost for a in shape.activations)
+
+
 def cores() -> int:
     """The cores this process may run on (its CPU affinity where the OS tells it)."""
     try:
@@ -66,7 +71,7 @@ def estimate_seconds(shape: Shape, backend: str, jobs: int | None = None) -> flo
     """Expected wall time of the checks (not of starting Python) with `jobs` processes
     (None: one per core, as the command line does)."""
     per_check, per_node, per_term = COST.get(backend, COST["sympy"])
-    factor = max(ACTIVATION.get(a, 2.0) for a in shape.activations)
+    factor = activation_factor(shape)
     one = (checks(shape) * (per_check + per_node * cost_nodes(shape))
            + expanded_terms(shape) * per_term * factor)
     jobs = min(jobs or cores(), cores())

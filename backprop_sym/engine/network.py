@@ -12,15 +12,17 @@ from functools import cached_property
 
 from . import activations
 from .backends import Backend, get_backend
+from .errors import BackpropSymError, UsageError
+from .forward import forward
 
 CONVENTIONS = ("from-to", "to-from")
 
 
-class MissingQuantity(IndexError):
+class MissingQuantity(BackpropSymError, IndexError):
     """An index names a weight, neuron or layer the network does not have."""
 
 
-class ShapeError(ValueError):
+class ShapeError(UsageError):
     """Widths, samples, activations or convention that do not describe a network."""
 
 
@@ -49,33 +51,33 @@ class Shape:
         acts = activations.parse_list(activation, len(widths) - 1)
         return cls(widths, acts, samples, convention)
 
-    def weight_shape(self, l: int) -> tuple[int, int]:
-        """(rows, columns) of the matrix w^l in this convention: n_{l-1} x n_l under
-        from-to, n_l x n_{l-1} under to-from."""
-        n = self.widths
-        return (n[l - 1], n[l]) if self.convention == "from-to" else (n[l], n[l - 1])
-
     def weight_pair(self, k: int, j: int) -> tuple[int, int]:
         """The indices (p, q) of w^l_{pq} for the weight from neuron k to neuron j."""
         return (k, j) if self.convention == "from-to" else (j, k)
 
-    def to_json(self) -> dict:
-        """The network as every JSON document describes it."""
-        return {"widths": list(self.widths), "activations": list(self.activations),
-                "samples": self.samples, "convention": self.convention}
-
     def weight_name(self, l: int, k: int, j: int) -> str:
         """Name of the weight from neuron k (layer l-1) to neuron j (layer l)."""
-        return f"w^{l}_{_pair(self, *self.weight_pair(k, j))}"
+        return f"w^{l}_{pair(self, *self.weight_pair(k, j))}"
+
+    def matrix(self, l: int) -> tuple[int, int]:
+        """(rows, columns) of the weight matrix w^l in this convention: n_{l-1} x n_l under
+        from-to (row = from), n_l x n_{l-1} under to-from (row = to)."""
+        n = self.widths
+        return (n[l - 1], n[l]) if self.convention == "from-to" else (n[l], n[l - 1])
 
     def weight_index(self, l: int, p: int, q: int) -> tuple[int, int]:
         """Convention indices (p, q) of w^l_{pq} -> physical (from k, to j)."""
         k, j = self.weight_pair(p, q)          # the swap is its own inverse
         if not (1 <= k <= self.widths[l - 1] and 1 <= j <= self.widths[l]):
-            rows, cols = self.weight_shape(l)
-            raise MissingQuantity(f"w^{l}_{_pair(self, p, q)} does not exist: under {self.convention} "
-                             f"w^{l} is {rows}x{cols}")
+            rows, cols = self.matrix(l)
+            raise MissingQuantity(f"w^{l}_{pair(self, p, q)} does not exist: under "
+                                  f"{self.convention} w^{l} is {rows}x{cols}")
         return k, j
+
+    def to_json(self) -> dict:
+        """The network as every JSON document states it."""
+        return {"widths": list(self.widths), "activations": list(self.activations),
+                "samples": self.samples, "convention": self.convention}
 
     def describe(self) -> str:
         acts = self.activations[0] if len(set(self.activations)) == 1 else ",".join(self.activations)
@@ -83,7 +85,8 @@ class Shape:
                 f"N={self.samples}, {self.convention}")
 
 
-def _pair(shape: Shape, p: int, q: int) -> str:
+def pair(shape: Shape, p: int, q: int) -> str:
+    """The two indices of w^l_{pq}, run together while every width is one digit."""
     return f"{p}{q}" if max(shape.widths) < 10 else f"{p},{q}"
 
 
@@ -138,16 +141,13 @@ class Expressions:
                       for j in range(1, n[l] + 1)} if probes else {}
         self.z, self.a = {}, {}
         for s in range(1, N + 1):
-            for k in range(1, n[0] + 1):
-                self.a[s, 0, k] = self.x[s, k]
-            for l in range(1, L + 1):
-                for j in range(1, n[l] + 1):
-                    zj = sum((self.a[s, l - 1, k] * self.w[l, k, j]
-                              for k in range(1, n[l - 1] + 1)), B.zero) + self.b[l, j]
-                    if probes:
-                        zj = zj + self.probe[s, l, j]
-                    self.z[s, l, j] = zj
-                    self.a[s, l, j] = self.acts[l].value(B, zj)
+            z, a = forward(
+                n, [self.x[s, k] for k in range(1, n[0] + 1)],
+                weight=lambda l, k, j: self.w[l, k, j],
+                bias=lambda l, j: self.b[l, j] + self.probe[s, l, j] if probes else self.b[l, j],
+                activate=lambda l, u: self.acts[l].value(B, u), zero=B.zero)
+            self.z.update({(s, *key): v for key, v in z.items()})
+            self.a.update({(s, *key): v for key, v in a.items()})
         half = B.Rational(1, 2)
         self.example_cost = {
             s: half * sum(((self.a[s, L, j] - self.y[s, j]) ** 2 for j in range(1, n[L] + 1)),
@@ -180,12 +180,6 @@ class Network:
 
     def __init__(self, widths, activation="f", samples=1, convention="from-to"):
         self.shape = Shape.make(widths, activation, samples, convention)
-
-    @classmethod
-    def from_shape(cls, shape: Shape) -> "Network":
-        net = cls.__new__(cls)
-        net.shape = shape
-        return net
 
     @cached_property
     def _ex(self) -> Expressions:

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Callable, Protocol, runtime_checkable
 
+from .errors import UsageError
 from .vocabulary import KINDS
 
 
@@ -72,14 +73,14 @@ def overrides(mapping) -> dict:
         return {}
     valid = ", ".join(KINDS)
     if not isinstance(mapping, Mapping):
-        raise ValueError(f"rules_override must map rule kinds ({valid}) to functions, "
+        raise UsageError(f"rules_override must map rule kinds ({valid}) to functions, "
                          f"got {type(mapping).__name__}")
     for kind, fn in mapping.items():
         if kind not in KINDS:
-            raise ValueError(f"rules_override: unknown rule kind {kind!r}; "
+            raise UsageError(f"rules_override: unknown rule kind {kind!r}; "
                              f"expected one of: {valid}")
         if not callable(fn):
-            raise ValueError(f"rules_override[{kind!r}] must be a function returning the "
+            raise UsageError(f"rules_override[{kind!r}] must be a function returning the "
                              f"closed form, got {fn!r}; valid keys: {valid}")
     return dict(mapping)
 

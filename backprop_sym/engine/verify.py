@@ -9,6 +9,7 @@ to canonical form and decides:
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
 import os
@@ -19,14 +20,17 @@ from typing import Callable
 
 import sympy
 
+from ..schemas import VERSION as SCHEMA_VERSION
 from . import activations, direct, rules, witness
 from .backends import get_backend
-from .canonical import Canonical, Unsupported
+from .canonical import Canonical
+from .errors import BackpropSymError, Unsupported
 from .estimate import cores
-from .network import MissingQuantity, Expressions, Network, Shape
+from .network import Expressions, MissingQuantity, Network, Shape
+from .vocabulary import Status, counts, worst
 
-PROVED, REFUTED, UNKNOWN = "proved", "refuted", "unknown"
-from ..schemas import VERSION as SCHEMA_VERSION
+# the names the running section below and older callers read; the values are Status's
+PROVED, REFUTED, UNKNOWN = Status.PROVED, Status.REFUTED, Status.UNKNOWN
 
 
 # ---------------------------------------------------------------- instances
@@ -74,12 +78,12 @@ class Check:
     sample: int | None
     status: str
     seconds: float
-    witness: dict | None = None
+    witness: witness.Witness | dict | None = None   # a dict: a finding with no values
     reason: str | None = None
 
     def __bool__(self) -> bool:
         """True only when proved: `assert check` fails on a refuted or unknown instance."""
-        return self.status == PROVED
+        return self.status == Status.PROVED
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -106,13 +110,13 @@ class Result:
     counts: dict = field(init=False)
 
     def __post_init__(self):
-        self.counts = {k: sum(c.status == k for c in self.checks) for k in (PROVED, REFUTED, UNKNOWN)}
-        self.status = (REFUTED if self.counts[REFUTED] else
-                       UNKNOWN if self.counts[UNKNOWN] else PROVED)
+        statuses = [c.status for c in self.checks]
+        self.counts = counts(statuses)
+        self.status = worst(statuses, empty=Status.PROVED)
 
     def __bool__(self) -> bool:
         """True only when every instance is proved: `assert verify(...)` fails otherwise."""
-        return self.status == PROVED
+        return self.status == Status.PROVED
 
     def to_json(self) -> dict:
         s = self.shape
@@ -128,8 +132,8 @@ class Result:
 
     def summary(self) -> str:
         c = self.counts
-        return (f"{self.status}: {c[PROVED]}/{len(self.checks)} proved, {c[REFUTED]} refuted, "
-                f"{c[UNKNOWN]} unknown ({self.shape.describe()}; {self.seconds:.2f} s, "
+        return (f"{self.status}: {c[Status.PROVED]}/{len(self.checks)} proved, {c[Status.REFUTED]} refuted, "
+                f"{c[Status.UNKNOWN]} unknown ({self.shape.describe()}; {self.seconds:.2f} s, "
                 f"{self.backend})")
 
     def __repr__(self) -> str:
@@ -137,19 +141,20 @@ class Result:
 
     def _repr_latex_(self) -> str:
         c = self.counts
-        return (rf"$\text{{{self.status}}}: {c[PROVED]}/{len(self.checks)}"
-                rf"\ \text{{proved}},\ {c[REFUTED]}\ \text{{refuted}},\ "
-                rf"{c[UNKNOWN]}\ \text{{unknown}}$")
+        return (rf"$\text{{{self.status}}}: {c[Status.PROVED]}/{len(self.checks)}"
+                rf"\ \text{{proved}},\ {c[Status.REFUTED]}\ \text{{refuted}},\ "
+                rf"{c[Status.UNKNOWN]}\ \text{{unknown}}$")
 
 
 # ---------------------------------------------------------------- the engine
 
-class ForeignSymbol(Exception):
+class ForeignSymbol(BackpropSymError):
     """A rule of the user's own names a symbol that is no quantity of the network."""
 
 
 class Quantities:
-    """What the rules may use, in canonical (atom) form. Δ comes from direct differentiation.
+    """What the rules may use (`rules.Quantities`), in canonical (atom) form. Δ comes from
+    direct differentiation.
 
     The values are in the engine's current form: backend expressions, or (SymPy) ring
     elements of the canonical polynomial ring. Rules only add, subtract and multiply them.
@@ -161,6 +166,9 @@ class Quantities:
 
     def neurons(self, l: int) -> range:
         return range(1, self._e.shape.widths[l] + 1)
+
+    def examples(self) -> range:
+        return range(1, self.N + 1)
 
     def a(self, s, l, j):
         return self._e.atomized(("a", s, l, j), lambda ex: _get(ex.a, (s, l, j), "a"))
@@ -370,15 +378,24 @@ class Engine:
                 yield self._forms_for(canon, True), final
             yield self._forms_for(canon, False), final
 
-    def compare(self, inst: Instance):
-        """(PROVED, None), or (None, (forms, lhs, rhs)) for the most complete nonzero
-        difference found."""
-        found, saved, done = None, self.forms, None
+    @contextlib.contextmanager
+    def using(self, forms):
+        """The engine's quantities (`q`, `delta`, `gradient`, `sides`) in `forms` for the
+        duration of the block; the forms before it afterwards, however it is left."""
+        saved, self.forms = self.forms, forms
         try:
-            for forms, final in self._each_form():
-                if forms.canon is done:
-                    continue        # its other form has the same atoms: also nonzero
-                self.forms = forms
+            yield forms
+        finally:
+            self.forms = saved
+
+    def compare(self, inst: Instance):
+        """(Status.PROVED, None), or (None, (forms, lhs, rhs)) for the most complete nonzero
+        difference found."""
+        found, done = None, None
+        for forms, final in self._each_form():
+            if forms.canon is done:
+                continue        # its other form has the same atoms: also nonzero
+            with self.using(forms):
                 try:
                     lhs, rhs = self.sides(inst)
                     zero = forms.is_zero(lhs - rhs)
@@ -386,33 +403,32 @@ class Engine:
                     if not forms.poly:
                         raise
                     continue        # the expression form over the same atoms takes it
-                if zero:
-                    return PROVED, None
-                found, done = (forms, lhs, rhs), forms.canon
-                if final:
-                    break
-        finally:
-            self.forms = saved
+            if zero:
+                return Status.PROVED, None
+            found, done = (forms, lhs, rhs), forms.canon
+            if final:
+                break
         return None, found
 
     def check(self, inst: Instance) -> Check:
         t0 = time.perf_counter()
-        status, wit, reason = UNKNOWN, None, None
+        status, reason = Status.UNKNOWN, None
+        wit: witness.Witness | dict | None = None
         try:
             status, found = self.compare(inst)
             if status is None:
-                status = UNKNOWN
+                status = Status.UNKNOWN
                 if found is None:
                     raise Unsupported("no form took this check")
                 forms, lhs, rhs = found
                 wit = witness.find(forms.canon, forms.to_sympy(lhs), forms.to_sympy(rhs),
                                    seed=hash_instance(inst), budget=self.witness_budget)
                 if wit is not None:
-                    status = REFUTED
+                    status = Status.REFUTED
                 else:
                     reason = "the difference did not reduce to 0 and no witness was found"
         except MissingQuantity as err:     # the rule names a quantity the network lacks
-            status, wit = REFUTED, {"reason": str(err)}
+            status, wit = Status.REFUTED, {"reason": str(err)}
         except Unsupported as err:
             reason = f"no canonical form: {err}"
         except ForeignSymbol as err:

@@ -18,6 +18,7 @@ import sympy
 
 from .arithmetic import Exact, Interval, NotEvaluable, evaluate
 from .canonical import Canonical
+from .forward import forward
 
 
 SMALL = [Fraction(p, q) for q in (1, 2, 3) for p in range(-3, 4) if p != 0 and
@@ -50,7 +51,7 @@ def find(canon: Canonical, lhs, rhs, seed: int, attempts: int = 4,
     """Values where the atom forms lhs and rhs differ, made small (see `small`), or None
     if none was found."""
     ex = canon.ex
-    exact = all(a.is_generic or a.name == "linear" for a in ex.acts[1:])
+    exact = all(a.exact for a in ex.acts[1:])
     lhs_s, rhs_s = ex.B.to_sympy(lhs), ex.B.to_sympy(rhs)
     # atoms are Dummies: matched as objects, never by name (a user's Symbol may share it)
     atom_of = {ex.B.to_sympy(a): v for a, v in canon.numeric.items()}
@@ -58,13 +59,14 @@ def find(canon: Canonical, lhs, rhs, seed: int, attempts: int = 4,
 
     def sides(chosen: dict, coeffs) -> tuple | None:
         num = (Exact if exact else Interval)(coeffs)
-        values = {sympy.Symbol(k): num.const(v.numerator, v.denominator)
-                  for k, v in chosen.items()}
-        z = _forward(ex, chosen, num)
-        for atom, (key, fn) in atom_of.items():
-            values[atom] = fn(z[key], num)
-        left, right = evaluate(lhs_s, values, num), evaluate(rhs_s, values, num)
-        return (num.show(left), num.show(right)) if num.differs(left, right) else None
+        with num.precision():
+            values = {sympy.Symbol(k): num.const(v.numerator, v.denominator)
+                      for k, v in chosen.items()}
+            z = forward_values(ex, chosen, num)
+            for atom, (key, fn) in atom_of.items():
+                values[atom] = fn(z[key], num)
+            left, right = evaluate(lhs_s, values, num), evaluate(rhs_s, values, num)
+            return (num.show(left), num.show(right)) if num.differs(left, right) else None
 
     rng = random.Random(seed)
     names = [str(sym) for sym in (*ex.x.values(), *ex.y.values(), *ex.w.values(),
@@ -203,17 +205,16 @@ def text(w) -> str:
                    nonzero=w.get("nonzero", w["values"])).text()
 
 
-def _forward(ex, chosen: dict, num) -> dict:
-    """z^l_j(s) at the chosen values, by a plain forward pass."""
-    n, L = ex.shape.widths, ex.shape.L
+def forward_values(ex, chosen: dict, num) -> dict:
+    """z^l_j(s), keyed (s, l, j), at the chosen values (names -> Fractions) in the
+    arithmetic `num` (call it inside `num.precision()`), by the one forward pass."""
+    n = ex.shape.widths
     val = lambda sym: num.const(chosen[str(sym)].numerator, chosen[str(sym)].denominator)
     z = {}
     for s in range(1, ex.shape.samples + 1):
-        a = [val(ex.x[s, k]) for k in range(1, n[0] + 1)]
-        for l in range(1, L + 1):
-            zs = [sum((a[k - 1] * val(ex.w[l, k, j]) for k in range(1, n[l - 1] + 1)),
-                      val(ex.b[l, j])) for j in range(1, n[l] + 1)]
-            for j, zj in enumerate(zs, 1):
-                z[s, l, j] = zj
-            a = [ex.acts[l].forward(zj, num) for zj in zs]
+        zs, _ = forward(n, [val(ex.x[s, k]) for k in range(1, n[0] + 1)],
+                        weight=lambda l, k, j: val(ex.w[l, k, j]),
+                        bias=lambda l, j: val(ex.b[l, j]),
+                        activate=lambda l, u: ex.acts[l].forward(u, num))
+        z.update({(s, *key): v for key, v in zs.items()})
     return z
