@@ -59,14 +59,12 @@ def progress(total: int, enabled: bool, label: str = "verifying"):
 def witness_text(w: Witness | dict | None) -> str:
     """A verify witness (a `Witness`, or its JSON), where left is the direct derivative
     and right the rule; or the reason a check was refuted without values."""
+    from .engine.witness import text
     if not w:
         return ""
-    if not isinstance(w, Witness):
-        if "values" not in w:
-            return "; ".join(str(v) for v in w.values())
-        w = Witness(**{k: w.get(k) for k in ("values", "left", "right", "exact", "f")},
-                    nonzero=w.get("nonzero", w["values"]))
-    return w.text().replace("left=", "direct=", 1).replace(", right=", ", rule=", 1)
+    if not isinstance(w, Witness) and "values" not in w:
+        return "; ".join(str(v) for v in w.values())
+    return text(w).replace("left=", "direct=", 1).replace(", right=", ", rule=", 1)
 
 
 def shown(console: Console, text: str) -> str:

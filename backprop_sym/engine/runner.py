@@ -160,7 +160,8 @@ def run(target: Callable[..., None], args: Sequence[tuple], receive: Callable[[A
             if wait is not None and wait <= 0:
                 timed_out = True
                 break
-            for conn in wait_for(list(open_), timeout=wait):
+            ready: list[Any] = wait_for(list(open_), timeout=wait)
+            for conn in ready:
                 try:
                     message = conn.recv()
                 except (EOFError, OSError):
