@@ -123,6 +123,9 @@ def _main(target: Callable, send, args: tuple) -> None:
         send.close()
 
 
+EXIT_GRACE = 2.0         # seconds a worker that closed its pipe is given to exit by itself
+
+
 @dataclass
 class Ended:
     """How a run ended: `finished` every worker closed its pipe (it ended, with or without
@@ -171,6 +174,12 @@ def run(target: Callable[..., None], args: Sequence[tuple], receive: Callable[[A
                     stop = True
                     break
         finished = not open_
+        if finished:            # every pipe closed: let the workers end on their own
+            until = left(deadline)
+            grace = time.monotonic() + (EXIT_GRACE if until is None else
+                                        max(0.0, min(EXIT_GRACE, until)))
+            for proc in procs:
+                proc.join(max(0.0, grace - time.monotonic()))
     finally:
         for proc in procs:
             if proc.is_alive():
