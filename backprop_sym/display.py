@@ -1,4 +1,5 @@
-"""Terminal output: the results table, the summary line, and a progress bar."""
+"""Terminal output: the results table of verify, its summary line, a verify witness as
+text, and a progress bar."""
 from __future__ import annotations
 
 import contextlib
@@ -9,10 +10,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from .engine import rules
-from .terminal import color, spelled
 from .engine.verify import Result
+from .engine.vocabulary import Status
+from .engine.witness import Witness
+from .terminal import color, spelled
 
-STYLE = {"proved": "green", "refuted": "bold red", "unknown": "yellow"}
+STYLE = {Status.PROVED: "green", Status.REFUTED: "bold red", Status.UNKNOWN: "yellow"}
+
 
 class _Console(Console):
     """A console whose closed pipe is the CLI's to handle (exit 141), not rich's exit 1."""
@@ -52,13 +56,14 @@ def progress(total: int, enabled: bool, label: str = "verifying"):
         yield lambda check: bar.advance(task)
 
 
-def witness_text(w: dict | None) -> str:
-    """A verify witness: left is the direct derivative, right the rule."""
+def witness_text(w: Witness | dict | None) -> str:
+    """A verify witness (a `Witness`, or its JSON), where left is the direct derivative
+    and right the rule; or the reason a check was refuted without values."""
+    from .engine.witness import text
     if not w:
         return ""
-    if "reason" in w and "values" not in w:
-        return w["reason"]
-    from .engine.witness import text
+    if not isinstance(w, Witness) and "values" not in w:
+        return "; ".join(str(v) for v in w.values())
     return text(w).replace("left=", "direct=", 1).replace(", right=", ", rule=", 1)
 
 
@@ -82,15 +87,15 @@ def print_result(result: Result, console: Console | None = None) -> None:
     for c in result.checks:
         name = c.rule if c.rule != last else ""
         last = c.rule
-        verdict = f"[{STYLE[c.status]}]{c.status}[/]"
+        verdict = f"[{STYLE[Status(c.status)]}]{c.status}[/]"
         table.add_row(name, shown(console, c.instance.label(conv)), verdict,
                       f"{c.seconds:.3f} s")
     console.print(table)
-    bad = [c for c in result.checks if c.status != "proved"]
+    bad = [c for c in result.checks if c.status != Status.PROVED]
     for c in bad[:20]:
         detail = witness_text(c.witness) or c.reason or ""
-        console.print(f"[{STYLE[c.status]}]{c.status}[/] {c.rule} {c.instance.label(conv)}: "
+        console.print(f"[{STYLE[Status(c.status)]}]{c.status}[/] {c.rule} {c.instance.label(conv)}: "
                       f"{detail}", soft_wrap=True)
     if len(bad) > 20:
         console.print(f"... and {len(bad) - 20} more not proved (use --json for all)")
-    console.print(f"[{STYLE[result.status]}]{result.summary()}[/]")
+    console.print(f"[{STYLE[Status(result.status)]}]{result.summary()}[/]")

@@ -13,14 +13,15 @@ import csv
 import functools
 import importlib.util
 import io
-import multiprocessing
 import os
 import sys
 import time
 import traceback
 from pathlib import Path
 
-EXIT = {"proved": 0, "refuted": 1, "error": 1, "unknown": 3}
+from .engine import runner
+from .engine.vocabulary import Status, worst
+
 COLUMNS = ("file", "status", "first", "hint", "detail", "seconds")
 
 
@@ -76,22 +77,22 @@ def _child(conn, path: Path, entry: str, options: dict):
     try:
         fn = _load(path, entry)
     except BaseException as err:                     # noqa: B036 (its own process)
-        conn.send(_row(path, "error", detail=_load_error(path, err),
+        conn.send(_row(path, Status.ERROR, detail=_load_error(path, err),
                        seconds=time.perf_counter() - t0))
         return
 
     @functools.wraps(fn)
     def backward(*args, **kw):
         out = fn(*args, **kw)
-        conn.send("returned")                        # past this, a timeout is ours
+        conn.send(RETURNED)                          # past this, a timeout is ours
         return out
 
     from .engine.implementation import check_implementation
     try:
         result = check_implementation(backward, **options)
     except BaseException as err:                     # noqa: B036
-        conn.send(_row(path, "unknown", detail=f"the check failed: {type(err).__name__}: "
-                                               f"{err}", seconds=time.perf_counter() - t0))
+        conn.send(_row(path, Status.UNKNOWN, detail=f"the check failed: {type(err).__name__}: "
+                                                    f"{err}", seconds=time.perf_counter() - t0))
         return
     bad = result.first_failure
     conn.send(_row(path, result.status,
@@ -101,58 +102,43 @@ def _child(conn, path: Path, entry: str, options: dict):
                    seconds=time.perf_counter() - t0))
 
 
+RETURNED = "returned"        # the submission's backward returned: the rest is the checker's
+
+
 def grade_one(path: Path, entry: str, options: dict, timeout: float) -> dict:
-    """One submission in its own process, killed at `timeout` seconds."""
-    ctx = (multiprocessing.get_context("fork")
-           if "fork" in multiprocessing.get_all_start_methods()
-           else multiprocessing.get_context("spawn"))
-    parent, child = ctx.Pipe(duplex=False)
+    """One submission in its own process (`runner.run`), killed at `timeout` seconds."""
     t0 = time.perf_counter()
-    proc = ctx.Process(target=_child, args=(child, path, entry, options), daemon=True)
-    proc.start()
-    child.close()
-    returned, row = False, None
-    deadline = t0 + timeout
-    try:
-        while row is None:
-            left = deadline - time.perf_counter()
-            if left <= 0 or not parent.poll(left):
-                break
-            try:
-                message = parent.recv()
-            except EOFError:                         # the process ended without a row
-                break
-            if message == "returned":
-                returned = True
-            else:
-                row = message
-    finally:
-        if proc.is_alive():
-            proc.kill()
-        proc.join()
-        parent.close()
+    got: dict = {"returned": False, "row": None}
+
+    def receive(message) -> bool:
+        if message == RETURNED:
+            got["returned"] = True
+            return False
+        got["row"] = message
+        return True
+
+    ended = runner.run(_child, [(path, entry, options)], receive,
+                       deadline=time.monotonic() + timeout)
     seconds = time.perf_counter() - t0
+    row = got["row"]
     if row is not None:
         row["seconds"] = round(seconds, 3)
         return row
-    if seconds >= timeout:
-        if returned:
-            return _row(path, "unknown", detail=f"the check did not finish within {timeout:g} s",
-                        seconds=seconds)
-        return _row(path, "error", detail=f"backward did not return within {timeout:g} s",
+    if ended.timed_out:
+        if got["returned"]:
+            return _row(path, Status.UNKNOWN,
+                        detail=f"the check did not finish within {timeout:g} s", seconds=seconds)
+        return _row(path, Status.ERROR, detail=f"backward did not return within {timeout:g} s",
                     seconds=seconds)
-    code = proc.exitcode
+    code = ended.exitcodes[0]
     how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
-    return _row(path, "error", detail=f"the submission's process ended without a result "
-                                      f"({how})", seconds=seconds)
+    return _row(path, Status.ERROR, detail=f"the submission's process ended without a result "
+                                           f"({how})", seconds=seconds)
 
 
-def overall(rows: list[dict]) -> str:
-    statuses = {r["status"] for r in rows}
-    for status in ("refuted", "error", "unknown"):
-        if status in statuses:
-            return status
-    return "proved"
+def overall(rows: list[dict]) -> Status:
+    """The status of a run: the worst of its rows (proved when there are none)."""
+    return worst((r["status"] for r in rows), empty=Status.PROVED)
 
 
 def write_csv(rows: list[dict], path) -> None:

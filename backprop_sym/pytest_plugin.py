@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from .engine.vocabulary import Status
 from .testing import explain, explain_claim
 
 
@@ -85,14 +86,14 @@ class DerivationFile(pytest.File):
             k = per_line[claim["line"]]
             name = f"line {claim['line']}" + (f"[{k}]" if k > 1 else "")
             item = ClaimItem.from_parent(self, name=name, claim=claim)
-            if claim["status"] == "skipped":
+            if claim["status"] == Status.SKIPPED:
                 reason = claim.get("reason") or "not a claim about the network"
                 item.add_marker(pytest.mark.skip(reason=f"line {claim['line']}: {reason}"))
             yield item
 
 
-class ClaimFailure(Exception):
-    pass
+class ClaimFailure(AssertionError):
+    """A claim that is not proved: its verdict, witness and hint."""
 
 
 class ClaimItem(pytest.Item):
@@ -101,8 +102,7 @@ class ClaimItem(pytest.Item):
         self.claim = claim
 
     def runtest(self):
-        status = self.claim["status"]
-        if status == "proved":
+        if self.claim["status"] == Status.PROVED:
             return
         raise ClaimFailure("\n".join(explain_claim(self.claim)))
 

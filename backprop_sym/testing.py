@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-__all__ = ["NotProved", "assert_proved", "explain"]
+from .engine.vocabulary import Status, worst
 
-_ORDER = ("refuted", "ill-formed", "error", "unknown")
+__all__ = ["NotProved", "assert_proved", "explain"]
 
 
 class NotProved(AssertionError):
@@ -17,20 +17,16 @@ class NotProved(AssertionError):
 
 
 def _witness(w) -> str:
-    if not w:
-        return ""
-    if not isinstance(w, dict):
-        return str(w)
     from .engine.witness import text
     return text(w)
 
 
 def _first(items, status_of):
-    for status in _ORDER:
-        for item in items:
-            if status_of(item) == status:
-                return item
-    return next((i for i in items if status_of(i) not in ("proved", "skipped")), None)
+    """The first item with the worst status, unless that is a proof (or nothing)."""
+    bad = worst(status_of(i) for i in items)
+    if bad in (Status.PROVED, Status.EMPTY):
+        return None
+    return next(i for i in items if Status(status_of(i)) is bad)
 
 
 def explain_claim(claim: dict) -> list[str]:
@@ -66,11 +62,11 @@ def explain(result) -> list[str] | None:
                 counts[c["status"]] = counts.get(c["status"], 0) + 1
             summary = ", ".join(f"{n} {s}" for s, n in counts.items())
             return [f"not proved: {summary}", *explain_claim(bad)]
-        if not any(c["status"] == "proved" for c in claims):
+        if not any(c["status"] == Status.PROVED for c in claims):
             return ["not proved: no claim was checked (every one was skipped, or none given)"]
         return None
     if isinstance(result, (Result, ImplementationResult)):
-        if result.status == "proved":
+        if result.status == Status.PROVED:
             return None
         label = result.label if isinstance(result, ImplementationResult) else \
             (lambda c: c.instance.label(result.shape.convention))

@@ -28,21 +28,18 @@ flipped sign, a missing factor f'(z), the other index convention.
 
 The parts: `form` (the structure of a claim), `evaluate` (its value at every
 instance; verdicts), `hints` (repairs), `activation` (statements about the
-activation alone). This module checks documents claim by claim, summarizes and formats the
-results, and re-exports the names of the parts.
+activation alone). This module checks documents claim by claim, summarizes the results
+(their text forms are the faces': `cli.check`), and re-exports the names of the parts.
 """
 from __future__ import annotations
 
-import multiprocessing
-import queue
 import re
-import signal
 import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 from dataclasses import replace
 
-from ..engine import activations, witness
+from ..engine import activations, runner
 
 from . import documents, notation
 from .activation import (_about_activation_only, _activation_statement,
@@ -53,7 +50,6 @@ from .evaluate import (BUDGET, DEFAULT_SHAPES, ILL, PROVED, REFUTED, SKIPPED, UN
 from .form import IllFormed, Skip, analyze
 from .general import SCOPE as GENERAL, every_width
 from .hints import hints
-from .scope import text as scope_text
 from .parse import ParseError, Unsupported, parse, show, split_condition
 
 # the names of the parts, importable from here as before
@@ -453,40 +449,26 @@ MARGIN = 0.25     # seconds before the hard deadline at which the worker stops b
 
 def _run(text: str, rows, opts: Options, progress, reading=None, ctx=None) -> list[dict]:
     """Check the rows in this process, or, with a deadline, in a worker process that is
-    killed at the deadline (a SymEngine call ignores signals): rows not finished by then
-    are unknown, "time budget exhausted"."""
+    killed at the deadline (a SymEngine call ignores signals; `runner.run`): rows not
+    finished by then are unknown, "time budget exhausted"."""
     rows = list(rows)
-    fork = _fork_context() if opts.deadline is not None else None
+    fork = runner.fork_context() if opts.deadline is not None else None
     done: dict[int, list[dict]] = {}
+
+    def receive(message) -> bool:
+        n, claims = message
+        done[n] = claims
+        if progress:
+            progress(claims)
+        return len(done) == len(rows)
+
     if fork is None:
-        for n, claims in _checked_rows(text, rows, opts, reading, ctx):
-            done[n] = claims
-            if progress:
-                progress(claims)
+        for message in _checked_rows(text, rows, opts, reading, ctx):
+            receive(message)
     else:
         assert opts.deadline is not None          # a fork is made only for a deadline
-        results = fork.Queue()
-        worker = fork.Process(target=_worker, daemon=True, args=(
-            text, rows, replace(opts, deadline=opts.deadline - MARGIN), results, reading))
-        worker.start()
-        try:
-            while len(done) < len(rows):
-                wait = opts.deadline - time.monotonic()
-                if wait <= 0:
-                    break
-                try:
-                    n, claims = results.get(timeout=min(wait, 0.2))
-                except queue.Empty:
-                    if not worker.is_alive() and results.empty():
-                        break
-                    continue
-                done[n] = claims
-                if progress:
-                    progress(claims)
-        finally:
-            if worker.is_alive():
-                worker.kill()
-            worker.join()
+        runner.run(_worker, [(text, rows, replace(opts, deadline=opts.deadline - MARGIN),
+                              reading)], receive, opts.deadline, fork)
     out = []
     for n, row in enumerate(rows):
         out += done[n] if n in done else [_claim(row.line, " ".join(text[row.start:row.start + len(
@@ -494,17 +476,9 @@ def _run(text: str, rows, opts: Options, progress, reading=None, ctx=None) -> li
     return out
 
 
-def _worker(text, rows, opts, results, reading):
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for n, claims in _checked_rows(text, rows, opts, reading):
-        results.put((n, claims))
-
-
-def _fork_context():
-    try:
-        return multiprocessing.get_context("fork")
-    except ValueError:           # no fork on this platform: the deadline is checked in-process
-        return None
+def _worker(send, text, rows, opts, reading):
+    for message in _checked_rows(text, rows, opts, reading):
+        send.send(message)
 
 
 # ---------------------------------------------------------------- summary and output
@@ -572,86 +546,3 @@ def document(file, claims: Sequence[Mapping], opts: Options,
     if doc["status"] == EMPTY:
         doc["empty_reason"] = empty_reason(claims)
     return doc
-
-
-def witness_text(w: dict | None) -> str:
-    return witness.text(w) if w else ""
-
-
-STYLE = {PROVED: "green", REFUTED: "red", ILL: "red", UNKNOWN: "yellow", SKIPPED: "blue",
-         EMPTY: "yellow"}
-
-
-SEVERITY = {REFUTED: "error", ILL: "error", UNKNOWN: "warning", PROVED: "note",
-            SKIPPED: "note"}
-
-
-def format_gcc(doc: dict) -> str:
-    """One line per claim as compilers print them, `file:line:1: severity: verdict: why`
-    (error for refuted and ill-formed, warning for unknown, note otherwise), so editors and
-    CI annotate the line; a notebook's claim names its cell."""
-    name = doc["file"] or "<claim>"
-    out = []
-    for c in doc["claims"]:
-        scope = c.get("scope") or {}
-        verdict = c["status"]
-        if verdict == PROVED:
-            verdict += " for every width" if scope.get("every_shape") else \
-                f" at {scope_text(scope)}" if scope else ""
-        parts = [verdict, c["reason"] or ""]
-        if c["witness"]:
-            parts.append(f"witness: {witness_text(c['witness'])}")
-        if c["hint"]:
-            parts.append(f"hint: {c['hint']}")
-        if c.get("cell"):
-            parts.append(f"cell {c['cell']}")
-        text = "; ".join(p for p in parts[1:] if p)
-        out.append(" ".join(f"{name}:{c['line']}:1: {SEVERITY[c['status']]}: {parts[0]}: "
-                            f"{text}".split()))
-    return "\n".join(out)
-
-
-def format_text(doc: dict, color: bool = False) -> str:
-    """The terminal report: every equation with its line, as written, as read, the verdict,
-    the reason, the witness and the hint; then a summary line."""
-    def paint(text, status):
-        if not color:
-            return text
-        import click
-        return click.style(text, fg=STYLE.get(status), bold=status in (REFUTED, ILL))
-
-    shapes = ("shapes " + "; ".join(",".join(map(str, s)) for s in doc["shapes"])
-              if doc["shapes"] else "shapes chosen per claim")
-    if doc.get("samples"):
-        shapes += f", N = {','.join(map(str, doc['samples']))} for claims about N"
-    lines = [f"backprop-sym check {doc['file'] or '--claim'}: {shapes}, activation "
-             f"{doc['activation']}, {doc['convention']}", ""]
-    for f in doc.get("read_from_document", []):
-        lines.append(f"read from line {f['line']}: {f['what']} {f['value']} ({f['latex']})")
-    if doc.get("read_from_document"):
-        lines.append("")
-    for c in doc["claims"]:
-        at = f" at {scope_text(c['scope'])}" if c["status"] == PROVED and c.get("scope") else ""
-        if c["status"] == PROVED and (c.get("scope") or {}).get("every_shape"):
-            at = " for every width"
-        where = f"cell {c['cell']}, line {c['line']}" if c.get("cell") else f"line {c['line']}"
-        lines.append(f"{where}: " + paint(c["status"] + at, c["status"]))
-        lines.append(f"  written: {c['latex']}")
-        if c["parsed"]:
-            lines.append(f"  read as: {c['parsed']}")
-        lines.append(f"  why:     {c['reason']}")
-        if c["witness"]:
-            lines.append(f"  witness: {witness_text(c['witness'])}")
-        if c["hint"]:
-            lines.append("  hint:    " + paint(c["hint"], PROVED))
-        lines.append("")
-    n = doc["counts"]
-    total = len(doc["claims"])
-    summary = (f"{doc['status']}: {total} claim(s): {n[PROVED]} proved, {n[REFUTED]} refuted, "
-               f"{n[ILL]} ill-formed, {n[UNKNOWN]} unknown, {n[SKIPPED]} skipped")
-    if "seconds" in doc:
-        summary += f" ({doc['seconds']:.1f} s)"
-    if doc["status"] == EMPTY:
-        summary += f"; nothing was checked: {doc.get('empty_reason', 'no claim')}"
-    lines.append(paint(summary, doc["status"]))
-    return "\n".join(lines)

@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import multiprocessing
-import os
-import signal
 import time
 from dataclasses import asdict, dataclass, field
 from typing import Callable
@@ -21,7 +18,7 @@ from typing import Callable
 import sympy
 
 from ..schemas import VERSION as SCHEMA_VERSION
-from . import activations, direct, rules, witness
+from . import activations, direct, rules, runner, witness
 from .backends import get_backend
 from .canonical import Canonical
 from .errors import BackpropSymError, Unsupported
@@ -433,7 +430,7 @@ class Engine:
             reason = f"no canonical form: {err}"
         except ForeignSymbol as err:
             reason = str(err)
-        except _Timeout:
+        except runner.Timeout:
             reason = "time budget exhausted"
         except Exception as err:           # a rule of the user's own that fails
             reason = f"the check failed: {type(err).__name__}: {err}"
@@ -452,33 +449,21 @@ def hash_instance(inst: Instance) -> int:
 
 # ---------------------------------------------------------------- running
 
-class _Timeout(BaseException):
-    """The deadline's alarm. A BaseException, so that no library's `except Exception`
-    (SymPy has many) can swallow it and let a half-finished check reach another verdict."""
-
-
-def _on_alarm(signum, frame):
-    raise _Timeout()
-
-
 def _unfinished(inst: Instance, reason: str) -> Check:
     return Check(inst.rule, inst.layer, list(inst.index), inst.sample, UNKNOWN, 0.0, None,
                  reason)
 
 
 def _run_one(engine: Engine, inst: Instance, deadline: float | None) -> Check:
-    """One check; with a deadline, SIGALRM stops it at the next Python instruction (a
-    long C++ call of SymEngine runs on until it returns: the process owner kills it)."""
+    """One check; with a deadline (monotonic), SIGALRM stops it at the next Python
+    instruction (a long C++ call of SymEngine runs on until it returns: the process
+    owner kills it)."""
     if deadline is None:
         return engine.check(inst)
-    left = deadline - time.time()
-    if left <= 0:
+    if deadline - time.monotonic() <= 0:
         return _unfinished(inst, "time budget exhausted")
-    signal.setitimer(signal.ITIMER_REAL, left)
-    try:
+    with runner.alarm(deadline):
         return engine.check(inst)
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 def _groups(shape: Shape, todo: list) -> list[list]:
@@ -494,101 +479,42 @@ def _groups(shape: Shape, todo: list) -> list[list]:
     return [by[k] for k in sorted(by)]
 
 
-def _worker(make_engine, groups, taken, conn, deadline):
+def _worker(send, make_engine, groups, taken, deadline):
     """Take the next group off the shared counter until none is left; send each check
-    down this worker's own pipe. Nothing is ever written to the worker: no pipe can fill
-    up with work that nobody reads."""
-    _die_with_parent()
-    signal.signal(signal.SIGALRM, _on_alarm)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)     # Ctrl-C is the parent's to handle
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)    # not a handler inherited by fork
-    try:
-        engine = make_engine()      # here, so that the deadline bounds building it too
-        while True:
-            with taken.get_lock():
-                g = taken.value
-                taken.value += 1
-            if g >= len(groups):
-                return
-            for i, inst in groups[g]:
-                conn.send((i, _run_one(engine, inst, deadline)))
-    finally:
-        conn.close()
-
-
-def _die_with_parent():
-    """Linux: have the kernel kill this worker when the parent dies, even by SIGKILL or a
-    signal it does not handle, so that no worker outlives the run."""
-    try:
-        import ctypes
-        libc = ctypes.CDLL(None, use_errno=True)
-        PR_SET_PDEATHSIG = 1
-        parent = os.getppid()
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-        if os.getppid() != parent:       # the parent died before prctl took effect
-            os._exit(1)
-    except (OSError, AttributeError):
-        pass
-
-
-def _fork_context():
-    try:
-        return multiprocessing.get_context("fork")
-    except ValueError:           # no fork on this platform
-        return None
+    down this worker's own pipe."""
+    engine = make_engine()      # here, so that the deadline bounds building it too
+    while True:
+        with taken.get_lock():
+            g = taken.value
+            taken.value += 1
+        if g >= len(groups):
+            return
+        for i, inst in groups[g]:
+            send.send((i, _run_one(engine, inst, deadline)))
 
 
 def _run_processes(shape, make_engine, todo, jobs, deadline, report):
-    """Run the checks in `jobs` forked processes; at the deadline, kill them and report
-    the unfinished checks as unknown. Returns False when fork is not available.
-
-    The groups of checks reach the workers through fork (they take them by a shared
-    counter), and each worker has its own result pipe, which this process drains as
-    results come; it never blocks on a write. However this function is left (the
-    deadline, an exception, KeyboardInterrupt, SystemExit from a signal handler), every
-    worker is killed and joined."""
-    from multiprocessing.connection import wait as wait_for
-
-    ctx = _fork_context()
+    """Run the checks in `jobs` forked processes (`runner.run`); at the deadline they are
+    killed and the unfinished checks reported unknown. Returns False when fork is not
+    available. The groups of checks reach the workers through fork (they take them by a
+    shared counter)."""
+    ctx = runner.fork_context()
     if ctx is None:
         return False
     groups = _groups(shape, todo)
     taken = ctx.Value("l", 0)
-    procs, conns = [], []
     left = {i for i, _ in todo}
-    reason = "time budget exhausted"
-    try:
-        for _ in range(jobs):
-            receive, send = ctx.Pipe(duplex=False)
-            p = ctx.Process(target=_worker, args=(make_engine, groups, taken, send, deadline),
-                            daemon=True)
-            procs.append(p)
-            conns.append(receive)
-            p.start()
-            send.close()         # the worker holds the only writing end: EOF when it ends
-        open_ = set(conns)
-        while left and open_:
-            wait = None if deadline is None else deadline - time.time()
-            if wait is not None and wait <= 0:
-                break
-            for conn in wait_for(list(open_), timeout=wait):
-                try:
-                    i, check = conn.recv()
-                except (EOFError, OSError):
-                    open_.discard(conn)
-                    continue
-                left.discard(i)
-                report(i, check)
-        if left and not open_:
-            reason = "a worker process ended without a result"
-    finally:
-        for p in procs:
-            if p.is_alive():
-                p.kill()
-        for p in procs:
-            p.join()
-        for conn in conns:
-            conn.close()
+
+    def receive(message) -> bool:
+        i, check = message
+        left.discard(i)
+        report(i, check)
+        return not left
+
+    ended = runner.run(_worker, [(make_engine, groups, taken, deadline)] * jobs, receive,
+                       deadline, ctx)
+    reason = "a worker process ended without a result" if ended.finished and left \
+        else "time budget exhausted"
     insts = dict(todo)
     for i in sorted(left):
         report(i, _unfinished(insts[i], reason))
@@ -605,7 +531,8 @@ def verify(network, *, backend: str | None = None, jobs: int | None = 1,
     are refuted). `jobs` is the most processes to spread the checks over (None: one per
     core; never more than the cores this process may run on); a shape estimated to take
     under a second or two runs in one, since starting processes would cost more than it
-    saves. The verdicts are the same with any number. With `timeout`, the checks run in worker processes that are
+    saves. The verdicts are the same with any number. With `timeout`, the checks run in
+    worker processes that are
     killed at the deadline, so unfinished checks come back `unknown` even when a
     SymEngine call (which no signal interrupts) is running.
     """
@@ -616,7 +543,7 @@ def verify(network, *, backend: str | None = None, jobs: int | None = 1,
         raise ValueError(f"timeout must be a positive number of seconds, got {timeout}")
     if timeout == float("inf"):
         timeout = None
-    deadline = None if timeout is None else time.time() + timeout
+    deadline = None if timeout is None else time.monotonic() + timeout
     name = get_backend(backend).name
     todo = list(enumerate(plan(shape)))
     jobs = useful_jobs(shape, name, min(jobs or cores(), cores()), len(todo))
@@ -640,25 +567,17 @@ def verify(network, *, backend: str | None = None, jobs: int | None = 1,
 def _run_here(make_engine, todo, deadline, report):
     """The checks in this process; the deadline (SIGALRM, main thread only) bounds
     building the engine too."""
-    old = signal.signal(signal.SIGALRM, _on_alarm) \
-        if deadline is not None and _can_signal() else None
-    deadline = deadline if old is not None else None
-    try:
+    if deadline is not None and not runner.can_signal():
+        deadline = None
+    with runner.alarm_handler(deadline is not None):
         try:
-            if deadline is not None:
-                signal.setitimer(signal.ITIMER_REAL, max(deadline - time.time(), 1e-6))
-            engine = make_engine()
-        except _Timeout:
+            with runner.alarm(deadline):
+                engine = make_engine()
+        except runner.Timeout:
             engine = None
-        finally:
-            if deadline is not None:
-                signal.setitimer(signal.ITIMER_REAL, 0)
         for i, inst in todo:
             report(i, _run_one(engine, inst, deadline) if engine is not None else
                    _unfinished(inst, "time budget exhausted"))
-    finally:
-        if old is not None:
-            signal.signal(signal.SIGALRM, old)
 
 
 def useful_jobs(shape: Shape, backend: str, jobs: int, checks: int) -> int:
@@ -667,8 +586,3 @@ def useful_jobs(shape: Shape, backend: str, jobs: int, checks: int) -> int:
     if jobs <= 1 or estimate_seconds(shape, backend, jobs=1) < PARALLEL_SECONDS:
         return 1
     return max(1, min(jobs, checks))
-
-
-def _can_signal() -> bool:
-    import threading
-    return threading.current_thread() is threading.main_thread()

@@ -28,6 +28,9 @@ class Status(str, enum.Enum):
     def __str__(self) -> str:
         return self.value
 
+    # hashed as its text, so that {"proved": 1}[Status.PROVED] works (Enum hashes the name)
+    __hash__ = str.__hash__
+
     def __format__(self, spec: str) -> str:
         return format(self.value, spec)
 

@@ -1,0 +1,114 @@
+"""The options several commands share: the network (--widths or --depth/--width/--inputs/
+--outputs, --activation, --samples, --convention) and how the checks run (--backend,
+--jobs, --timeout); the Shape and the backend they give; the warning before a long run."""
+from __future__ import annotations
+
+import click
+
+from ..engine import activations
+from ..engine.backends import BACKENDS
+from ..engine.network import Shape
+from .base import Fail
+from .types import CONVENTION, USAGE_ERRORS, Activations, Count, Seconds, Widths
+
+DEFAULT_WIDTHS = (2, 3, 2)
+
+
+def apply(opts, fn):
+    for opt in reversed(opts):
+        fn = opt(fn)
+    return fn
+
+
+def network_options(fn):
+    """--widths | --depth/--width/--inputs/--outputs, --activation, --samples, --convention."""
+    return apply([
+        click.option("--widths", type=Widths(), metavar="N0,N1,...,NL",
+                     help="Widths of every layer, inputs first, e.g. 2,3,2 "
+                          "(a net with 2 inputs, 3 hidden neurons and 2 outputs)."),
+        click.option("--depth", type=Count(), metavar="L",
+                     help="Number of weight layers L (use with --width; not with --widths)."),
+        click.option("--width", type=Count(), metavar="N",
+                     help="Width of every layer when --depth is used (default 2)."),
+        click.option("--inputs", type=Count(), metavar="N0",
+                     help="With --depth: number of inputs (default: --width)."),
+        click.option("--outputs", type=Count(), metavar="NL",
+                     help="With --depth: number of outputs (default: --width)."),
+        click.option("--activation", type=Activations(), default="f", show_default=True,
+                     metavar="NAME[,NAME...]",
+                     help="One activation for every layer or one per layer, comma-separated. "
+                          f"Known: {', '.join(activations.names())}. 'f' is a generic "
+                          "undefined function: its proof holds for every differentiable f."),
+        click.option("--samples", "-N", type=Count(), default=1, show_default=True,
+                     help="Number of training examples N averaged in the cost."),
+        click.option("--convention", type=CONVENTION, default="from-to",
+                     show_default=True,
+                     help="from-to: w^l_{kj} goes from neuron k to neuron j; "
+                          "to-from: Nielsen's w^l_{jk}."),
+    ], fn)
+
+
+def shape_from_options(widths, depth, width, inputs, outputs, activation, samples,
+                       convention) -> Shape:
+    """The Shape the options describe, or Fail with a one-line reason."""
+    if widths is not None and any(v is not None for v in (depth, width, inputs, outputs)):
+        raise Fail("--widths cannot be combined with --depth/--width/--inputs/--outputs; "
+                   "give either the full list or the depth")
+    if widths is None:
+        if depth is None:
+            if any(v is not None for v in (width, inputs, outputs)):
+                raise Fail("--width/--inputs/--outputs need --depth L")
+            widths = DEFAULT_WIDTHS
+        else:
+            w = 2 if width is None else width
+            widths = (inputs if inputs is not None else w,) + (w,) * (depth - 1) + \
+                     (outputs if outputs is not None else w,)
+    return make_shape(widths, activation, samples, convention)
+
+
+def make_shape(widths, activation, samples, convention) -> Shape:
+    try:
+        return Shape.make(widths, activation, samples, convention)
+    except USAGE_ERRORS as err:
+        raise Fail(str(err)) from None
+
+
+def engine_options(fn):
+    """--backend, --jobs, --timeout: how the checks run."""
+    return apply([
+        click.option("--backend", type=click.Choice(BACKENDS), default=None,
+                     help="Symbolic engine for the proofs (default: symengine when installed, "
+                          "else sympy). Results are the same; only speed differs."),
+        click.option("--jobs", "-j", type=Count(), default=None,
+                     help="At most this many processes for the checks (default and most: "
+                          "the number of cores; small shapes run in one)."),
+        click.option("--timeout", type=Seconds(), default=None, metavar="SECONDS",
+                     help="Time budget; checks not finished by then are reported 'unknown'."),
+    ], fn)
+
+
+def backend_from_options(backend, jobs=None) -> str:
+    """--backend resolved to an installed backend's name; --jobs above the number of cores
+    is capped (by the engine) with a warning."""
+    from ..engine.backends import check_backend, default_backend_name
+    from ..engine.estimate import cores
+    name = backend or default_backend_name()
+    try:
+        check_backend(name)
+    except USAGE_ERRORS as err:
+        raise Fail(str(err)) from None
+    if jobs is not None and jobs > cores():
+        click.echo(f"backprop-sym: warning: --jobs {jobs} is more than the {cores()} core(s) "
+                   f"available; using {cores()}", err=True)
+    return name
+
+
+def warn_if_long(shapes, checks: int, backend: str, timeout, jobs=None) -> None:
+    """One warning line on stderr, with the estimate, before a run expected to be long."""
+    from ..display import duration
+    from ..engine.estimate import WARN_SECONDS, estimate_seconds
+    estimate = sum(estimate_seconds(s, backend, jobs) for s in shapes)
+    if estimate > WARN_SECONDS:
+        click.echo(f"backprop-sym: warning: {shapes[0].describe()} has {checks} checks and may "
+                   f"take about {duration(estimate)} with {backend}"
+                   + ("" if timeout else "; use --timeout to bound it"), err=True)
