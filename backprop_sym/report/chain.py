@@ -11,11 +11,20 @@ import functools
 import re
 
 from ..engine import activations, prove
+from ..engine.vocabulary import KINDS, RULE_KINDS, rule_kind
 from .latex import Tex, escape
 
-RULE_STEPS = {"BP1": "output_delta", "BP2": "hidden_delta", "BP3": "weight_grad",
-              "BP4": "bias_grad"}
-ITEM = {"output_delta": "i", "hidden_delta": "ii", "weight_grad": "iii", "bias_grad": "iv"}
+# a rule step found by the label it carries, should it carry no rule kind of its own
+BY_LABEL = {rule_kind(k).nielsen: k for k in KINDS}
+
+
+def step_kind(step) -> str | None:
+    """The rule kind a step of the chain proves (None for the other steps): the kind it
+    carries (`kind`, or the title prove gives a rule step), else the kind its label names."""
+    for kind in (getattr(step, "kind", None), step.title):
+        if kind in RULE_KINDS:
+            return kind
+    return BY_LABEL.get(step.id)
 
 
 def prover_activation(activation_names, linear: bool) -> str:
@@ -84,7 +93,7 @@ def chain_context(proof: prove.Proof, *, sigma: bool, to_from: bool, rule_displa
     nt = lambda s: own_notation(s, sigma, to_from)
     steps = []
     for s in proof.steps:
-        rule = RULE_STEPS.get(s.id)
+        rule = step_kind(s)
         own = rule in (overrides or {})
         if rule and not own:
             statement = rule_displays[rule]["display"]
@@ -93,7 +102,8 @@ def chain_context(proof: prove.Proof, *, sigma: bool, to_from: bool, rule_displa
         at = (s.witness or {}).get("at_instance")
         explicit = (s.witness or {}).get("explicit")
         steps.append({
-            "id": s.id, "rule": rule, "item": ITEM.get(rule) if rule else None, "own": own,
+            "id": rule_kind(rule).nielsen if rule else s.id, "rule": rule,
+            "item": rule_kind(rule).roman if rule else None, "own": own,
             "title": s.title[:1].upper() + s.title[1:] if not rule else None,
             "mark": "cited lemma" if s.established == prove.LEMMA else "checked with symbolic n",
             "status": s.status,

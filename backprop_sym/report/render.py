@@ -22,6 +22,7 @@ from .. import __version__
 from ..engine import activations, rules
 from ..engine.backends import get_backend
 from ..engine.network import Expressions, Shape
+from ..engine.vocabulary import RULE_KINDS
 from ..engine.verify import PROVED, REFUTED, UNKNOWN, Result, plan, verify
 from .chain import chain_context, proof_for, prover_activation
 from .formulas import Lines, fits, fprime, over_examples, terms, tex, width
@@ -98,7 +99,7 @@ def make_report(shape: Shape, *, only: str | None = None, backend: str | None = 
 def environment() -> jinja2.Environment:
     """Jinja2 with LaTeX-safe delimiters: \\BLOCK{...}, \\VAR{...}, \\#{...}, %# comments.
     Every \\VAR that is not `Tex` is escaped as text."""
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         block_start_string=r"\BLOCK{", block_end_string="}",
         variable_start_string=r"\VAR{", variable_end_string="}",
@@ -108,6 +109,8 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         finalize=lambda v: v if isinstance(v, Tex) else escape(v),
     )
+    env.globals["kinds"] = RULE_KINDS      # every rule label: kinds.weight_grad.roman, ...
+    return env
 
 
 def render(shape: Shape, results: dict[str, Result], *, claims: list | None = None,

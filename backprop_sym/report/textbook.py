@@ -11,6 +11,7 @@ import sympy
 
 from ..engine import activations
 from ..engine.network import Shape
+from ..engine.vocabulary import KINDS, rule_kind
 from . import numeric
 from .formulas import Lines, tex
 from .latex import Tex
@@ -19,8 +20,6 @@ from .render import (Abbreviations, Notation, SymbolicQuantities, general_rules,
 
 S = sympy.Symbol
 CONVENTIONS = ("from-to", "to-from")
-NIELSEN = {"output_delta": "BP1", "hidden_delta": "BP2", "weight_grad": "BP4",
-           "bias_grad": "BP3"}
 EXAMPLE_LAYER = 1            # the weight of the example's gradient: layer 1, indices 1, 1
 
 
@@ -69,13 +68,16 @@ def flow(shape: Shape, n: Notation, drawing: dict) -> dict:
               for l in range(shape.L, 1, -1)]
     cost_x = round(xs[-1] + 2.3, 3)
     aL, y = S("a^L"), S("y")
+    roman = {k: rule_kind(k).roman for k in KINDS}
     caption = Tex(
         f"The error signals flow backwards through the network of Section~\\ref{{sec:network}}. "
         f"The output layer's ${tex(S(f'{D}^L'))}$ comes from the error ${tex(aL - y)}$ of the "
-        f"output (rule~(i)); each ${tex(S(f'{D}^l'))}$ then passes back through the weights "
-        f"${tex(S('w^l'))}$ to give ${tex(S(f'{D}^{{l-1}}'))}$ (rule~(ii)), down to layer~1. "
+        f"output (rule~{roman['output_delta']}); each ${tex(S(f'{D}^l'))}$ then passes back "
+        f"through the weights ${tex(S('w^l'))}$ to give ${tex(S(f'{D}^{{l-1}}'))}$ "
+        f"(rule~{roman['hidden_delta']}), down to layer~1. "
         f"The gradients pair ${tex(S(f'{D}^l'))}$ with the activations "
-        f"${tex(S('a^{l-1}'))}$ of the layer before (rules~(iii) and~(iv)).")
+        f"${tex(S('a^{l-1}'))}$ of the layer before (rules~{roman['weight_grad']} "
+        f"and~{roman['bias_grad']}).")
     return {"nodes": nodes, "dots": drawing["dots"], "edges": drawing["edges"],
             "arrows": arrows, "captions": drawing["captions"], "top": round(top, 3),
             "cost": {"x": cost_x, "y": 0.0, "label": tex(S("C_x")),
@@ -103,11 +105,11 @@ def summary(shape: Shape, linear: bool) -> list:
 
 def tagged(rows: dict) -> Tex:
     """One align* of the four rules, each tagged with its number and Nielsen's name."""
-    numerals = dict(zip(NIELSEN, ("i", "ii", "iii", "iv")))
     out = []
     for kind, lines in rows.items():
         first, *rest = lines
-        out.append(first + rf" \tag*{{({numerals[kind]}), {NIELSEN[kind]}}}")
+        label = rule_kind(kind)
+        out.append(first + rf" \tag*{{{label.roman}, {label.nielsen}}}")
         out.extend(rest)
     return Tex("\\begin{align*}\n" + " \\\\\n".join(out) + "\n\\end{align*}")
 
