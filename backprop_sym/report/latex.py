@@ -152,3 +152,14 @@ def overfull_boxes(log: str) -> list[float]:
 def _last_line(text: str) -> str:
     lines = [l.strip() for l in text.splitlines() if l.strip()]
     return lines[-1] if lines else ""
+
+
+def breakable(text: str) -> Tex:
+    """Text escaped, with a break allowed after , / - _ = and spaces (long commands,
+    file names and claim sources in typewriter type)."""
+    out: list[str] = []
+    for ch in str(text):
+        out.append(escape(ch))
+        if ch in ",/-_=|;":
+            out.append(r"\allowbreak{}")
+    return Tex("".join(out))

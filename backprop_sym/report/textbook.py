@@ -15,8 +15,9 @@ from ..engine.vocabulary import KINDS, rule_kind
 from . import numeric
 from .formulas import Lines, tex
 from .latex import Tex
-from .render import (Abbreviations, Notation, SymbolicQuantities, general_rules, in_notation,
-                     vector_rules)
+from .abbreviations import Abbreviations, SymbolicQuantities
+from .notation import Notation, in_notation
+from .statements import general_rules, vector_rules
 
 S = sympy.Symbol
 CONVENTIONS = ("from-to", "to-from")
