@@ -6,6 +6,7 @@ import sympy
 
 from ..engine import activations
 from ..engine.backends import get_backend
+from ..engine.forward import forward
 from . import numeric
 from .formulas import fprime
 from .notation import Notation
@@ -50,7 +51,8 @@ class Abbreviations:
     def __init__(self, shape, n: Notation):
         self.shape, self.n = shape, n
         self.B = get_backend("sympy")
-        self.acts = [activations.get("linear")] + [activations.get(a) for a in shape.activations]
+        # index 1..L; layer 0 (the input) has no activation
+        self.acts: list = [None] + [activations.get(a) for a in shape.activations]
         self.Z, self.A = {}, {}
         for (s, l, j) in n.ex.z:
             x = f"(x^{{({s})}})" if shape.samples > 1 else ""
@@ -105,15 +107,16 @@ class Abbreviations:
         lw do not contain the weights of layer lw, so its derivative with respect to them
         is the same; only smaller to differentiate."""
         ex, B, shape = self.n.ex, self.B, self.shape
+        above = shape.widths[lw - 1:]            # layer lw - 1 as the input, up to L
+        top = len(above) - 1
         total = B.zero
         for s in range(1, shape.samples + 1):
             prev = [self._prev(s, lw, k) for k in range(1, shape.widths[lw - 1] + 1)]
-            for l in range(lw, shape.L + 1):
-                zs = [sum((p * ex.w[l, k, j] for k, p in enumerate(prev, 1)), B.zero) + ex.b[l, j]
-                      for j in range(1, shape.widths[l] + 1)]
-                prev = [self.acts[l].value(B, z) for z in zs]
-            total += sympy.Rational(1, 2) * sum(((a - ex.y[s, j]) ** 2
-                                                 for j, a in enumerate(prev, 1)), B.zero)
+            _, a = forward(above, prev, lambda m, k, j: ex.w[m + lw - 1, k, j],
+                           lambda m, j: ex.b[m + lw - 1, j],
+                           lambda m, z: self.acts[m + lw - 1].value(B, z), zero=B.zero)
+            total += sympy.Rational(1, 2) * sum(((a[top, j] - ex.y[s, j]) ** 2
+                                                 for j in range(1, above[top] + 1)), B.zero)
         return total / shape.samples
 
     def _prev(self, s, l, k):
@@ -127,6 +130,6 @@ class Abbreviations:
         repl = {}
         for (s, l, j), z in self.Z.items():
             act = self.acts[l]
-            if not act.is_generic and act.name != "linear":
+            if not act.exact:
                 repl.update(act.atoms(self.B, z, z, f"[{s},{l},{j}]").replace)
         return sympy.expand(expr.xreplace(repl)) if repl else sympy.expand(expr)

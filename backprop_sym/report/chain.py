@@ -11,8 +11,9 @@ import functools
 import re
 
 from ..engine import activations, prove
-from ..engine.vocabulary import KINDS, RULE_KINDS, rule_kind
+from ..engine.vocabulary import KINDS, RULE_KINDS, Status, rule_kind, worst
 from .latex import Tex, escape
+from .numeric import identity_name
 
 # a rule step found by the label it carries, should it carry no rule kind of its own
 BY_LABEL = {rule_kind(k).nielsen: k for k in KINDS}
@@ -31,7 +32,7 @@ def prover_activation(activation_names, linear: bool) -> str:
     """The activation the chain is proved for: the theorem's own when it is one for every
     layer, else the generic f (the chain uses only that each activation is differentiable)."""
     if linear:
-        return "linear"
+        return identity_name()
     names = set(activation_names)
     return names.pop() if len(names) == 1 else activations.GENERIC
 
@@ -123,10 +124,11 @@ def chain_context(proof: prove.Proof, *, sigma: bool, to_from: bool, rule_displa
     cross = proof.cross_checks
     return {
         "status": proof.status, "activation": proof.activation,
+        "generic": activations.get(proof.activation).is_generic,
         "steps": steps,
         "checked": sum(s["mark"] == "checked with symbolic n" for s in steps),
         "cited": sum(s["mark"] == "cited lemma" for s in steps),
-        "bad": [s for s in steps if s["status"] not in (prove.PROVED, prove.CITED)],
+        "bad": [s for s in steps if worst([s["status"]]) is not Status.PROVED],
         "cross": "; ".join(",".join(map(str, c["widths"])) for c in cross),
         "cross_agree": all(c["status"] == prove.AGREE for c in cross),
         "cross_bad": "; ".join(",".join(map(str, c["widths"])) for c in cross

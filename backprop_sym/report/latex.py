@@ -17,6 +17,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..engine.errors import BackpropSymError
+
 LATEXMK = ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error",
            "-no-shell-escape"]
 BUILD_TIMEOUT = 300.0        # seconds for one latexmk run
@@ -63,7 +65,7 @@ def pdf_string(text) -> Tex:
 
 # ---------------------------------------------------------------- the build
 
-class NoTeX(RuntimeError):
+class NoTeX(BackpropSymError, RuntimeError):
     """latexmk or pdflatex is not on PATH."""
 
 

@@ -8,7 +8,7 @@ from ..engine import activations
 from ..engine.backends import get_backend
 from ..engine.network import Shape
 from .formulas import Lines, fits, terms, tex
-from .latex import Tex, escape
+from .latex import Tex
 from .notation import Notation
 
 S = sympy.Symbol
@@ -18,12 +18,9 @@ MAX_EXPLICIT_ROWS = 60       # display rows for all z^l_j written out in x, w, b
 MAX_NEURONS_SHOWN = 4        # neurons per layer in explicit displays (else 1, 2, ..., n)
 
 
-ACT_TEX = {"f": "f", "sigmoid": r"\sigma", "tanh": r"\tanh", "linear": r"\mathrm{id}",
-           "softplus": r"\operatorname{softplus}"}
-
-
 def act_tex(name: str) -> Tex:
-    return Tex(ACT_TEX.get(name, r"\operatorname{%s}" % escape(name)))
+    """The registry's LaTeX name of an activation."""
+    return Tex(activations.get(name).tex)
 
 
 def act_formula(name: str) -> Tex:
@@ -35,7 +32,7 @@ def activation_words(shape: Shape) -> str:
     """'f (an arbitrary differentiable function) in every layer', or one per layer."""
     def word(a):
         return (f"{a} (an arbitrary differentiable function)" if activations.get(a).is_generic
-                else "linear (the identity)" if a == "linear" else a)
+                else f"{a} (the identity)" if activations.get(a).identity else a)
     acts = shape.activations
     if len(set(acts)) == 1:
         return f"{word(acts[0])} in every layer"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sympy
 
+from ..engine import activations
 from ..engine.backends import get_backend
 from ..engine.network import Expressions, Shape
 from .formulas import fprime, tex
@@ -21,7 +22,9 @@ class Notation:
         self.shape = shape
         self.conv = shape.convention
         self.D = "Delta" if self.conv == "from-to" else "delta"
-        sigma = self.conv == "to-from" or set(shape.activations) == {"sigmoid"}
+        # σ in Nielsen's convention, and wherever every layer's activation is σ
+        sigma = self.conv == "to-from" or {activations.get(a).tex
+                                           for a in shape.activations} == {r"\sigma"}
         self.f = sympy.Function("sigma" if sigma else "f")
         self.fname = Tex(r"\sigma" if sigma else "f")
         self.ex = Expressions(shape, get_backend("sympy"))

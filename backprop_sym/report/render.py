@@ -26,17 +26,17 @@ import jinja2
 from .. import __version__
 from ..engine import activations
 from ..engine.network import Shape
-from ..engine.verify import PROVED, REFUTED, UNKNOWN, Result, plan, verify
-from ..engine.vocabulary import RULE_KINDS
+from ..engine.verify import Result, plan, verify
+from ..engine.vocabulary import RULE_KINDS, Status, worst
 from .latex import Tex, breakable, escape, pdf_string
 from .network import network_context, tikz
+from .numeric import identity_name
 from .notation import Notation, prose_formulas
 from .statements import definitions
 from .textbook import textbook_context
-from .theorem import theorem
+from .theorem import LINEAR, NONLINEAR, THEOREMS, theorem
 from .verdict import claims_context, claims_scope, page_one
 
-THEOREMS = ("nonlinear", "linear")
 DEFAULT_TITLE = "Backpropagation, proved for one network"
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -51,14 +51,13 @@ class Report:
 
     @property
     def status(self) -> str:
-        st = [r.status for r in self.results.values()]
-        return REFUTED if REFUTED in st else UNKNOWN if UNKNOWN in st else PROVED
+        return worst(r.status for r in self.results.values())
 
     def summary(self) -> str:
         parts = []
         for kind, r in self.results.items():
             c = r.counts
-            parts.append(f"{kind}: {r.status} {c[PROVED]}/{len(r.checks)}")
+            parts.append(f"{kind}: {r.status} {c[Status.PROVED]}/{len(r.checks)}")
         return "; ".join(parts)
 
 
@@ -67,10 +66,11 @@ def theorem_shapes(shape: Shape, only: str | None = None) -> dict[str, Shape]:
     when one of them is nonlinear (else it uses the generic f); Theorem 2 is all linear."""
     if only not in (None, *THEOREMS):
         raise ValueError(f"only must be one of {THEOREMS}, got {only!r}")
-    nonlinear = (shape.activations if any(a != "linear" for a in shape.activations)
+    nonlinear = (shape.activations
+                 if any(not activations.get(a).identity for a in shape.activations)
                  else (activations.GENERIC,) * shape.L)
-    out = {"nonlinear": replace(shape, activations=tuple(nonlinear)),
-           "linear": replace(shape, activations=("linear",) * shape.L)}
+    out = {NONLINEAR: replace(shape, activations=tuple(nonlinear)),
+           LINEAR: replace(shape, activations=(identity_name(),) * shape.L)}
     return {k: v for k, v in out.items() if only in (None, k)}
 
 
@@ -110,6 +110,7 @@ def environment() -> jinja2.Environment:
         finalize=lambda v: v if isinstance(v, Tex) else escape(v),
     )
     env.globals["kinds"] = RULE_KINDS      # every rule label: kinds.weight_grad.roman, ...
+    env.globals["Status"] = Status         # every verdict: Status.PROVED, ...
     return env
 
 
@@ -194,7 +195,7 @@ def context(shape: Shape, results: dict[str, Result], *, claims=None, claims_fil
         theorems.append(theorem(kind, number, results[kind], n, rules_override, timings))
     failures = [f for t in theorems for f in t["failures"]]
     total = sum(len(r.checks) for r in results.values())
-    proved = sum(r.counts[PROVED] for r in results.values())
+    proved = sum(r.counts[Status.PROVED] for r in results.values())
     rows = None if claims is None else claims_context(claims)
     verdict = page_one(theorems, rows)
     title = title or DEFAULT_TITLE
@@ -213,8 +214,8 @@ def context(shape: Shape, results: dict[str, Result], *, claims=None, claims_fil
         "sym": prose_formulas(n),
         "theorems": theorems,
         "failures": failures,
-        "failures_refuted": sum(f["status"] == REFUTED for f in failures),
-        "failures_unknown": sum(f["status"] == UNKNOWN for f in failures),
+        "failures_refuted": sum(f["status"] == Status.REFUTED for f in failures),
+        "failures_unknown": sum(f["status"] == Status.UNKNOWN for f in failures),
         "status": verdict["status"],
         "verdict": verdict,
         "proved": proved,

@@ -18,6 +18,7 @@ from .latex import Tex
 from .abbreviations import Abbreviations, SymbolicQuantities
 from .notation import Notation, in_notation
 from .statements import general_rules, vector_rules
+from .theorem import NONLINEAR
 
 S = sympy.Symbol
 CONVENTIONS = ("from-to", "to-from")
@@ -26,8 +27,9 @@ EXAMPLE_LAYER = 1            # the weight of the example's gradient: layer 1, in
 
 def textbook_context(shape: Shape, results: dict, overrides=None, tikz_: dict | None = None) -> dict:
     """The context of templates/textbook.tex.j2 and summary.tex.j2."""
-    linear = "nonlinear" not in results
-    n = Notation(replace(shape, activations=("linear",) * shape.L) if linear else shape)
+    linear = NONLINEAR not in results
+    n = Notation(replace(shape, activations=(numeric.identity_name(),) * shape.L) if linear
+                 else shape)
     return {"algorithm": algorithm(n, linear),
             "flow": flow(shape, n, tikz_) if tikz_ else None,
             "example": example(shape, linear, overrides),
@@ -90,7 +92,8 @@ def summary(shape: Shape, linear: bool) -> list:
     """The four rules in each convention, index form and vector form."""
     out = []
     for conv in CONVENTIONS:
-        act = "linear" if linear else ("sigmoid" if conv == "to-from" else "f")
+        # the notation of a convention (σ in Nielsen's) does not depend on f
+        act = numeric.identity_name() if linear else activations.GENERIC
         n = Notation(Shape.make("1,1", act, convention=conv))
         general, vector = general_rules(n, linear), vector_rules(n, linear)
         out.append({
@@ -157,8 +160,7 @@ def example(shape: Shape, linear: bool, overrides=None) -> dict:
     return {
         "widths": ", ".join(map(str, ex_shape.widths)), "own": ex_shape.widths == shape.widths,
         "N": ex_shape.samples, "linear": linear, "generic": generic,
-        "irrational": any(not (activations.get(x).is_generic or x == "linear")
-                          for x in shape.activations),
+        "irrational": any(not activations.get(x).exact for x in shape.activations),
         "activation": ", ".join(sorted(set(shape.activations))),
         "f": f_tex, "fprime": Tex(f"f'(t) = {tex(sympy.diff(net.acts[1](t), t))}"),
         "values": values, "columns": 4 if len(values) > 15 else 3, "rows": rows, "error": error,

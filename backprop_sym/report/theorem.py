@@ -6,7 +6,8 @@ from __future__ import annotations
 import sympy
 
 from ..engine import activations, rules
-from ..engine.verify import PROVED, REFUTED, UNKNOWN, Result
+from ..engine.verify import Result
+from ..engine.vocabulary import Status, counts
 from .abbreviations import Abbreviations, SymbolicQuantities
 from .chain import chain_context, proof_for, prover_activation
 from .collapse import collapse
@@ -20,12 +21,16 @@ from .worked import worked_instance
 
 S = sympy.Symbol
 
+# the two theorems of a report: any (or the requested) activation, and f linear
+NONLINEAR, LINEAR = "nonlinear", "linear"
+THEOREMS = (NONLINEAR, LINEAR)
+
 
 def theorem(kind: str, number: int, result: Result, n0: Notation, overrides,
             timings: bool = False) -> dict:
     shape = result.shape
     n = Notation(shape)
-    linear = kind == "linear"
+    linear = kind == LINEAR
     acts = sorted(set(shape.activations))
     generic = all(activations.get(a).is_generic for a in shape.activations)
     counts, groups = [], []
@@ -43,15 +48,14 @@ def theorem(kind: str, number: int, result: Result, n0: Notation, overrides,
         counts.append({"rule": rk, **tally(cs), "layers": layers,
                        "bad_layers": [y["l"] for y in layers if y["proved"] < y["total"]]})
     failures = [failure(number, kind, c, n, overrides) for c in result.checks
-                if c.status != PROVED]
+                if c.status != Status.PROVED]
     per_layer = [{"l": l, "act": act_tex(a), "formula": act_formula(a), "name": a}
                  for l, a in enumerate(shape.activations, 1)]
     general = general_rules(n, linear)
     t = {
         "number": number, "kind": kind, "linear": linear,
         "status": result.status, "counts": counts, "groups": groups, "failures": failures,
-        "total": len(result.checks), "proved": result.counts[PROVED],
-        "refuted": result.counts[REFUTED], "unknown": result.counts[UNKNOWN],
+        "total": len(result.checks), **tally(result.checks),
         "seconds": (f"{result.seconds:.2f}" if result.seconds >= 0.01
                     else f"{result.seconds:.4f}") if timings else None,
         "backend": result.backend,
@@ -73,9 +77,8 @@ def theorem(kind: str, number: int, result: Result, n0: Notation, overrides,
 
 
 def tally(checks) -> dict:
-    return {"proved": sum(c.status == PROVED for c in checks),
-            "refuted": sum(c.status == REFUTED for c in checks),
-            "unknown": sum(c.status == UNKNOWN for c in checks), "total": len(checks)}
+    """{proved, refuted, unknown: how many of the checks, total}."""
+    return {**counts(c.status for c in checks), "total": len(checks)}
 
 
 def instance_tex(c, n: Notation, slash=False) -> Tex:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sympy
 
-from ..engine.verify import PROVED, REFUTED, UNKNOWN
+from ..engine.vocabulary import Status, worst
 from .formulas import tex
 from .latex import Tex, breakable
 from .witness_tex import witness_context
@@ -12,7 +12,9 @@ from .witness_tex import witness_context
 S = sympy.Symbol
 
 
-CLAIM_BAD = ("refuted", "unknown", "ill-formed")      # claims that are not proved
+# the statuses of a claim that is not proved, in the vocabulary's order
+NOT_PROVED = tuple(s for s in Status if worst([s]) not in (Status.PROVED, Status.EMPTY))
+WORDS = frozenset(s.value for s in Status)
 
 
 def page_one(theorems: list, claims: list | None) -> dict:
@@ -29,18 +31,17 @@ def page_one(theorems: list, claims: list | None) -> dict:
                                  "total": c["total"], "layers": c["bad_layers"]})
     claim_groups = []
     if claims is not None:
-        for status in CLAIM_BAD:
+        for status in NOT_PROVED:
             hit = [c for c in claims if c["status"] == status]
             if hit:
                 claim_groups.append({"status": status, "claims": hit})
     statuses = ([t["status"] for t in theorems] + [t["chain"]["status"] for t in theorems]
                 + [c["status"] for c in listed])
-    status = (REFUTED if REFUTED in statuses else
-              UNKNOWN if UNKNOWN in statuses or "ill-formed" in statuses else PROVED)
+    status = worst((s for s in statuses if s in WORDS), empty=Status.PROVED)
     counted: dict[str, int] = {}
     for c in listed:
         counted[c["status"]] = counted.get(c["status"], 0) + 1
-    order = ("proved", "refuted", "unknown", "ill-formed", "skipped")
+    order = tuple(s.value for s in Status)
     return {"status": status, "rules": rule_bad, "claim_groups": claim_groups,
             "claim_counts": [{"status": k, "n": counted[k]}
                              for k in (*order, *sorted(set(counted) - set(order)))
@@ -78,7 +79,7 @@ def claims_context(claims: list) -> list:
             "line": c.get("line"),
             "formula": claim_display(written) if written else None,
             "written": breakable(written),
-            "status": c.get("status") or "unknown",
+            "status": c.get("status") or Status.UNKNOWN,
             "reason": (c.get("reason") or "").rstrip("."),
             "hint": (c.get("hint") or "").rstrip("."),
             "shapes": "; ".join(",".join(map(str, s)) for s in scope.get("shapes") or []),

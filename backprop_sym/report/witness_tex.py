@@ -3,11 +3,14 @@ exactly (long ones breakable), and, for an exact witness of a rule check, the fo
 pass and the error signals at those values."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import sympy
 
 from ..engine import activations
 from ..engine.backends import get_backend
 from ..engine.network import Expressions, Shape
+from ..engine.witness import Witness
 from . import numeric
 from .formulas import tex
 from .latex import Tex, escape
@@ -42,57 +45,72 @@ def number_tex(v) -> Tex:
     return Tex(r"\text{%s}" % escape(v))
 
 
-def witness_context(w: dict | None, shape: Shape | None = None) -> dict | None:
-    """A witness as table rows: every value, the concrete f, both sides' numbers, and
-    (for an exact witness of the network's own check) z and a layer by layer."""
+def as_witness(w) -> Witness | None:
+    """A `Witness`, or one given as its JSON document (a claim's, which adds the shape and
+    instance it was found at), as a `Witness`; None for a finding without values."""
+    if isinstance(w, Witness):
+        return w
+    if not isinstance(w, Mapping) or "values" not in w:
+        return None
+    return Witness(values=dict(w["values"]), nonzero=dict(w.get("nonzero", w["values"])),
+                   left=w["left"], right=w["right"], exact=bool(w.get("exact", True)),
+                   f=w.get("f"))
+
+
+def witness_context(w, shape: Shape | None = None) -> dict | None:
+    """A witness (a `Witness`, or a claim's as its JSON document) as table rows: every
+    value, the concrete f, both sides' numbers, and (for an exact witness of the network's
+    own check) z and a layer by layer."""
     if not w:
         return None
-    if "values" not in w:
-        return {"note": w.get("reason", str(w)), "values": [], "f": None, "direct": None,
+    wit = as_witness(w)
+    if wit is None:
+        note = w.get("reason", str(w)) if isinstance(w, Mapping) else str(w)
+        return {"note": note, "values": [], "f": None, "direct": None,
                 "rule": None, "exact": True, "sides": "rule", "forward": []}
-    shown = w.get("nonzero", w["values"])
     values = []
-    for name, v in shown.items():
+    for name, v in wit.nonzero.items():
         try:
             sym = tex(S(name))
         except Exception:           # a name the printer does not cover: shown as text
             sym = Tex(r"\text{%s}" % escape(name))
         values.append({"name": sym, "value": number_tex(v)})
     f, coeffs = None, None
-    if w.get("f"):
+    if wit.f:
         t = S("t")
-        c0, c1, c2 = (sympy.Rational(c) for c in w["f"]["coefficients"])
+        c0, c1, c2 = (sympy.Rational(c) for c in wit.f["coefficients"])
         f = Tex(f"{tex(sympy.Function('f')(t))} = {tex(c2 * t ** 2 + c1 * t + c0)}")
         coeffs = (c2, c1, c0)
-    claim = "instance" in w  # a claim's witness names the instance; a rule's is its check
+    # a claim's witness names the instance it was found at; a rule's is its own check
+    claim = isinstance(w, Mapping) and "instance" in w
     return {"note": None, "values": values, "f": f,
-            "others_zero": len(w["values"]) - len(shown),
+            "others_zero": len(wit.values) - len(wit.nonzero),
             "columns": 3 if len(values) > 12 else 2,
-            "direct": number_tex(w["left"]), "rule": number_tex(w["right"]),
-            "exact": bool(w.get("exact", True)), "sides": "claim" if claim else "rule",
-            "forward": [] if claim or shape is None else forward_pass(shape, w, coeffs)}
+            "direct": number_tex(wit.left), "rule": number_tex(wit.right),
+            "exact": wit.exact, "sides": "claim" if claim else "rule",
+            "forward": [] if claim or shape is None else forward_pass(shape, wit, coeffs)}
 
 
 MAX_FORWARD_ROWS = 24        # neurons shown in a witness's forward pass
 
 
-def forward_pass(shape: Shape, w: dict, coeffs, n: Notation | None = None) -> list:
+def forward_pass(shape: Shape, w: Witness, coeffs, n: Notation | None = None) -> list:
     """z^l_j, a^l_j and Δ^l_j at an exact witness, layer by layer (rational arithmetic;
     Δ as the derivative of the example's cost, independent of every rule), for generic
     and linear layers; [] where that is not exact or too long to show."""
     acts = [activations.get(a) for a in shape.activations]
-    if not w.get("exact", True) or sum(shape.widths[1:]) * shape.samples > MAX_FORWARD_ROWS:
+    if not w.exact or sum(shape.widths[1:]) * shape.samples > MAX_FORWARD_ROWS:
         return []
-    if any(not (a.is_generic or a.name == "linear") for a in acts):
+    if any(not a.exact for a in acts):
         return []
     if any(a.is_generic for a in acts) and coeffs is None:
         return []
     ex = Expressions(shape, get_backend("sympy"))
     names = [str(v) for v in (*ex.x.values(), *ex.y.values(), *ex.w.values(), *ex.b.values())]
-    if any(name not in w["values"] for name in names):
+    if any(name not in w.values for name in names):
         return []
     f = numeric.quadratic(*coeffs) if coeffs is not None else None
-    net = numeric.Concrete(shape, {k: sympy.Rational(w["values"][k]) for k in names},
+    net = numeric.Concrete(shape, {k: sympy.Rational(w.values[k]) for k in names},
                            [None] + [f if a.is_generic else numeric.IDENTITY for a in acts])
     z, a = net.forward()
     deltas = net.deltas()

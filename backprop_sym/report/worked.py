@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sympy
 
+from ..engine import activations
 from ..engine.network import Shape
 from .abbreviations import Abbreviations, SymbolicQuantities
 from .formulas import Lines, terms, tex
@@ -78,7 +79,7 @@ def worked_instance(shape: Shape, n: Notation, overrides) -> dict:
     out["direct_raw"] = Lines().eq(lhs, show(direct)).display()
     out["direct"] = (Lines().eq(lhs, show(direct_expanded)).display()
                      if not out["too_big"] and nterms > 1 else None)
-    linear = all(a == "linear" for a in shape.activations)
+    linear = all(activations.get(a).identity for a in shape.activations)
     if closed is None:
         out.update(closed_symbolic=None, chain=None, difference=None, zero=False,
                    closed_terms=0, literal=False, residual_terms=0, linear=linear)
