@@ -2,7 +2,8 @@
 
 `Tex` marks a string as LaTeX source made by the project (by SymPy's printer or by code
 in `formulas`/`render`); anything else placed in a document is text and is escaped
-(`escape`); `pdf_string` is text for the PDF's metadata. `build_pdf` runs latexmk in a
+(`escape`, or `breakable` for long text in typewriter type); `pdf_string` is text for the
+PDF's metadata. `build_pdf` runs latexmk in a
 temporary directory with a time limit and returns the PDF, the log and the first error
 (as `file:line: message`).
 """
@@ -61,6 +62,17 @@ def pdf_string(text) -> Tex:
     so an escaped title of 1,000 braces took 16 s a pass; these escapes are plain
     characters, and any Unicode text survives them."""
     return Tex("".join("\\%03o" % byte for byte in ("\ufeff" + str(text)).encode("utf-16-be")))
+
+
+def breakable(text: str) -> Tex:
+    """Text escaped, with a break allowed after , / - _ = and spaces (long commands,
+    file names and claim sources in typewriter type)."""
+    out: list[str] = []
+    for ch in str(text):
+        out.append(escape(ch))
+        if ch in ",/-_=|;":
+            out.append(r"\allowbreak{}")
+    return Tex("".join(out))
 
 
 # ---------------------------------------------------------------- the build
@@ -154,14 +166,3 @@ def overfull_boxes(log: str) -> list[float]:
 def _last_line(text: str) -> str:
     lines = [l.strip() for l in text.splitlines() if l.strip()]
     return lines[-1] if lines else ""
-
-
-def breakable(text: str) -> Tex:
-    """Text escaped, with a break allowed after , / - _ = and spaces (long commands,
-    file names and claim sources in typewriter type)."""
-    out: list[str] = []
-    for ch in str(text):
-        out.append(escape(ch))
-        if ch in ",/-_=|;":
-            out.append(r"\allowbreak{}")
-    return Tex("".join(out))

@@ -125,7 +125,7 @@ def render(shape: Shape, results: dict[str, Result], *, claims: list | None = No
     line (int), latex (the claim as written: shown as text, escaped), parsed (a SymPy
     relation or expression, printed; or None), status ('proved', 'refuted', 'unknown',
     or another word such as 'ill-formed'), reason, hint (text or None) and witness
-    (a witness dict as in `verify`, or None); they are rendered in a section
+    (a `Witness`, or its JSON document, or None); they are rendered in a section
     "Claims from `claims_file`"; an optional key scope ({"shapes": [...], "samples":
     [...]}) says where each was checked. Measured times are printed only with `timings`,
     so that rendering is deterministic given its arguments.
@@ -192,7 +192,7 @@ def context(shape: Shape, results: dict[str, Result], *, claims=None, claims_fil
     n = Notation(shape)
     theorems = []
     for number, kind in enumerate((k for k in THEOREMS if k in results), 1):
-        theorems.append(theorem(kind, number, results[kind], n, rules_override, timings))
+        theorems.append(theorem(kind, number, results[kind], rules_override, timings))
     failures = [f for t in theorems for f in t["failures"]]
     total = sum(len(r.checks) for r in results.values())
     proved = sum(r.counts[Status.PROVED] for r in results.values())

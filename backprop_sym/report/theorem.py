@@ -26,7 +26,7 @@ NONLINEAR, LINEAR = "nonlinear", "linear"
 THEOREMS = (NONLINEAR, LINEAR)
 
 
-def theorem(kind: str, number: int, result: Result, n0: Notation, overrides,
+def theorem(kind: str, number: int, result: Result, overrides,
             timings: bool = False) -> dict:
     shape = result.shape
     n = Notation(shape)
