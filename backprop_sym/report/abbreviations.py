@@ -15,7 +15,7 @@ S = sympy.Symbol
 
 
 class SymbolicQuantities(numeric.RuleQuantities):
-    """What a rule may use (see verify.Quantities), as SymPy expressions in abbreviations:
+    """What a rule may use (`engine.rules.Quantities`), as SymPy expressions in abbreviations:
     a^l_j and z^l_j are symbols, f'(z) is printed as f'(z), and Δ is composed from the
     rules themselves (or is a bare symbol, to print one rule instance)."""
 
