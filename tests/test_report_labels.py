@@ -80,3 +80,11 @@ def test_roman_numbers_follow_the_vocabulary(source):
             assert r"\partial w^{l}" in line
         if r"\tag*{(iv)" in line:
             assert r"\partial b^{l}" in line
+
+
+def test_the_theorems_number_their_rules_as_the_proof_cites_them(source):
+    """The theorem's items carry the numbers (i)-(iv) the proof and the summary use (LaTeX's
+    own 1.-4. did not match them)."""
+    items = re.findall(r"\\item\[(\(\w+\))\] \(\\texttt\{(\w+)\\_(\w+)\}\)", source)
+    assert items[:4] == [("(i)", "output", "delta"), ("(ii)", "hidden", "delta"),
+                         ("(iii)", "weight", "grad"), ("(iv)", "bias", "grad")]
