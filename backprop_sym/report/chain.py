@@ -11,18 +11,28 @@ import functools
 import re
 
 from ..engine import activations, prove
+from ..engine.vocabulary import KINDS, RULE_KINDS, Status, rule_kind, worst
 from .latex import Tex, escape
+from .numeric import identity_name
 
-RULE_STEPS = {"BP1": "output_delta", "BP2": "hidden_delta", "BP3": "weight_grad",
-              "BP4": "bias_grad"}
-ITEM = {"output_delta": "i", "hidden_delta": "ii", "weight_grad": "iii", "bias_grad": "iv"}
+# a rule step found by the label it carries, should it carry no rule kind of its own
+BY_LABEL = {rule_kind(k).nielsen: k for k in KINDS}
+
+
+def step_kind(step) -> str | None:
+    """The rule kind a step of the chain proves (None for the other steps): the kind it
+    carries (`kind`, or the title prove gives a rule step), else the kind its label names."""
+    for kind in (getattr(step, "kind", None), step.title):
+        if kind in RULE_KINDS:
+            return kind
+    return BY_LABEL.get(step.id)
 
 
 def prover_activation(activation_names, linear: bool) -> str:
     """The activation the chain is proved for: the theorem's own when it is one for every
     layer, else the generic f (the chain uses only that each activation is differentiable)."""
     if linear:
-        return "linear"
+        return identity_name()
     names = set(activation_names)
     return names.pop() if len(names) == 1 else activations.GENERIC
 
@@ -84,7 +94,7 @@ def chain_context(proof: prove.Proof, *, sigma: bool, to_from: bool, rule_displa
     nt = lambda s: own_notation(s, sigma, to_from)
     steps = []
     for s in proof.steps:
-        rule = RULE_STEPS.get(s.id)
+        rule = step_kind(s)
         own = rule in (overrides or {})
         if rule and not own:
             statement = rule_displays[rule]["display"]
@@ -93,7 +103,8 @@ def chain_context(proof: prove.Proof, *, sigma: bool, to_from: bool, rule_displa
         at = (s.witness or {}).get("at_instance")
         explicit = (s.witness or {}).get("explicit")
         steps.append({
-            "id": s.id, "rule": rule, "item": ITEM.get(rule) if rule else None, "own": own,
+            "id": rule_kind(rule).nielsen if rule else s.id, "rule": rule,
+            "item": rule_kind(rule).roman if rule else None, "own": own,
             "title": s.title[:1].upper() + s.title[1:] if not rule else None,
             "mark": "cited lemma" if s.established == prove.LEMMA else "checked with symbolic n",
             "status": s.status,
@@ -113,10 +124,11 @@ def chain_context(proof: prove.Proof, *, sigma: bool, to_from: bool, rule_displa
     cross = proof.cross_checks
     return {
         "status": proof.status, "activation": proof.activation,
+        "generic": activations.get(proof.activation).is_generic,
         "steps": steps,
         "checked": sum(s["mark"] == "checked with symbolic n" for s in steps),
         "cited": sum(s["mark"] == "cited lemma" for s in steps),
-        "bad": [s for s in steps if s["status"] not in (prove.PROVED, prove.CITED)],
+        "bad": [s for s in steps if worst([s["status"]]) is not Status.PROVED],
         "cross": "; ".join(",".join(map(str, c["widths"])) for c in cross),
         "cross_agree": all(c["status"] == prove.AGREE for c in cross),
         "cross_bad": "; ".join(",".join(map(str, c["widths"])) for c in cross

@@ -316,11 +316,11 @@ class Lines:
         return self
 
     def _side(self, lhs: str, rel: str, rhs, lw: float, settings):
-        items = ([_Text(str(rhs))] if isinstance(rhs, (str, Tex))
+        items = ([Text(str(rhs))] if isinstance(rhs, (str, Tex))
                  else _items(sympy.sympify(rhs), settings, 0))
         # align* puts every row's right side after the widest left side
         room = max(self.line - lw, 30.0)
-        rows = _fill(items, room, room - 1.5)
+        rows = fill(items, room, room - 1.5)
         for n, r in enumerate(rows):
             self.rows.append(rf"{lhs} &{rel} {r}" if n == 0 else rf"&\quad {r}")
 
@@ -335,12 +335,14 @@ class Lines:
         return Tex("\\begin{align*}\n" + str(self) + "\n\\end{align*}")
 
 
-class _Text:
+class Text:
+    """A piece of a row that is never broken, with its printed width."""
+
     def __init__(self, text: str):
         self.text, self.w = text, width(text)
 
 
-class _Break:
+class Break:
     """A place a row may end: `inline` is written when it does not, `lead` starts the
     next row when it does; `depth` ranks the place (2d between the terms of a sum nested
     d parentheses deep, 2d+1 between factors): rows end at the lowest rank they have."""
@@ -362,26 +364,26 @@ def _items(expr, settings, depth) -> list:
             neg = t.could_extract_minus_sign()
             body = _items(-t if neg else t, settings, depth)
             if n == 0:
-                out += ([_Text("-")] if neg else []) + body
+                out += ([Text("-")] if neg else []) + body
             else:
                 sign = "-" if neg else "+"
-                out += [_Break(f" {sign} ", f"{sign} ", 2 * depth)] + body
+                out += [Break(f" {sign} ", f"{sign} ", 2 * depth)] + body
         return out
     if isinstance(expr, sympy.Mul) and _has_denominator(expr):
         whole = str(tex(expr, **settings))
         if width(whole) <= 0.5 * LINE:
-            return [_Text(whole)]
+            return [Text(whole)]
         # too wide for one piece: 1/(denominator), then the numerator's factors
         den = sympy.Mul(*[a.base ** (-a.exp) for a in expr.args
                           if a.is_Pow and a.exp.is_negative])
         num = sympy.Mul(*[a for a in expr.args if not (a.is_Pow and a.exp.is_negative)])
-        out = [_Text(r"\frac{1}{%s}" % tex(den, **settings))]
+        out = [Text(r"\frac{1}{%s}" % tex(den, **settings))]
         if num != 1:
-            out.append(_Break(" ", r"\cdot ", 2 * depth + 1))
+            out.append(Break(" ", r"\cdot ", 2 * depth + 1))
             if isinstance(num, sympy.Add):
                 level = min(_nesting(num), len(_OPEN) - 1)
-                out += [_Text(_OPEN[level])] + _items(num, settings, depth + 1) + \
-                       [_Text(_CLOSE[level])]
+                out += [Text(_OPEN[level])] + _items(num, settings, depth + 1) + \
+                       [Text(_CLOSE[level])]
             else:
                 out += _items(num, settings, depth)
         return out
@@ -389,19 +391,19 @@ def _items(expr, settings, depth) -> list:
         coeff, rest = expr.as_coeff_Mul()
         out = []
         if coeff != 1:
-            out.append(_Text(str(tex(coeff, **settings))))
+            out.append(Text(str(tex(coeff, **settings))))
         factors = ordered_factors(rest) if isinstance(rest, sympy.Mul) else [rest]
         for n, f in enumerate(factors):
             if n or out:
-                out.append(_Break(" ", r"\cdot ", 2 * depth + 1))
+                out.append(Break(" ", r"\cdot ", 2 * depth + 1))
             if isinstance(f, sympy.Add):
                 level = min(_nesting(f), len(_OPEN) - 1)
-                out += [_Text(_OPEN[level])] + _items(f, settings, depth + 1) + \
-                       [_Text(_CLOSE[level])]
+                out += [Text(_OPEN[level])] + _items(f, settings, depth + 1) + \
+                       [Text(_CLOSE[level])]
             else:
                 out += _items(f, settings, depth)
         return out
-    return [_Text(str(tex(expr, **settings)))]
+    return [Text(str(tex(expr, **settings)))]
 
 
 def _has_denominator(expr) -> bool:
@@ -419,16 +421,16 @@ def _nesting(expr) -> int:
     return 0
 
 
-def _fill(items: list, first: float, room: float) -> list[str]:
+def fill(items: list, first: float, room: float) -> list[str]:
     """Greedy rows: the first within `first`, the others within `room`."""
     rows: list[list] = [[]]
     w = 0.0
     for it in items:
         limit = first if len(rows) == 1 else room - 1.0
-        if isinstance(it, _Text) and w + it.w > limit and any(isinstance(x, _Break) for x in rows[-1]):
+        if isinstance(it, Text) and w + it.w > limit and any(isinstance(x, Break) for x in rows[-1]):
             # end the row at its shallowest break point (the last of those, to fill it)
             row = rows[-1]
-            cands = [i for i, x in enumerate(row) if isinstance(x, _Break) and i > 0]
+            cands = [i for i, x in enumerate(row) if isinstance(x, Break) and i > 0]
             if cands:
                 full = [i for i in cands if _row_w(row[:i]) > 0.4 * limit] or cands
                 best = min(row[i].depth for i in full)
@@ -444,7 +446,7 @@ def _fill(items: list, first: float, room: float) -> list[str]:
 def _row_w(row, lead=False) -> float:
     w = 0.0
     for n, x in enumerate(row):
-        if isinstance(x, _Break):
+        if isinstance(x, Break):
             w += width(x.lead) if (lead and n == 0) else x.w
         else:
             w += x.w
@@ -452,8 +454,8 @@ def _row_w(row, lead=False) -> float:
 
 
 def _render(row, lead) -> str:
-    return "".join(x.lead if (isinstance(x, _Break) and lead and n == 0) else
-                   x.inline if isinstance(x, _Break) else x.text
+    return "".join(x.lead if (isinstance(x, Break) and lead and n == 0) else
+                   x.inline if isinstance(x, Break) else x.text
                    for n, x in enumerate(row)).strip()
 
 
@@ -461,3 +463,8 @@ def fits(expr, line: float = LINE - 20, **settings) -> bool:
     """Does every term of `expr` fit on one display line?"""
     return all(width(str(tex(-t if t.could_extract_minus_sign() else t, **settings))) <= line
                for t in terms(expr, **settings))
+
+
+# the names claims' claim_tex imported while they were private; it should import Text,
+# Break and fill (then these aliases go)
+_Text, _Break, _fill = Text, Break, fill

@@ -2,7 +2,8 @@
 
 `Tex` marks a string as LaTeX source made by the project (by SymPy's printer or by code
 in `formulas`/`render`); anything else placed in a document is text and is escaped
-(`escape`); `pdf_string` is text for the PDF's metadata. `build_pdf` runs latexmk in a
+(`escape`, or `breakable` for long text in typewriter type); `pdf_string` is text for the
+PDF's metadata. `build_pdf` runs latexmk in a
 temporary directory with a time limit and returns the PDF, the log and the first error
 (as `file:line: message`).
 """
@@ -16,6 +17,8 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from ..engine.errors import BackpropSymError
 
 LATEXMK = ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "-file-line-error",
            "-no-shell-escape"]
@@ -61,9 +64,20 @@ def pdf_string(text) -> Tex:
     return Tex("".join("\\%03o" % byte for byte in ("\ufeff" + str(text)).encode("utf-16-be")))
 
 
+def breakable(text: str) -> Tex:
+    """Text escaped, with a break allowed after , / - _ = and spaces (long commands,
+    file names and claim sources in typewriter type)."""
+    out: list[str] = []
+    for ch in str(text):
+        out.append(escape(ch))
+        if ch in ",/-_=|;":
+            out.append(r"\allowbreak{}")
+    return Tex("".join(out))
+
+
 # ---------------------------------------------------------------- the build
 
-class NoTeX(RuntimeError):
+class NoTeX(BackpropSymError, RuntimeError):
     """latexmk or pdflatex is not on PATH."""
 
 

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 import sympy
 
-from ..engine import direct, rules
+from ..engine import activations, direct, rules
 from ..engine.backends import get_backend
+from ..engine.forward import forward
 from ..engine.network import Expressions, Shape
 
 T = sympy.Symbol("t")
@@ -40,38 +41,33 @@ class Concrete:
     def value(self, sym) -> sympy.Rational:
         return self.values[str(sym)]
 
-    def forward(self) -> tuple[dict, dict]:
-        """z[s, l, j] and a[s, l, j] (a[s, 0, k] the inputs), exactly."""
+    def forward(self, probe: tuple | None = None) -> tuple[dict, dict]:
+        """z[s, l, j] and a[s, l, j] (a[s, 0, k] the inputs), exactly, by the engine's one
+        forward pass; `probe` = (s, l, j, e) adds e to z^l_j(s)."""
         ex, n = _symbols(self.shape), self.shape.widths
         z, a = {}, {}
         for s in range(1, self.shape.samples + 1):
-            for k in range(1, n[0] + 1):
-                a[s, 0, k] = self.value(ex.x[s, k])
-            for l in range(1, self.shape.L + 1):
-                for j in range(1, n[l] + 1):
-                    z[s, l, j] = sum((a[s, l - 1, k] * self.value(ex.w[l, k, j])
-                                      for k in range(1, n[l - 1] + 1)),
-                                     self.value(ex.b[l, j]))
-                    a[s, l, j] = self.acts[l](z[s, l, j])
+            def bias(l, j, s=s):
+                b = self.value(ex.b[l, j])
+                return b + probe[3] if probe is not None and probe[:3] == (s, l, j) else b
+            zs, as_ = forward(n, [self.value(ex.x[s, k]) for k in range(1, n[0] + 1)],
+                              lambda l, k, j: self.value(ex.w[l, k, j]), bias,
+                              lambda l, v: self.acts[l](v), zero=sympy.Integer(0))
+            z.update({(s, *key): v for key, v in zs.items()})
+            a.update({(s, *key): v for key, v in as_.items()})
         return z, a
 
     def deltas(self) -> dict:
-        """Δ^l_j(s) = ∂C_s/∂z^l_j: a probe e added to z^l_j(s), the layers above
-        recomputed in e, the cost of the example differentiated at e = 0."""
+        """Δ^l_j(s) = ∂C_s/∂z^l_j: a probe e added to z^l_j(s), the forward pass redone in
+        e, the cost of the example differentiated at e = 0."""
         ex, n, L = _symbols(self.shape), self.shape.widths, self.shape.L
-        z, a = self.forward()
+        z, _ = self.forward()
         e = sympy.Symbol("e")
         out = {}
         for (s, l, j) in z:
-            acts = [a[s, l, k] if k != j else self.acts[l](z[s, l, k] + e)
-                    for k in range(1, n[l] + 1)]
-            for m in range(l + 1, L + 1):
-                acts = [self.acts[m](sum((p * self.value(ex.w[m, k, i])
-                                          for k, p in enumerate(acts, 1)),
-                                         self.value(ex.b[m, i])))
-                        for i in range(1, n[m] + 1)]
-            cost = sympy.Rational(1, 2) * sum((p - self.value(ex.y[s, i])) ** 2
-                                              for i, p in enumerate(acts, 1))
+            _, a = self.forward(probe=(s, l, j, e))
+            cost = sympy.Rational(1, 2) * sum((a[s, L, i] - self.value(ex.y[s, i])) ** 2
+                                              for i in range(1, n[L] + 1))
             out[s, l, j] = exact(sympy.diff(cost, e).subs(e, 0))
         return out
 
@@ -104,10 +100,10 @@ def _symbols(shape: Shape) -> Expressions:
 
 
 class RuleQuantities:
-    """The `q` a rule sees (see verify.Quantities), the part every reading shares: the
-    neurons of a layer, the mean over the N examples, and Δ composed from the rules
-    themselves (or the overrides), from the output layer down, as the algorithm does;
-    subclasses give a, z, y, fprime and W."""
+    """The `q` a rule sees (it meets `engine.rules.Quantities`), the part every reading
+    shares: the neurons of a layer, the examples and the mean over them, and Δ composed
+    from the rules themselves (or the overrides), from the output layer down, as the
+    algorithm does; subclasses give a, z, y, fprime and W."""
 
     def __init__(self, shape: Shape, overrides=None):
         self.shape, self.L, self.N = shape, shape.L, shape.samples
@@ -117,9 +113,27 @@ class RuleQuantities:
     def neurons(self, l):
         return range(1, self.shape.widths[l] + 1)
 
+    def examples(self):
+        return range(1, self.N + 1)
+
     def mean(self, term):
-        return sympy.Rational(1, self.N) * sum((term(s) for s in range(1, self.N + 1)),
+        return sympy.Rational(1, self.N) * sum((term(s) for s in self.examples()),
                                                sympy.Integer(0))
+
+    def a(self, s, l, j):
+        raise NotImplementedError
+
+    def z(self, s, l, j):
+        raise NotImplementedError
+
+    def y(self, s, j):
+        raise NotImplementedError
+
+    def fprime(self, s, l, j):
+        raise NotImplementedError
+
+    def W(self, l, p, r):
+        raise NotImplementedError
 
     def rule(self, kind):
         return self.overrides.get(kind) or rules.get(kind, self.shape.convention).closed_form
@@ -169,11 +183,16 @@ class RuleValues(RuleQuantities):
         return exact(self.rule("weight_grad")(self, l, p, r))
 
 
+def identity_name() -> str:
+    """The name under which the identity activation (f(z) = z) is registered."""
+    return next(name for name in activations.names() if activations.get(name).identity)
+
+
 def example_shape(shape: Shape, linear: bool) -> Shape:
     """The network of the numeric example, with f generic or linear: the report's widths
     when they are small (depth at most 2, widths at most 3, N at most 2), else depth at
     most 3, every width 2 and N at most 2 (the numbers stay short)."""
-    act = "linear" if linear else "f"
+    act = identity_name() if linear else activations.GENERIC
     if shape.L <= 2 and max(shape.widths) <= 3:
         widths = tuple(shape.widths)
     else:

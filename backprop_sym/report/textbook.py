@@ -11,23 +11,25 @@ import sympy
 
 from ..engine import activations
 from ..engine.network import Shape
+from ..engine.vocabulary import KINDS, rule_kind
 from . import numeric
 from .formulas import Lines, tex
 from .latex import Tex
-from .render import (Abbreviations, Notation, SymbolicQuantities, general_rules, in_notation,
-                     vector_rules)
+from .abbreviations import Abbreviations, SymbolicQuantities
+from .notation import Notation, in_notation
+from .statements import general_rules, vector_rules
+from .theorem import NONLINEAR
 
 S = sympy.Symbol
 CONVENTIONS = ("from-to", "to-from")
-NIELSEN = {"output_delta": "BP1", "hidden_delta": "BP2", "weight_grad": "BP4",
-           "bias_grad": "BP3"}
 EXAMPLE_LAYER = 1            # the weight of the example's gradient: layer 1, indices 1, 1
 
 
 def textbook_context(shape: Shape, results: dict, overrides=None, tikz_: dict | None = None) -> dict:
     """The context of templates/textbook.tex.j2 and summary.tex.j2."""
-    linear = "nonlinear" not in results
-    n = Notation(replace(shape, activations=("linear",) * shape.L) if linear else shape)
+    linear = NONLINEAR not in results
+    n = Notation(replace(shape, activations=(numeric.identity_name(),) * shape.L) if linear
+                 else shape)
     return {"algorithm": algorithm(n, linear),
             "flow": flow(shape, n, tikz_) if tikz_ else None,
             "example": example(shape, linear, overrides),
@@ -69,13 +71,16 @@ def flow(shape: Shape, n: Notation, drawing: dict) -> dict:
               for l in range(shape.L, 1, -1)]
     cost_x = round(xs[-1] + 2.3, 3)
     aL, y = S("a^L"), S("y")
+    roman = {k: rule_kind(k).roman for k in KINDS}
     caption = Tex(
         f"The error signals flow backwards through the network of Section~\\ref{{sec:network}}. "
         f"The output layer's ${tex(S(f'{D}^L'))}$ comes from the error ${tex(aL - y)}$ of the "
-        f"output (rule~(i)); each ${tex(S(f'{D}^l'))}$ then passes back through the weights "
-        f"${tex(S('w^l'))}$ to give ${tex(S(f'{D}^{{l-1}}'))}$ (rule~(ii)), down to layer~1. "
+        f"output (rule~{roman['output_delta']}); each ${tex(S(f'{D}^l'))}$ then passes back "
+        f"through the weights ${tex(S('w^l'))}$ to give ${tex(S(f'{D}^{{l-1}}'))}$ "
+        f"(rule~{roman['hidden_delta']}), down to layer~1. "
         f"The gradients pair ${tex(S(f'{D}^l'))}$ with the activations "
-        f"${tex(S('a^{l-1}'))}$ of the layer before (rules~(iii) and~(iv)).")
+        f"${tex(S('a^{l-1}'))}$ of the layer before (rules~{roman['weight_grad']} "
+        f"and~{roman['bias_grad']}).")
     return {"nodes": nodes, "dots": drawing["dots"], "edges": drawing["edges"],
             "arrows": arrows, "captions": drawing["captions"], "top": round(top, 3),
             "cost": {"x": cost_x, "y": 0.0, "label": tex(S("C_x")),
@@ -87,7 +92,8 @@ def summary(shape: Shape, linear: bool) -> list:
     """The four rules in each convention, index form and vector form."""
     out = []
     for conv in CONVENTIONS:
-        act = "linear" if linear else ("sigmoid" if conv == "to-from" else "f")
+        # the notation of a convention (σ in Nielsen's) does not depend on f
+        act = numeric.identity_name() if linear else activations.GENERIC
         n = Notation(Shape.make("1,1", act, convention=conv))
         general, vector = general_rules(n, linear), vector_rules(n, linear)
         out.append({
@@ -103,11 +109,11 @@ def summary(shape: Shape, linear: bool) -> list:
 
 def tagged(rows: dict) -> Tex:
     """One align* of the four rules, each tagged with its number and Nielsen's name."""
-    numerals = dict(zip(NIELSEN, ("i", "ii", "iii", "iv")))
     out = []
     for kind, lines in rows.items():
         first, *rest = lines
-        out.append(first + rf" \tag*{{({numerals[kind]}), {NIELSEN[kind]}}}")
+        label = rule_kind(kind)
+        out.append(first + rf" \tag*{{{label.roman}, {label.nielsen}}}")
         out.extend(rest)
     return Tex("\\begin{align*}\n" + " \\\\\n".join(out) + "\n\\end{align*}")
 
@@ -154,8 +160,7 @@ def example(shape: Shape, linear: bool, overrides=None) -> dict:
     return {
         "widths": ", ".join(map(str, ex_shape.widths)), "own": ex_shape.widths == shape.widths,
         "N": ex_shape.samples, "linear": linear, "generic": generic,
-        "irrational": any(not (activations.get(x).is_generic or x == "linear")
-                          for x in shape.activations),
+        "irrational": any(not activations.get(x).exact for x in shape.activations),
         "activation": ", ".join(sorted(set(shape.activations))),
         "f": f_tex, "fprime": Tex(f"f'(t) = {tex(sympy.diff(net.acts[1](t), t))}"),
         "values": values, "columns": 4 if len(values) > 15 else 3, "rows": rows, "error": error,
