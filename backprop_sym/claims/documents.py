@@ -30,6 +30,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .relations import has_relation, starts_with_relation
 from .rewrite import Mapped  # noqa: F401  (the rows' text, rewritten, maps back with it)
 
 MARKDOWN, LATEX, HTML, NOTEBOOK = "markdown", "latex", "html", "notebook"
@@ -52,7 +53,6 @@ _BLANK = re.compile(
     r"(?:\{[^}]*\})?"
     r"|(?<!\\)&")
 _CONDITION_START = re.compile(r"\s*(?:\\text|\\mbox|\(|\\forall|∀|\\q?quad)")
-_RELATION = re.compile(r"(?<![<>!:\\])=|\\equiv|:=|\\coloneqq|\\triangleq")
 
 
 @dataclass
@@ -72,7 +72,7 @@ class Row:
     @property
     def continues(self) -> bool:
         """The row starts with `=`: its left side is the previous row's last side."""
-        return self.text.lstrip().startswith("=")
+        return starts_with_relation(self.text)
 
 
 def kind_of(path: str | Path) -> str:
@@ -313,10 +313,10 @@ def rows(text: str, kind: str = MARKDOWN) -> list[Row]:
             piece = body[s:e]
             if not piece.strip():
                 continue
-            if pieces and is_condition(piece) and (not _RELATION.search(piece)
+            if pieces and is_condition(piece) and (not has_relation(piece)
                                                    or _CONDITION_START.match(piece)):
                 pieces[-1][1] = e           # a condition on the row before: its \\ stays
-            elif pieces and not _RELATION.search(piece):
+            elif pieces and not has_relation(piece):
                 pieces[-1][2].append((pieces[-1][1], s))   # the row before, broken over lines
                 pieces[-1][1] = e
             else:
@@ -367,7 +367,7 @@ def rows_of_body(body: str) -> list[tuple[int, int]]:
         piece = body[s:e]
         if not piece.strip():
             continue
-        if pieces and (is_condition(piece) or not _RELATION.search(piece)):
+        if pieces and (is_condition(piece) or not has_relation(piece)):
             pieces[-1][1] = e
         else:
             pieces.append([s, e])

@@ -34,6 +34,8 @@ from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import (UnexpectedCharacters, UnexpectedEOF, UnexpectedInput,
                              UnexpectedToken, VisitError)
 
+from .relations import RELATION, has_relation, masked, spans
+
 
 class ParseError(ValueError):
     """Text that is not well-formed notation. `pos` is a 0-based offset into the text."""
@@ -212,7 +214,7 @@ RELATIONS = ("neq", "ne", "le", "leq", "ge", "geq", "approx", "propto", "sim", "
 PROSE = ("text", "mbox", "textrm", "textit", "textbf", "hspace", "intertext")
 KNOWN = {"Delta", "delta", "sum", "frac", "dfrac", "tfrac", "partial", "sigma", "prime", "top",
          "intercal", "odot", "circ", "cdot", "times", "mathcal", "exp", "log", "ln", "tanh",
-         "equiv", "coloneqq", "triangleq", "ell", "quad", "qquad", "displaystyle", "textstyle",
+         "ell", "quad", "qquad", "displaystyle", "textstyle",
          "limits", "nolimits", "left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr",
          "Bigl", "Bigr", "biggl", "biggr", "Biggl", "Biggr"}
 _COMMAND = re.compile(r"\\([a-zA-Z]+)")
@@ -221,7 +223,6 @@ _HARD_CUT = re.compile(r"\\(?:quad|qquad|text|mbox|textrm|textit|hspace|forall)(
 _SPACE = re.compile(r"\\(?:quad|qquad|[,;:])")
 _OPERATOR = re.compile(r"\s*(?:[+\-−]|\\(?:cdot|times|odot)(?![a-zA-Z]))")
 _RUN = re.compile(r"\s*(?:\\(?:quad|qquad)(?![a-zA-Z])|\\[,;:])")
-_RELATION = re.compile(r"(?<![<>!:\\])=|\\equiv|:=|\\coloneqq")
 
 MAX_LENGTH = 3000      # characters in one equation
 MAX_NESTING = 60       # brackets inside one another
@@ -278,9 +279,10 @@ def _cuts(text: str, start: int):
     r"""The top-level separators after the first relation after `start`, in order: (their
     start, where the rest begins, hard). Hard: \quad, \text, \forall, \\ (what follows is
     another equation or a condition); soft: , ; ( (a condition may follow)."""
-    rel = _RELATION.search(text, start)
+    rel = RELATION.search(text, start)
     if rel is None:
         return
+    text = masked(text)                 # (\stackrel{\text{def}}{=} cuts nothing)
     depth, i = 0, start
     while i < len(text):
         ch = text[i]
@@ -548,12 +550,9 @@ def _is_equation(text: str) -> bool:
     return True
 
 
-def _has_relation(text: str) -> bool:
-    return bool(_RELATION.search(text))
-
-
 def prescan(text: str) -> None:
     """Raise Unsupported for text the checker does not read as a claim."""
+    text = masked(text)                 # a relation is read whichever way it is spelled
     if "..." in text or "…" in text:
         raise Unsupported("a step with ..., not a claim about specific quantities", text.find("."))
     for m in _COMMAND.finditer(text):
@@ -577,7 +576,7 @@ def prescan(text: str) -> None:
     inequality = re.search(r"[<>≤≥≈≠∝]", text)
     if inequality:
         raise Unsupported(f"not an equality (uses {inequality.group(0)})", inequality.start())
-    if not _has_relation(text):
+    if not has_relation(text):
         raise Unsupported("no '=' in it: not a claim", 0)
 
 
@@ -598,7 +597,7 @@ def parse(text: str) -> Relation:
                          f"write the number with a point (1.5) or whole (1000)", comma.start())
     prescan(text)
     try:
-        tree = parser().parse(text)
+        tree = parser().parse(masked(text))
     except UnexpectedInput as err:
         raise _explain(err, text) from None
     try:
@@ -700,12 +699,13 @@ class _Build(Transformer):
     def __init__(self, text: str):
         super().__init__()
         self.text = text
+        self.relations = dict(spans(text))     # where each relation starts: its end
 
     # ------------------------------------------------ relation and terms
     def relation(self, first, *rest):
         sides, rels = [first], []
         for i in range(0, len(rest), 2):
-            rels.append(str(rest[i]))
+            rels.append(self.spelling(rest[i]))
             sides.append(rest[i + 1])
         for side in sides:
             if side is not None:
@@ -721,6 +721,11 @@ class _Build(Transformer):
             terms.append(Neg(t) if str(rest[i]) in ("-", "−") else t)
         node = terms[0] if len(terms) == 1 else Add(tuple(terms))
         return Side(node, meta.start_pos, meta.end_pos)
+
+    def spelling(self, tok: Token) -> str:
+        """The relation as written (the grammar reads each spelling as '=')."""
+        start = _start(tok)
+        return self.text[start:self.relations.get(start, start + 1)]
 
     def start(self, relation):
         return relation
@@ -746,8 +751,9 @@ class _Build(Transformer):
         return lo, hi
 
     def lo(self, letter, rel=None, value=None):
-        if rel is not None and str(rel) != "=":
-            raise _fail(f"expected '=' in the lower limit of the sum, got {rel}", rel)
+        if rel is not None and self.spelling(rel) != "=":
+            raise _fail(f"expected '=' in the lower limit of the sum, got "
+                        f"{self.spelling(rel)}", rel)
         start = 1
         if value is not None:
             idx = _index_item(value, letter)
