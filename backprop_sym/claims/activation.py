@@ -15,7 +15,7 @@ import sympy
 
 from ..engine import activations, arithmetic
 from ..engine.backends import get_backend
-from .evaluate import PROVED, REFUTED, SKIPPED, UNKNOWN
+from ..engine.vocabulary import Status
 from .form import IllFormed, Skip, _map
 from .parse import (Add, At, Call, Const, Deriv, Div, Func, Had, Mul, Neg, Num, Pow, Q, Sum,
                     Tr, Var, Width, show, walk)
@@ -116,22 +116,22 @@ def declared_activation(lhs, rhs) -> str | None:
 def _check_activation_statement(lhs, rhs, act_name: str) -> tuple[str, str, dict | None]:
     named = activations.get(act_name)
     if named.is_generic and any(isinstance(n, Call) for side in (lhs, rhs) for n in walk(side)):
-        return SKIPPED, "a statement about f alone, and f is generic here", None
+        return Status.SKIPPED, "a statement about f alone, and f is generic here", None
     act = None if named.is_generic else named
     S = get_backend("sympy")
     left, right = _sym(lhs, act, S), _sym(rhs, act, S)
     diff = sympy.simplify(left - right)
     if diff == 0:
-        return PROVED, ("holds exactly" + (f" for the activation {act_name}" if act else "")), None
+        return Status.PROVED, ("holds exactly" + (f" for the activation {act_name}" if act else "")), None
     for t in (Fraction(1, 3), Fraction(-2), Fraction(5, 7)):
         vals = {s: sympy.Rational(t.numerator, t.denominator) for s in diff.free_symbols}
         found = _differ(left, right, vals)
         if found:
             at = ", ".join(f"{k}={v}" for k, v in vals.items())
-            return (REFUTED, "false" + (f" for the activation {act_name}" if act else "") +
+            return (Status.REFUTED, "false" + (f" for the activation {act_name}" if act else "") +
                     f" at {at}",
                     {"values": {str(s): str(t) for s in vals}, **found})
-    return UNKNOWN, "the difference does not simplify to 0 and no witness was found", None
+    return Status.UNKNOWN, "the difference does not simplify to 0 and no witness was found", None
 
 
 def _differ(left, right, vals) -> dict | None:

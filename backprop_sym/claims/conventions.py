@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..engine.vocabulary import Status
 from .form import EXAMPLES, Form, IllFormed, Skip, _map, analyze
 from .parse import Const, Idx, Lay, Num, Q, Sum, walk
 
@@ -95,12 +96,12 @@ def infer(claims, check_definition) -> Reading:
 def proves(lhs, rhs, convention, ctx, opts) -> bool:
     """Does lhs = rhs prove under the convention (at the options' shapes)?"""
     from dataclasses import replace
-    from .evaluate import PROVED, evaluate
+    from .evaluate import evaluate
     try:
         form: Form = analyze(lhs, rhs)
     except (IllFormed, Skip):
         return False
     try:
-        return evaluate(form, ctx, replace(opts, convention=convention)).status == PROVED
+        return evaluate(form, ctx, replace(opts, convention=convention)).status == Status.PROVED
     except Exception:                       # an instance that cannot be evaluated
         return False

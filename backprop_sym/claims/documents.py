@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .relations import has_relation, starts_with_relation
-from .rewrite import Mapped  # noqa: F401  (the rows' text, rewritten, maps back with it)
+from .rewrite import Mapped
 
 MARKDOWN, LATEX, HTML, NOTEBOOK = "markdown", "latex", "html", "notebook"
 
@@ -287,7 +287,6 @@ def rows(text: str, kind: str = MARKDOWN) -> list[Row]:
         kind = MARKDOWN
     from .macros import Definitions, blank_definitions, definitions
     from .parse import is_condition
-    from .rewrite import Mapped
     masked = _mask(text, kind)
     maths = _mask_markdown(text)[1] if kind == MARKDOWN else []
     defs = definitions(masked) if kind in (LATEX, HTML, MARKDOWN) else Definitions()
@@ -342,7 +341,6 @@ def rows(text: str, kind: str = MARKDOWN) -> list[Row]:
 def _expanded_rows(m, b0: int, n: int, env: str, lines, size: int) -> list[Row]:
     """The rows of a display whose macros were expanded: each row's text is read from the
     expanded body, with `origin` mapping it back into the file."""
-    from .rewrite import Mapped
     blanked = m.sub(_BLANK, lambda x: " " * len(x.group(0)))
     out = []
     for r in rows_of_body(blanked.text):

@@ -18,13 +18,13 @@ from dataclasses import dataclass
 from ..engine import activations, direct, witness
 from ..engine.backends import get_backend
 from ..engine.network import Shape
+from ..engine.vocabulary import Status
 from ..engine.verify import Engine
 from . import scope as scopes
 from .form import EXAMPLES, Form, IllFormed, _pretty
 from .parse import (Add, At, Call, Const, Deriv, Div, Func, Had, Idx, Kron, Lay, Mul, Neg, Num, Pow,
                     Q, Sum, Tr, Var, Width, show, show_layer, show_quantity, walk)
 
-PROVED, REFUTED, ILL, SKIPPED, UNKNOWN = "proved", "refuted", "ill-formed", "skipped", "unknown"
 DEFAULT_SHAPES = scopes.DEFAULT_SHAPES
 EXAMPLE_COUNTS = scopes.BASE_SAMPLES   # claims about the N examples: these and N > every constant
 BUDGET = "time budget exhausted"
@@ -173,7 +173,7 @@ class Evaluator:
             return self.type(node.x)
         if isinstance(node, Add):
             ts = [self.type(t) for t in node.terms]
-            for t, term in zip(ts[1:], node.terms[1:]):
+            for t in ts[1:]:
                 if t != ts[0]:
                     raise _Range(f"shapes do not match: {show(node)} adds {_size(ts[0])} "
                                  f"and {_size(t)}")
@@ -485,7 +485,7 @@ def _each2(fn, a, b):
 
 def _uses(uses) -> list[str]:
     out = []
-    for d, what in uses:
+    for _, what in uses:
         if what not in out:
             out.append(what)
     return out
@@ -565,7 +565,7 @@ def evaluate(form: Form, ctx: Context, opts: Options, quick: bool = False,
     proved, refuted, ranged, unknown = 0, None, None, None
     c = scopes.largest_constant(form.lhs, form.rhs)
     if c > scopes.MAX_CONSTANT and (opts.shapes is None or (form.examples and not opts.samples)):
-        return Outcome(UNKNOWN, f"the claim contains the constant {c}: checking it against that "
+        return Outcome(Status.UNKNOWN, f"the claim contains the constant {c}: checking it against that "
                        f"constant needs networks wider than {scopes.MAX_CONSTANT} (or more "
                        "examples); give --shapes and --samples to check it where you choose")
     sc = scope_of(form, opts)
@@ -576,7 +576,7 @@ def evaluate(form: Form, ctx: Context, opts: Options, quick: bool = False,
         samples = n_examples if form.examples else None      # as shown
         bad = _undefined_layer(form, engine.shape.L)
         if bad:
-            return Outcome(ILL, f"undefined layer: {bad}", scope=sc)
+            return Outcome(Status.ILL_FORMED, f"undefined layer: {bad}", scope=sc)
         for layers in _layer_assignments(form, engine.shape.L):
             if not _admits(form, layers, engine.shape):
                 continue
@@ -590,13 +590,13 @@ def evaluate(form: Form, ctx: Context, opts: Options, quick: bool = False,
             except _Range as err:
                 ranged = ranged or f"{err} (at {_where(widths, layers, samples)})"
                 if quick:
-                    return Outcome(ILL, ranged, scope=sc)
+                    return Outcome(Status.ILL_FORMED, ranged, scope=sc)
                 continue
             except IllFormed as err:
-                return Outcome(ILL, str(err), scope=sc)
+                return Outcome(Status.ILL_FORMED, str(err), scope=sc)
             for values in itertools.product(*(ev.ranges[v] for v in form.free)):
                 if opts.deadline is not None and time.monotonic() > opts.deadline:
-                    return Outcome(UNKNOWN, f"{BUDGET} (after {proved} instance(s) proved, "
+                    return Outcome(Status.UNKNOWN, f"{BUDGET} (after {proved} instance(s) proved, "
                                             f"before {_where(widths, layers, samples)})",
                                    None, proved, sc)
                 env = {**layers, **dict(zip(form.free, values))}
@@ -609,14 +609,14 @@ def evaluate(form: Form, ctx: Context, opts: Options, quick: bool = False,
                     kind = "" if isinstance(err, _Range) else "index out of its layer's range: "
                     ranged = ranged or f"{kind}{err} (at {_where(widths, env, samples)})"
                     if quick:
-                        return Outcome(ILL, ranged, scope=sc)
+                        return Outcome(Status.ILL_FORMED, ranged, scope=sc)
                     continue
                 except _Undefined as err:
-                    return Outcome(ILL, f"{err} (at {_where(widths, env, samples)})")
+                    return Outcome(Status.ILL_FORMED, f"{err} (at {_where(widths, env, samples)})")
                 except _Unknown as err:
                     unknown = unknown or f"{err} (at {_where(widths, env, samples)})"
                     if quick:
-                        return Outcome(UNKNOWN, unknown, scope=sc)
+                        return Outcome(Status.UNKNOWN, unknown, scope=sc)
                     continue
                 for entry, (lv, rv) in pairs:
                     where = _where(widths, env, samples) + (f", entry {entry}" if entry else "")
@@ -624,7 +624,7 @@ def evaluate(form: Form, ctx: Context, opts: Options, quick: bool = False,
                         proved += 1
                         continue
                     if quick:
-                        return Outcome(REFUTED, where, scope=sc)
+                        return Outcome(Status.REFUTED, where, scope=sc)
                     if refuted is None:
                         wit = _witness(engine, lv, rv, seed + proved)
                         if wit is not None:
@@ -638,16 +638,16 @@ def evaluate(form: Form, ctx: Context, opts: Options, quick: bool = False,
         reason = f"false at {where}: the two sides differ at the witness's values"
         if ranged:
             reason += f"; also ill-formed elsewhere: {ranged}"
-        return Outcome(REFUTED, reason, wit, proved, sc)
+        return Outcome(Status.REFUTED, reason, wit, proved, sc)
     if ranged:
-        return Outcome(ILL, ranged, None, proved, sc)
+        return Outcome(Status.ILL_FORMED, ranged, None, proved, sc)
     if unknown:
-        return Outcome(UNKNOWN, unknown, None, proved, sc)
+        return Outcome(Status.UNKNOWN, unknown, None, proved, sc)
     if proved == 0:
         letters = ", ".join(form.layers) or "(none)"
-        return Outcome(ILL, f"no instance: there is no layer {letters} for which every quantity "
-                            f"it names exists", scope=sc)
-    return Outcome(PROVED, f"holds exactly: all {proved} instance(s) at "
+        return Outcome(Status.ILL_FORMED, f"no instance: there is no layer {letters} for "
+                                          f"which every quantity it names exists", scope=sc)
+    return Outcome(Status.PROVED, f"holds exactly: all {proved} instance(s) at "
                            f"{sc.text()}", None, proved, sc)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from ..engine.vocabulary import Status
 from .form import EXAMPLES, Form
 from .parse import (Add, Call, Const, Deriv, Div, Idx, Kron, Mul, Neg, Node, Num, Pow, Q, Sum,
                     Width, walk)
@@ -32,7 +33,7 @@ def every_width(form: Form, activation: str, convention: str) -> bool:
     from ..engine import prove
     try:
         kind, fn = _as_rule(form, convention)
-        if prove.prove_closed_form(kind, fn, activation, convention).status == prove.PROVED:
+        if prove.prove_closed_form(kind, fn, activation, convention).status == Status.PROVED:
             return True
     except _NotARule:
         pass

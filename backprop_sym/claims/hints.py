@@ -12,7 +12,8 @@ import time
 from dataclasses import replace
 from fractions import Fraction
 
-from .evaluate import PROVED, Context, Options, evaluate
+from ..engine.vocabulary import Status
+from .evaluate import Context, Options, evaluate
 from .form import (IllFormed, Skip, _index_letters, _map, _over_examples, _rename,
                    analyze)
 from .parse import (Add, At, Call, Const, Deriv, Div, Had, Lay, Mul, Neg, Num, Q, Sum, Tr,
@@ -137,8 +138,8 @@ def hints(lhs, rhs, ctx: Context, opts: Options, limit: int = 3, budget: float =
             form = analyze(l2, r2)
         except (IllFormed, Skip):
             continue
-        if evaluate(form, ctx, o2, quick=True).status == PROVED and \
-                evaluate(form, ctx, o2).status == PROVED:
+        if evaluate(form, ctx, o2, quick=True).status == Status.PROVED and \
+                evaluate(form, ctx, o2).status == Status.PROVED:
             found.append(label)
             if len(found) >= limit:
                 break
