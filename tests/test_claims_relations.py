@@ -5,7 +5,8 @@ import pytest
 from backprop_sym.claims import relations
 from backprop_sym.claims.check import check_claim, check_text
 from backprop_sym.claims.documents import rows
-from backprop_sym.claims.parse import parse, show
+from backprop_sym.claims.parse import parse
+from backprop_sym.claims.printing import show
 
 BP1 = "\\Delta^L_j {} (a^L_j - y_j) f'(z^L_j)"
 SPELLINGS = ["\\triangleq", "\\coloneqq", ":=", "\\doteq", "\\stackrel{\\text{def}}{=}",

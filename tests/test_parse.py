@@ -6,9 +6,12 @@ import pytest
 from lark import Lark, logger
 
 from backprop_sym.claims import documents
-from backprop_sym.claims.parse import (Add, At, Call, Deriv, Div, Had, Idx, Lay, Mul, Neg, Num, ParseError,
-                                Pow, Q, Sum, Tr, Unsupported, Var, Width, parse, parser, show,
-                                split_condition)
+from backprop_sym.claims.conditions import split_condition
+from backprop_sym.claims.errors import ParseError, UnsupportedNotation
+from backprop_sym.claims.parse import parse, parser
+from backprop_sym.claims.printing import show
+from backprop_sym.claims.tree import (Add, At, Call, Deriv, Div, Had, Idx, Lay, Mul, Neg, Num, Pow,
+                                      Q, Sum, Tr, Var, Width)
 
 
 def claim(text):
@@ -106,7 +109,7 @@ def test_activation_of_an_expression_and_of_a_dummy():
 
 
 def test_second_derivative_is_unsupported():
-    with pytest.raises(Unsupported):
+    with pytest.raises(UnsupportedNotation):
         parse("X = f''(z^l_j)")
 
 
@@ -228,7 +231,7 @@ def test_show_echoes_what_was_read():
     (r"h^l_j = a^l_j", "not one of the quantities"),
 ])
 def test_unsupported(text, reason):
-    with pytest.raises(Unsupported, match=reason):
+    with pytest.raises(UnsupportedNotation, match=reason):
         parse(text)
 
 

@@ -16,9 +16,11 @@ import sympy
 from ..engine import activations, arithmetic
 from ..engine.backends import get_backend
 from ..engine.vocabulary import Status
-from .form import IllFormed, Skip, _map
-from .parse import (Add, At, Call, Const, Deriv, Div, Func, Had, Mul, Neg, Num, Pow, Q, Sum,
-                    Tr, Var, Width, show, walk)
+from .errors import IllFormed, Skip, Unusable
+from .form import _map
+from .printing import show
+from .tree import (Add, At, Call, Const, Deriv, Div, Func, Had, Mul, Neg, Num, Pow, Q, Sum, Tr,
+                   Var, Width, walk)
 
 
 
@@ -84,10 +86,6 @@ def _nonzero(node, act, S, what: str):
     if v.has(sympy.zoo, sympy.nan) or sympy.expand(v) == 0:
         raise IllFormed(f"{what}: {show(node)} is 0")
     return v
-
-
-class Unusable(Exception):
-    """A declaration f(z) = ... that names no activation the checker can use."""
 
 
 def declared_activation(lhs, rhs) -> str | None:

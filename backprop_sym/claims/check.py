@@ -48,14 +48,16 @@ from ..engine.vocabulary import counts as count_statuses
 
 from . import documents, notation
 from .activation import (_about_activation_only, _activation_statement,
-                          _check_activation_statement, _dummy_x, Unusable,
-                          declared_activation)
+                          _check_activation_statement, _dummy_x, declared_activation)
 from .evaluate import BUDGET, Context, Options, evaluate
-from .form import IllFormed, Skip, analyze
+from .form import analyze
 from .general import SCOPE as GENERAL, every_width
 from .hints import hints
 from .scope import text as scope_text
-from .parse import ParseError, Unsupported, parse, show, split_condition
+from .conditions import split_condition
+from .errors import IllFormed, ParseError, Skip, UnsupportedNotation, Unusable
+from .parse import parse
+from .printing import show
 
 # the names of the parts, importable from here as before
 from .evaluate import (DEFAULT_SHAPES, EXAMPLE_COUNTS, LAYER_RANGE, Evaluator, Outcome,  # noqa: F401
@@ -106,7 +108,7 @@ class Checker:
         written = " ".join(body.split()).rstrip(",;. ")
         try:
             rel = parse(body)
-        except Unsupported as err:
+        except UnsupportedNotation as err:
             return [_claim(line, written, None, Status.SKIPPED, err.reason)], prev_side
         except ParseError as err:
             ln, col = locate(offset + err.pos)
@@ -365,7 +367,7 @@ def _reading(checker: Checker, rows, text, given: dict, convention):
                 for lhs, rhs in rel.claims():
                     claims.append((row.line, " ".join(text[row.start:row.start + len(row.text)]
                                                       .split()), lhs, rhs))
-        except (ParseError, Unsupported):
+        except (ParseError, UnsupportedNotation):
             continue
     reading = infer(claims, lambda lhs, rhs, c: proves(lhs, rhs, c, checker.ctx, checker.opts)) \
         if claims else Reading()

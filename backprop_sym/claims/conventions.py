@@ -17,8 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..engine.vocabulary import Status
-from .form import EXAMPLES, Form, IllFormed, Skip, _map, analyze
-from .parse import Const, Idx, Lay, Num, Q, Sum, walk
+from .errors import IllFormed, Skip
+from .form import EXAMPLES, Form, _map, analyze
+from .tree import Const, Idx, Lay, Num, Q, Sum, walk
 
 OFFSET, BASE, COST, CONVENTION = "weight layer", "index base", "cost", "convention"
 

@@ -286,7 +286,7 @@ def rows(text: str, kind: str = MARKDOWN) -> list[Row]:
     if kind == NOTEBOOK:
         kind = MARKDOWN
     from .macros import Definitions, blank_definitions, definitions
-    from .parse import is_condition
+    from .conditions import is_condition
     masked = _mask(text, kind)
     maths = _mask_markdown(text)[1] if kind == MARKDOWN else []
     defs = definitions(masked) if kind in (LATEX, HTML, MARKDOWN) else Definitions()
@@ -359,7 +359,7 @@ def _expanded_rows(m, b0: int, n: int, env: str, lines, size: int) -> list[Row]:
 def rows_of_body(body: str) -> list[tuple[int, int]]:
     """(start, end) of each row of a blanked display body, joined as `rows` joins them
     (a condition and a row with no relation go with the row before)."""
-    from .parse import is_condition
+    from .conditions import is_condition
     pieces: list[list] = []
     for s, e in _split_rows(body):
         piece = body[s:e]

@@ -21,9 +21,11 @@ from ..engine.network import Shape
 from ..engine.vocabulary import Status
 from ..engine.verify import Engine
 from . import scope as scopes
-from .form import EXAMPLES, Form, IllFormed, _pretty
-from .parse import (Add, At, Call, Const, Deriv, Div, Func, Had, Idx, Kron, Lay, Mul, Neg, Num, Pow,
-                    Q, Sum, Tr, Var, Width, show, show_layer, show_quantity, walk)
+from .errors import IllFormed
+from .form import EXAMPLES, Form, _pretty
+from .printing import show, show_layer, show_quantity
+from .tree import (Add, At, Call, Const, Deriv, Div, Func, Had, Idx, Kron, Lay, Mul, Neg, Num, Pow,
+                   Q, Sum, Tr, Var, Width, walk)
 
 DEFAULT_SHAPES = scopes.DEFAULT_SHAPES
 EXAMPLE_COUNTS = scopes.BASE_SAMPLES   # claims about the N examples: these and N > every constant

@@ -12,16 +12,11 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from .parse import (Add, At, Call, Condition, Const, Deriv, Div, Func, Had, Idx, Kron, Lay, Mul,
-                    Neg, Node, Pow, Q, Sum, Tr, Var, Width, show, show_quantity, walk)
-
-
-class IllFormed(Exception):
-    pass
-
-
-class Skip(Exception):
-    pass
+from .conditions import Condition
+from .printing import show, show_quantity
+from .errors import IllFormed, Skip
+from .tree import (Add, At, Call, Const, Deriv, Div, Func, Had, Idx, Kron, Lay, Mul, Neg, Node,
+                   Pow, Q, Sum, Tr, Var, Width, walk)
 
 
 def _bind(node, counter=None):

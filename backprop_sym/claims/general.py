@@ -16,8 +16,8 @@ from functools import lru_cache
 
 from ..engine.vocabulary import Status
 from .form import EXAMPLES, Form
-from .parse import (Add, Call, Const, Deriv, Div, Idx, Kron, Mul, Neg, Node, Num, Pow, Q, Sum,
-                    Width, walk)
+from .tree import (Add, Call, Const, Deriv, Div, Idx, Kron, Mul, Neg, Node, Num, Pow, Q, Sum,
+                   Width, walk)
 
 SCOPE = "every depth and every width (symbolic n_l, the steps of backprop-sym prove)"
 

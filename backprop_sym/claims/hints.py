@@ -14,10 +14,11 @@ from fractions import Fraction
 
 from ..engine.vocabulary import Status
 from .evaluate import Context, Options, evaluate
-from .form import (IllFormed, Skip, _index_letters, _map, _over_examples, _rename,
-                   analyze)
-from .parse import (Add, At, Call, Const, Deriv, Div, Had, Lay, Mul, Neg, Num, Q, Sum, Tr,
-                    Width, children, show, show_layer, walk)
+from .errors import IllFormed, Skip
+from .form import _index_letters, _map, _over_examples, _rename, analyze
+from .printing import show, show_layer
+from .tree import (Add, At, Call, Const, Deriv, Div, Had, Lay, Mul, Neg, Num, Q, Sum, Tr, Width,
+                   children, walk)
 
 
 

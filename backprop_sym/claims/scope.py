@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from .parse import Add, At, Div, Mul, Neg, Num, Pow, Q, Sum, walk
+from .tree import Add, At, Div, Mul, Neg, Num, Pow, Q, Sum, walk
 
 DEFAULT_SHAPES = ((2, 3, 4, 2), (3, 2, 2, 3, 4))  # depths 3 and 4, n_0 = n_L and not, one square layer
 BASE_SAMPLES = (1, 2, 3)
