@@ -47,8 +47,8 @@ from ..engine.vocabulary import EXIT_CODES, Status, worst
 from ..engine.vocabulary import counts as count_statuses
 
 from . import documents, notation
-from .activation import (_about_activation_only, _activation_statement,
-                          _check_activation_statement, _dummy_x, declared_activation)
+from .activation import (about_activation_only, is_activation_statement,
+                          check_activation_statement, dummy_x, declared_activation)
 from .evaluate import BUDGET, Context, Options, evaluate
 from .form import analyze
 from .general import SCOPE as GENERAL, every_width
@@ -140,9 +140,9 @@ class Checker:
         if self.declared:
             opts = replace(opts, activation=self.declared[0])
             note += f" [f = {self.declared[0]}, as declared on line {self.declared[1]}]"
-        if _about_activation_only(lhs, rhs):
-            lhs, rhs = _dummy_x(lhs), _dummy_x(rhs)
-        if _activation_statement(lhs, rhs):
+        if about_activation_only(lhs, rhs):
+            lhs, rhs = dummy_x(lhs), dummy_x(rhs)
+        if is_activation_statement(lhs, rhs):
             if condition:
                 return _claim(line, latex, parsed, Status.ILL_FORMED, "a condition on a statement about the "
                               f"activation ({condition.text}) is not read")
@@ -212,7 +212,7 @@ class Checker:
         if self.unusable:
             return _claim(line, latex, parsed, Status.UNKNOWN, self.unusable)
         try:
-            status, reason, wit = _check_activation_statement(lhs, rhs, opts.activation)
+            status, reason, wit = check_activation_statement(lhs, rhs, opts.activation)
         except Skip as err:
             return _claim(line, latex, parsed, Status.SKIPPED, str(err))
         except IllFormed as err:

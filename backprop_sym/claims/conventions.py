@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 from ..engine.vocabulary import Status
 from .errors import IllFormed, Skip
-from .form import EXAMPLES, Form, _map, analyze
-from .tree import Const, Idx, Lay, Num, Q, Sum, walk
+from .form import EXAMPLES, Form, analyze
+from .tree import Const, Idx, Lay, Num, Q, Sum, map_children, walk
 
 OFFSET, BASE, COST, CONVENTION = "weight layer", "index base", "cost", "convention"
 
@@ -55,7 +55,7 @@ class Reading:
                 if isinstance(hi, Num):
                     hi = Num(hi.value + 1 - self.base)
             return Sum(node.var, lo, hi, self._read(node.body))
-        return _map(node, self._read)
+        return map_children(node, self._read)
 
 
 def infer(claims, check_definition) -> Reading:

@@ -18,14 +18,14 @@ from dataclasses import dataclass
 from ..engine import activations, direct, witness
 from ..engine.backends import get_backend
 from ..engine.network import Shape
-from ..engine.vocabulary import Status
 from ..engine.verify import Engine
+from ..engine.vocabulary import Status
+from ..engine.witness import Witness
 from . import scope as scopes
 from .errors import IllFormed
-from .form import EXAMPLES, Form, _pretty
+from .form import EXAMPLES, Form, pretty
 from .printing import show, show_layer, show_quantity
-from .tree import (Add, At, Call, Const, Deriv, Div, Func, Had, Idx, Kron, Lay, Mul, Neg, Num, Pow,
-                   Q, Sum, Tr, Var, Width, walk)
+from .tree import Call, Deriv, Idx, Lay, Num, Q, Width, dispatch, walk
 
 DEFAULT_SHAPES = scopes.DEFAULT_SHAPES
 EXAMPLE_COUNTS = scopes.BASE_SAMPLES   # claims about the N examples: these and N > every constant
@@ -146,77 +146,100 @@ class Evaluator:
 
     def type(self, node):
         """The shape of a node (None for a scalar), recording the range of every index."""
-        if isinstance(node, (Num, Const, Var, Width, Kron)):
-            return None                 # δ_{ij}'s indices range where they appear elsewhere
-        if isinstance(node, Q):
-            t = self.qtype(node)
-            if node.idx is None:
-                return t
-            if node.kind in ("y", "x", "Δ", "z", "a", "b"):
-                self._need(node.idx, (t[0],), show_quantity(Q(node.kind, node.layer, None)),
-                           "neurons")
-            elif node.kind == "w":
-                self._need(node.idx, t, show_quantity(Q("w", node.layer, None)), "")
-            return None
-        if isinstance(node, At):
-            t = self.type(node.x)
-            if t is None:
-                raise IllFormed(f"{show(node.x)} is a scalar and has no entries")
-            dims = (t[0],) if t[1] == 1 else (t[1],) if t[0] == 1 else t
-            if len(node.idx) != len(dims):
-                raise IllFormed(f"{show(node)}: {show(node.x)} is {_size(t)}, so it takes "
-                                f"{len(dims)} index(es)")
-            self._need(node.idx, dims, show(node.x), "entries")
-            return None
-        if isinstance(node, Tr):
-            t = self.type(node.x)
-            return None if t is None else (t[1], t[0])
-        if isinstance(node, Neg):
-            return self.type(node.x)
-        if isinstance(node, Add):
-            ts = [self.type(t) for t in node.terms]
-            for t in ts[1:]:
-                if t != ts[0]:
-                    raise _Range(f"shapes do not match: {show(node)} adds {_size(ts[0])} "
-                                 f"and {_size(t)}")
-            return ts[0]
-        if isinstance(node, Mul):
-            a, b = self.type(node.a), self.type(node.b)
-            if a is None or b is None:
-                return a or b
-            if a[1] != b[0]:
-                raise _Range(f"shapes do not match: {show(node)} multiplies {_size(a)} by "
-                             f"{_size(b)}")
-            out = (a[0], b[1])
-            return None if out == (1, 1) else out
-        if isinstance(node, Had):
-            a, b = self.type(node.a), self.type(node.b)
-            if a != b:
-                raise _Range(f"shapes do not match: {show(node)} is ⊙ of {_size(a)} and "
-                             f"{_size(b)}")
-            return a
-        if isinstance(node, Div):
-            a, b = self.type(node.a), self.type(node.b)
-            if b is not None:
-                raise IllFormed(f"{show(node)} divides by {_size(b)}")
-            return a
-        if isinstance(node, Pow):
-            if self.type(node.base) is not None:
-                raise IllFormed(f"{show(node)}: a power of a vector")
-            return None
-        if isinstance(node, Sum):
-            if node.hi is not None:
-                hi = self.n[self.layer(node.hi.layer)] if isinstance(node.hi, Width) else \
-                    int(node.hi.value)
-                self.bounds[node.var] = (node.lo, hi)
-            elif node.lo != 1:
-                self.lower[node.var] = node.lo       # from lo to the inferred width
-            return self.type(node.body)
-        if isinstance(node, (Call, Func)):
-            return self.type(node.arg)
-        if isinstance(node, Deriv):
-            self.type(node.num)
-            return self.type(node.den)
+        return dispatch(self, "type_", node)
+
+    def type_Num(self, node):
+        return None                 # δ_{ij}'s indices range where they appear elsewhere
+
+    type_Const = type_Num
+    type_Var = type_Num
+    type_Width = type_Num
+    type_Kron = type_Num
+
+    def type_Q(self, node):
+        t = self.qtype(node)
+        if node.idx is None:
+            return t
+        if node.kind in ("y", "x", "Δ", "z", "a", "b"):
+            self._need(node.idx, (t[0],), show_quantity(Q(node.kind, node.layer, None)),
+                       "neurons")
+        elif node.kind == "w":
+            self._need(node.idx, t, show_quantity(Q("w", node.layer, None)), "")
+        return None
+
+    def type_At(self, node):
+        t = self.type(node.x)
+        if t is None:
+            raise IllFormed(f"{show(node.x)} is a scalar and has no entries")
+        dims = (t[0],) if t[1] == 1 else (t[1],) if t[0] == 1 else t
+        if len(node.idx) != len(dims):
+            raise IllFormed(f"{show(node)}: {show(node.x)} is {_size(t)}, so it takes "
+                            f"{len(dims)} index(es)")
+        self._need(node.idx, dims, show(node.x), "entries")
+        return None
+
+    def type_Tr(self, node):
+        t = self.type(node.x)
+        return None if t is None else (t[1], t[0])
+
+    def type_Neg(self, node):
+        return self.type(node.x)
+
+    def type_Add(self, node):
+        ts = [self.type(t) for t in node.terms]
+        for t in ts[1:]:
+            if t != ts[0]:
+                raise _Range(f"shapes do not match: {show(node)} adds {_size(ts[0])} "
+                             f"and {_size(t)}")
+        return ts[0]
+
+    def type_Mul(self, node):
+        a, b = self.type(node.a), self.type(node.b)
+        if a is None or b is None:
+            return a or b
+        if a[1] != b[0]:
+            raise _Range(f"shapes do not match: {show(node)} multiplies {_size(a)} by "
+                         f"{_size(b)}")
+        out = (a[0], b[1])
+        return None if out == (1, 1) else out
+
+    def type_Had(self, node):
+        a, b = self.type(node.a), self.type(node.b)
+        if a != b:
+            raise _Range(f"shapes do not match: {show(node)} is ⊙ of {_size(a)} and "
+                         f"{_size(b)}")
+        return a
+
+    def type_Div(self, node):
+        a, b = self.type(node.a), self.type(node.b)
+        if b is not None:
+            raise IllFormed(f"{show(node)} divides by {_size(b)}")
+        return a
+
+    def type_Pow(self, node):
+        if self.type(node.base) is not None:
+            raise IllFormed(f"{show(node)}: a power of a vector")
+        return None
+
+    def type_Sum(self, node):
+        if node.hi is not None:
+            hi = self.n[self.layer(node.hi.layer)] if isinstance(node.hi, Width) else \
+                int(node.hi.value)
+            self.bounds[node.var] = (node.lo, hi)
+        elif node.lo != 1:
+            self.lower[node.var] = node.lo       # from lo to the inferred width
+        return self.type(node.body)
+
+    def type_Call(self, node):
+        return self.type(node.arg)
+
+    type_Func = type_Call
+
+    def type_Deriv(self, node):
+        self.type(node.num)
+        return self.type(node.den)
+
+    def type_default(self, node):
         raise TypeError(node)  # pragma: no cover
 
     def resolve(self, free: list[str]) -> None:
@@ -227,12 +250,12 @@ class Evaluator:
                 lo, hi = self.bounds[v]
                 for d, what in uses:
                     if hi > d:
-                        raise _Range(f"index out of its layer's range: {_pretty(v)} runs to "
+                        raise _Range(f"index out of its layer's range: {pretty(v)} runs to "
                                      f"{hi}, beyond {what}")
                 self.ranges[v] = range(lo, hi + 1)
             elif len(dims) > 1:
                 u = _uses(uses)
-                raise _Range(f"index out of its layer's range: {_pretty(v)} indexes "
+                raise _Range(f"index out of its layer's range: {pretty(v)} indexes "
                              f"{', '.join(u[:-1])} and {u[-1]}, which differ in size")
             else:
                 self.ranges[v] = range(self.lower.get(v, 1), dims.pop() + 1)
@@ -242,80 +265,101 @@ class Evaluator:
 
     # ------------------------------------------------ values
     def value(self, node, env):
-        B = self.B
-        if isinstance(node, Num):
-            return B.Rational(node.value.numerator, node.value.denominator)
-        if isinstance(node, Const):
-            return B.Integer(self.shape.samples)    # N
-        if isinstance(node, Width):
-            return B.Integer(self.n[self.layer(node.layer)])
-        if isinstance(node, Kron):
-            return B.Integer(int(self._i(node.idx[0], env) == self._i(node.idx[1], env)))
-        if isinstance(node, Q):
-            if node.kind in ("C", "𝒞"):
-                return self.cost(node.kind, _s(env))
-            if node.idx is None:
-                return self._matrix(node, env)
-            return self.quantity(node.kind, node.layer, [self._i(i, env) for i in node.idx],
-                                 _s(env))
-        if isinstance(node, At):
-            m = self.value(node.x, env)
-            ii = [self._i(i, env) for i in node.idx]
-            if len(m[0]) == 1:
-                return m[ii[0] - 1][0]
-            if len(m) == 1:
-                return m[0][ii[0] - 1]
-            return m[ii[0] - 1][ii[1] - 1]
-        if isinstance(node, Tr):
-            v = self.value(node.x, env)
-            return [list(r) for r in zip(*v)] if isinstance(v, list) else v
-        if isinstance(node, Neg):
-            return _each(lambda a: -a, self.value(node.x, env))
-        if isinstance(node, Add):
-            vals = [self.value(t, env) for t in node.terms]
-            out = vals[0]
-            for v in vals[1:]:
-                out = _each2(lambda a, b: a + b, out, v)
-            return out
-        if isinstance(node, Mul):
-            a, b = self.value(node.a, env), self.value(node.b, env)
-            if not isinstance(a, list):
-                return _each(lambda t: a * t, b)
-            if not isinstance(b, list):
-                return _each(lambda t: t * b, a)
-            out = [[sum((a[i][k] * b[k][j] for k in range(len(b))), B.zero)
-                    for j in range(len(b[0]))] for i in range(len(a))]
-            return out[0][0] if len(out) == 1 and len(out[0]) == 1 else out
-        if isinstance(node, Had):
-            return _each2(lambda a, b: a * b, self.value(node.a, env), self.value(node.b, env))
-        if isinstance(node, Div):
-            b = self.value(node.b, env)
-            if B.expand(b) == 0:
-                raise _Undefined(_by_zero(node.b))
-            return _each(lambda a: a / b, self.value(node.a, env))
-        if isinstance(node, Pow):
-            base = self.value(node.base, env)
-            if node.n < 0 and B.expand(base) == 0:
-                raise _Undefined(_by_zero(node.base))
-            return base ** node.n
-        if isinstance(node, Sum):
-            total = None
-            over = range(node.lo, self.shape.samples + 1) if node.var == EXAMPLES else \
-                self.ranges[node.var]
-            for k in over:
-                v = self.value(node.body, {**env, ("#s" if node.var == EXAMPLES else node.var): k})
-                total = v if total is None else _each2(lambda a, b: a + b, total, v)
-            return B.zero if total is None else total
-        if isinstance(node, Call):
-            return self.activate(node, env)
-        if isinstance(node, Func):
-            fn = {"exp": B.exp, "log": B.log, "tanh": B.tanh}[node.name]
-            arg = self.value(node.arg, env)
-            if node.name == "log" and any(B.expand(v) == 0 for v in _entries(arg)):
-                raise _Undefined(f"the log of 0: {show(node.arg)} is 0")
-            return _each(fn, arg)
-        if isinstance(node, Deriv):
-            return self.deriv(node, env)
+        """The value of a node at one assignment `env` of the indices: a number, or a
+        matrix (a list of rows) for a vector or matrix."""
+        return dispatch(self, "value_", node, env)
+
+    def value_Num(self, node, env):
+        return self.B.Rational(node.value.numerator, node.value.denominator)
+
+    def value_Const(self, node, env):
+        return self.B.Integer(self.shape.samples)    # N
+
+    def value_Width(self, node, env):
+        return self.B.Integer(self.n[self.layer(node.layer)])
+
+    def value_Kron(self, node, env):
+        return self.B.Integer(int(self._i(node.idx[0], env) == self._i(node.idx[1], env)))
+
+    def value_Q(self, node, env):
+        if node.kind in ("C", "𝒞"):
+            return self.cost(node.kind, _s(env))
+        if node.idx is None:
+            return self._matrix(node, env)
+        return self.quantity(node.kind, node.layer, [self._i(i, env) for i in node.idx],
+                             _s(env))
+
+    def value_At(self, node, env):
+        m = self.value(node.x, env)
+        ii = [self._i(i, env) for i in node.idx]
+        if len(m[0]) == 1:
+            return m[ii[0] - 1][0]
+        if len(m) == 1:
+            return m[0][ii[0] - 1]
+        return m[ii[0] - 1][ii[1] - 1]
+
+    def value_Tr(self, node, env):
+        v = self.value(node.x, env)
+        return [list(r) for r in zip(*v)] if isinstance(v, list) else v
+
+    def value_Neg(self, node, env):
+        return _each(lambda a: -a, self.value(node.x, env))
+
+    def value_Add(self, node, env):
+        vals = [self.value(t, env) for t in node.terms]
+        out = vals[0]
+        for v in vals[1:]:
+            out = _each2(lambda a, b: a + b, out, v)
+        return out
+
+    def value_Mul(self, node, env):
+        a, b = self.value(node.a, env), self.value(node.b, env)
+        if not isinstance(a, list):
+            return _each(lambda t: a * t, b)
+        if not isinstance(b, list):
+            return _each(lambda t: t * b, a)
+        out = [[sum((a[i][k] * b[k][j] for k in range(len(b))), self.B.zero)
+                for j in range(len(b[0]))] for i in range(len(a))]
+        return out[0][0] if len(out) == 1 and len(out[0]) == 1 else out
+
+    def value_Had(self, node, env):
+        return _each2(lambda a, b: a * b, self.value(node.a, env), self.value(node.b, env))
+
+    def value_Div(self, node, env):
+        b = self.value(node.b, env)
+        if self.B.expand(b) == 0:
+            raise _Undefined(_by_zero(node.b))
+        return _each(lambda a: a / b, self.value(node.a, env))
+
+    def value_Pow(self, node, env):
+        base = self.value(node.base, env)
+        if node.n < 0 and self.B.expand(base) == 0:
+            raise _Undefined(_by_zero(node.base))
+        return base ** node.n
+
+    def value_Sum(self, node, env):
+        total = None
+        over = range(node.lo, self.shape.samples + 1) if node.var == EXAMPLES else \
+            self.ranges[node.var]
+        for k in over:
+            v = self.value(node.body, {**env, ("#s" if node.var == EXAMPLES else node.var): k})
+            total = v if total is None else _each2(lambda a, b: a + b, total, v)
+        return self.B.zero if total is None else total
+
+    def value_Call(self, node, env):
+        return self.activate(node, env)
+
+    def value_Func(self, node, env):
+        fn = {"exp": self.B.exp, "log": self.B.log, "tanh": self.B.tanh}[node.name]
+        arg = self.value(node.arg, env)
+        if node.name == "log" and any(self.B.expand(v) == 0 for v in _entries(arg)):
+            raise _Undefined(f"the log of 0: {show(node.arg)} is 0")
+        return _each(fn, arg)
+
+    def value_Deriv(self, node, env):
+        return self.deriv(node, env)
+
+    def value_default(self, node, env):
         raise _Unknown(f"cannot evaluate {show(node)}")
 
     def _i(self, i: Idx, env) -> int:
@@ -377,7 +421,7 @@ class Evaluator:
         if len(acts) != 1:
             raise _Unknown("f of an expression that is no z, with one activation per layer")
         act = activations.get(acts.pop())
-        if act.name == "linear":
+        if act.identity:
             return ve if order == 0 else B.Integer(1)
         if order == 0:
             return act.value(B, ve)
@@ -429,7 +473,7 @@ class Evaluator:
             var = ex.y[dkey[1], dkey[2]]
         elif kind == "z":
             var = ex.probe[dkey[1:]]
-        elif ex.acts[dkey[2]].name == "linear":          # a = z: the probe of z is on a too
+        elif ex.acts[dkey[2]].identity:                   # a = z: the probe of z is on a too
             var = ex.probe[dkey[1:]]
         else:
             return self._by_a(X, *dkey[1:])
@@ -499,7 +543,7 @@ def _uses(uses) -> list[str]:
 class Outcome:
     status: str
     reason: str
-    witness: dict | None = None
+    witness: dict | None = None       # Witness.to_json(), with the shape and the instance
     instances: int = 0
     scope: scopes.Scope | None = None
 
@@ -551,7 +595,7 @@ def scope_of(form: Form, opts: Options) -> scopes.Scope:
 
 def _where(widths, env: dict, samples: int | None = None) -> str:
     parts = [f"widths {_shape_text(widths)}"] + ([f"N={samples}"] if samples else [])
-    parts += [f"{_pretty(k)}={v}" for k, v in env.items()]
+    parts += [f"{pretty(k)}={v}" for k, v in env.items()]
     return ", ".join(parts)
 
 
@@ -628,10 +672,10 @@ def evaluate(form: Form, ctx: Context, opts: Options, quick: bool = False,
                     if quick:
                         return Outcome(Status.REFUTED, where, scope=sc)
                     if refuted is None:
-                        wit = _witness(engine, lv, rv, seed + proved)
-                        if wit is not None:
-                            wit = {"shape": list(widths), "instance": where, **wit}
-                            refuted = (where, wit)
+                        found = _witness(engine, lv, rv, seed + proved)
+                        if found is not None:
+                            refuted = (where, {"shape": list(widths), "instance": where,
+                                               **found.to_json()})
                         else:
                             unknown = unknown or (f"the difference does not reduce to 0 and no "
                                                   f"witness was found (at {where})")
@@ -662,11 +706,8 @@ def _pairs(left, right):
             for i, (ra, rb) in enumerate(zip(left, right)) for j, (a, b) in enumerate(zip(ra, rb))]
 
 
-def _witness(engine: Engine, lhs, rhs, seed: int) -> dict | None:
+def _witness(engine: Engine, lhs, rhs, seed: int) -> Witness | None:
     try:
-        w = witness.find(engine.canon, lhs, rhs, seed=seed, budget=engine.witness_budget)
+        return witness.find(engine.canon, lhs, rhs, seed=seed, budget=engine.witness_budget)
     except Exception:                    # an expression the evaluator cannot take
         return None
-    if w is None:
-        return None
-    return w

@@ -7,8 +7,8 @@ Brackets follow `tree.PRECEDENCE` (`tree.brackets`), the table the LaTeX printer
 """
 from __future__ import annotations
 
-from .tree import (BASE, DENOMINATOR, FACTOR, HADAMARD_FACTOR, TERM, Add, Div, Had, Idx, Lay,
-                   Mul, Neg, Num, Q, Var, Visitor, brackets)
+from .tree import (Add, Div, Had, Idx, Lay, Mul, Neg, Num, Q, Var, Visitor, BASE, DENOMINATOR,
+                   FACTOR, HADAMARD_FACTOR, TERM, brackets)
 
 
 def show_layer(lay: Lay) -> str:

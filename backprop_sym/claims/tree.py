@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import lru_cache
 from typing import Any
 
 # ---------------------------------------------------------------- the nodes
@@ -164,24 +163,40 @@ class Relation:
 
 # ---------------------------------------------------------------- the visitor
 
+def dispatch(obj: Any, prefix: str, node: Any, *args: Any, **kwargs: Any) -> Any:
+    """Call obj's method `<prefix><Class>` for the first class along type(node).__mro__
+    that has one, else `<prefix>default`: for a class that walks the tree more than one
+    way (Evaluator: `type_`, `value_`); a class with one walk is a `Visitor`."""
+    key = (type(obj), prefix, type(node))
+    method = _FOUND.get(key)
+    if method is None:
+        method = _FOUND[key] = _found(*key)
+    return method(obj, node, *args, **kwargs)
+
+
+_FOUND: dict[tuple[type, str, type], Callable] = {}
+
+
+def _found(owner: type, prefix: str, kind: type) -> Callable:
+    for cls in kind.__mro__:
+        method = getattr(owner, prefix + cls.__name__, None)
+        if method is not None:
+            return method
+    return getattr(owner, prefix + "default")
+
+
 class Visitor:
     """Dispatch on the class of a node: `visit(node)` calls `visit_<Class>(node, ...)` for
     the first class along type(node).__mro__ that has one, else `generic_visit`."""
 
     def visit(self, node: Any, *args: Any, **kwargs: Any) -> Any:
-        return _method(type(self), type(node))(self, node, *args, **kwargs)
+        return dispatch(self, "visit_", node, *args, **kwargs)
+
+    def visit_default(self, node: Any, *args: Any, **kwargs: Any) -> Any:
+        return self.generic_visit(node, *args, **kwargs)
 
     def generic_visit(self, node: Any, *args: Any, **kwargs: Any) -> Any:
         raise TypeError(f"{type(self).__name__} does not visit {type(node).__name__}")
-
-
-@lru_cache(maxsize=None)
-def _method(visitor: type, kind: type) -> Callable:
-    for cls in kind.__mro__:
-        method = getattr(visitor, "visit_" + cls.__name__, None)
-        if method is not None:
-            return method
-    return visitor.generic_visit
 
 
 class Children(Visitor):
@@ -224,6 +239,53 @@ _CHILDREN = Children()
 def children(node: Node) -> list[Node]:
     """The nodes directly below `node`."""
     return _CHILDREN.visit(node)
+
+
+class Rebuild(Visitor):
+    """The node rebuilt with `fn` applied to each direct child; a leaf as it is."""
+
+    def generic_visit(self, node, fn):
+        return node
+
+    def visit_Add(self, node, fn):
+        return Add(tuple(fn(t) for t in node.terms))
+
+    def visit_Neg(self, node, fn):
+        return type(node)(fn(node.x))
+
+    visit_Tr = visit_Neg
+
+    def visit_Mul(self, node, fn):
+        return type(node)(fn(node.a), fn(node.b))
+
+    visit_Had = visit_Div = visit_Mul
+
+    def visit_Pow(self, node, fn):
+        return Pow(fn(node.base), node.n)
+
+    def visit_At(self, node, fn):
+        return At(fn(node.x), node.idx)
+
+    def visit_Sum(self, node, fn):
+        return Sum(node.var, node.lo, node.hi, fn(node.body))
+
+    def visit_Call(self, node, fn):
+        return Call(node.name, node.order, fn(node.arg))
+
+    def visit_Func(self, node, fn):
+        return Func(node.name, fn(node.arg))
+
+    def visit_Deriv(self, node, fn):
+        return Deriv(fn(node.num), fn(node.den))
+
+
+_REBUILD = Rebuild()
+
+
+def map_children(node: Node, fn: Callable[[Node], Any]) -> Node:
+    """The node with fn applied to each direct child (a Sum's bound, a Partial's operand
+    and a leaf stay as they are)."""
+    return _REBUILD.visit(node, fn)
 
 
 def walk(node: Node) -> Iterator[Node]:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from ..claims.errors import ParseError, UnsupportedNotation
 from ..claims.parse import parse
 from ..claims.printing import index_text, show_layer
-from ..claims.tree import (BASE, FACTOR, HADAMARD_FACTOR, TERM, Add, Div, Neg, Num, Q, Sum, Var,
-                           Visitor, brackets)
+from ..claims.tree import (Add, Div, Neg, Num, Q, Sum, Var, Visitor, BASE, FACTOR, HADAMARD_FACTOR,
+                           TERM, brackets)
 from .formulas import LINE, _Break, _fill, _Text, width
 from .latex import Tex
 
