@@ -49,7 +49,7 @@ from ..engine.vocabulary import counts as count_statuses
 from . import documents, notation
 from .activation import (about_activation_only, is_activation_statement,
                           check_activation_statement, dummy_x, declared_activation)
-from .evaluate import BUDGET, Context, Options, evaluate
+from .evaluate import BUDGET, Options, evaluate
 from .form import analyze
 from .general import SCOPE as GENERAL, every_width
 from .hints import hints
@@ -60,8 +60,8 @@ from .parse import parse
 from .printing import show
 
 # the names of the parts, importable from here as before
-from .evaluate import (DEFAULT_SHAPES, EXAMPLE_COUNTS, LAYER_RANGE, Evaluator, Outcome,  # noqa: F401
-                       direct_diff)
+from .evaluate import DEFAULT_SHAPES, EXAMPLE_COUNTS, LAYER_RANGE, Outcome  # noqa: F401
+from .instance import Context, Evaluator, direct_diff  # noqa: F401
 from .form import EXAMPLES, Form  # noqa: F401
 from .hints import repairs  # noqa: F401
 
@@ -237,12 +237,16 @@ def _seed(text: str) -> int:
     return h
 
 
-def _options(shapes=None, activation="f", convention="from-to", backend=None, samples=None,
-             timeout=None, scalar=False) -> Options:
+def make_options(shapes=None, activation="f", convention="from-to", backend=None, samples=None,
+                 timeout=None, scalar=False) -> Options:
+    """The Options of a check from the command's arguments (timeout: seconds from now)."""
     shapes = tuple(tuple(s) for s in shapes) if shapes else None
     samples = tuple(samples) if samples else None
     deadline = None if timeout is None else time.monotonic() + timeout
     return Options(shapes, activation, convention, backend, samples, deadline, scalar)
+
+
+_options = make_options     # (cli.py's name for it, until the faces call make_options)
 
 
 class Claim(Mapping):
@@ -338,7 +342,7 @@ def check_text(text: str, kind: str = documents.MARKDOWN, progress=None, **optio
     depth = notation.scalar_depth(" ".join(r.text for r in rows if not r.error))
     if depth is not None and not options.get("shapes"):
         options["shapes"] = [(1,) * (depth + 1)]       # one neuron per layer, as written
-    first = Checker(_options(convention=convention or "from-to", scalar=depth is not None,
+    first = Checker(make_options(convention=convention or "from-to", scalar=depth is not None,
                              **options))
     reading = _reading(first, rows, text, given, convention)
     found = _run(text, rows, first.opts, progress, reading, first.ctx)
@@ -400,7 +404,7 @@ def check_claim(latex: str, progress=None, **options) -> Claims:
         options.pop(k, None)
     options["convention"] = options.get("convention") or "from-to"
     row = documents.Row(1, 0, latex, 0, "claim")
-    claims = _run(latex, [row], _options(**options), progress)
+    claims = _run(latex, [row], make_options(**options), progress)
     for c in claims:
         if c["status"] == Status.SKIPPED and c["parsed"] is None and _garbled(latex):
             c["status"], c["reason"] = Status.ILL_FORMED, f"not an equation: {c['reason']}"

@@ -13,7 +13,8 @@ from dataclasses import replace
 from fractions import Fraction
 
 from ..engine.vocabulary import Status
-from .evaluate import Context, Options, evaluate
+from .evaluate import Options, evaluate
+from .instance import Context
 from .errors import IllFormed, Skip
 from .form import analyze, index_letters, over_examples, rename_index
 from .printing import show, show_layer
