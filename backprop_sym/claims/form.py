@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from .conditions import Condition
 from .printing import show, show_quantity
 from .errors import IllFormed, Skip
-from .tree import (At, Const, Deriv, Idx, Kron, Lay, Node, Q, Sum, Var, Visitor, Width,
-                   map_children, walk)
+from .tree import At, Const, Idx, Kron, Lay, Node, Q, Sum, Var, Visitor, Width, map_children, walk
 
 
 def _bind(node, counter=None):
@@ -106,37 +105,55 @@ class Form:
     where: Condition | None = None  # narrows the instances, if any
 
 
+class _Structure(Visitor):
+    """What one node of a claim must be: IllFormed or Skip (with the reason) if it is not."""
+
+    def generic_visit(self, node):
+        return None
+
+    def visit_Sum(self, n):
+        if n.var != EXAMPLES and n.var not in index_letters(n.body):
+            raise IllFormed(f"the summation index {pretty(n.var)} does not appear in its "
+                            f"summand {show(n.body)}")
+
+    def visit_Q(self, n):
+        if n.idx is not None:
+            want = 2 if n.kind == "w" else 0 if n.kind in ("C", "𝒞") else 1
+            if len(n.idx) != want:
+                raise IllFormed(f"{show_quantity(n)} has {len(n.idx)} index(es); "
+                                f"{n.kind} takes {want}")
+        self.visit_At(n)
+
+    def visit_At(self, n):
+        for i in (n.idx or ()):
+            if i.var is not None and i.off != 0:
+                raise Skip(f"an index with an offset ({pretty(i.var)}"
+                           f"{i.off:+d}) is not a claim the checker reads")
+
+    def visit_Deriv(self, n):
+        if not (isinstance(n.num, Q) and isinstance(n.den, Q)):
+            raise Skip(f"{show(n)}: a derivative of and with respect to a quantity")
+        if not (n.num.kind in ("C", "𝒞") or n.num.idx is not None
+                and n.num.kind in ("z", "a")):
+            raise Skip(f"∂{show(n.num)}: only derivatives of C or of one z^l_j, a^l_j "
+                       f"are read")
+        if n.den.kind in ("C", "𝒞", "Δ"):
+            raise IllFormed(f"a derivative with respect to {show(n.den)}")
+        if n.den.idx is None and n.num.kind not in ("C", "𝒞"):
+            raise Skip("a Jacobian (a derivative with respect to a vector of a vector "
+                       "or of one entry) is not read")
+
+
+_STRUCTURE = _Structure()
+
+
 def analyze(lhs, rhs) -> Form:
     """Check the structure of a claim; raise IllFormed or Skip with the reason."""
     lhs, rhs = _bind(lhs), _bind(rhs)
     lhs, rhs = _bind_examples(lhs), _bind_examples(rhs)
     for side in (lhs, rhs):
         for n in walk(side):
-            if isinstance(n, Sum) and n.var != EXAMPLES and n.var not in index_letters(n.body):
-                raise IllFormed(f"the summation index {pretty(n.var)} does not appear in its "
-                                f"summand {show(n.body)}")
-            if isinstance(n, Q) and n.idx is not None:
-                want = 2 if n.kind == "w" else 0 if n.kind in ("C", "𝒞") else 1
-                if len(n.idx) != want:
-                    raise IllFormed(f"{show_quantity(n)} has {len(n.idx)} index(es); "
-                                    f"{n.kind} takes {want}")
-            if isinstance(n, (Q, At)):
-                for i in (n.idx or ()):
-                    if i.var is not None and i.off != 0:
-                        raise Skip(f"an index with an offset ({pretty(i.var)}"
-                                   f"{i.off:+d}) is not a claim the checker reads")
-            if isinstance(n, Deriv):
-                if not (isinstance(n.num, Q) and isinstance(n.den, Q)):
-                    raise Skip(f"{show(n)}: a derivative of and with respect to a quantity")
-                if not (n.num.kind in ("C", "𝒞") or n.num.idx is not None
-                        and n.num.kind in ("z", "a")):
-                    raise Skip(f"∂{show(n.num)}: only derivatives of C or of one z^l_j, a^l_j "
-                               f"are read")
-                if n.den.kind in ("C", "𝒞", "Δ"):
-                    raise IllFormed(f"a derivative with respect to {show(n.den)}")
-                if n.den.idx is None and n.num.kind not in ("C", "𝒞"):
-                    raise Skip("a Jacobian (a derivative with respect to a vector of a vector "
-                               "or of one entry) is not read")
+            _STRUCTURE.visit(n)
     li, ri = index_letters(lhs), index_letters(rhs)
     free_l = {v for v in li if "#" not in v}
     free_r = {v for v in ri if "#" not in v}
