@@ -234,7 +234,7 @@ def test_no_single_mutation_of_a_true_rule_is_proved(latex):
     """Every one-site change (sign, f/f', indices, transpose, layer, extra factor) of a true
     rule is a false statement under a generic f; none may be proved."""
     lhs, rhs = parse(latex).claims()[0]
-    opts = C._options()
+    opts = C.make_options()
     ctx = C.Context()
     checked = 0
     for label, l2, r2, o2 in C.repairs(lhs, rhs, opts):

@@ -6,9 +6,12 @@ import pytest
 from lark import Lark, logger
 
 from backprop_sym.claims import documents
-from backprop_sym.claims.parse import (Add, At, Call, Deriv, Div, Had, Idx, Lay, Mul, Neg, Num, ParseError,
-                                Pow, Q, Sum, Tr, Unsupported, Var, Width, parse, parser, show,
-                                split_condition)
+from backprop_sym.claims.conditions import split_condition
+from backprop_sym.claims.errors import ParseError, UnsupportedNotation
+from backprop_sym.claims.parse import parse, parser
+from backprop_sym.claims.printing import show
+from backprop_sym.claims.tree import (Add, At, Call, Deriv, Div, Had, Idx, Lay, Mul, Neg, Num, Pow,
+                                      Q, Sum, Tr, Var, Width)
 
 
 def claim(text):
@@ -106,7 +109,7 @@ def test_activation_of_an_expression_and_of_a_dummy():
 
 
 def test_second_derivative_is_unsupported():
-    with pytest.raises(Unsupported):
+    with pytest.raises(UnsupportedNotation):
         parse("X = f''(z^l_j)")
 
 
@@ -228,7 +231,7 @@ def test_show_echoes_what_was_read():
     (r"h^l_j = a^l_j", "not one of the quantities"),
 ])
 def test_unsupported(text, reason):
-    with pytest.raises(Unsupported, match=reason):
+    with pytest.raises(UnsupportedNotation, match=reason):
         parse(text)
 
 
@@ -237,7 +240,8 @@ def test_conditions_and_second_equations_after_quad():
     segments, cond = split_condition(text)
     assert len(segments) == 1 and cond.text == r"\text{for } l < L"
     assert cond.comparisons == ((("v", "l", 0), "<", ("v", "L", 0)),)
-    text = r"\frac{\partial C}{\partial b^l_j} = \Delta^l_j, \qquad \frac{\partial C}{\partial w^l_{ij}} = a^{l-1}_i \Delta^l_j"
+    text = (r"\frac{\partial C}{\partial b^l_j} = \Delta^l_j, \qquad "
+            r"\frac{\partial C}{\partial w^l_{ij}} = a^{l-1}_i \Delta^l_j")
     segments, cond = split_condition(text)
     assert len(segments) == 2 and cond is None
     assert text[segments[1][0]:].lstrip().startswith(r"\frac{\partial C}{\partial w")

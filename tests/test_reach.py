@@ -70,7 +70,7 @@ def test_notebook_cells_and_lines():
          "source": "Bias:\n\n$$\\frac{\\partial C}{\\partial b^l_j} = 2\\Delta^l_j$$"}]}
     out = C.check_text(json.dumps(nb), "notebook")
     assert out[0]["cell"] == 2 and out[0]["line"] == 3 and out[0]["status"] == C.REFUTED
-    assert "cell 2, line 3" in format_text(C.document("nb.ipynb", out, C._options()))
+    assert "cell 2, line 3" in format_text(C.document("nb.ipynb", out, C.make_options()))
 
 
 def test_html_mathjax_displays_entities_and_code():
@@ -187,7 +187,7 @@ def test_conventions_are_read_with_their_line_and_options_override():
     assert found["convention"]["value"] == "to-from" and found["weight layer"]["line"] == 4
     off = C.check_file(STYLES / "ufldl.md", weight_layer=0)
     assert C.overall(off) != C.PROVED
-    doc = C.document("ufldl.md", out, C._options(convention="to-from"))
+    doc = C.document("ufldl.md", out, C.make_options(convention="to-from"))
     assert "read from line 4: convention to-from" in format_text(doc)
 
 

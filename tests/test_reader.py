@@ -5,9 +5,10 @@ from click.testing import CliRunner
 
 from backprop_sym.claims import check as C
 from backprop_sym.claims import documents
-from backprop_sym.claims.parse import (MAX_DEPTH, MAX_LENGTH, MAX_NESTING, Condition,
-                                       ParseError, is_condition, read_condition,
-                                       split_condition)
+from backprop_sym.claims.conditions import (Condition, is_condition, read_condition,
+                                            split_condition)
+from backprop_sym.claims.errors import ParseError
+from backprop_sym.claims.prescan import MAX_DEPTH, MAX_LENGTH, MAX_NESTING
 from backprop_sym.cli import main
 
 NOT_PROVED = (C.REFUTED, C.ILL, C.UNKNOWN)

@@ -216,7 +216,7 @@ def test_refuted_rule_comes_first_with_its_witness(refuted):
 def test_claims_section_is_rendered_from_a_list():
     shape = Shape.make("2,2", "f")
     results = {"nonlinear": verify(report.theorem_shapes(shape)["nonlinear"])}
-    x, w = S("x_1"), S("w^1_11")
+    _x, _w = S("x_1"), S("w^1_11")
     claims = [
         {"line": 3, "latex": r"\partial \mathcal{C}/\partial w^1_{11} = x_1 \Delta^1_1", "parsed": "𝒞",
          "status": "proved", "reason": None, "hint": None, "witness": None},

@@ -79,7 +79,7 @@ def test_witness_tables_give_the_error_signals_of_the_witness(refuted):
         c2, c1, c0 = (formula.coeff(t, k) for k in (2, 1, 0))
         f = lambda u: c2 * u ** 2 + c1 * u + c0
         deltas = independent_deltas((2, 2, 2), 1, f, "from-to", w["values"])
-        for (s, l, j), v in deltas.items():
+        for (_s, l, j), v in deltas.items():
             assert rf"\Delta^{{{l}}}_{{{j}}} & {tex(v)}\\" in refuted.tex, (l, j, v)
         # the direct side of a hidden_delta witness is the error signal itself
         if c.rule == "hidden_delta":

@@ -6,7 +6,6 @@ which must be true, and a deliberately wrong one, which must be false.
 """
 import json
 
-import numpy as np
 import pytest
 
 from backprop_sym import Network, check_implementation, prove, verify

@@ -40,21 +40,24 @@ from typing import Any
 from dataclasses import replace
 
 from ..engine import activations, runner
+from ..engine.vocabulary import EXIT_CODES, Status, worst
+from ..engine.vocabulary import counts as count_statuses
 
 from . import documents, notation
-from .activation import (_about_activation_only, _activation_statement,
-                          _check_activation_statement, _dummy_x, Unusable,
-                          declared_activation)
-from .evaluate import (BUDGET, DEFAULT_SHAPES, ILL, PROVED, REFUTED, SKIPPED, UNKNOWN,
-                       Context, Options, evaluate)
-from .form import IllFormed, Skip, analyze
+from .activation import (about_activation_only, is_activation_statement,
+                          check_activation_statement, dummy_x, declared_activation)
+from .evaluate import BUDGET, Options, evaluate
+from .form import analyze
 from .general import SCOPE as GENERAL, every_width
 from .hints import hints
-from .parse import ParseError, Unsupported, parse, show, split_condition
+from .conditions import split_condition
+from .errors import IllFormed, ParseError, Skip, UnsupportedNotation, Unusable
+from .parse import parse
+from .printing import show
 
 # the names of the parts, importable from here as before
-from .evaluate import (EXAMPLE_COUNTS, LAYER_RANGE, Evaluator, Outcome,  # noqa: F401
-                       direct_diff)
+from .evaluate import DEFAULT_SHAPES, EXAMPLE_COUNTS, LAYER_RANGE, Outcome  # noqa: F401
+from .instance import Context, Evaluator, direct_diff  # noqa: F401
 from .form import EXAMPLES, Form  # noqa: F401
 from .hints import repairs  # noqa: F401
 
@@ -88,7 +91,7 @@ class Checker:
             segments, condition = split_condition(text)
         except ParseError as err:
             ln, col = locate(err.pos)
-            return [_claim(line, " ".join(text.split())[:200], None, ILL,
+            return [_claim(line, " ".join(text.split())[:200], None, Status.ILL_FORMED,
                            f"could not read it: line {ln}, column {col}: {err.message}")], None
         out = []
         for k, (s0, s1) in enumerate(segments):
@@ -101,18 +104,18 @@ class Checker:
         written = " ".join(body.split()).rstrip(",;. ")
         try:
             rel = parse(body)
-        except Unsupported as err:
-            return [_claim(line, written, None, SKIPPED, err.reason)], prev_side
+        except UnsupportedNotation as err:
+            return [_claim(line, written, None, Status.SKIPPED, err.reason)], prev_side
         except ParseError as err:
             ln, col = locate(offset + err.pos)
-            return [_claim(line, written, None, ILL,
+            return [_claim(line, written, None, Status.ILL_FORMED,
                            f"could not read it: line {ln}, column {col}: {err.message}")], \
                 prev_side             # a chain of &= rows goes on past it
         sides = [(s.node, " ".join(body[s.start:s.end].split())) if s else None
                  for s in rel.sides]
         if sides[0] is None:
             if prev_side is None:
-                return [_claim(line, written, None, ILL,
+                return [_claim(line, written, None, Status.ILL_FORMED,
                                "starts with '=' but there is no previous line to continue")], None
             sides[0] = prev_side
         out = []
@@ -127,52 +130,52 @@ class Checker:
             lhs, rhs = self.reading(lhs), self.reading(rhs)
         parsed = show((lhs, rhs))
         if self.opts.deadline is not None and time.monotonic() > self.opts.deadline:
-            return _claim(line, latex, parsed, UNKNOWN, BUDGET)
+            return _claim(line, latex, parsed, Status.UNKNOWN, BUDGET)
         note = f" (where {condition.text})" if condition else ""
         opts = self.opts
         if self.declared:
             opts = replace(opts, activation=self.declared[0])
             note += f" [f = {self.declared[0]}, as declared on line {self.declared[1]}]"
-        if _about_activation_only(lhs, rhs):
-            lhs, rhs = _dummy_x(lhs), _dummy_x(rhs)
-        if _activation_statement(lhs, rhs):
+        if about_activation_only(lhs, rhs):
+            lhs, rhs = dummy_x(lhs), dummy_x(rhs)
+        if is_activation_statement(lhs, rhs):
             if condition:
-                return _claim(line, latex, parsed, ILL, "a condition on a statement about the "
+                return _claim(line, latex, parsed, Status.ILL_FORMED, "a condition on a statement about the "
                               f"activation ({condition.text}) is not read")
             try:
                 return self._activation(lhs, rhs, line, latex, parsed, opts, note)
             except IllFormed as err:
-                return _claim(line, latex, parsed, ILL, str(err))
+                return _claim(line, latex, parsed, Status.ILL_FORMED, str(err))
         try:
             form = analyze(lhs, rhs)
         except Skip as err:
-            return _claim(line, latex, parsed, SKIPPED, str(err))
+            return _claim(line, latex, parsed, Status.SKIPPED, str(err))
         except IllFormed as err:
-            return _claim(line, latex, parsed, ILL, str(err))
+            return _claim(line, latex, parsed, Status.ILL_FORMED, str(err))
         if condition:
             unused = sorted(condition.letters() - set(form.free) - set(form.layers))
             if unused:
-                return _claim(line, latex, parsed, ILL,
+                return _claim(line, latex, parsed, Status.ILL_FORMED,
                               f"the condition '{condition.text}' names {', '.join(unused)}, "
                               f"which the claim does not use as a layer or an index")
             on_widths = [c for c in condition.comparisons if _narrows_widths(c, form.free)]
             if on_widths:
-                return _claim(line, latex, parsed, ILL,
+                return _claim(line, latex, parsed, Status.ILL_FORMED,
                               f"the condition '{condition.text}' restricts the widths n_l, "
                               "which is not read: the networks a claim is checked at are "
                               "chosen against the claim, and a condition on their widths "
                               "could exclude every one that refutes it")
             form.where = condition
         if self.unusable:
-            return _claim(line, latex, parsed, UNKNOWN, self.unusable)
+            return _claim(line, latex, parsed, Status.UNKNOWN, self.unusable)
         out = evaluate(form, self.ctx, opts, seed=_seed(parsed))
         hint = None
-        if out.status in (REFUTED, ILL):
+        if out.status in (Status.REFUTED, Status.ILL_FORMED):
             found = hints(lhs, rhs, self.ctx, opts)
             hint = "; ".join(found) if found else None
         scope = out.scope.json() if out.scope else None
         reason = out.reason
-        if out.status == PROVED and every_width(form, opts.activation, opts.convention):
+        if out.status == Status.PROVED and every_width(form, opts.activation, opts.convention):
             scope = {**(scope or {}), "every_shape": True}
             reason = f"{reason}; and for {GENERAL}"
         return _claim(line, latex, parsed, out.status, reason + note, hint, out.witness, scope)
@@ -186,30 +189,30 @@ class Checker:
             self.unusable = (f"the activation declared on line {line} ({latex}) is "
                              f"ill-formed: {err}; claims are not checked until a declaration "
                              "the checker can use")
-            return _claim(line, latex, parsed, ILL, str(err))
+            return _claim(line, latex, parsed, Status.ILL_FORMED, str(err))
         except Unusable as err:
             why = str(err)
             self.declared = None
             self.unusable = (f"the activation declared on line {line} ({latex}) cannot be "
                              f"used: {why}; claims are not checked until a declaration "
                              "the checker can use")
-            return _claim(line, latex, parsed, SKIPPED,
+            return _claim(line, latex, parsed, Status.SKIPPED,
                           f"declares an activation that cannot be used: {why}; the claims "
                           f"after it are unknown until a declaration the checker can use")
         if name:
             self.declared, self.unusable = (name, line), None
             act = activations.get(name)
-            return _claim(line, latex, parsed, SKIPPED,
+            return _claim(line, latex, parsed, Status.SKIPPED,
                           f"declares the activation: {name} ({act.formula}); the claims "
                           f"from line {line} on are checked with it")
         if self.unusable:
-            return _claim(line, latex, parsed, UNKNOWN, self.unusable)
+            return _claim(line, latex, parsed, Status.UNKNOWN, self.unusable)
         try:
-            status, reason, wit = _check_activation_statement(lhs, rhs, opts.activation)
+            status, reason, wit = check_activation_statement(lhs, rhs, opts.activation)
         except Skip as err:
-            return _claim(line, latex, parsed, SKIPPED, str(err))
+            return _claim(line, latex, parsed, Status.SKIPPED, str(err))
         except IllFormed as err:
-            return _claim(line, latex, parsed, ILL, str(err))
+            return _claim(line, latex, parsed, Status.ILL_FORMED, str(err))
         return _claim(line, latex, parsed, status, reason + note, None, wit)
 
 
@@ -230,12 +233,15 @@ def _seed(text: str) -> int:
     return h
 
 
-def _options(shapes=None, activation="f", convention="from-to", backend=None, samples=None,
-             timeout=None, scalar=False) -> Options:
+def make_options(shapes=None, activation="f", convention="from-to", backend=None, samples=None,
+                 timeout=None, scalar=False) -> Options:
+    """The Options of a check from the command's arguments (timeout: seconds from now)."""
     shapes = tuple(tuple(s) for s in shapes) if shapes else None
     samples = tuple(samples) if samples else None
     deadline = None if timeout is None else time.monotonic() + timeout
     return Options(shapes, activation, convention, backend, samples, deadline, scalar)
+
+
 
 
 class Claim(Mapping):
@@ -256,7 +262,7 @@ class Claim(Mapping):
         return len(self._fields)
 
     def __bool__(self) -> bool:
-        return self._fields["status"] == PROVED
+        return self._fields["status"] == Status.PROVED
 
     def __repr__(self) -> str:
         return f"Claim({self._fields!r})"
@@ -294,7 +300,7 @@ class Claims(Sequence):
         return len(self._items)
 
     def __bool__(self) -> bool:
-        return overall(self) == PROVED
+        return overall(self) == Status.PROVED
 
     def __repr__(self) -> str:
         return f"<Claims {overall(self)}: {counts(self)}>"
@@ -331,7 +337,7 @@ def check_text(text: str, kind: str = documents.MARKDOWN, progress=None, **optio
     depth = notation.scalar_depth(" ".join(r.text for r in rows if not r.error))
     if depth is not None and not options.get("shapes"):
         options["shapes"] = [(1,) * (depth + 1)]       # one neuron per layer, as written
-    first = Checker(_options(convention=convention or "from-to", scalar=depth is not None,
+    first = Checker(make_options(convention=convention or "from-to", scalar=depth is not None,
                              **options))
     reading = _reading(first, rows, text, given, convention)
     found = _run(text, rows, first.opts, progress, reading, first.ctx)
@@ -360,7 +366,7 @@ def _reading(checker: Checker, rows, text, given: dict, convention):
                 for lhs, rhs in rel.claims():
                     claims.append((row.line, " ".join(text[row.start:row.start + len(row.text)]
                                                       .split()), lhs, rhs))
-        except (ParseError, Unsupported):
+        except (ParseError, UnsupportedNotation):
             continue
     reading = infer(claims, lambda lhs, rhs, c: proves(lhs, rhs, c, checker.ctx, checker.opts)) \
         if claims else Reading()
@@ -393,10 +399,10 @@ def check_claim(latex: str, progress=None, **options) -> Claims:
         options.pop(k, None)
     options["convention"] = options.get("convention") or "from-to"
     row = documents.Row(1, 0, latex, 0, "claim")
-    claims = _run(latex, [row], _options(**options), progress)
+    claims = _run(latex, [row], make_options(**options), progress)
     for c in claims:
-        if c["status"] == SKIPPED and c["parsed"] is None and _garbled(latex):
-            c["status"], c["reason"] = ILL, f"not an equation: {c['reason']}"
+        if c["status"] == Status.SKIPPED and c["parsed"] is None and _garbled(latex):
+            c["status"], c["reason"] = Status.ILL_FORMED, f"not an equation: {c['reason']}"
     return Claims(claims)
 
 
@@ -413,10 +419,10 @@ def _checked_rows(text: str, rows, opts: Options, reading=None, ctx=None):
     prev, last_display = None, None
     for n, row in enumerate(rows):
         if row.error:
-            yield n, [_claim(row.line, "", None, ILL, f"line {row.line}: {row.error}")]
+            yield n, [_claim(row.line, "", None, Status.ILL_FORMED, f"line {row.line}: {row.error}")]
             continue
         if row.unread:
-            yield n, [_claim(row.line, f"\\begin{{{row.unread}}}", None, SKIPPED,
+            yield n, [_claim(row.line, f"\\begin{{{row.unread}}}", None, Status.SKIPPED,
                              f"a display environment the checker does not read: "
                              f"{row.unread} (define it with \\newenvironment around "
                              f"equation in the file, or use equation or align)")]
@@ -424,7 +430,7 @@ def _checked_rows(text: str, rows, opts: Options, reading=None, ctx=None):
         if row.display != last_display:
             prev, last_display = None, row.display
         if row.skip:
-            yield n, [_claim(row.line, " ".join(row.text.split())[:200], None, SKIPPED, row.skip)]
+            yield n, [_claim(row.line, " ".join(row.text.split())[:200], None, Status.SKIPPED, row.skip)]
             continue
         origin = row.origin or range(len(row.text))
         normal = notation.normalize(documents.Mapped(row.text, list(origin)), opts.scalar)
@@ -472,7 +478,7 @@ def _run(text: str, rows, opts: Options, progress, reading=None, ctx=None) -> li
     out = []
     for n, row in enumerate(rows):
         out += done[n] if n in done else [_claim(row.line, " ".join(text[row.start:row.start + len(
-            row.text)].split()), None, UNKNOWN, BUDGET)]
+            row.text)].split()), None, Status.UNKNOWN, BUDGET)]
     return out
 
 
@@ -483,23 +489,26 @@ def _worker(send, text, rows, opts, reading):
 
 # ---------------------------------------------------------------- summary and output
 
-EMPTY = "empty"         # nothing was checked: no claim, or every one skipped
-ORDER = (REFUTED, ILL, UNKNOWN, PROVED)
-EXIT = {PROVED: 0, REFUTED: 1, ILL: 1, UNKNOWN: 3, EMPTY: 5}
+# the statuses a claim can have, in the order `counts` lists them
+CLAIM_STATUSES = (Status.PROVED, Status.REFUTED, Status.ILL_FORMED, Status.UNKNOWN,
+                  Status.SKIPPED)
+EXIT = EXIT_CODES       # (the CLI's name for vocabulary.EXIT_CODES; use vocabulary.exit_code)
+# the output functions below (moving to the faces) spell statuses by these names
+PROVED, REFUTED, ILL, UNKNOWN, SKIPPED, EMPTY = (
+    Status.PROVED, Status.REFUTED, Status.ILL_FORMED, Status.UNKNOWN, Status.SKIPPED,
+    Status.EMPTY)
 
-
-def overall(claims: Sequence[Mapping]) -> str:
-    for status in ORDER[:-1]:
-        if any(c["status"] == status for c in claims):
-            return status
-    return PROVED if any(c["status"] == PROVED for c in claims) else EMPTY
+def overall(claims: Sequence[Mapping]) -> Status:
+    """The status of a document: the worst of its claims' (vocabulary.worst); Status.EMPTY when
+    none was checked."""
+    return worst(c["status"] for c in claims)
 
 
 def empty_reason(claims: Sequence[Mapping]) -> str:
     """Why nothing was checked, in a few words."""
     notes = getattr(claims, "notes", {})
     unread = [c["latex"][len("\\begin{"):-1] for c in claims
-              if c["status"] == SKIPPED and c["parsed"] is None and
+              if c["status"] == Status.SKIPPED and c["parsed"] is None and
               c["reason"].startswith("a display environment the checker does not read")]
     if unread:
         names = ", ".join(dict.fromkeys(unread))
@@ -513,8 +522,8 @@ def empty_reason(claims: Sequence[Mapping]) -> str:
 
 
 def counts(claims: Sequence[Mapping]) -> dict:
-    return {s: sum(c["status"] == s for c in claims) for s in (PROVED, REFUTED, ILL, UNKNOWN,
-                                                             SKIPPED)}
+    """{status: how many claims have it}, for the statuses a claim can have."""
+    return count_statuses((c["status"] for c in claims), CLAIM_STATUSES)
 
 
 def union_scope(claims: Sequence[Mapping]) -> dict:
@@ -543,6 +552,6 @@ def document(file, claims: Sequence[Mapping], opts: Options,
     notes = getattr(claims, "notes", {})
     if notes.get("conventions"):
         doc["read_from_document"] = notes["conventions"]
-    if doc["status"] == EMPTY:
+    if doc["status"] == Status.EMPTY:
         doc["empty_reason"] = empty_reason(claims)
     return doc

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .form import EXAMPLES, Form, IllFormed, Skip, _map, analyze
-from .parse import Const, Idx, Lay, Num, Q, Sum, walk
+from ..engine.vocabulary import Status
+from .errors import IllFormed, Skip
+from .form import EXAMPLES, Form, analyze
+from .tree import Const, Idx, Lay, Num, Q, Sum, dispatch, map_children, walk
 
 OFFSET, BASE, COST, CONVENTION = "weight layer", "index base", "cost", "convention"
 
@@ -37,23 +39,28 @@ class Reading:
         return self._read(node)
 
     def _read(self, node):
-        if isinstance(node, Q):
-            layer, idx = node.layer, node.idx
-            if node.kind in ("w", "b") and layer is not None and self.offset:
-                layer = Lay(layer.var, layer.off + self.offset)
-            if idx is not None and self.base != 1:
-                idx = tuple(Idx(i.var, i.off + 1 - self.base) if i.var is None else i
-                            for i in idx)
-            kind = "𝒞" if node.kind == "C" and self.average else node.kind
-            return Q(kind, layer, idx)
-        if isinstance(node, Sum):
-            lo, hi = node.lo, node.hi
-            if self.base != 1 and node.var != EXAMPLES:
-                lo = lo + 1 - self.base
-                if isinstance(hi, Num):
-                    hi = Num(hi.value + 1 - self.base)
-            return Sum(node.var, lo, hi, self._read(node.body))
-        return _map(node, self._read)
+        return dispatch(self, "read_", node)
+
+    def read_default(self, node):
+        return map_children(node, self._read)
+
+    def read_Q(self, node):
+        layer, idx = node.layer, node.idx
+        if node.kind in ("w", "b") and layer is not None and self.offset:
+            layer = Lay(layer.var, layer.off + self.offset)
+        if idx is not None and self.base != 1:
+            idx = tuple(Idx(i.var, i.off + 1 - self.base) if i.var is None else i
+                        for i in idx)
+        kind = "𝒞" if node.kind == "C" and self.average else node.kind
+        return Q(kind, layer, idx)
+
+    def read_Sum(self, node):
+        lo, hi = node.lo, node.hi
+        if self.base != 1 and node.var != EXAMPLES:
+            lo = lo + 1 - self.base
+            if isinstance(hi, Num):
+                hi = Num(hi.value + 1 - self.base)
+        return Sum(node.var, lo, hi, self._read(node.body))
 
 
 def infer(claims, check_definition) -> Reading:
@@ -95,12 +102,12 @@ def infer(claims, check_definition) -> Reading:
 def proves(lhs, rhs, convention, ctx, opts) -> bool:
     """Does lhs = rhs prove under the convention (at the options' shapes)?"""
     from dataclasses import replace
-    from .evaluate import PROVED, evaluate
+    from .evaluate import evaluate
     try:
         form: Form = analyze(lhs, rhs)
     except (IllFormed, Skip):
         return False
     try:
-        return evaluate(form, ctx, replace(opts, convention=convention)).status == PROVED
+        return evaluate(form, ctx, replace(opts, convention=convention)).status == Status.PROVED
     except Exception:                       # an instance that cannot be evaluated
         return False

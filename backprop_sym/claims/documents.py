@@ -30,7 +30,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .rewrite import Mapped  # noqa: F401  (the rows' text, rewritten, maps back with it)
+from .relations import has_relation, starts_with_relation
+from .rewrite import Mapped
 
 MARKDOWN, LATEX, HTML, NOTEBOOK = "markdown", "latex", "html", "notebook"
 
@@ -52,7 +53,6 @@ _BLANK = re.compile(
     r"(?:\{[^}]*\})?"
     r"|(?<!\\)&")
 _CONDITION_START = re.compile(r"\s*(?:\\text|\\mbox|\(|\\forall|∀|\\q?quad)")
-_RELATION = re.compile(r"(?<![<>!:\\])=|\\equiv|:=|\\coloneqq|\\triangleq")
 
 
 @dataclass
@@ -72,7 +72,7 @@ class Row:
     @property
     def continues(self) -> bool:
         """The row starts with `=`: its left side is the previous row's last side."""
-        return self.text.lstrip().startswith("=")
+        return starts_with_relation(self.text)
 
 
 def kind_of(path: str | Path) -> str:
@@ -286,8 +286,7 @@ def rows(text: str, kind: str = MARKDOWN) -> list[Row]:
     if kind == NOTEBOOK:
         kind = MARKDOWN
     from .macros import Definitions, blank_definitions, definitions
-    from .parse import is_condition
-    from .rewrite import Mapped
+    from .conditions import is_condition
     masked = _mask(text, kind)
     maths = _mask_markdown(text)[1] if kind == MARKDOWN else []
     defs = definitions(masked) if kind in (LATEX, HTML, MARKDOWN) else Definitions()
@@ -313,10 +312,10 @@ def rows(text: str, kind: str = MARKDOWN) -> list[Row]:
             piece = body[s:e]
             if not piece.strip():
                 continue
-            if pieces and is_condition(piece) and (not _RELATION.search(piece)
+            if pieces and is_condition(piece) and (not has_relation(piece)
                                                    or _CONDITION_START.match(piece)):
                 pieces[-1][1] = e           # a condition on the row before: its \\ stays
-            elif pieces and not _RELATION.search(piece):
+            elif pieces and not has_relation(piece):
                 pieces[-1][2].append((pieces[-1][1], s))   # the row before, broken over lines
                 pieces[-1][1] = e
             else:
@@ -342,7 +341,6 @@ def rows(text: str, kind: str = MARKDOWN) -> list[Row]:
 def _expanded_rows(m, b0: int, n: int, env: str, lines, size: int) -> list[Row]:
     """The rows of a display whose macros were expanded: each row's text is read from the
     expanded body, with `origin` mapping it back into the file."""
-    from .rewrite import Mapped
     blanked = m.sub(_BLANK, lambda x: " " * len(x.group(0)))
     out = []
     for r in rows_of_body(blanked.text):
@@ -361,13 +359,13 @@ def _expanded_rows(m, b0: int, n: int, env: str, lines, size: int) -> list[Row]:
 def rows_of_body(body: str) -> list[tuple[int, int]]:
     """(start, end) of each row of a blanked display body, joined as `rows` joins them
     (a condition and a row with no relation go with the row before)."""
-    from .parse import is_condition
+    from .conditions import is_condition
     pieces: list[list] = []
     for s, e in _split_rows(body):
         piece = body[s:e]
         if not piece.strip():
             continue
-        if pieces and (is_condition(piece) or not _RELATION.search(piece)):
+        if pieces and (is_condition(piece) or not has_relation(piece)):
             pieces[-1][1] = e
         else:
             pieces.append([s, e])

@@ -1,10 +1,7 @@
 """The value of a claim: every instance at every shape, and its verdict.
 
-An `Evaluator` takes one analysed claim (`form.Form`) at one engine (shape,
-activation, convention; `verify.Engine`) and one assignment of its layer letters: it types
-each side (the range of every index, read off where it appears; mismatched shapes), then
-gives each side's exact value, with z, a, f'(z) and Δ from the engine's canonical atom
-forms and every ∂ by direct differentiation. `evaluate` runs every instance at every shape
+An `instance.Evaluator` types and values one analysed claim (`form.Form`) at one engine
+and one assignment of its layer letters. `evaluate` runs every instance at every shape
 of the claim's scope (`scope.choose`: shapes and example counts chosen against the claim)
 and returns an `Outcome`: proved, refuted with a witness, ill-formed (out of range) or
 unknown, with the scope it was checked at.
@@ -15,35 +12,26 @@ import itertools
 import time
 from dataclasses import dataclass
 
-from ..engine import activations, direct, witness
-from ..engine.backends import get_backend
+from ..engine import witness
 from ..engine.network import Shape
 from ..engine.verify import Engine
+from ..engine.vocabulary import Status
+from ..engine.witness import Witness
 from . import scope as scopes
-from .form import EXAMPLES, Form, IllFormed, _pretty
-from .parse import (Add, At, Call, Const, Deriv, Div, Func, Had, Idx, Kron, Lay, Mul, Neg, Num, Pow,
-                    Q, Sum, Tr, Var, Width, show, show_layer, show_quantity, walk)
+from .errors import IllFormed
+from .form import Form, pretty
+from .instance import (Context, Evaluator, OutOfRange, Undecided, Undefined, shape_text,
+                       size_text)
+from .printing import show, show_layer
+from .tree import Q, Width, walk
 
-PROVED, REFUTED, ILL, SKIPPED, UNKNOWN = "proved", "refuted", "ill-formed", "skipped", "unknown"
 DEFAULT_SHAPES = scopes.DEFAULT_SHAPES
 EXAMPLE_COUNTS = scopes.BASE_SAMPLES   # claims about the N examples: these and N > every constant
 BUDGET = "time budget exhausted"
 LAYER_RANGE = {"z": 1, "Δ": 1, "b": 1, "w": 1, "a": 0}   # the first layer each exists in
 
 
-class _Unknown(Exception):
-    pass
-
-
-class _Range(Exception):
-    """An index out of its layer's range, or mismatched shapes, at one layer assignment."""
-
-
-class _Undefined(Exception):
-    """A value that does not exist at an instance: a division by 0, the log of 0."""
-
-
-# ---------------------------------------------------------------- options and engines
+# ---------------------------------------------------------------- options
 
 @dataclass
 class Options:
@@ -56,448 +44,13 @@ class Options:
     scalar: bool = False                                 # one neuron per layer, as written
 
 
-class Context:
-    """Engines (one per shape, activation and convention) and derivatives, memoized."""
-
-    def __init__(self, backend: str | None = None):
-        self.backend = backend
-        self.B = get_backend(backend)
-        self._engines: dict = {}
-        self.memo: dict = {}
-
-    def engine(self, widths, activation: str, convention: str, samples: int = 1) -> Engine:
-        key = (tuple(widths), activation, convention, samples)
-        if key not in self._engines:
-            shape = Shape.make(tuple(widths), activation, samples, convention)
-            self._engines[key] = Engine(shape, self.backend)
-        return self._engines[key]
-
-
-# ---------------------------------------------------------------- evaluation
-
-def _shape_text(widths) -> str:
-    return ",".join(map(str, widths))
-
-
-def _size(t) -> str:
-    if t is None:
-        return "a scalar"
-    r, c = t
-    if c == 1:
-        return f"a {r}-vector"
-    if r == 1:
-        return f"a row {c}-vector"
-    return f"a {r}x{c} matrix"
-
-
-def _first(idx: tuple[Idx, ...] | None) -> Idx:
-    """The first index; TypeError for a whole vector (no indices)."""
-    if idx is None:
-        raise TypeError("a whole vector has no first index")
-    return idx[0]
-
-
-class Evaluator:
-    """One claim at one engine (shape, activation, convention) and one layer assignment."""
-
-    def __init__(self, ctx: Context, engine: Engine, layers: dict[str, int]):
-        self.ctx, self.e, self.B = ctx, engine, engine.B
-        self.shape, self.n = engine.shape, engine.shape.widths
-        self.env = dict(layers)
-        self.cons: dict[str, list] = {}
-        self.bounds: dict[str, tuple[int, int]] = {}
-        self.lower: dict[str, int] = {}
-        self.ranges: dict[str, range] = {}
-
-    # ------------------------------------------------ layers and types
-    def layer(self, lay: Lay | None) -> int:
-        if lay is None:
-            raise AttributeError("a quantity with no layer")
-        if lay.var is None:
-            return lay.off
-        return (self.shape.L if lay.var == "L" else self.env[lay.var]) + lay.off
-
-    def qtype(self, q: Q):
-        n, L = self.n, self.shape.L
-        if q.kind in ("C", "𝒞"):
-            return None
-        if q.kind == "y":
-            return (n[L], 1)
-        if q.kind == "x":
-            return (n[0], 1)
-        m = self.layer(q.layer)
-        if q.kind == "w":
-            return (n[m - 1], n[m]) if self.shape.convention == "from-to" else (n[m], n[m - 1])
-        return (n[m], 1)
-
-    def _need(self, idx: tuple[Idx, ...], dims: tuple[int, ...], what: str, unit: str):
-        for pos, (i, d) in enumerate(zip(idx, dims)):
-            label = (f"{what} ({d} {unit})" if len(dims) == 1 else
-                     f"the {d} {'rows' if pos == 0 else 'columns'} of {what}")
-            if i.var is None:
-                if not 1 <= i.off <= d:
-                    part = unit if len(dims) == 1 else ("rows" if pos == 0 else "columns")
-                    raise _Range(f"index out of its layer's range: {what} has {d} {part}, so "
-                                 f"no entry {i.off}")
-            else:
-                self.cons.setdefault(i.var, []).append((d, label))
-
-    def type(self, node):
-        """The shape of a node (None for a scalar), recording the range of every index."""
-        if isinstance(node, (Num, Const, Var, Width, Kron)):
-            return None                 # δ_{ij}'s indices range where they appear elsewhere
-        if isinstance(node, Q):
-            t = self.qtype(node)
-            if node.idx is None:
-                return t
-            if node.kind in ("y", "x", "Δ", "z", "a", "b"):
-                self._need(node.idx, (t[0],), show_quantity(Q(node.kind, node.layer, None)),
-                           "neurons")
-            elif node.kind == "w":
-                self._need(node.idx, t, show_quantity(Q("w", node.layer, None)), "")
-            return None
-        if isinstance(node, At):
-            t = self.type(node.x)
-            if t is None:
-                raise IllFormed(f"{show(node.x)} is a scalar and has no entries")
-            dims = (t[0],) if t[1] == 1 else (t[1],) if t[0] == 1 else t
-            if len(node.idx) != len(dims):
-                raise IllFormed(f"{show(node)}: {show(node.x)} is {_size(t)}, so it takes "
-                                f"{len(dims)} index(es)")
-            self._need(node.idx, dims, show(node.x), "entries")
-            return None
-        if isinstance(node, Tr):
-            t = self.type(node.x)
-            return None if t is None else (t[1], t[0])
-        if isinstance(node, Neg):
-            return self.type(node.x)
-        if isinstance(node, Add):
-            ts = [self.type(t) for t in node.terms]
-            for t, term in zip(ts[1:], node.terms[1:]):
-                if t != ts[0]:
-                    raise _Range(f"shapes do not match: {show(node)} adds {_size(ts[0])} "
-                                 f"and {_size(t)}")
-            return ts[0]
-        if isinstance(node, Mul):
-            a, b = self.type(node.a), self.type(node.b)
-            if a is None or b is None:
-                return a or b
-            if a[1] != b[0]:
-                raise _Range(f"shapes do not match: {show(node)} multiplies {_size(a)} by "
-                             f"{_size(b)}")
-            out = (a[0], b[1])
-            return None if out == (1, 1) else out
-        if isinstance(node, Had):
-            a, b = self.type(node.a), self.type(node.b)
-            if a != b:
-                raise _Range(f"shapes do not match: {show(node)} is ⊙ of {_size(a)} and "
-                             f"{_size(b)}")
-            return a
-        if isinstance(node, Div):
-            a, b = self.type(node.a), self.type(node.b)
-            if b is not None:
-                raise IllFormed(f"{show(node)} divides by {_size(b)}")
-            return a
-        if isinstance(node, Pow):
-            if self.type(node.base) is not None:
-                raise IllFormed(f"{show(node)}: a power of a vector")
-            return None
-        if isinstance(node, Sum):
-            if node.hi is not None:
-                hi = self.n[self.layer(node.hi.layer)] if isinstance(node.hi, Width) else \
-                    int(node.hi.value)
-                self.bounds[node.var] = (node.lo, hi)
-            elif node.lo != 1:
-                self.lower[node.var] = node.lo       # from lo to the inferred width
-            return self.type(node.body)
-        if isinstance(node, (Call, Func)):
-            return self.type(node.arg)
-        if isinstance(node, Deriv):
-            self.type(node.num)
-            return self.type(node.den)
-        raise TypeError(node)  # pragma: no cover
-
-    def resolve(self, free: list[str]) -> None:
-        """Fix the range of every index from where it appears, or raise _Range."""
-        for v, uses in self.cons.items():
-            dims = {d for d, _ in uses}
-            if v in self.bounds:
-                lo, hi = self.bounds[v]
-                for d, what in uses:
-                    if hi > d:
-                        raise _Range(f"index out of its layer's range: {_pretty(v)} runs to "
-                                     f"{hi}, beyond {what}")
-                self.ranges[v] = range(lo, hi + 1)
-            elif len(dims) > 1:
-                u = _uses(uses)
-                raise _Range(f"index out of its layer's range: {_pretty(v)} indexes "
-                             f"{', '.join(u[:-1])} and {u[-1]}, which differ in size")
-            else:
-                self.ranges[v] = range(self.lower.get(v, 1), dims.pop() + 1)
-        for v in free:
-            if v not in self.ranges:                   # pragma: no cover - analyze prevents it
-                raise IllFormed(f"the range of {v} is unknown")
-
-    # ------------------------------------------------ values
-    def value(self, node, env):
-        B = self.B
-        if isinstance(node, Num):
-            return B.Rational(node.value.numerator, node.value.denominator)
-        if isinstance(node, Const):
-            return B.Integer(self.shape.samples)    # N
-        if isinstance(node, Width):
-            return B.Integer(self.n[self.layer(node.layer)])
-        if isinstance(node, Kron):
-            return B.Integer(int(self._i(node.idx[0], env) == self._i(node.idx[1], env)))
-        if isinstance(node, Q):
-            if node.kind in ("C", "𝒞"):
-                return self.cost(node.kind, _s(env))
-            if node.idx is None:
-                return self._matrix(node, env)
-            return self.quantity(node.kind, node.layer, [self._i(i, env) for i in node.idx],
-                                 _s(env))
-        if isinstance(node, At):
-            m = self.value(node.x, env)
-            ii = [self._i(i, env) for i in node.idx]
-            if len(m[0]) == 1:
-                return m[ii[0] - 1][0]
-            if len(m) == 1:
-                return m[0][ii[0] - 1]
-            return m[ii[0] - 1][ii[1] - 1]
-        if isinstance(node, Tr):
-            v = self.value(node.x, env)
-            return [list(r) for r in zip(*v)] if isinstance(v, list) else v
-        if isinstance(node, Neg):
-            return _each(lambda a: -a, self.value(node.x, env))
-        if isinstance(node, Add):
-            vals = [self.value(t, env) for t in node.terms]
-            out = vals[0]
-            for v in vals[1:]:
-                out = _each2(lambda a, b: a + b, out, v)
-            return out
-        if isinstance(node, Mul):
-            a, b = self.value(node.a, env), self.value(node.b, env)
-            if not isinstance(a, list):
-                return _each(lambda t: a * t, b)
-            if not isinstance(b, list):
-                return _each(lambda t: t * b, a)
-            out = [[sum((a[i][k] * b[k][j] for k in range(len(b))), B.zero)
-                    for j in range(len(b[0]))] for i in range(len(a))]
-            return out[0][0] if len(out) == 1 and len(out[0]) == 1 else out
-        if isinstance(node, Had):
-            return _each2(lambda a, b: a * b, self.value(node.a, env), self.value(node.b, env))
-        if isinstance(node, Div):
-            b = self.value(node.b, env)
-            if B.expand(b) == 0:
-                raise _Undefined(_by_zero(node.b))
-            return _each(lambda a: a / b, self.value(node.a, env))
-        if isinstance(node, Pow):
-            base = self.value(node.base, env)
-            if node.n < 0 and B.expand(base) == 0:
-                raise _Undefined(_by_zero(node.base))
-            return base ** node.n
-        if isinstance(node, Sum):
-            total = None
-            over = range(node.lo, self.shape.samples + 1) if node.var == EXAMPLES else \
-                self.ranges[node.var]
-            for k in over:
-                v = self.value(node.body, {**env, ("#s" if node.var == EXAMPLES else node.var): k})
-                total = v if total is None else _each2(lambda a, b: a + b, total, v)
-            return B.zero if total is None else total
-        if isinstance(node, Call):
-            return self.activate(node, env)
-        if isinstance(node, Func):
-            fn = {"exp": B.exp, "log": B.log, "tanh": B.tanh}[node.name]
-            arg = self.value(node.arg, env)
-            if node.name == "log" and any(B.expand(v) == 0 for v in _entries(arg)):
-                raise _Undefined(f"the log of 0: {show(node.arg)} is 0")
-            return _each(fn, arg)
-        if isinstance(node, Deriv):
-            return self.deriv(node, env)
-        raise _Unknown(f"cannot evaluate {show(node)}")
-
-    def _i(self, i: Idx, env) -> int:
-        return i.off if i.var is None else env[i.var] + i.off
-
-    def quantity(self, kind, lay, ii, s):
-        q, ex = self.e.q, self.e.ex
-        if kind == "y":
-            return ex.y[s, ii[0]]
-        if kind == "x":
-            return ex.x[s, ii[0]]
-        m = self.layer(lay)
-        if kind == "w":
-            return ex.W(m, ii[0], ii[1])
-        if kind == "b":
-            return ex.b[m, ii[0]]
-        if kind == "z":
-            return q.z(s, m, ii[0])
-        if kind == "a":
-            return q.a(s, m, ii[0])
-        return self.e.delta(s, m, ii[0])
-
-    def _matrix(self, node: Q, env):
-        r, c = self.qtype(node)
-        s = _s(env)
-        if node.kind == "w":
-            return [[self.quantity("w", node.layer, [i, j], s) for j in range(1, c + 1)]
-                    for i in range(1, r + 1)]
-        return [[self.quantity(node.kind, node.layer, [i], s)] for i in range(1, r + 1)]
-
-    def cost(self, kind: str, s: int):
-        """C of example s, or 𝒞, the average over the examples."""
-        key = (id(self.e), kind, s if kind == "C" else 0)
-        if key not in self.ctx.memo:
-            ex = self.e.ex
-            self.ctx.memo[key] = self.e.canon.reduce(ex.example_cost[s] if kind == "C"
-                                                     else ex.cost)
-        return self.ctx.memo[key]
-
-    # ------------------------------------------------ the activation
-    def activate(self, node: Call, env):
-        arg = node.arg
-        if isinstance(arg, Q) and arg.kind == "z":         # f(z^l_j), f'(z^l) directly
-            m = self.layer(arg.layer)
-            get = self.e.q.a if node.order == 0 else self.e.q.fprime
-            if arg.idx is not None:
-                return get(_s(env), m, self._i(arg.idx[0], env))
-            return [[get(_s(env), m, i)] for i in range(1, self.n[m] + 1)]
-        return _each(lambda v: self._activate_value(v, node.order), self.value(arg, env))
-
-    def _activate_value(self, v, order: int):
-        """f or f' of an expression: of z^m_i when it equals one, else of the expression."""
-        B, q = self.B, self.e.q
-        ve = B.expand(v)
-        for (s, m, i) in self.e.ex.z:
-            if B.expand(ve - B.expand(q.z(s, m, i))) == 0:
-                return q.a(s, m, i) if order == 0 else q.fprime(s, m, i)
-        acts = set(self.shape.activations)
-        if len(acts) != 1:
-            raise _Unknown("f of an expression that is no z, with one activation per layer")
-        act = activations.get(acts.pop())
-        if act.name == "linear":
-            return ve if order == 0 else B.Integer(1)
-        if order == 0:
-            return act.value(B, ve)
-        if not act.is_generic:
-            return act.derivative(B, ve)
-        t = B.Symbol("t#arg")
-        return activations.generic_derivative(B, ve + t, t).xreplace({t: B.zero})
-
-    # ------------------------------------------------ derivatives, directly
-    def deriv(self, node: Deriv, env):
-        num, den, s = node.num, node.den, _s(env)
-        nkey = (("C", s) if num.kind == "C" else ("𝒞",) if num.kind == "𝒞" else
-                (num.kind, s, self.layer(num.layer), self._i(_first(num.idx), env)))
-        if den.idx is not None:
-            return self._deriv(nkey, self._key(den, [self._i(i, env) for i in den.idx], s))
-        r, c = self.qtype(den)
-        if den.kind == "w":
-            return [[self._deriv(nkey, self._key(den, [i, j], s)) for j in range(1, c + 1)]
-                    for i in range(1, r + 1)]
-        return [[self._deriv(nkey, self._key(den, [i], s))] for i in range(1, r + 1)]
-
-    def _key(self, q: Q, ii, s):
-        if q.kind in ("x", "y"):
-            return (q.kind, s, ii[0])
-        if q.kind in ("w", "b"):
-            return (q.kind, self.layer(q.layer), *ii)
-        return (q.kind, s, self.layer(q.layer), *ii)
-
-    def _deriv(self, nkey, dkey):
-        key = (id(self.e), nkey, dkey)
-        memo = self.ctx.memo
-        if key not in memo:
-            memo[key] = self._direct(nkey, dkey)
-        return memo[key]
-
-    def _direct(self, nkey, dkey):
-        """∂X/∂Y by differentiating the explicit expressions (never a rule)."""
-        e, ex = self.e, self.e.ex
-        X = (ex.example_cost[nkey[1]] if nkey[0] == "C" else ex.cost if nkey[0] == "𝒞" else
-             ex.z[nkey[1:]] if nkey[0] == "z" else ex.a[nkey[1:]])
-        kind = dkey[0]
-        if kind == "w":
-            var = ex.W(*dkey[1:])
-        elif kind == "b":
-            var = ex.b[dkey[1], dkey[2]]
-        elif kind == "x" or (kind == "a" and dkey[2] == 0):
-            var = ex.x[dkey[1], dkey[-1]]
-        elif kind == "y":
-            var = ex.y[dkey[1], dkey[2]]
-        elif kind == "z":
-            var = ex.probe[dkey[1:]]
-        elif ex.acts[dkey[2]].name == "linear":          # a = z: the probe of z is on a too
-            var = ex.probe[dkey[1:]]
-        else:
-            return self._by_a(X, *dkey[1:])
-        if nkey[0] == "C":
-            return e.canon.reduce(direct.example_gradient(ex, nkey[1], var))
-        if nkey[0] == "𝒞":
-            return e.canon.reduce(direct.cost_gradient(ex, var))
-        return e.canon.reduce(direct_diff(ex, X, var))
-
-    def _by_a(self, X, s, m, i):
-        """∂X/∂a^m_i: a^m_i is shifted by a fresh η wherever it stands in X, and the result
-        is checked against the chain rule ∂X/∂z^m_i = ∂X/∂a^m_i f'(z^m_i)."""
-        e, ex, B = self.e, self.e.ex, self.B
-        a = ex.a[s, m, i]
-        eta = B.Symbol("eta#a")
-        shifted = X.xreplace({a: a + eta})
-        d = e.canon.reduce(direct_diff(ex, shifted, eta).xreplace({eta: B.zero}))
-        via_z = e.canon.reduce(direct_diff(ex, X, ex.probe[s, m, i]))
-        if B.expand(d * e.q.fprime(s, m, i) - via_z) != 0:
-            raise _Unknown(f"could not differentiate with respect to a^{m}_{i} directly")
-        return d
-
-
-def direct_diff(ex, expr, var):
-    """∂expr/∂var for an explicit z, a or cost expression (direct.py has the cost's)."""
-    return ex.B.diff(expr, var)
-
-
-def _s(env) -> int:
-    """The example a per-example quantity is read at: inside Σ_x its term, else the first."""
-    return env.get("#s", 1)
-
-
-def _each(fn, v):
-    if isinstance(v, list):
-        return [[fn(x) for x in row] for row in v]
-    return fn(v)
-
-
-def _by_zero(den) -> str:
-    return "division by zero" + ("" if isinstance(den, Num) else f": {show(den)} is 0")
-
-
-def _entries(v) -> list:
-    return [x for row in v for x in row] if isinstance(v, list) else [v]
-
-
-def _each2(fn, a, b):
-    if isinstance(a, list) and isinstance(b, list):
-        return [[fn(x, y) for x, y in zip(ra, rb)] for ra, rb in zip(a, b)]
-    if isinstance(a, list) or isinstance(b, list):
-        raise _Range("shapes do not match: a scalar and a vector combined entrywise")
-    return fn(a, b)
-
-
-def _uses(uses) -> list[str]:
-    out = []
-    for d, what in uses:
-        if what not in out:
-            out.append(what)
-    return out
-
-
 # ---------------------------------------------------------------- one claim, all shapes
 
 @dataclass
 class Outcome:
     status: str
     reason: str
-    witness: dict | None = None
+    witness: dict | None = None       # Witness.to_json(), with the shape and the instance
     instances: int = 0
     scope: scopes.Scope | None = None
 
@@ -548,8 +101,8 @@ def scope_of(form: Form, opts: Options) -> scopes.Scope:
 
 
 def _where(widths, env: dict, samples: int | None = None) -> str:
-    parts = [f"widths {_shape_text(widths)}"] + ([f"N={samples}"] if samples else [])
-    parts += [f"{_pretty(k)}={v}" for k, v in env.items()]
+    parts = [f"widths {shape_text(widths)}"] + ([f"N={samples}"] if samples else [])
+    parts += [f"{pretty(k)}={v}" for k, v in env.items()]
     return ", ".join(parts)
 
 
@@ -565,7 +118,7 @@ def evaluate(form: Form, ctx: Context, opts: Options, quick: bool = False,
     proved, refuted, ranged, unknown = 0, None, None, None
     c = scopes.largest_constant(form.lhs, form.rhs)
     if c > scopes.MAX_CONSTANT and (opts.shapes is None or (form.examples and not opts.samples)):
-        return Outcome(UNKNOWN, f"the claim contains the constant {c}: checking it against that "
+        return Outcome(Status.UNKNOWN, f"the claim contains the constant {c}: checking it against that "
                        f"constant needs networks wider than {scopes.MAX_CONSTANT} (or more "
                        "examples); give --shapes and --samples to check it where you choose")
     sc = scope_of(form, opts)
@@ -576,7 +129,7 @@ def evaluate(form: Form, ctx: Context, opts: Options, quick: bool = False,
         samples = n_examples if form.examples else None      # as shown
         bad = _undefined_layer(form, engine.shape.L)
         if bad:
-            return Outcome(ILL, f"undefined layer: {bad}", scope=sc)
+            return Outcome(Status.ILL_FORMED, f"undefined layer: {bad}", scope=sc)
         for layers in _layer_assignments(form, engine.shape.L):
             if not _admits(form, layers, engine.shape):
                 continue
@@ -584,19 +137,19 @@ def evaluate(form: Form, ctx: Context, opts: Options, quick: bool = False,
             try:
                 tl, tr = ev.type(form.lhs), ev.type(form.rhs)
                 if tl != tr:
-                    raise _Range(f"shapes do not match: the left side is {_size(tl)}, the "
-                                 f"right side {_size(tr)}")
+                    raise OutOfRange(f"shapes do not match: the left side is {size_text(tl)}, the "
+                                 f"right side {size_text(tr)}")
                 ev.resolve(form.free)
-            except _Range as err:
+            except OutOfRange as err:
                 ranged = ranged or f"{err} (at {_where(widths, layers, samples)})"
                 if quick:
-                    return Outcome(ILL, ranged, scope=sc)
+                    return Outcome(Status.ILL_FORMED, ranged, scope=sc)
                 continue
             except IllFormed as err:
-                return Outcome(ILL, str(err), scope=sc)
+                return Outcome(Status.ILL_FORMED, str(err), scope=sc)
             for values in itertools.product(*(ev.ranges[v] for v in form.free)):
                 if opts.deadline is not None and time.monotonic() > opts.deadline:
-                    return Outcome(UNKNOWN, f"{BUDGET} (after {proved} instance(s) proved, "
+                    return Outcome(Status.UNKNOWN, f"{BUDGET} (after {proved} instance(s) proved, "
                                             f"before {_where(widths, layers, samples)})",
                                    None, proved, sc)
                 env = {**layers, **dict(zip(form.free, values))}
@@ -605,18 +158,18 @@ def evaluate(form: Form, ctx: Context, opts: Options, quick: bool = False,
                 try:
                     left, right = ev.value(form.lhs, env), ev.value(form.rhs, env)
                     pairs = _pairs(left, right)
-                except (IndexError, _Range) as err:
-                    kind = "" if isinstance(err, _Range) else "index out of its layer's range: "
+                except (IndexError, OutOfRange) as err:
+                    kind = "" if isinstance(err, OutOfRange) else "index out of its layer's range: "
                     ranged = ranged or f"{kind}{err} (at {_where(widths, env, samples)})"
                     if quick:
-                        return Outcome(ILL, ranged, scope=sc)
+                        return Outcome(Status.ILL_FORMED, ranged, scope=sc)
                     continue
-                except _Undefined as err:
-                    return Outcome(ILL, f"{err} (at {_where(widths, env, samples)})")
-                except _Unknown as err:
+                except Undefined as err:
+                    return Outcome(Status.ILL_FORMED, f"{err} (at {_where(widths, env, samples)})")
+                except Undecided as err:
                     unknown = unknown or f"{err} (at {_where(widths, env, samples)})"
                     if quick:
-                        return Outcome(UNKNOWN, unknown, scope=sc)
+                        return Outcome(Status.UNKNOWN, unknown, scope=sc)
                     continue
                 for entry, (lv, rv) in pairs:
                     where = _where(widths, env, samples) + (f", entry {entry}" if entry else "")
@@ -624,12 +177,12 @@ def evaluate(form: Form, ctx: Context, opts: Options, quick: bool = False,
                         proved += 1
                         continue
                     if quick:
-                        return Outcome(REFUTED, where, scope=sc)
+                        return Outcome(Status.REFUTED, where, scope=sc)
                     if refuted is None:
-                        wit = _witness(engine, lv, rv, seed + proved)
-                        if wit is not None:
-                            wit = {"shape": list(widths), "instance": where, **wit}
-                            refuted = (where, wit)
+                        found = _witness(engine, lv, rv, seed + proved)
+                        if found is not None:
+                            refuted = (where, {"shape": list(widths), "instance": where,
+                                               **found.to_json()})
                         else:
                             unknown = unknown or (f"the difference does not reduce to 0 and no "
                                                   f"witness was found (at {where})")
@@ -638,33 +191,30 @@ def evaluate(form: Form, ctx: Context, opts: Options, quick: bool = False,
         reason = f"false at {where}: the two sides differ at the witness's values"
         if ranged:
             reason += f"; also ill-formed elsewhere: {ranged}"
-        return Outcome(REFUTED, reason, wit, proved, sc)
+        return Outcome(Status.REFUTED, reason, wit, proved, sc)
     if ranged:
-        return Outcome(ILL, ranged, None, proved, sc)
+        return Outcome(Status.ILL_FORMED, ranged, None, proved, sc)
     if unknown:
-        return Outcome(UNKNOWN, unknown, None, proved, sc)
+        return Outcome(Status.UNKNOWN, unknown, None, proved, sc)
     if proved == 0:
         letters = ", ".join(form.layers) or "(none)"
-        return Outcome(ILL, f"no instance: there is no layer {letters} for which every quantity "
-                            f"it names exists", scope=sc)
-    return Outcome(PROVED, f"holds exactly: all {proved} instance(s) at "
+        return Outcome(Status.ILL_FORMED, f"no instance: there is no layer {letters} for "
+                                          f"which every quantity it names exists", scope=sc)
+    return Outcome(Status.PROVED, f"holds exactly: all {proved} instance(s) at "
                            f"{sc.text()}", None, proved, sc)
 
 
 def _pairs(left, right):
     if isinstance(left, list) != isinstance(right, list):
-        raise _Range("shapes do not match: a scalar compared with a vector")
+        raise OutOfRange("shapes do not match: a scalar compared with a vector")
     if not isinstance(left, list):
         return [(None, (left, right))]
     return [(f"({i + 1},{j + 1})" if len(left[0]) > 1 else f"{i + 1}", (a, b))
             for i, (ra, rb) in enumerate(zip(left, right)) for j, (a, b) in enumerate(zip(ra, rb))]
 
 
-def _witness(engine: Engine, lhs, rhs, seed: int) -> dict | None:
+def _witness(engine: Engine, lhs, rhs, seed: int) -> Witness | None:
     try:
-        w = witness.find(engine.canon, lhs, rhs, seed=seed, budget=engine.witness_budget)
+        return witness.find(engine.canon, lhs, rhs, seed=seed, budget=engine.witness_budget)
     except Exception:                    # an expression the evaluator cannot take
         return None
-    if w is None:
-        return None
-    return w

@@ -5,23 +5,17 @@ no x in its summand as the sum over the N examples, and checks what can be decid
 trees alone: each quantity's number of indices, which derivatives are read, that every free
 index and layer letter is fixed by the left side and that no letter is both. It returns a
 `Form`, or raises `IllFormed` (it cannot mean anything) or `Skip` (not a claim the checker
-reads). Its tree helpers (`_map`, `_rename`, `_index_letters`) serve the repairs too.
+reads). Its tree helpers (`map_children`, `rename_index`, `index_letters`) serve the repairs too.
 """
 from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
 
-from .parse import (Add, At, Call, Condition, Const, Deriv, Div, Func, Had, Idx, Kron, Lay, Mul,
-                    Neg, Node, Pow, Q, Sum, Tr, Var, Width, show, show_quantity, walk)
-
-
-class IllFormed(Exception):
-    pass
-
-
-class Skip(Exception):
-    pass
+from .conditions import Condition
+from .printing import show, show_quantity
+from .errors import IllFormed, Skip
+from .tree import At, Const, Idx, Kron, Lay, Node, Q, Sum, Var, Visitor, Width, map_children, walk
 
 
 def _bind(node, counter=None):
@@ -29,51 +23,49 @@ def _bind(node, counter=None):
     counter = counter if counter is not None else itertools.count(1)
     if isinstance(node, Sum):
         new = f"{node.var}#{next(counter)}"
-        body = _rename(node.body, node.var, new)
+        body = rename_index(node.body, node.var, new)
         if any(isinstance(n, (Q, Width)) and n.layer is not None and n.layer.var == node.var
                for n in walk(node.body)):
             raise Skip(f"a sum over the layers (Σ_{node.var}) is not a claim the checker reads")
         return Sum(new, node.lo, node.hi, _bind(body, counter))
-    return _map(node, lambda c: _bind(c, counter))
+    return map_children(node, lambda c: _bind(c, counter))
 
 
-def _map(node, fn):
-    """The node with fn applied to each direct child."""
-    if isinstance(node, Add):
-        return Add(tuple(fn(t) for t in node.terms))
-    if isinstance(node, (Neg, Tr)):
-        return type(node)(fn(node.x))
-    if isinstance(node, (Mul, Had, Div)):
-        return type(node)(fn(node.a), fn(node.b))
-    if isinstance(node, Pow):
-        return Pow(fn(node.base), node.n)
-    if isinstance(node, At):
-        return At(fn(node.x), node.idx)
-    if isinstance(node, Sum):
-        return Sum(node.var, node.lo, node.hi, fn(node.body))
-    if isinstance(node, Call):
-        return Call(node.name, node.order, fn(node.arg))
-    if isinstance(node, Func):
-        return Func(node.name, fn(node.arg))
-    if isinstance(node, Deriv):
-        return Deriv(fn(node.num), fn(node.den))
-    return node
+class _Rename(Visitor):
+    """The tree with the index letter `old` renamed `new` (not inside a sum over `old`)."""
+
+    def __init__(self, old: str, new: str):
+        self.old, self.new = old, new
+
+    def idx(self, i: Idx) -> Idx:
+        return Idx(self.new, i.off) if i.var == self.old else i
+
+    def generic_visit(self, node):
+        return map_children(node, self.visit)
+
+    def visit_Q(self, node):
+        if not node.idx:
+            return node
+        return Q(node.kind, node.layer, tuple(self.idx(i) for i in node.idx))
+
+    def visit_At(self, node):
+        return At(self.visit(node.x), tuple(self.idx(i) for i in node.idx))
+
+    def visit_Kron(self, node):
+        return Kron(tuple(self.idx(i) for i in node.idx))
+
+    def visit_Var(self, node):
+        return Var(self.new) if node.name == self.old else node
+
+    def visit_Sum(self, node):
+        if node.var == self.old:
+            return node                                   # shadowed
+        return map_children(node, self.visit)
 
 
-def _rename(node, old: str, new: str):
-    def idx(i: Idx) -> Idx:
-        return Idx(new, i.off) if i.var == old else i
-    if isinstance(node, Q) and node.idx:
-        return Q(node.kind, node.layer, tuple(idx(i) for i in node.idx))
-    if isinstance(node, At):
-        return At(_rename(node.x, old, new), tuple(idx(i) for i in node.idx))
-    if isinstance(node, Kron):
-        return Kron(tuple(idx(i) for i in node.idx))
-    if isinstance(node, Var) and node.name == old:
-        return Var(new)
-    if isinstance(node, Sum) and node.var == old:
-        return node                                   # shadowed
-    return _map(node, lambda c: _rename(c, old, new))
+def rename_index(node, old: str, new: str):
+    """The tree with the index letter `old` renamed `new`."""
+    return _Rename(old, new).visit(node)
 
 
 def _indices(node) -> list[Idx]:
@@ -90,7 +82,7 @@ def _layers(node) -> list[Lay]:
     return [n.layer for n in walk(node) if isinstance(n, (Q, Width)) and n.layer is not None]
 
 
-def _index_letters(node) -> set[str]:
+def index_letters(node) -> set[str]:
     return {i.var for i in _indices(node) if i.var is not None}
 
 
@@ -98,7 +90,7 @@ def _layer_letters(node) -> set[str]:
     return {l.var for l in _layers(node) if l.var is not None and l.var != "L"}
 
 
-def _pretty(name: str) -> str:
+def pretty(name: str) -> str:
     return name.split("#")[0]
 
 
@@ -113,38 +105,56 @@ class Form:
     where: Condition | None = None  # narrows the instances, if any
 
 
+class _Structure(Visitor):
+    """What one node of a claim must be: IllFormed or Skip (with the reason) if it is not."""
+
+    def generic_visit(self, node):
+        return None
+
+    def visit_Sum(self, n):
+        if n.var != EXAMPLES and n.var not in index_letters(n.body):
+            raise IllFormed(f"the summation index {pretty(n.var)} does not appear in its "
+                            f"summand {show(n.body)}")
+
+    def visit_Q(self, n):
+        if n.idx is not None:
+            want = 2 if n.kind == "w" else 0 if n.kind in ("C", "𝒞") else 1
+            if len(n.idx) != want:
+                raise IllFormed(f"{show_quantity(n)} has {len(n.idx)} index(es); "
+                                f"{n.kind} takes {want}")
+        self.visit_At(n)
+
+    def visit_At(self, n):
+        for i in (n.idx or ()):
+            if i.var is not None and i.off != 0:
+                raise Skip(f"an index with an offset ({pretty(i.var)}"
+                           f"{i.off:+d}) is not a claim the checker reads")
+
+    def visit_Deriv(self, n):
+        if not (isinstance(n.num, Q) and isinstance(n.den, Q)):
+            raise Skip(f"{show(n)}: a derivative of and with respect to a quantity")
+        if not (n.num.kind in ("C", "𝒞") or n.num.idx is not None
+                and n.num.kind in ("z", "a")):
+            raise Skip(f"∂{show(n.num)}: only derivatives of C or of one z^l_j, a^l_j "
+                       f"are read")
+        if n.den.kind in ("C", "𝒞", "Δ"):
+            raise IllFormed(f"a derivative with respect to {show(n.den)}")
+        if n.den.idx is None and n.num.kind not in ("C", "𝒞"):
+            raise Skip("a Jacobian (a derivative with respect to a vector of a vector "
+                       "or of one entry) is not read")
+
+
+_STRUCTURE = _Structure()
+
+
 def analyze(lhs, rhs) -> Form:
     """Check the structure of a claim; raise IllFormed or Skip with the reason."""
     lhs, rhs = _bind(lhs), _bind(rhs)
     lhs, rhs = _bind_examples(lhs), _bind_examples(rhs)
     for side in (lhs, rhs):
         for n in walk(side):
-            if isinstance(n, Sum) and n.var != EXAMPLES and n.var not in _index_letters(n.body):
-                raise IllFormed(f"the summation index {_pretty(n.var)} does not appear in its "
-                                f"summand {show(n.body)}")
-            if isinstance(n, Q) and n.idx is not None:
-                want = 2 if n.kind == "w" else 0 if n.kind in ("C", "𝒞") else 1
-                if len(n.idx) != want:
-                    raise IllFormed(f"{show_quantity(n)} has {len(n.idx)} index(es); "
-                                    f"{n.kind} takes {want}")
-            if isinstance(n, (Q, At)):
-                for i in (n.idx or ()):
-                    if i.var is not None and i.off != 0:
-                        raise Skip(f"an index with an offset ({_pretty(i.var)}"
-                                   f"{i.off:+d}) is not a claim the checker reads")
-            if isinstance(n, Deriv):
-                if not (isinstance(n.num, Q) and isinstance(n.den, Q)):
-                    raise Skip(f"{show(n)}: a derivative of and with respect to a quantity")
-                if not (n.num.kind in ("C", "𝒞") or n.num.idx is not None
-                        and n.num.kind in ("z", "a")):
-                    raise Skip(f"∂{show(n.num)}: only derivatives of C or of one z^l_j, a^l_j "
-                               f"are read")
-                if n.den.kind in ("C", "𝒞", "Δ"):
-                    raise IllFormed(f"a derivative with respect to {show(n.den)}")
-                if n.den.idx is None and n.num.kind not in ("C", "𝒞"):
-                    raise Skip("a Jacobian (a derivative with respect to a vector of a vector "
-                               "or of one entry) is not read")
-    li, ri = _index_letters(lhs), _index_letters(rhs)
+            _STRUCTURE.visit(n)
+    li, ri = index_letters(lhs), index_letters(rhs)
     free_l = {v for v in li if "#" not in v}
     free_r = {v for v in ri if "#" not in v}
     # An index on the left only is a claim for each of its values (∂z^l_j/∂b^l_j = 1); one
@@ -159,19 +169,19 @@ def analyze(lhs, rhs) -> Form:
     both = (free_l | {v for v in li | ri if "#" in v}) & (ll | rl)
     if both:
         v = sorted(both)[0]
-        raise IllFormed(f"{_pretty(v)} is used both as a layer and as a neuron index")
+        raise IllFormed(f"{pretty(v)} is used both as a layer and as a neuron index")
     for side in (lhs, rhs):
         for n in walk(side):
             if isinstance(n, Var):
                 if n.name in li | ri:
-                    raise IllFormed(f"the index {_pretty(n.name)} is used as a value")
+                    raise IllFormed(f"the index {pretty(n.name)} is used as a value")
                 if n.name in ll | rl:
                     raise IllFormed(f"the layer {n.name} is used as a value")
                 if n.name in ("z", "a", "w", "b"):
                     raise IllFormed(f"{n.name} without a layer: write {n.name}^l_j")
                 raise IllFormed(f"{n.name} is not a quantity the checker knows (z, a, w, b, Δ, "
                                 f"y, x, C)")
-    return Form(lhs, rhs, sorted(free_l), sorted(ll | rl), _over_examples((lhs, rhs)))
+    return Form(lhs, rhs, sorted(free_l), sorted(ll | rl), over_examples((lhs, rhs)))
 
 
 EXAMPLES = "x#"        # the name of a sum over the examples, Σ_x
@@ -180,12 +190,12 @@ EXAMPLES = "x#"        # the name of a sum over the examples, Σ_x
 def _bind_examples(node):
     """Σ_x with x no index of its summand is the sum over the N examples."""
     if isinstance(node, Sum) and node.var.split("#")[0] == "x" and node.hi is None \
-            and node.var not in _index_letters(node.body):
+            and node.var not in index_letters(node.body):
         return Sum(EXAMPLES, node.lo, None, _bind_examples(node.body))
-    return _map(node, _bind_examples)
+    return map_children(node, _bind_examples)
 
 
-def _over_examples(form_sides) -> bool:
+def over_examples(form_sides) -> bool:
     """Does the claim speak of the N examples (𝒞, N, Σ_x)? Then it is checked with N = 2 and 3."""
     return any((isinstance(n, Q) and n.kind == "𝒞") or isinstance(n, Const)
                or (isinstance(n, Sum) and n.var == EXAMPLES)

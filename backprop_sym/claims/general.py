@@ -14,9 +14,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import sympy as sp
+
+from ..engine.vocabulary import Status
 from .form import EXAMPLES, Form
-from .parse import (Add, Call, Const, Deriv, Div, Idx, Kron, Mul, Neg, Node, Num, Pow, Q, Sum,
-                    Width, walk)
+from .tree import Call, Const, Deriv, Idx, Node, Q, Sum, Width, dispatch, walk
 
 SCOPE = "every depth and every width (symbolic n_l, the steps of backprop-sym prove)"
 
@@ -32,7 +34,7 @@ def every_width(form: Form, activation: str, convention: str) -> bool:
     from ..engine import prove
     try:
         kind, fn = _as_rule(form, convention)
-        if prove.prove_closed_form(kind, fn, activation, convention).status == prove.PROVED:
+        if prove.prove_closed_form(kind, fn, activation, convention).status == Status.PROVED:
             return True
     except _NotARule:
         pass
@@ -191,28 +193,38 @@ class _Tree:
             raise _NotARule
         return env[i.var]
 
-    def arithmetic(self, node, env, part):
-        """Numbers, widths, Kronecker deltas, and + − × ÷ ^ with each operand read by
-        `part`; None for any other node."""
-        import sympy as sp
+    # Numbers, widths, Kronecker deltas, and + − × ÷ ^, alike for every reading; a
+    # reading adds what else it reads (value_<Node>), anything else is not a rule.
+    def value(self, node, env, *rest):
+        return dispatch(self, "value_", node, env, *rest)
+
+    def value_default(self, node, env, *rest):
+        raise _NotARule
+
+    def value_Num(self, node, env, *rest):
+        return sp.Rational(node.value.numerator, node.value.denominator)
+
+    def value_Width(self, node, env, *rest):
         from ..engine.prove import n
-        if isinstance(node, Num):
-            return sp.Rational(node.value.numerator, node.value.denominator)
-        if isinstance(node, Width):
-            return n(self.lay(node.layer))
-        if isinstance(node, Kron):
-            return sp.KroneckerDelta(*(self.idx(i, env) for i in node.idx))
-        if isinstance(node, Neg):
-            return -part(node.x)
-        if isinstance(node, Add):
-            return sp.Add(*(part(t) for t in node.terms))
-        if isinstance(node, Mul):
-            return part(node.a) * part(node.b)
-        if isinstance(node, Div):
-            return part(node.a) / part(node.b)
-        if isinstance(node, Pow):
-            return part(node.base) ** node.n
-        return None
+        return n(self.lay(node.layer))
+
+    def value_Kron(self, node, env, *rest):
+        return sp.KroneckerDelta(*(self.idx(i, env) for i in node.idx))
+
+    def value_Neg(self, node, env, *rest):
+        return -self.value(node.x, env, *rest)
+
+    def value_Add(self, node, env, *rest):
+        return sp.Add(*(self.value(t, env, *rest) for t in node.terms))
+
+    def value_Mul(self, node, env, *rest):
+        return self.value(node.a, env, *rest) * self.value(node.b, env, *rest)
+
+    def value_Div(self, node, env, *rest):
+        return self.value(node.a, env, *rest) / self.value(node.b, env, *rest)
+
+    def value_Pow(self, node, env, *rest):
+        return self.value(node.base, env, *rest) ** node.n
 
 
 class _Reader(_Tree):
@@ -222,30 +234,31 @@ class _Reader(_Tree):
         super().__init__(var, layer, convention)
         self.q = q
 
-    def value(self, node, env, s):
-        q = self.q
-        got = self.arithmetic(node, env, lambda part: self.value(part, env, s))
-        if got is not None:
-            return got
-        if isinstance(node, Const):
-            return q.N
-        if isinstance(node, Sum):
-            return self._sum(node, env, s)
-        if isinstance(node, Call):
-            arg = node.arg
-            if node.order > 1 or not (isinstance(arg, Q) and arg.kind == "z" and arg.idx):
-                raise _NotARule
-            t, j = self.lay(arg.layer), self.idx(arg.idx[0], env)
-            return q.a(self._s(s), t, j) if node.order == 0 else q.fprime(self._s(s), t, j)
-        if isinstance(node, Deriv):
-            num, den = node.num, node.den
-            if isinstance(num, Q) and num.kind == "C" and isinstance(den, Q) and den.idx \
-                    and den.kind == "z":
-                return q.delta(self._s(s), self.lay(den.layer), self.idx(den.idx[0], env))
+    def value_Const(self, node, env, s):
+        return self.q.N
+
+    def value_Sum(self, node, env, s):
+        return self._sum(node, env, s)
+
+    def value_Call(self, node, env, s):
+        arg = node.arg
+        if node.order > 1 or not (isinstance(arg, Q) and arg.kind == "z" and arg.idx):
             raise _NotARule
-        if isinstance(node, Q) and node.idx:
-            return self._quantity(node, node.idx, env, s)
+        t, j = self.lay(arg.layer), self.idx(arg.idx[0], env)
+        return self.q.a(self._s(s), t, j) if node.order == 0 else \
+            self.q.fprime(self._s(s), t, j)
+
+    def value_Deriv(self, node, env, s):
+        num, den = node.num, node.den
+        if isinstance(num, Q) and num.kind == "C" and isinstance(den, Q) and den.idx \
+                and den.kind == "z":
+            return self.q.delta(self._s(s), self.lay(den.layer), self.idx(den.idx[0], env))
         raise _NotARule
+
+    def value_Q(self, node, env, s):
+        if not node.idx:
+            raise _NotARule
+        return self._quantity(node, node.idx, env, s)
 
     def _s(self, s):
         if s is None:                 # a quantity of no example: 𝒞's right side outside Σ_x
@@ -313,7 +326,6 @@ def _identity(form: Form, convention: str, activation: str) -> bool:
     proved step, every Δ^l by BP2 (Δ^L by BP1) until one layer of Δ is left; proved when
     the coefficient of each Δ and the rest agree, with every range condition resolved by
     the free indices' ranges."""
-    import sympy as sp
     from ..engine import prove as P
     lhs, rhs = form.lhs, form.rhs
     if form.examples or not isinstance(lhs, Deriv):
@@ -354,40 +366,41 @@ class _Local(_Tree):
         super().__init__(var, layer, convention)
         self.top = top
 
-    def value(self, node, env):
-        import sympy as sp
+    def value_Sum(self, node, env):
         from ..engine import prove as P
-        got = self.arithmetic(node, env, lambda part: self.value(part, env))
-        if got is not None:
-            return got
-        if isinstance(node, Sum):
-            if node.lo != 1 or node.var == EXAMPLES:
-                raise _NotARule
-            k = sp.Dummy(node.var.split("#")[0], integer=True)
-            bound = self.lay(node.hi.layer) if isinstance(node.hi, Width) else \
-                self.range_of(node.var, (node.body,)) if node.hi is None else None
-            if bound is None:
-                raise _NotARule
-            return sp.Sum(self.value(node.body, {**env, node.var: k}), (k, 1, P.n(bound)))
-        if isinstance(node, Call):
-            arg = node.arg
-            if node.order > 1 or not (isinstance(arg, Q) and arg.kind == "z" and arg.idx):
-                raise _NotARule
-            t, j = self.lay(arg.layer), self.idx(arg.idx[0], env)
-            return (P.A if node.order == 0 else P.FP)[P.x, t, j]
-        if isinstance(node, Deriv):
-            return self.derivative(node.num, node.den, env)
-        if isinstance(node, Q) and node.idx:
-            ii = [self.idx(i, env) for i in node.idx]
-            if node.kind == "y":
-                return P.Y[P.x, ii[0]]
-            if node.kind == "w":
-                return P.W[self.lay(node.layer), ii[0], ii[1]]
-            base = {"z": P.Z, "a": P.A, "Δ": P.D}.get(node.kind)
-            if base is None:
-                raise _NotARule
-            return base[P.x, self.lay(node.layer), ii[0]]
-        raise _NotARule
+        if node.lo != 1 or node.var == EXAMPLES:
+            raise _NotARule
+        k = sp.Dummy(node.var.split("#")[0], integer=True)
+        bound = self.lay(node.hi.layer) if isinstance(node.hi, Width) else \
+            self.range_of(node.var, (node.body,)) if node.hi is None else None
+        if bound is None:
+            raise _NotARule
+        return sp.Sum(self.value(node.body, {**env, node.var: k}), (k, 1, P.n(bound)))
+
+    def value_Call(self, node, env):
+        from ..engine import prove as P
+        arg = node.arg
+        if node.order > 1 or not (isinstance(arg, Q) and arg.kind == "z" and arg.idx):
+            raise _NotARule
+        t, j = self.lay(arg.layer), self.idx(arg.idx[0], env)
+        return (P.A if node.order == 0 else P.FP)[P.x, t, j]
+
+    def value_Deriv(self, node, env):
+        return self.derivative(node.num, node.den, env)
+
+    def value_Q(self, node, env):
+        from ..engine import prove as P
+        if not node.idx:
+            raise _NotARule
+        ii = [self.idx(i, env) for i in node.idx]
+        if node.kind == "y":
+            return P.Y[P.x, ii[0]]
+        if node.kind == "w":
+            return P.W[self.lay(node.layer), ii[0], ii[1]]
+        base = {"z": P.Z, "a": P.A, "Δ": P.D}.get(node.kind)
+        if base is None:
+            raise _NotARule
+        return base[P.x, self.lay(node.layer), ii[0]]
 
     def weight(self, t, frm, to):
         from ..engine import prove as P
@@ -400,7 +413,6 @@ class _Local(_Tree):
 
     def derivative(self, num, den, env):
         """Steps (a)-(d), (c)(b) and the chain rule (f), as proved by `prove`."""
-        import sympy as sp
         from ..engine import prove as P
         if not (isinstance(num, Q) and isinstance(den, Q) and den.idx):
             raise _NotARule
@@ -438,7 +450,6 @@ class _Local(_Tree):
 
     def normalize(self, expr):
         """Every Δ below the top layer rewritten by BP2 (Δ^L by BP1), until one is left."""
-        import sympy as sp
         from ..engine import prove as P
         top = self.layer + self.top
         for _ in range(4):

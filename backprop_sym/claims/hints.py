@@ -12,11 +12,14 @@ import time
 from dataclasses import replace
 from fractions import Fraction
 
-from .evaluate import PROVED, Context, Options, evaluate
-from .form import (IllFormed, Skip, _index_letters, _map, _over_examples, _rename,
-                   analyze)
-from .parse import (Add, At, Call, Const, Deriv, Div, Had, Lay, Mul, Neg, Num, Q, Sum, Tr,
-                    Width, children, show, show_layer, walk)
+from ..engine.vocabulary import Status
+from .evaluate import Options, evaluate
+from .instance import Context
+from .errors import IllFormed, Skip
+from .form import analyze, index_letters, over_examples, rename_index
+from .printing import show, show_layer
+from .tree import (Add, At, Call, Const, Deriv, Div, Had, Lay, Mul, Neg, Num, Q, Sum, Tr, Width,
+                   children, map_children, walk)
 
 
 
@@ -35,7 +38,7 @@ def _with_child(node, k, new):
     if isinstance(node, Sum) and k == 1:               # the upper limit
         return Sum(node.var, node.lo, new, node.body)
     count = itertools.count()
-    return _map(node, lambda c: new if next(count) == k else c)
+    return map_children(node, lambda c: new if next(count) == k else c)
 
 
 def repairs(lhs, rhs, opts: Options):
@@ -56,10 +59,10 @@ def repairs(lhs, rhs, opts: Options):
             yield other, f"holds with {new} instead of {old} ({show(other)} for {show(n)})"
     yield from _each_side(lhs, rhs, fprime, opts)
 
-    free = sorted(_index_letters(rhs) & _index_letters(lhs) - {v for v in _index_letters(rhs)
+    free = sorted(index_letters(rhs) & index_letters(lhs) - {v for v in index_letters(rhs)
                                                                if "#" in v})
     for i, j in itertools.combinations(free, 2):
-        swapped = _rename(_rename(_rename(rhs, i, "§"), j, i), "§", j)
+        swapped = rename_index(rename_index(rename_index(rhs, i, "§"), j, i), "§", j)
         yield f"holds with {i} and {j} swapped on the right-hand side", lhs, swapped, opts
 
     def transpose(n):
@@ -99,7 +102,7 @@ def repairs(lhs, rhs, opts: Options):
         new = Mul(rhs, factor) if target.idx is not None else Had(rhs, factor)
         yield f"holds with the factor {show(factor)} added on the right-hand side", lhs, new, opts
 
-    if _over_examples((lhs, rhs)) and not any(isinstance(n, Const) for n in walk(rhs)):
+    if over_examples((lhs, rhs)) and not any(isinstance(n, Const) for n in walk(rhs)):
         mean = Mul(Div(Num(Fraction(1)), Const("N")), rhs)
         yield "holds with the factor 1/N added on the right-hand side", lhs, mean, opts
 
@@ -120,7 +123,7 @@ def _negate(node):
 
 def _untranspose(node):
     """Tr(Tr(x)) -> x, everywhere."""
-    node = _map(node, _untranspose)
+    node = map_children(node, _untranspose)
     return node.x.x if isinstance(node, Tr) and isinstance(node.x, Tr) else node
 
 
@@ -137,8 +140,8 @@ def hints(lhs, rhs, ctx: Context, opts: Options, limit: int = 3, budget: float =
             form = analyze(l2, r2)
         except (IllFormed, Skip):
             continue
-        if evaluate(form, ctx, o2, quick=True).status == PROVED and \
-                evaluate(form, ctx, o2).status == PROVED:
+        if evaluate(form, ctx, o2, quick=True).status == Status.PROVED and \
+                evaluate(form, ctx, o2).status == Status.PROVED:
             found.append(label)
             if len(found) >= limit:
                 break

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 
+from .relations import RELATION
 from .rewrite import Mapped, argument, group_end
 
 _S = r"\s*"
@@ -268,7 +269,7 @@ def _ng_batch(m: Mapped) -> Mapped:
     m = m.sub(_PRIME_INSIDE, lambda g: f"{g.group('fn')}^{{{g.group('layer')}}}'")
     if not _NG_D.search(m.text):
         return m
-    lhs = m.text.split("=", 1)[0]
+    lhs = RELATION.split(m.text, maxsplit=1)[0]
     averaged = re.search(r"(?<![\\a-zA-Z])d[Wb]\s*\^", lhs) is not None
 
     def derivative(g: re.Match) -> str:

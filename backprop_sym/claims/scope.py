@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from .parse import Add, At, Div, Mul, Neg, Num, Pow, Q, Sum, walk
+from .tree import At, Pow, Q, Sum, Visitor, walk
 
 DEFAULT_SHAPES = ((2, 3, 4, 2), (3, 2, 2, 3, 4))  # depths 3 and 4, n_0 = n_L and not, one square layer
 BASE_SAMPLES = (1, 2, 3)
@@ -55,26 +55,43 @@ def text(scope: dict) -> str:
     return out
 
 
-def _fold(node) -> Fraction | None:
+class _Fold(Visitor):
     """The value of a subtree made of numbers only, else None."""
-    if isinstance(node, Num):
+
+    def generic_visit(self, node):
+        return None
+
+    def visit_Num(self, node):
         return node.value
-    if isinstance(node, Neg):
-        v = _fold(node.x)
+
+    def visit_Neg(self, node):
+        v = self.visit(node.x)
         return None if v is None else -v
-    if isinstance(node, Add):
-        vals = [_fold(t) for t in node.terms]
+
+    def visit_Add(self, node):
+        vals = [self.visit(t) for t in node.terms]
         known = [v for v in vals if v is not None]
         return None if len(known) != len(vals) else sum(known, Fraction(0))
-    if isinstance(node, (Mul, Div)):
-        a, b = _fold(node.a), _fold(node.b)
-        if a is None or b is None or (isinstance(node, Div) and b == 0):
-            return None
-        return a * b if isinstance(node, Mul) else a / b
-    if isinstance(node, Pow):
-        v = _fold(node.base)
+
+    def visit_Mul(self, node):
+        a, b = self.visit(node.a), self.visit(node.b)
+        return None if a is None or b is None else a * b
+
+    def visit_Div(self, node):
+        a, b = self.visit(node.a), self.visit(node.b)
+        return None if a is None or b is None or b == 0 else a / b
+
+    def visit_Pow(self, node):
+        v = self.visit(node.base)
         return None if v is None or (v == 0 and node.n < 0) else v ** node.n
-    return None
+
+
+_FOLD = _Fold()
+
+
+def _fold(node) -> Fraction | None:
+    """The value of a subtree made of numbers only, else None."""
+    return _FOLD.visit(node)
 
 
 def largest_constant(*sides) -> int:

@@ -125,7 +125,7 @@ def check(file, claim, convention, activation, weight_layer, index_base, cost, s
                                   **options)
             options["convention"] = result.notes.get("convention", convention)
     options["convention"] = options["convention"] or "from-to"
-    opts = C._options(**options)   # claims makes it public
+    opts = C.make_options(**options)
     doc = C.document(file, result, opts, time.perf_counter() - t0)
     if output_format == "json":
         click.echo(json.dumps(doc, indent=2, ensure_ascii=False))

@@ -126,7 +126,7 @@ def report(widths, depth, width, inputs, outputs, activation, samples, conventio
     summary = rep.summary()
     claims_doc = None
     if checked_claims is not None:
-        claims_doc = C.document(claims_path, checked_claims, C._options(  # claims makes it public
+        claims_doc = C.document(claims_path, checked_claims, C.make_options(
             activation=shape.activations[0] if uniform else "f", convention=shape.convention,
             backend=backend_name))
         summary += f"; claims from {claims_path}: {claims_doc['status']}"

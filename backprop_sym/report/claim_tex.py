@@ -1,22 +1,26 @@
-"""Claims as mathematics: the parse tree of a claim (`claims.parse`) printed as LaTeX in the
-project's notation, broken between terms and factors to fit the page.
+"""Claims as mathematics: the parse tree of a claim (`claims.tree`) printed as LaTeX in the
+project's notation, broken between terms and factors to fit the page. It brackets what
+the text printer (`claims.printing`) brackets: both ask `tree.brackets`.
 
 The claim dicts carry the plain-text reading (`parsed`, a string) and the source; the
 tree is read again from the source, so what is typeset is exactly what was checked.
 """
 from __future__ import annotations
 
-from ..claims import parse as P
+from ..claims.errors import ParseError, UnsupportedNotation
+from ..claims.parse import parse
+from ..claims.printing import index_text, show_layer
+from ..claims.tree import (Add, Div, Neg, Num, Q, Sum, Var, Visitor, BASE, FACTOR, HADAMARD_FACTOR,
+                           TERM, brackets)
 from .formulas import LINE, _Break, _fill, _Text, width
 from .latex import Tex
 
 GREEK = {"Δ": r"\Delta", "δ": r"\delta", "𝒞": r"\mathcal{C}", "σ": r"\sigma"}
 FUNCS = {"exp": r"\exp", "log": r"\log", "tanh": r"\tanh"}
-_PREC = {P.Add: 1, P.Neg: 1, P.Mul: 2, P.Had: 2, P.Div: 3, P.Sum: 2}
 
 
 def layer(lay) -> str:
-    return P.show_layer(lay)
+    return show_layer(lay)
 
 
 def quantity(q) -> str:
@@ -26,7 +30,7 @@ def quantity(q) -> str:
     if q.layer is not None:
         out += "^{%s}" % layer(q.layer)
     if q.idx:
-        out += "_{%s}" % P._idx_text(q.idx)
+        out += "_{%s}" % index_text(q.idx)
     return out
 
 
@@ -35,85 +39,112 @@ def latex(node) -> str:
     return "".join(i.text if isinstance(i, _Text) else i.inline for i in items(node, 0))
 
 
-def _wrapped(node, prec: int, depth: int) -> list:
-    """Items of `node`, in breakable parentheses when its precedence is below `prec`."""
-    if _PREC.get(type(node), 4) < prec:
-        return [_Text(r"\bigl(")] + items(node, depth + 1) + [_Text(r"\bigr)")]
-    return items(node, depth)
-
-
 def items(node, depth: int) -> list:
     """Text and break points (as `formulas.Lines` uses them) for a parse-tree node."""
-    T = _Text
-    if isinstance(node, P.Num):
+    return _LATEX.visit(node, depth)
+
+
+class LatexPrinter(Visitor):
+    """The LaTeX printer: one `visit_<Node>(node, depth)` per node class, returning text
+    and break points; brackets where `tree.brackets` asks for them, as the text printer."""
+
+    def wrapped(self, node, context: int, depth: int, right: bool = False) -> list:
+        """Items of `node`, in breakable parentheses where its context needs them."""
+        if brackets(node, context, right):
+            return [_Text(r"\bigl(")] + self.visit(node, depth + 1) + [_Text(r"\bigr)")]
+        return self.visit(node, depth)
+
+    def visit_Num(self, node, depth):
         v = node.value
-        return [T(str(v.numerator) if v.denominator == 1 else
-                  r"\frac{%d}{%d}" % (v.numerator, v.denominator))]
-    if isinstance(node, (P.Const, P.Var)):
-        return [T(GREEK.get(node.name, node.name))]
-    if isinstance(node, P.Q):
-        return [T(quantity(node))]
-    if isinstance(node, P.Width):
-        return [T("n_{%s}" % layer(node.layer))]
-    if isinstance(node, P.Add):
-        out = items(node.terms[0], depth)
+        return [_Text(str(v.numerator) if v.denominator == 1 else
+                      r"\frac{%d}{%d}" % (v.numerator, v.denominator))]
+
+    def visit_Const(self, node, depth):
+        return [_Text(GREEK.get(node.name, node.name))]
+
+    visit_Var = visit_Const
+
+    def visit_Q(self, node, depth):
+        return [_Text(quantity(node))]
+
+    def visit_Width(self, node, depth):
+        return [_Text("n_{%s}" % layer(node.layer))]
+
+    def visit_Add(self, node, depth):
+        out = self.visit(node.terms[0], depth)
         for t in node.terms[1:]:
-            if isinstance(t, P.Neg):
-                out += [_Break(" - ", "- ", 2 * depth)] + _wrapped(t.x, 2, depth)
+            if isinstance(t, Neg):
+                out += [_Break(" - ", "- ", 2 * depth)] + self.wrapped(t.x, FACTOR, depth)
             else:
-                out += [_Break(" + ", "+ ", 2 * depth)] + _wrapped(t, 1, depth)
+                out += [_Break(" + ", "+ ", 2 * depth)] + self.wrapped(t, TERM, depth)
         return out
-    if isinstance(node, P.Neg):
-        return [T("-")] + _wrapped(node.x, 2, depth)
-    if isinstance(node, P.Mul):
-        return (_wrapped(node.a, 2, depth) + [_Break(" ", r"\cdot ", 2 * depth + 1)]
-                + _wrapped(node.b, 2, depth))
-    if isinstance(node, P.Had):
-        return (_wrapped(node.a, 3, depth) + [_Break(r" \odot ", r"\odot ", 2 * depth + 1)]
-                + _wrapped(node.b, 3, depth))
-    if isinstance(node, P.Div):
-        return [T(r"\frac{%s}{%s}" % (latex(node.a), latex(node.b)))]
-    if isinstance(node, P.Pow):
+
+    def visit_Neg(self, node, depth):
+        return [_Text("-")] + self.wrapped(node.x, FACTOR, depth)
+
+    def visit_Mul(self, node, depth):
+        return (self.wrapped(node.a, FACTOR, depth) + [_Break(" ", r"\cdot ", 2 * depth + 1)]
+                + self.wrapped(node.b, FACTOR, depth, right=True))
+
+    def visit_Had(self, node, depth):
+        return (self.wrapped(node.a, HADAMARD_FACTOR, depth)
+                + [_Break(r" \odot ", r"\odot ", 2 * depth + 1)]
+                + self.wrapped(node.b, HADAMARD_FACTOR, depth))
+
+    def visit_Div(self, node, depth):
+        return [_Text(r"\frac{%s}{%s}" % (latex(node.a), latex(node.b)))]
+
+    def visit_Pow(self, node, depth):
         base = latex(node.base)
-        if _PREC.get(type(node.base), 4) < 4 or isinstance(node.base, P.Q) and node.base.idx:
+        if brackets(node.base, BASE) or isinstance(node.base, Q) and node.base.idx:
             base = r"\left(%s\right)" % base
-        return [T("%s^{%d}" % (base, node.n))]
-    if isinstance(node, P.Tr):
+        return [_Text("%s^{%d}" % (base, node.n))]
+
+    def visit_Tr(self, node, depth):
         inner = latex(node.x)
-        simple = isinstance(node.x, (P.Var, P.Num)) or (isinstance(node.x, P.Q) and
-                                                        node.x.layer is None)
-        return [T(f"{inner}^{{T}}" if simple else rf"\left({inner}\right)^{{T}}")]
-    if isinstance(node, P.At):
-        return [T(r"\left[%s\right]_{%s}" % (latex(node.x), P._idx_text(node.idx)))]
-    if isinstance(node, P.Sum):
+        simple = isinstance(node.x, (Var, Num)) or (isinstance(node.x, Q) and
+                                                    node.x.layer is None)
+        return [_Text(f"{inner}^{{T}}" if simple else rf"\left({inner}\right)^{{T}}")]
+
+    def visit_At(self, node, depth):
+        return [_Text(r"\left[%s\right]_{%s}" % (latex(node.x), index_text(node.idx)))]
+
+    def visit_Sum(self, node, depth):
         var = node.var.split("#")[0]
         lim = var if node.hi is None and node.lo == 1 else f"{var}={node.lo}"
         top = "" if node.hi is None else "^{%s}" % latex(node.hi)
-        head = [T(r"\sum_{%s}%s " % (lim, top))]
-        if isinstance(node.body, (P.Add, P.Neg)):
-            return head + [T(r"\bigl(")] + items(node.body, depth + 1) + [T(r"\bigr)")]
-        return head + items(node.body, depth)
-    if isinstance(node, P.Call):
+        head = [_Text(r"\sum_{%s}%s " % (lim, top))]
+        if isinstance(node.body, (Add, Neg)):
+            return head + [_Text(r"\bigl(")] + self.visit(node.body, depth + 1) + [_Text(r"\bigr)")]
+        return head + self.visit(node.body, depth)
+
+    def visit_Call(self, node, depth):
         name = GREEK.get(node.name, node.name) + "'" * node.order
-        return [T(r"%s\left(%s\right)" % (name, latex(node.arg)))
-                if isinstance(node.arg, (P.Add, P.Sum, P.Div)) else
-                T("%s(%s)" % (name, latex(node.arg)))]
-    if isinstance(node, P.Func):
-        return [T(r"%s\left(%s\right)" % (FUNCS.get(node.name, r"\operatorname{%s}" % node.name),
-                                         latex(node.arg)))]
-    if isinstance(node, P.Deriv):
-        return [T(r"\frac{\partial %s}{\partial %s}" % (latex(node.num), latex(node.den)))]
-    if isinstance(node, P.Partial):
-        return [T(r"\partial %s" % latex(node.x))]
-    raise TypeError(node)
+        return [_Text(r"%s\left(%s\right)" % (name, latex(node.arg)))
+                if isinstance(node.arg, (Add, Sum, Div)) else
+                _Text("%s(%s)" % (name, latex(node.arg)))]
+
+    def visit_Func(self, node, depth):
+        return [_Text(r"%s\left(%s\right)" % (FUNCS.get(node.name,
+                                                        r"\operatorname{%s}" % node.name),
+                                             latex(node.arg)))]
+
+    def visit_Deriv(self, node, depth):
+        return [_Text(r"\frac{\partial %s}{\partial %s}" % (latex(node.num), latex(node.den)))]
+
+    def visit_Partial(self, node, depth):
+        return [_Text(r"\partial %s" % latex(node.x))]
+
+
+_LATEX = LatexPrinter()
 
 
 def claim_display(source: str, line: float = LINE) -> Tex | None:
     """The claim `LHS = RHS` (its source) typeset from its parse tree in an align*
     display, each side broken to fit; None if it does not parse as one equation."""
     try:
-        rel = P.parse(source)
-    except (P.ParseError, P.Unsupported):
+        rel = parse(source)
+    except (ParseError, UnsupportedNotation):
         return None
     sides = [s.node for s in rel.sides if s is not None]
     if len(sides) != 2 or len(rel.sides) != 2:

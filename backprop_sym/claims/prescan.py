@@ -1,0 +1,84 @@
+"""Before a claim is parsed: is the text one the checker reads at all, and small enough?
+
+`prescan` raises UnsupportedNotation for text that is not a claim the checker reads
+(prose, \\dots, an inequality, a command it does not know, no relation at all);
+`check_size` raises ParseError for an equation too long or nested too deep to read.
+"""
+from __future__ import annotations
+
+import re
+
+from .errors import ParseError, UnsupportedNotation
+from .relations import has_relation, masked
+
+DOTS = ("dots", "cdots", "ldots", "vdots", "ddots", "dotsc", "dotsb", "dotsm")
+NOT_EQUALITIES = ("neq", "ne", "le", "leq", "ge", "geq", "approx", "propto", "sim", "simeq",
+             "in", "to", "rightarrow", "Rightarrow", "implies", "iff", "leftarrow", "mapsto",
+             "ll", "gg", "cong", "subset", "subseteq", "forall", "exists")
+PROSE = ("text", "mbox", "textrm", "textit", "textbf", "hspace", "intertext")
+KNOWN = {"Delta", "delta", "sum", "frac", "dfrac", "tfrac", "partial", "sigma", "prime", "top",
+         "intercal", "odot", "circ", "cdot", "times", "mathcal", "exp", "log", "ln", "tanh",
+         "ell", "quad", "qquad", "displaystyle", "textstyle",
+         "limits", "nolimits", "left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr",
+         "Bigl", "Bigr", "biggl", "biggr", "Biggl", "Biggr"}
+COMMAND = re.compile(r"\\([a-zA-Z]+)")
+
+MAX_LENGTH = 3000      # characters in one equation
+MAX_NESTING = 60       # brackets inside one another
+MAX_DEPTH = 100        # levels of the tree read: brackets, fractions, sums, factors
+
+
+def check_size(text: str) -> None:
+    """ParseError for an equation longer than MAX_LENGTH characters or with brackets
+    nested deeper than MAX_NESTING: the checker reads neither (it would run out of time,
+    memory or stack)."""
+    if len(text) > MAX_LENGTH:
+        raise ParseError(f"the equation is {len(text)} characters long; the checker reads at "
+                         f"most {MAX_LENGTH} characters in one equation", MAX_LENGTH)
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in "([{":
+            depth += 1
+            if depth > MAX_NESTING:
+                raise ParseError(f"brackets nested more than {MAX_NESTING} deep; the checker "
+                                 f"reads at most {MAX_NESTING} levels", i)
+        elif ch in ")]}":
+            depth -= 1
+
+
+def is_equation(text: str) -> bool:
+    try:
+        prescan(text)
+    except UnsupportedNotation:
+        return False
+    return True
+
+
+def prescan(text: str) -> None:
+    """Raise UnsupportedNotation for text the checker does not read as a claim."""
+    text = masked(text)                 # a relation is read whichever way it is spelled
+    if "..." in text or "…" in text:
+        raise UnsupportedNotation("a step with ..., not a claim about specific quantities", text.find("."))
+    for m in COMMAND.finditer(text):
+        name = m.group(1)
+        if name in DOTS:
+            raise UnsupportedNotation(f"a step with \\{name}, not a claim about specific quantities",
+                              m.start())
+        if name == "in":
+            raise UnsupportedNotation("uses \\in (as in \\sum_{x \\in X}), which the checker does not "
+                              "read: write \\sum_x for the sum over the examples", m.start())
+        if name in NOT_EQUALITIES:
+            raise UnsupportedNotation(f"not an equality (uses \\{name})", m.start())
+        if name in PROSE:
+            raise UnsupportedNotation(f"contains prose (\\{name})", m.start())
+        if name not in KNOWN:
+            raise UnsupportedNotation(f"uses \\{name}, which the checker does not read", m.start())
+    euler = re.search(r"(?<![\\a-zA-Z])e\s*\(", text)
+    if euler:
+        raise UnsupportedNotation("e(…) is a function the document names (as in e(n) = y(n) - d(n)), "
+                          "not Euler's number", euler.start())
+    inequality = re.search(r"[<>≤≥≈≠∝]", text)
+    if inequality:
+        raise UnsupportedNotation(f"not an equality (uses {inequality.group(0)})", inequality.start())
+    if not has_relation(text):
+        raise UnsupportedNotation("no '=' in it: not a claim", 0)
