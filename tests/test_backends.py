@@ -96,7 +96,7 @@ def test_refutation_has_exact_witness(backend):
     result = verify(Shape.make("2,3,2"), backend=backend,
                     rules_override={"output_delta": sign_error})
     w = next(c.witness for c in result.checks if c.status == "refuted")
-    assert w["exact"] and w["left"] != w["right"] and w["f"]
+    assert w.exact and w.left != w.right and w.f
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

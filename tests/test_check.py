@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from backprop_sym.claims import check as C
 from backprop_sym.cli import main
 from backprop_sym.claims.parse import parse
+from backprop_sym.engine.vocabulary import Status
 
 DERIVATIONS = Path(__file__).resolve().parent.parent / "derivations"
 KEYS = {"line", "latex", "parsed", "status", "reason", "hint", "witness", "scope"}
@@ -50,7 +51,7 @@ def run(*args):
 ])
 def test_true_claims_are_proved(latex):
     c = one(latex)
-    assert c["status"] == C.PROVED, c
+    assert c["status"] == Status.PROVED, c
     assert c["reason"].startswith("holds exactly")
     assert c["hint"] is None and c["witness"] is None
 
@@ -58,22 +59,22 @@ def test_true_claims_are_proved(latex):
 @pytest.mark.parametrize("activation", ["linear", "sigmoid", "tanh"])
 def test_concrete_activations(activation):
     c = one(r"\Delta^l_j = \frac{\partial C}{\partial a^l_j} f'(z^l_j)", activation=activation)
-    assert c["status"] == C.PROVED
+    assert c["status"] == Status.PROVED
     c = one(r"\Delta^L_j = a^L_j - y_j", activation=activation)
-    assert c["status"] == (C.PROVED if activation == "linear" else C.REFUTED)
+    assert c["status"] == (Status.PROVED if activation == "linear" else Status.REFUTED)
 
 
 def test_to_from_convention():
     nielsen = r"\delta^l_j = \sum_k w^{l+1}_{kj} \delta^{l+1}_k \sigma'(z^l_j)"
-    assert one(nielsen, convention="to-from")["status"] == C.PROVED
+    assert one(nielsen, convention="to-from")["status"] == Status.PROVED
     c = one(nielsen)
-    assert c["status"] == C.REFUTED
+    assert c["status"] == Status.REFUTED
     assert "holds under the to-from convention" in c["hint"]
 
 
 def test_shapes_option():
     c = one(r"\Delta^L_j = (a^L_j - y_j) f'(z^L_j)", shapes=[(1, 1), (2, 2, 2)])
-    assert c["status"] == C.PROVED and "widths 1,1; 2,2,2" in c["reason"]
+    assert c["status"] == Status.PROVED and "widths 1,1; 2,2,2" in c["reason"]
     assert c["scope"]["shapes"] == [[1, 1], [2, 2, 2]] and c["scope"]["samples"] is None
 
 
@@ -100,13 +101,13 @@ def test_shapes_option():
 ])
 def test_wrong_claims_are_refuted_with_the_right_hint(latex, hint):
     c = one(latex)
-    assert c["status"] == C.REFUTED, c
+    assert c["status"] == Status.REFUTED, c
     assert c["reason"].startswith("false at widths")
     w = c["witness"]
-    assert w and w["values"] and w["left"] != w["right"] and w["exact"]
-    assert w["f"]["formula"].startswith("f(t) = ")         # a concrete f for the generic one
-    assert len(w["nonzero"]) <= 6                           # small enough to check by hand
-    assert all(w["values"][k] == "0" for k in set(w["values"]) - set(w["nonzero"]))
+    assert w and w.values and w.left != w.right and w.exact
+    assert w.f["formula"].startswith("f(t) = ")         # a concrete f for the generic one
+    assert len(w.nonzero) <= 6                           # small enough to check by hand
+    assert all(w.values[k] == "0" for k in set(w.values) - set(w.nonzero))
     if hint is None:
         assert c["hint"] is None
     else:
@@ -126,9 +127,9 @@ def test_the_witness_is_a_real_counterexample():
     a 2-2 network built here with SymPy, Δ by differentiating the cost in z directly."""
     c = one(r"\Delta^L_j = (y_j - a^L_j) f'(z^L_j)", shapes=[(2, 2)])
     w = c["witness"]
-    val = {k: Fraction(v) for k, v in w["values"].items()}
-    c2, c1, c0 = (sympy.Rational(t) for t in _coefficients(w["f"]["formula"]))
-    assert [c0, c1, c2] == [sympy.Rational(c) for c in w["f"]["coefficients"]]
+    val = {k: Fraction(v) for k, v in w.values.items()}
+    c2, c1, c0 = (sympy.Rational(t) for t in _coefficients(w.f["formula"]))
+    assert [c0, c1, c2] == [sympy.Rational(c) for c in w.f["coefficients"]]
     f = lambda t: c2 * t ** 2 + c1 * t + c0
     j = int(w["instance"].split("j=")[1])
     z = [sum(sympy.Rational(val[f"x_{k}"]) * sympy.Rational(val[f"w^1_{k}{i}"]) for k in (1, 2))
@@ -139,7 +140,7 @@ def test_the_witness_is_a_real_counterexample():
                           for i in (1, 2))
     delta = sympy.diff(cost(t), t).subs(t, z[j - 1])
     rule = (sympy.Rational(val[f"y_{j}"]) - f(z[j - 1])) * sympy.diff(f(t), t).subs(t, z[j - 1])
-    assert delta == sympy.Rational(w["left"]) and rule == sympy.Rational(w["right"])
+    assert delta == sympy.Rational(w.left) and rule == sympy.Rational(w.right)
     assert delta != rule
 
 
@@ -170,21 +171,21 @@ def _coefficients(text):
 ])
 def test_ill_formed_claims_name_the_reason(latex, reason):
     c = one(latex)
-    assert c["status"] == C.ILL, c
+    assert c["status"] == Status.ILL_FORMED, c
     assert reason in c["reason"], c["reason"]
 
 
 def test_index_out_of_range_everywhere_is_ill_formed_with_a_hint():
     """At shapes where no layer is square, a missing transpose cannot even be evaluated."""
     c = one(r"\Delta^l_j = \sum_k w^{l+1}_{kj} \Delta^{l+1}_k f'(z^l_j)", shapes=[(2, 3, 4, 2)])
-    assert c["status"] == C.ILL
+    assert c["status"] == Status.ILL_FORMED
     assert c["reason"].startswith("index out of its layer's range")
     assert c["hint"].startswith("holds if w^{l+1}_{kj} is read as w^{l+1}_{jk} (transpose)")
 
 
 def test_mismatched_vector_shapes_are_ill_formed():
     c = one(r"\Delta^l = (w^{l+1})^T \Delta^{l+1}", shapes=[(2, 3, 4, 2)])
-    assert c["status"] == C.ILL and "shapes do not match" in c["reason"]
+    assert c["status"] == Status.ILL_FORMED and "shapes do not match" in c["reason"]
 
 
 # ---------------------------------------------------------------- skipped and unknown
@@ -198,23 +199,23 @@ def test_mismatched_vector_shapes_are_ill_formed():
 ])
 def test_skipped(latex, reason):
     c = one(latex)
-    assert c["status"] == C.SKIPPED and reason in c["reason"]
+    assert c["status"] == Status.SKIPPED and reason in c["reason"]
 
 
 def test_activation_statements_with_a_known_activation():
-    assert one("f'(z) = 1", activation="linear")["status"] == C.PROVED
-    assert one("f'(z) = 2", activation="linear")["status"] == C.REFUTED
-    assert one(r"\sigma'(z) = \sigma(z) (1 - \sigma(z))", activation="sigmoid")["status"] == C.PROVED
+    assert one("f'(z) = 1", activation="linear")["status"] == Status.PROVED
+    assert one("f'(z) = 2", activation="linear")["status"] == Status.REFUTED
+    assert one(r"\sigma'(z) = \sigma(z) (1 - \sigma(z))", activation="sigmoid")["status"] == Status.PROVED
 
 
 def test_unknown_when_no_witness_can_be_evaluated():
     c = one(r"f(z^L_j + 1) = f(z^L_j) + 1")
-    assert c["status"] == C.UNKNOWN and "no witness" in c["reason"]
+    assert c["status"] == Status.UNKNOWN and "no witness" in c["reason"]
 
 
 def test_a_condition_after_quad_narrows_the_instances():
     c = one(r"\Delta^l_j = \sum_k w^{l+1}_{jk} \Delta^{l+1}_k f'(z^l_j) \quad \text{for } l < L")
-    assert c["status"] == C.PROVED and "(where \\text{for } l < L)" in c["reason"]
+    assert c["status"] == Status.PROVED and "(where \\text{for } l < L)" in c["reason"]
 
 
 # ---------------------------------------------------------------- never proved unless true
@@ -245,7 +246,7 @@ def test_no_single_mutation_of_a_true_rule_is_proved(latex):
         except (C.IllFormed, C.Skip):
             continue
         out = C.evaluate(form, ctx, opts)
-        assert out.status != C.PROVED, (label, out.reason)
+        assert out.status != Status.PROVED, (label, out.reason)
         checked += 1
     assert checked >= 4
 
@@ -254,27 +255,27 @@ def test_no_single_mutation_of_a_true_rule_is_proved(latex):
 
 def test_backprop_md_proves():
     out = C.check_file(DERIVATIONS / "backprop.md")
-    bad = [c for c in out if c["status"] not in (C.PROVED, C.SKIPPED)]
+    bad = [c for c in out if c["status"] not in (Status.PROVED, Status.SKIPPED)]
     assert not bad, bad
     statuses = [c["status"] for c in out]
-    assert statuses.count(C.PROVED) >= 30
+    assert statuses.count(Status.PROVED) >= 30
     linear = next(c for c in out if c["latex"] == "f(z) = z")
-    assert linear["status"] == C.SKIPPED and "linear" in linear["reason"]
-    assert any(c["status"] == C.SKIPPED and "dots" in c["reason"] for c in out)
+    assert linear["status"] == Status.SKIPPED and "linear" in linear["reason"]
+    assert any(c["status"] == Status.SKIPPED and "dots" in c["reason"] for c in out)
 
 
 def test_backprop_md_proves_for_concrete_activations_too():
     out = C.check_file(DERIVATIONS / "backprop.md", activation="sigmoid")
-    assert {c["status"] for c in out} == {C.PROVED, C.SKIPPED}
+    assert {c["status"] for c in out} == {Status.PROVED, Status.SKIPPED}
 
 
 def test_to_from_tex_proves_under_its_convention_only():
     path = DERIVATIONS / "backprop-to-from.tex"
     out = C.check_file(path, convention="to-from")
-    assert {c["status"] for c in out} == {C.PROVED} and len(out) >= 15
+    assert {c["status"] for c in out} == {Status.PROVED} and len(out) >= 15
     wrong = C.check_file(path, convention="from-to")      # the option overrides the document
-    assert C.overall(wrong) == C.REFUTED
-    weighted = [c for c in wrong if "w^" in c["latex"] and c["status"] != C.PROVED]
+    assert C.overall(wrong) == Status.REFUTED
+    weighted = [c for c in wrong if "w^" in c["latex"] and c["status"] != Status.PROVED]
     assert weighted and all("to-from convention" in (c["hint"] or "") for c in weighted)
 
 
@@ -286,7 +287,7 @@ EXPECTED_MISTAKES = [
 
 def test_mistakes_md_is_refuted_with_the_right_hints():
     out = C.check_file(DERIVATIONS / "mistakes.md")
-    assert [c["status"] for c in out] == [C.REFUTED] * len(EXPECTED_MISTAKES)
+    assert [c["status"] for c in out] == [Status.REFUTED] * len(EXPECTED_MISTAKES)
     for c, hint in zip(out, EXPECTED_MISTAKES):
         assert hint in c["hint"].split("; ")[0], (c["latex"], c["hint"])
 
@@ -304,7 +305,7 @@ def test_lines_chains_and_continuation_rows(tmp_path):
     ])
     out = C.check_text(text, "latex")
     assert [c["line"] for c in out] == [3, 3, 6, 7]
-    assert [c["status"] for c in out] == [C.PROVED, C.PROVED, C.PROVED, C.REFUTED]
+    assert [c["status"] for c in out] == [Status.PROVED, Status.PROVED, Status.PROVED, Status.REFUTED]
     assert out[3]["latex"].startswith(r"\frac{\partial C}{\partial z^l_j} = \sum_k")
     assert out[3]["parsed"].startswith("∂C/∂z^l_j = Σ_k")
 
@@ -312,14 +313,14 @@ def test_lines_chains_and_continuation_rows(tmp_path):
 def test_an_activation_declaration_applies_from_its_line_on():
     text = "$$\\Delta^L_j = a^L_j - y_j$$\n\n$$f(z) = z$$\n\n$$\\Delta^L_j = a^L_j - y_j$$\n"
     out = C.check_text(text)
-    assert [c["status"] for c in out] == [C.REFUTED, C.SKIPPED, C.PROVED]
+    assert [c["status"] for c in out] == [Status.REFUTED, Status.SKIPPED, Status.PROVED]
     assert "from line 3 on" in out[1]["reason"]
 
 
 def test_parse_errors_in_a_file_name_the_file_line_and_column():
     text = "Text\n\n$$\n\\Delta^l_j = \\sum_k w^{l+1}_{jk\n  \\Delta^{l+1}_k\n$$\n"
     c = C.check_text(text)[0]
-    assert c["status"] == C.ILL and c["line"] == 4
+    assert c["status"] == Status.ILL_FORMED and c["line"] == 4
     assert "line 5, column 3: unexpected '\\Delta'" in c["reason"]
 
 
@@ -401,7 +402,7 @@ def test_a_sigmoid_declared_with_x_as_its_variable():
             "$$\\sigma'(z) = \\sigma(z)\\,(1 - \\sigma(z))$$\n\n"
             "$$\\Delta^L_j = (a^L_j - y_j)\\, a^L_j (1 - a^L_j)$$\n")
     out = C.check_text(text)
-    assert [c["status"] for c in out] == [C.SKIPPED, C.PROVED, C.PROVED]
+    assert [c["status"] for c in out] == [Status.SKIPPED, Status.PROVED, Status.PROVED]
     assert "sigmoid" in out[0]["reason"]
 
 
@@ -416,23 +417,23 @@ def test_a_sigmoid_declared_with_x_as_its_variable():
     r"n_0 = n_L",                                                          # true at one shape
 ])
 def test_claims_true_only_somewhere_are_refuted(latex):
-    assert one(latex)["status"] == C.REFUTED
+    assert one(latex)["status"] == Status.REFUTED
 
 
 def test_the_number_of_examples_in_an_activation_statement_is_ill_formed():
     c = one(r"\sigma'(x) = N \sigma(x)(1-\sigma(x))", activation="sigmoid")
-    assert c["status"] == C.ILL and "N" in c["reason"]
+    assert c["status"] == Status.ILL_FORMED and "N" in c["reason"]
 
 
 def test_activation_statement_refuted_by_intervals_with_both_numbers():
     c = one(r"\sigma'(x) = \sigma(x)(1+\sigma(x))", activation="sigmoid")
-    assert c["status"] == C.REFUTED
+    assert c["status"] == Status.REFUTED
     w = c["witness"]
-    assert w["exact"] is False and w["values"] == {"x": "1/3"}
+    assert w.exact is False and w.values == {"x": "1/3"}
     with mpmath.workdps(40):
         s = 1 / (1 + mpmath.exp(-mpmath.mpf(1) / 3))
-        assert abs(mpmath.mpf(w["left"]) - s * (1 - s)) < mpmath.mpf(10) ** -25
-        assert abs(mpmath.mpf(w["right"]) - s * (1 + s)) < mpmath.mpf(10) ** -25
+        assert abs(mpmath.mpf(w.left) - s * (1 - s)) < mpmath.mpf(10) ** -25
+        assert abs(mpmath.mpf(w.right) - s * (1 + s)) < mpmath.mpf(10) ** -25
 
 
 def test_cli_format_gcc_one_line_per_claim():
@@ -459,7 +460,7 @@ def test_every_witness_of_the_mistakes_is_small_and_complete():
     doc = json.loads(run(str(DERIVATIONS / "mistakes.md"), "--json").output)
     for c in doc["claims"]:
         w = c["witness"]
-        assert 1 <= len(w["nonzero"]) <= 6, (c["line"], w["nonzero"])
-        assert set(w["nonzero"]) <= set(w["values"])
-        assert all(v == "0" for k, v in w["values"].items() if k not in w["nonzero"])
-        assert all(v != "0" for v in w["nonzero"].values())
+        assert 1 <= len(w.nonzero) <= 6, (c["line"], w.nonzero)
+        assert set(w.nonzero) <= set(w.values)
+        assert all(v == "0" for k, v in w.values.items() if k not in w.nonzero)
+        assert all(v != "0" for v in w.nonzero.values())

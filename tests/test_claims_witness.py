@@ -25,7 +25,7 @@ def test_a_refuted_activation_statement_has_a_witness_the_schema_accepts():
 def test_an_exact_activation_witness():
     (c,) = check_claim(r"f'(x) = x", activation="linear")
     assert c.status == "refuted"
-    assert c.witness["exact"] is True and c.witness["f"] is None
+    assert c.witness.exact is True and c.witness.f is None
 
 
 def test_the_activation_statement_witness_is_a_witness():

@@ -301,7 +301,7 @@ def test_mistakes_are_never_proved(mistake, act, convention, fast_backend):
         assert not result
         bad = result.first_failure
         if result.status == "refuted":
-            assert bad.witness and bad.witness["left"] != bad.witness["right"]
+            assert bad.witness and bad.witness.left != bad.witness.right
         if widths == [3, 3, 3] and mistake in EXPECTED_HINT:
             assert bad.hint and EXPECTED_HINT[mistake] in bad.hint, result.summary()
 
@@ -317,11 +317,11 @@ def test_witness_is_small(fast_backend):
     r = check_implementation(mistaken("f for f'", "f", "to-from"), [2, 3, 2], "f", "to-from",
                              1, backend=fast_backend)
     w = r.first_failure.witness
-    values = [v for v in w["values"].values()]
+    values = [v for v in w.values.values()]
     assert sum(v == "0" for v in values) >= len(values) // 2
     assert all("/" not in v for v in values)
-    assert w["f"]["formula"].startswith("f(t) =") and w["exact"]
-    assert len(w["nonzero"]) <= 6
+    assert w.f["formula"].startswith("f(t) =") and w.exact
+    assert len(w.nonzero) <= 6
 
 
 def test_floats_are_exact_not_rounded(fast_backend):

@@ -10,6 +10,7 @@ from backprop_sym.claims.rewrite import argument
 from backprop_sym.engine import activations
 from backprop_sym.engine.backends import get_backend
 from backprop_sym.engine.network import Expressions, Shape
+from backprop_sym.engine.vocabulary import Status
 
 
 @pytest.mark.parametrize("text", [
@@ -54,7 +55,7 @@ def test_a_backslash_before_a_line_end_is_no_argument():
 def test_pdv_with_one_argument_is_left_as_written():
     assert normalize(r"\pdv{C}{b^l_j}").text == r"\frac{\partial C}{\partial b^l_j}"
     assert normalize(r"\pdv{C}").text == r"\pdv{C}"
-    assert C.overall(list(C.check_claim(r"\pdv{C} = \Delta^l_j"))) != C.PROVED
+    assert C.overall(list(C.check_claim(r"\pdv{C} = \Delta^l_j"))) != Status.PROVED
 
 
 def test_the_input_layer_is_the_identity_and_the_others_are_the_shape_s():

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from backprop_sym.claims import check as C
 from backprop_sym.cli import main
 from backprop_sym.cli.check import format_text
+from backprop_sym.engine.vocabulary import Status
 
 STYLES = Path(__file__).resolve().parent.parent / "derivations" / "styles"
 
@@ -31,7 +32,7 @@ def one(latex):
 ])
 def test_nothing_checked_is_empty_with_its_reason(text, kind, reason):
     out = C.check_text(text, kind)
-    assert C.overall(out) == C.EMPTY
+    assert C.overall(out) == Status.EMPTY
     assert reason in C.empty_reason(out)
 
 
@@ -48,7 +49,7 @@ def test_unread_environment_is_named_beside_read_ones():
     text = ("\\begin{equation}\\frac{\\partial C}{\\partial b^l_j} = \\Delta^l_j\\end{equation}\n"
             "\\begin{myeq}\nz^l_j = b^l_j\n\\end{myeq}\n")
     out = C.check_text(text, "latex")
-    assert [c["status"] for c in out] == [C.PROVED, C.SKIPPED] and "myeq" in out[1]["reason"]
+    assert [c["status"] for c in out] == [Status.PROVED, Status.SKIPPED] and "myeq" in out[1]["reason"]
 
 
 # ---------------------------------------------------------------- documents
@@ -59,7 +60,7 @@ def test_markdown_code_is_not_read_and_math_fences_are():
             "```\n$$ \\Delta^L_j = 0 $$\n```\n\n"
             "```math\n\\frac{\\partial C}{\\partial b^l_j} = 2 \\Delta^l_j\n```\n")
     out = C.check_text(text, "markdown")
-    assert [c["status"] for c in out] == [C.PROVED, C.REFUTED]
+    assert [c["status"] for c in out] == [Status.PROVED, Status.REFUTED]
 
 
 def test_notebook_cells_and_lines():
@@ -69,7 +70,7 @@ def test_notebook_cells_and_lines():
         {"cell_type": "markdown", "metadata": {}, "id": "b",
          "source": "Bias:\n\n$$\\frac{\\partial C}{\\partial b^l_j} = 2\\Delta^l_j$$"}]}
     out = C.check_text(json.dumps(nb), "notebook")
-    assert out[0]["cell"] == 2 and out[0]["line"] == 3 and out[0]["status"] == C.REFUTED
+    assert out[0]["cell"] == 2 and out[0]["line"] == 3 and out[0]["status"] == Status.REFUTED
     assert "cell 2, line 3" in format_text(C.document("nb.ipynb", out, C.make_options()))
 
 
@@ -80,17 +81,17 @@ def test_html_mathjax_displays_entities_and_code():
             "</script>\n"
             "\\begin{align}\\Delta^L_j &amp;= (a^L_j - y_j) f'(z^L_j)\\end{align}\n")
     out = C.check_text(text, "html")
-    assert [c["status"] for c in out] == [C.PROVED, C.REFUTED, C.PROVED]
+    assert [c["status"] for c in out] == [Status.PROVED, Status.REFUTED, Status.PROVED]
 
 
 def test_latex_macros_environments_and_matrices():
     out = C.check_file(STYLES / "lecture-notes.tex")
-    assert C.overall(out) == C.PROVED
-    assert any("matrix" in c["reason"] for c in out if c["status"] == C.SKIPPED)
+    assert C.overall(out) == Status.PROVED
+    assert any("matrix" in c["reason"] for c in out if c["status"] == Status.SKIPPED)
     bad = C.check_text("\\newcommand{\\pd}[2]{\\frac{\\partial #1}{\\partial #2}}\n"
                        "\\def\\D#1{\\Delta^{#1}}\n"
                        "\\begin{equation}\\pd{C}{b^l_j} = \\D{l+1}_j\\end{equation}\n", "latex")
-    assert [c["status"] for c in bad] == [C.REFUTED]
+    assert [c["status"] for c in bad] == [Status.REFUTED]
 
 
 def test_alignat_and_a_chain_past_an_unreadable_row():
@@ -99,7 +100,8 @@ def test_alignat_and_a_chain_past_an_unreadable_row():
             "&= \\unknownthing \\\\\n&= (a^L_j - y_j) f'(z^L_j) \\\\\n"
             "&= (a^L_j - y_j) f(z^L_j)\n\\end{alignat}\n")
     out = C.check_text(text, "latex")
-    assert [c["status"] for c in out] == [C.PROVED, C.PROVED, C.SKIPPED, C.PROVED, C.REFUTED]
+    assert [c["status"] for c in out] == [Status.PROVED, Status.PROVED, Status.SKIPPED,
+                                          Status.PROVED, Status.REFUTED]
 
 
 # ---------------------------------------------------------------- notations
@@ -151,25 +153,26 @@ REFUSE = [   # each a deliberate mistake in the same notation: never proved
 @pytest.mark.parametrize("latex", PROVE)
 def test_notation_proves(latex):
     c = one(latex)
-    assert c["status"] == C.PROVED, c
+    assert c["status"] == Status.PROVED, c
 
 
 @pytest.mark.parametrize("latex", REFUSE)
 def test_notation_mistake_never_proves(latex):
-    assert one(latex)["status"] != C.PROVED
+    assert one(latex)["status"] != Status.PROVED
 
 
 # ---------------------------------------------------------------- conventions and styles
 
-STYLE_FILES = {"nielsen.md": C.PROVED, "lecture-notes.tex": C.PROVED, "ng-brackets.md": C.PROVED,
-               "ufldl.md": C.PROVED, "zero-based.md": C.PROVED, "averaged.md": C.PROVED,
-               "ng-batch.md": C.PROVED, "scalar-chain.md": C.PROVED}
+STYLE_FILES = {"nielsen.md": Status.PROVED, "lecture-notes.tex": Status.PROVED,
+               "ng-brackets.md": Status.PROVED, "ufldl.md": Status.PROVED,
+               "zero-based.md": Status.PROVED, "averaged.md": Status.PROVED,
+               "ng-batch.md": Status.PROVED, "scalar-chain.md": Status.PROVED}
 
 
 @pytest.mark.parametrize("name", sorted(STYLE_FILES))
 def test_each_style_proves(name):
     out = C.check_file(STYLES / name)
-    assert C.overall(out) == STYLE_FILES[name], [c for c in out if c["status"] != C.PROVED]
+    assert C.overall(out) == STYLE_FILES[name], [c for c in out if c["status"] != Status.PROVED]
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in STYLES.glob("*mistakes*")))
@@ -177,8 +180,8 @@ def test_style_mistakes_never_prove(name):
     """The first equation of a mistakes file is the author's definition; every other one
     is a deliberate mistake."""
     out = C.check_file(STYLES / name)
-    wrong = [c for c in out[1:] if c["status"] == C.PROVED]
-    assert out[0]["status"] == C.PROVED and not wrong, wrong
+    wrong = [c for c in out[1:] if c["status"] == Status.PROVED]
+    assert out[0]["status"] == Status.PROVED and not wrong, wrong
 
 
 def test_conventions_are_read_with_their_line_and_options_override():
@@ -186,7 +189,7 @@ def test_conventions_are_read_with_their_line_and_options_override():
     found = {f["what"]: f for f in out.notes["conventions"]}
     assert found["convention"]["value"] == "to-from" and found["weight layer"]["line"] == 4
     off = C.check_file(STYLES / "ufldl.md", weight_layer=0)
-    assert C.overall(off) != C.PROVED
+    assert C.overall(off) != Status.PROVED
     doc = C.document("ufldl.md", out, C.make_options(convention="to-from"))
     assert "read from line 4: convention to-from" in format_text(doc)
 
@@ -195,4 +198,4 @@ def test_a_claim_against_the_authors_own_definition_is_refuted():
     text = ("$$z^l_j = \\sum_k w^l_{jk} a^{l-1}_k + b^l_j$$\n\n"
             "$$\\frac{\\partial z^l_j}{\\partial a^{l-1}_k} = w^l_{kj}$$\n")
     out = C.check_text(text, "markdown")
-    assert [c["status"] for c in out] == [C.PROVED, C.REFUTED]
+    assert [c["status"] for c in out] == [Status.PROVED, Status.REFUTED]

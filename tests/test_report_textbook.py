@@ -74,16 +74,16 @@ def test_witness_tables_give_the_error_signals_of_the_witness(refuted):
     assert witnessed
     for c in witnessed:
         w = c.witness
-        formula = sympy.sympify(w["f"]["formula"].split("=", 1)[1])    # read independently
+        formula = sympy.sympify(w.f["formula"].split("=", 1)[1])    # read independently
         t = sympy.Symbol("t")
         c2, c1, c0 = (formula.coeff(t, k) for k in (2, 1, 0))
         f = lambda u: c2 * u ** 2 + c1 * u + c0
-        deltas = independent_deltas((2, 2, 2), 1, f, "from-to", w["values"])
+        deltas = independent_deltas((2, 2, 2), 1, f, "from-to", w.values)
         for (_s, l, j), v in deltas.items():
             assert rf"\Delta^{{{l}}}_{{{j}}} & {tex(v)}\\" in refuted.tex, (l, j, v)
         # the direct side of a hidden_delta witness is the error signal itself
         if c.rule == "hidden_delta":
-            assert sympy.Rational(w["left"]) == deltas[1, c.layer, c.index[0]]
+            assert sympy.Rational(w.left) == deltas[1, c.layer, c.index[0]]
 
 
 def test_error_signals_of_a_wrong_value_are_not_found():

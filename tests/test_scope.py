@@ -13,6 +13,7 @@ from backprop_sym.claims import scope
 from backprop_sym.claims.form import analyze
 from backprop_sym.claims.parse import parse
 from backprop_sym.cli import main
+from backprop_sym.engine.vocabulary import Status
 
 DERIVATIONS = Path(__file__).resolve().parent.parent / "derivations"
 OLD = dict(shapes=C.DEFAULT_SHAPES, samples=(2, 3))       # what every claim was checked at
@@ -64,26 +65,26 @@ TRUE_ONLY_DEEPER = [
 
 @pytest.mark.parametrize("latex", WIDTH_DEPENDENT + DEPTH_DEPENDENT + N_DEPENDENT)
 def test_claims_true_only_at_the_old_shapes_are_not_proved(latex):
-    assert one(latex, **OLD)["status"] == C.PROVED         # the old scope proved them
+    assert one(latex, **OLD)["status"] == Status.PROVED         # the old scope proved them
     c = one(latex)
     if latex in DEPTH_DEPENDENT:      # where j ranges over two widths, they may differ
-        assert c["status"] in (C.REFUTED, C.ILL), c
+        assert c["status"] in (Status.REFUTED, Status.ILL_FORMED), c
     else:
-        assert c["status"] == C.REFUTED, c
-    assert c["status"] == C.ILL or c["witness"]
+        assert c["status"] == Status.REFUTED, c
+    assert c["status"] == Status.ILL_FORMED or c["witness"]
 
 
 @pytest.mark.parametrize("latex", TRUE_ONLY_DEEPER)
 def test_true_claims_about_deep_layers_are_proved(latex):
-    assert one(latex, **OLD)["status"] == C.ILL
+    assert one(latex, **OLD)["status"] == Status.ILL_FORMED
     c = one(latex)
-    assert c["status"] == C.PROVED, c
+    assert c["status"] == Status.PROVED, c
     assert min(len(s) - 1 for s in c["scope"]["shapes"]) == 5
 
 
 def test_true_claims_about_n_are_proved_at_every_n():
     c = one(r"N \frac{\partial \mathcal{C}}{\partial b^l_j} = \sum_x \Delta^l_j")
-    assert c["status"] == C.PROVED
+    assert c["status"] == Status.PROVED
     assert c["scope"]["samples"] == [1, 2, 3, 4]
     assert "(N = 1,2,3,4)" in c["reason"]
 
@@ -130,7 +131,7 @@ def test_claims_about_n_take_n_1_and_n_beyond_every_constant():
 
 def test_explicit_shapes_replace_the_chosen_ones_and_are_stated():
     c = one(r"n_0 + n_1 = 5", shapes=[(2, 3, 4, 2), (3, 2, 2, 3, 4)])
-    assert c["status"] == C.PROVED                  # the user's choice, said with the verdict
+    assert c["status"] == Status.PROVED                  # the user's choice, said with the verdict
     assert c["scope"] == {"shapes": [[2, 3, 4, 2], [3, 2, 2, 3, 4]], "samples": None}
     assert c["reason"].endswith("at widths 2,3,4,2; 3,2,2,3,4")
 
@@ -155,16 +156,16 @@ def test_cli_bad_samples(value):
 
 
 def test_derivations_keep_their_verdicts():
-    for name, convention, status in [("backprop.md", "from-to", C.PROVED),
-                                     ("backprop-to-from.tex", "to-from", C.PROVED),
-                                     ("mistakes.md", "from-to", C.REFUTED)]:
+    for name, convention, status in [("backprop.md", "from-to", Status.PROVED),
+                                     ("backprop-to-from.tex", "to-from", Status.PROVED),
+                                     ("mistakes.md", "from-to", Status.REFUTED)]:
         claims = C.check_file(DERIVATIONS / name, convention=convention)
-        checked = [c for c in claims if c["status"] != C.SKIPPED]
+        checked = [c for c in claims if c["status"] != Status.SKIPPED]
         assert checked and all(c["status"] == status for c in checked), name
         network = [c for c in checked if c["scope"] is not None]   # not f alone
         assert len(network) >= len(checked) - 1
         assert all(c["reason"].startswith("holds exactly: all") for c in network
-                   if status == C.PROVED)
+                   if status == Status.PROVED)
 
 
 # ---------------------------------------------------------------- an unusable declaration
@@ -196,9 +197,9 @@ def test_an_unusable_declaration_stops_the_claims_after_it(bad, activation):
                           shapes=[(2, 3)])
     status = [c["status"] for c in claims]
     # an ill-formed declaration (N in it) is ill-formed, an unknown activation skipped
-    assert status[2] in (C.SKIPPED, C.ILL)
-    assert status[:2] + status[3:] == [C.SKIPPED, C.PROVED, C.UNKNOWN, C.UNKNOWN, C.SKIPPED,
-                                       C.SKIPPED, C.PROVED]
+    assert status[2] in (Status.SKIPPED, Status.ILL_FORMED)
+    assert status[:2] + status[3:] == [Status.SKIPPED, Status.PROVED, Status.UNKNOWN, Status.UNKNOWN,
+                                       Status.SKIPPED, Status.SKIPPED, Status.PROVED]
     for c in claims[3:5]:
         assert "declared on line 6" in c["reason"] and "not checked until" in c["reason"]
         assert "[f = tanh" not in c["reason"]
@@ -219,9 +220,9 @@ def test_the_budget_is_a_hard_deadline():
     t0 = time.perf_counter()
     claims = C.check_file(DERIVATIONS / "backprop.md", backend="sympy", timeout=1.0)
     assert time.perf_counter() - t0 < 3.0
-    assert any(c["status"] == C.UNKNOWN and c["reason"].startswith("time budget exhausted")
+    assert any(c["status"] == Status.UNKNOWN and c["reason"].startswith("time budget exhausted")
                for c in claims)
-    assert all(c["status"] in (C.PROVED, C.SKIPPED, C.UNKNOWN) for c in claims)
+    assert all(c["status"] in (Status.PROVED, Status.SKIPPED, Status.UNKNOWN) for c in claims)
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "inf", "nan"])
@@ -267,7 +268,7 @@ def test_backends_agree_on_the_derivations(monkeypatch, name, convention):
 def test_backends_agree_on_the_must_not_prove_claims(monkeypatch):
     got = _verdicts(monkeypatch, _document(LIGHT))
     assert got["sympy"] == got["symengine"]
-    assert all(status == C.REFUTED for _, status, _ in got["sympy"])
+    assert all(status == Status.REFUTED for _, status, _ in got["sympy"])
 
 
 @pytest.mark.skipif(not os.environ.get("BACKPROP_SYM_SLOW"),

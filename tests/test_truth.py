@@ -69,7 +69,7 @@ def test_claims_and_claim():
     assert len(doc) == 2 and not doc and doc[0] and not doc[1]
     assert doc.counts["proved"] == 1 and doc.counts["refuted"] == 1
     assert json.loads(json.dumps(doc.to_json(), indent=2))[1]["status"] == "refuted"
-    assert doc[1] == doc.to_json()[1] and doc[1].witness["values"]
+    assert doc[1] == doc.to_json()[1] and doc[1].witness.values
 
 
 def test_claims_are_never_dumped_empty():

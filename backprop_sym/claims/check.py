@@ -40,8 +40,9 @@ from typing import Any
 from dataclasses import replace
 
 from ..engine import activations, runner
-from ..engine.vocabulary import EXIT_CODES, Status, worst
+from ..engine.vocabulary import Status, worst
 from ..engine.vocabulary import counts as count_statuses
+from ..engine.witness import Witness
 
 from . import documents, notation
 from .activation import (about_activation_only, is_activation_statement,
@@ -273,7 +274,8 @@ class Claim(Mapping):
     status = property(lambda self: str(self["status"]))
     reason = property(lambda self: self["reason"])
     hint = property(lambda self: self["hint"])
-    witness = property(lambda self: self["witness"])
+    # the JSON field, read back as the engine's Witness (a reason alone stays as written)
+    witness = property(lambda self: Witness.from_json(self["witness"]) or self["witness"])
     scope = property(lambda self: self["scope"])
 
     def to_json(self) -> dict:
@@ -492,11 +494,6 @@ def _worker(send, text, rows, opts, reading):
 # the statuses a claim can have, in the order `counts` lists them
 CLAIM_STATUSES = (Status.PROVED, Status.REFUTED, Status.ILL_FORMED, Status.UNKNOWN,
                   Status.SKIPPED)
-EXIT = EXIT_CODES       # (the CLI's name for vocabulary.EXIT_CODES; use vocabulary.exit_code)
-# the output functions below (moving to the faces) spell statuses by these names
-PROVED, REFUTED, ILL, UNKNOWN, SKIPPED, EMPTY = (
-    Status.PROVED, Status.REFUTED, Status.ILL_FORMED, Status.UNKNOWN, Status.SKIPPED,
-    Status.EMPTY)
 
 def overall(claims: Sequence[Mapping]) -> Status:
     """The status of a document: the worst of its claims' (vocabulary.worst); Status.EMPTY when

@@ -48,14 +48,12 @@ from .symbolic import (A, B, D, FP, N, SYMPY, W, Y, Z, Definitions, L, Undecided
 from .tracing import SymbolicQ, Unreadable, trace
 from .vocabulary import Status, worst
 
-# older callers' names for the statuses; the values are Status's
-PROVED, REFUTED, UNKNOWN, CITED = Status.PROVED, Status.REFUTED, Status.UNKNOWN, Status.CITED
 SCOPE = "for every L ≥ 1 and all widths n_0, …, n_L"
 
 __all__ = [
-    "A", "AGREE", "B", "CHECKED", "CITED", "CROSS_SHAPES", "D", "DISAGREE", "Definitions", "FP",
-    "KIND_STEP", "L", "LEMMA", "N", "OWN_RULE_SHAPES", "PROVED", "Proof", "REFUTED",
-    "SCOPE", "SYMPY", "SYMPY_BASE", "Step", "SymbolicQ", "UNKNOWN", "Undecided", "Unreadable",
+    "A", "AGREE", "B", "CHECKED", "CROSS_SHAPES", "D", "DISAGREE", "Definitions", "FP",
+    "KIND_STEP", "L", "LEMMA", "N", "OWN_RULE_SHAPES", "Proof",
+    "SCOPE", "SYMPY", "SYMPY_BASE", "Step", "SymbolicQ", "Undecided", "Unreadable",
     "W", "WITNESS_SHAPES", "Y", "Z", "average_step", "chain_proved", "chain_rule_step",
     "cross_validate", "dependency_step", "find_witness", "i", "in_range",
     "is_zero", "j", "k", "k0", "k1", "l", "local_steps", "m", "n", "prove",

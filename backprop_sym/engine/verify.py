@@ -26,8 +26,6 @@ from .estimate import cores
 from .network import Expressions, MissingQuantity, Network, Shape
 from .vocabulary import Status, counts, worst
 
-# the names the running section below and older callers read; the values are Status's
-PROVED, REFUTED, UNKNOWN = Status.PROVED, Status.REFUTED, Status.UNKNOWN
 
 
 # ---------------------------------------------------------------- instances
@@ -450,7 +448,7 @@ def hash_instance(inst: Instance) -> int:
 # ---------------------------------------------------------------- running
 
 def _unfinished(inst: Instance, reason: str) -> Check:
-    return Check(inst.rule, inst.layer, list(inst.index), inst.sample, UNKNOWN, 0.0, None,
+    return Check(inst.rule, inst.layer, list(inst.index), inst.sample, Status.UNKNOWN, 0.0, None,
                  reason)
 
 

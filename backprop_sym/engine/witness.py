@@ -163,18 +163,17 @@ class Witness:
     def __str__(self) -> str:
         return self.text()
 
-    # read as a mapping too, as the JSON document spells it
-    def __getitem__(self, key: str):
-        return getattr(self, key)
-
-    def get(self, key: str, default=None):
-        return getattr(self, key, default)
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.__dataclass_fields__
-
-    def keys(self):
-        return self.to_json().keys()
+    @classmethod
+    def from_json(cls, doc) -> "Witness | None":
+        """The witness a JSON document (or a claim's, which adds the shape and instance it
+        was found at) describes; None for a finding without values."""
+        if isinstance(doc, Witness):
+            return doc
+        if not hasattr(doc, "get") or "values" not in doc:
+            return None
+        return cls(values=dict(doc["values"]), nonzero=dict(doc.get("nonzero", doc["values"])),
+                   left=doc["left"], right=doc["right"], exact=bool(doc.get("exact", True)),
+                   f=doc.get("f"))
 
 
 def record(chosen: dict, found, exact: bool, coeffs=None) -> Witness:
@@ -197,12 +196,10 @@ def text(w) -> str:
     """A witness on one line (a `Witness`, or another finding given as a mapping)."""
     if not w:
         return ""
-    if isinstance(w, Witness):
-        return w.text()
-    if "values" not in w:
+    found = Witness.from_json(w)
+    if found is None:
         return "; ".join(f"{k}: {v}" for k, v in w.items())
-    return Witness(**{k: w.get(k) for k in ("values", "left", "right", "exact", "f")},
-                   nonzero=w.get("nonzero", w["values"])).text()
+    return found.text()
 
 
 def forward_values(ex, chosen: dict, num) -> dict:

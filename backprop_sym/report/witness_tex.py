@@ -48,13 +48,7 @@ def number_tex(v) -> Tex:
 def as_witness(w) -> Witness | None:
     """A `Witness`, or one given as its JSON document (a claim's, which adds the shape and
     instance it was found at), as a `Witness`; None for a finding without values."""
-    if isinstance(w, Witness):
-        return w
-    if not isinstance(w, Mapping) or "values" not in w:
-        return None
-    return Witness(values=dict(w["values"]), nonzero=dict(w.get("nonzero", w["values"])),
-                   left=w["left"], right=w["right"], exact=bool(w.get("exact", True)),
-                   f=w.get("f"))
+    return Witness.from_json(w)
 
 
 def witness_context(w, shape: Shape | None = None) -> dict | None:
