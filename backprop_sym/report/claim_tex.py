@@ -12,7 +12,7 @@ from ..claims.parse import parse
 from ..claims.printing import index_text, show_layer
 from ..claims.tree import (Add, Div, Neg, Num, Q, Sum, Var, Visitor, BASE, FACTOR, HADAMARD_FACTOR,
                            TERM, brackets)
-from .formulas import LINE, _Break, _fill, _Text, width
+from .formulas import LINE, Break, fill, Text, width
 from .latex import Tex
 
 GREEK = {"Δ": r"\Delta", "δ": r"\delta", "𝒞": r"\mathcal{C}", "σ": r"\sigma"}
@@ -36,7 +36,7 @@ def quantity(q) -> str:
 
 def latex(node) -> str:
     """One node as LaTeX, on one line."""
-    return "".join(i.text if isinstance(i, _Text) else i.inline for i in items(node, 0))
+    return "".join(i.text if isinstance(i, Text) else i.inline for i in items(node, 0))
 
 
 def items(node, depth: int) -> list:
@@ -51,89 +51,89 @@ class LatexPrinter(Visitor):
     def wrapped(self, node, context: int, depth: int, right: bool = False) -> list:
         """Items of `node`, in breakable parentheses where its context needs them."""
         if brackets(node, context, right):
-            return [_Text(r"\bigl(")] + self.visit(node, depth + 1) + [_Text(r"\bigr)")]
+            return [Text(r"\bigl(")] + self.visit(node, depth + 1) + [Text(r"\bigr)")]
         return self.visit(node, depth)
 
     def visit_Num(self, node, depth):
         v = node.value
-        return [_Text(str(v.numerator) if v.denominator == 1 else
+        return [Text(str(v.numerator) if v.denominator == 1 else
                       r"\frac{%d}{%d}" % (v.numerator, v.denominator))]
 
     def visit_Const(self, node, depth):
-        return [_Text(GREEK.get(node.name, node.name))]
+        return [Text(GREEK.get(node.name, node.name))]
 
     visit_Var = visit_Const
 
     def visit_Q(self, node, depth):
-        return [_Text(quantity(node))]
+        return [Text(quantity(node))]
 
     def visit_Width(self, node, depth):
-        return [_Text("n_{%s}" % layer(node.layer))]
+        return [Text("n_{%s}" % layer(node.layer))]
 
     def visit_Add(self, node, depth):
         out = self.visit(node.terms[0], depth)
         for t in node.terms[1:]:
             if isinstance(t, Neg):
-                out += [_Break(" - ", "- ", 2 * depth)] + self.wrapped(t.x, FACTOR, depth)
+                out += [Break(" - ", "- ", 2 * depth)] + self.wrapped(t.x, FACTOR, depth)
             else:
-                out += [_Break(" + ", "+ ", 2 * depth)] + self.wrapped(t, TERM, depth)
+                out += [Break(" + ", "+ ", 2 * depth)] + self.wrapped(t, TERM, depth)
         return out
 
     def visit_Neg(self, node, depth):
-        return [_Text("-")] + self.wrapped(node.x, FACTOR, depth)
+        return [Text("-")] + self.wrapped(node.x, FACTOR, depth)
 
     def visit_Mul(self, node, depth):
-        return (self.wrapped(node.a, FACTOR, depth) + [_Break(" ", r"\cdot ", 2 * depth + 1)]
+        return (self.wrapped(node.a, FACTOR, depth) + [Break(" ", r"\cdot ", 2 * depth + 1)]
                 + self.wrapped(node.b, FACTOR, depth, right=True))
 
     def visit_Had(self, node, depth):
         return (self.wrapped(node.a, HADAMARD_FACTOR, depth)
-                + [_Break(r" \odot ", r"\odot ", 2 * depth + 1)]
+                + [Break(r" \odot ", r"\odot ", 2 * depth + 1)]
                 + self.wrapped(node.b, HADAMARD_FACTOR, depth))
 
     def visit_Div(self, node, depth):
-        return [_Text(r"\frac{%s}{%s}" % (latex(node.a), latex(node.b)))]
+        return [Text(r"\frac{%s}{%s}" % (latex(node.a), latex(node.b)))]
 
     def visit_Pow(self, node, depth):
         base = latex(node.base)
         if brackets(node.base, BASE) or isinstance(node.base, Q) and node.base.idx:
             base = r"\left(%s\right)" % base
-        return [_Text("%s^{%d}" % (base, node.n))]
+        return [Text("%s^{%d}" % (base, node.n))]
 
     def visit_Tr(self, node, depth):
         inner = latex(node.x)
         simple = isinstance(node.x, (Var, Num)) or (isinstance(node.x, Q) and
                                                     node.x.layer is None)
-        return [_Text(f"{inner}^{{T}}" if simple else rf"\left({inner}\right)^{{T}}")]
+        return [Text(f"{inner}^{{T}}" if simple else rf"\left({inner}\right)^{{T}}")]
 
     def visit_At(self, node, depth):
-        return [_Text(r"\left[%s\right]_{%s}" % (latex(node.x), index_text(node.idx)))]
+        return [Text(r"\left[%s\right]_{%s}" % (latex(node.x), index_text(node.idx)))]
 
     def visit_Sum(self, node, depth):
         var = node.var.split("#")[0]
         lim = var if node.hi is None and node.lo == 1 else f"{var}={node.lo}"
         top = "" if node.hi is None else "^{%s}" % latex(node.hi)
-        head = [_Text(r"\sum_{%s}%s " % (lim, top))]
+        head = [Text(r"\sum_{%s}%s " % (lim, top))]
         if isinstance(node.body, (Add, Neg)):
-            return head + [_Text(r"\bigl(")] + self.visit(node.body, depth + 1) + [_Text(r"\bigr)")]
+            return head + [Text(r"\bigl(")] + self.visit(node.body, depth + 1) + [Text(r"\bigr)")]
         return head + self.visit(node.body, depth)
 
     def visit_Call(self, node, depth):
         name = GREEK.get(node.name, node.name) + "'" * node.order
-        return [_Text(r"%s\left(%s\right)" % (name, latex(node.arg)))
+        return [Text(r"%s\left(%s\right)" % (name, latex(node.arg)))
                 if isinstance(node.arg, (Add, Sum, Div)) else
-                _Text("%s(%s)" % (name, latex(node.arg)))]
+                Text("%s(%s)" % (name, latex(node.arg)))]
 
     def visit_Func(self, node, depth):
-        return [_Text(r"%s\left(%s\right)" % (FUNCS.get(node.name,
+        return [Text(r"%s\left(%s\right)" % (FUNCS.get(node.name,
                                                         r"\operatorname{%s}" % node.name),
                                              latex(node.arg)))]
 
     def visit_Deriv(self, node, depth):
-        return [_Text(r"\frac{\partial %s}{\partial %s}" % (latex(node.num), latex(node.den)))]
+        return [Text(r"\frac{\partial %s}{\partial %s}" % (latex(node.num), latex(node.den)))]
 
     def visit_Partial(self, node, depth):
-        return [_Text(r"\partial %s" % latex(node.x))]
+        return [Text(r"\partial %s" % latex(node.x))]
 
 
 _LATEX = LatexPrinter()
@@ -156,12 +156,12 @@ def claim_display(source: str, line: float = LINE) -> Tex | None:
         return None
     lw = width(lhs) + 2.5
     if lw > 0.45 * line:          # a long left side: on rows of its own
-        left = _fill(items(sides[0], 0), line, line - 1.5)
-        body = _fill(rhs, line - 6, line - 6)
+        left = fill(items(sides[0], 0), line, line - 1.5)
+        body = fill(rhs, line - 6, line - 6)
         out = ([f"&{left[0]}"] + [rf"&\quad {r}" for r in left[1:]] + [f"&= {body[0]}"]
                + [rf"&\quad {r}" for r in body[1:]])
         return Tex("\\begin{align*}\n" + " \\\\\n".join(out) + "\n\\end{align*}")
     room = max(line - lw, 30.0)
-    body = _fill(rhs, room, room - 1.5)
+    body = fill(rhs, room, room - 1.5)
     out = [rf"{lhs} &= {body[0]}"] + [rf"&\quad {r}" for r in body[1:]]
     return Tex("\\begin{align*}\n" + " \\\\\n".join(out) + "\n\\end{align*}")

@@ -463,8 +463,3 @@ def fits(expr, line: float = LINE - 20, **settings) -> bool:
     """Does every term of `expr` fit on one display line?"""
     return all(width(str(tex(-t if t.could_extract_minus_sign() else t, **settings))) <= line
                for t in terms(expr, **settings))
-
-
-# the names claims' claim_tex imported while they were private; it should import Text,
-# Break and fill (then these aliases go)
-_Text, _Break, _fill = Text, Break, fill
