@@ -16,6 +16,7 @@ from functools import lru_cache
 
 import sympy as sp
 
+from ..engine.network import weight_indices
 from ..engine.vocabulary import Status
 from .form import EXAMPLES, Form
 from .tree import Call, Const, Deriv, Idx, Node, Q, Sum, Width, dispatch, walk
@@ -409,7 +410,7 @@ class _Local(_Tree):
     def pair(self, idx: tuple[Idx, ...], env):
         """(from, to) of a weight w^t_{pq} from its indices as the claim writes them."""
         p, q = (self.idx(i, env) for i in idx)
-        return (p, q) if self.convention == "from-to" else (q, p)
+        return weight_indices(self.convention, p, q)
 
     def derivative(self, num, den, env):
         """Steps (a)-(d), (c)(b) and the chain rule (f), as proved by `prove`."""

@@ -102,7 +102,7 @@ class Evaluator:
             return (n[0], 1)
         m = self.layer(q.layer)
         if q.kind == "w":
-            return (n[m - 1], n[m]) if self.shape.convention == "from-to" else (n[m], n[m - 1])
+            return self.shape.matrix(m)
         return (n[m], 1)
 
     def _need(self, idx: tuple[Idx, ...], dims: tuple[int, ...], what: str, unit: str):

@@ -94,8 +94,7 @@ def grade(target, entry, widths, activation, convention, samples, csv_path, as_j
         tally = counts((r["status"] for r in rows), (Status.PROVED, Status.REFUTED,
                                                      Status.ERROR, Status.UNKNOWN))
         click.echo(json.dumps({"schema_version": SCHEMA_VERSION, "network": {
-            "widths": list(shape.widths), "activations": list(shape.activations),
-            "samples": samples, "convention": convention}, "entry": entry,
+            **shape.to_json(), "samples": samples}, "entry": entry,
             "status": status, "counts": tally, "submissions": rows},
             indent=2, ensure_ascii=False))
     else:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sympy as sp
 from sympy import Indexed
 
+from .network import weight_indices
 from . import activations, direct
 from .canonical import Canonical
 from .network import Expressions, MissingQuantity, Shape
@@ -52,7 +53,7 @@ def _at_instance(kind, convention, w, got, expected) -> dict:
     c = w["check"]
     idx = c["index"]
     names = {"output_delta": (j,), "hidden_delta": (j,), "bias_grad": (j,),
-             "weight_grad": (i, j) if convention == "from-to" else (j, i)}[kind]
+             "weight_grad": weight_indices(convention, i, j)}[kind]
     subs = {L: len(w["widths"]) - 1, N: w["samples"], l: c["layer"], **dict(zip(names, idx))}
     subs.update({n(t): w["widths"][int(t.subs(subs))] for t in (l - 1, l, l + 1, L)
                  if 0 <= int(t.subs(subs)) < len(w["widths"])})
@@ -138,7 +139,7 @@ def cross_validate(activation: str, convention: str, shapes=CROSS_SHAPES,
                         bad.append(("b", lv, iv, jv))
                 for mv in range(1, nv[lv] + 1):      # (d)
                     for iv in range(1, nv[lv - 1] + 1):
-                        pr = (iv, jv) if convention == "from-to" else (jv, iv)
+                        pr = weight_indices(convention, iv, jv)
                         if not same(lambda: concrete(sym["d"], s, {l: lv, i: iv, j: jv, m: mv}),
                                     sp.diff(ex.z[s, lv, mv], ex.W(lv, *pr))):
                             bad.append(("d", lv, iv, jv, mv))

@@ -18,6 +18,13 @@ from .forward import forward
 CONVENTIONS = ("from-to", "to-from")
 
 
+def weight_indices(convention: str, frm, to) -> tuple:
+    """The indices (p, q) of w^l_{pq} for the weight from neuron `frm` of layer l-1 to
+    neuron `to` of layer l: (frm, to) under from-to, (to, frm) under to-from. The swap is
+    its own inverse: weight_indices(convention, p, q) is (frm, to)."""
+    return (frm, to) if convention == "from-to" else (to, frm)
+
+
 class MissingQuantity(BackpropSymError, IndexError):
     """An index names a weight, neuron or layer the network does not have."""
 
@@ -53,7 +60,7 @@ class Shape:
 
     def weight_pair(self, k: int, j: int) -> tuple[int, int]:
         """The indices (p, q) of w^l_{pq} for the weight from neuron k to neuron j."""
-        return (k, j) if self.convention == "from-to" else (j, k)
+        return weight_indices(self.convention, k, j)
 
     def weight_name(self, l: int, k: int, j: int) -> str:
         """Name of the weight from neuron k (layer l-1) to neuron j (layer l)."""

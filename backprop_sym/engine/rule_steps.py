@@ -9,6 +9,7 @@ from typing import Callable
 import sympy as sp
 from sympy import Indexed, Sum
 
+from .network import weight_indices
 from . import rules
 from .steps import CHECKED, Step
 from .symbolic import (D, FP, L, N, Definitions, Undecided, i, in_range, is_zero, j, k, k0, k1, l,
@@ -28,7 +29,7 @@ def rule_fn(kind, convention, overrides):
 def rule_call(kind, convention, fn) -> tuple:
     """The traced call of a rule at its generic instance."""
     return {"output_delta": (fn, x, j), "hidden_delta": (fn, x, l, j), "bias_grad": (fn, l, j),
-            "weight_grad": (fn, l, *((i, j) if convention == "from-to" else (j, i)))}[kind]
+            "weight_grad": (fn, l, *weight_indices(convention, i, j))}[kind]
 
 
 def _coefficient(expr, var, assumptions):

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 import sympy as sp
 from sympy import Indexed, Sum
 
+from .network import weight_indices
 from .symbolic import (A, B, W, Z, Definitions, L, N, Undecided, i, in_range, is_zero, j, k,
                        l, m, resolve, statements, tex, x)
 from .vocabulary import Status
@@ -94,7 +95,7 @@ def local_steps(defs: Definitions) -> dict:
     check(s, sp.diff(defs.z(x, l + 1, k), A[x, l, j]), st["c"], in_range(j, l))
     out["c"] = s
 
-    pair = (i, j) if conv == "from-to" else (j, i)     # the rule's indices of w^l
+    pair = weight_indices(conv, i, j)                  # the rule's indices of w^l
     wtex = r"w^{l}_{ij}" if conv == "from-to" else r"w^{l}_{ji}"
     s = Step("d", "the layer's parameters",
              rf"\frac{{\partial z^{{l}}_{{m}}}}{{\partial {wtex}}} = a^{{l-1}}_{{i}}\,\delta_{{jm}},\quad "

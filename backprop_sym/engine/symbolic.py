@@ -12,6 +12,7 @@ from __future__ import annotations
 import sympy as sp
 from sympy import Indexed, IndexedBase, KroneckerDelta, Piecewise, Sum
 
+from .network import weight_indices
 from . import activations
 from .backends import get_backend
 from .errors import BackpropSymError
@@ -38,7 +39,7 @@ def in_range(idx, layer) -> list:
 
 def weight(convention: str, layer, frm, to):
     """The physical weight from neuron `frm` of layer-1 to neuron `to`, in its name."""
-    return W[layer, frm, to] if convention == "from-to" else W[layer, to, frm]
+    return W[(layer, *weight_indices(convention, frm, to))]
 
 
 def statements(convention: str) -> dict:

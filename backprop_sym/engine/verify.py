@@ -55,7 +55,7 @@ def plan(shape: Shape) -> list[Instance]:
     out += [Instance("hidden_delta", l, (j,), s)
             for s in range(1, N + 1) for l in range(L - 1, 0, -1) for j in range(1, n[l] + 1)]
     for l in range(1, L + 1):
-        rows, cols = (n[l - 1], n[l]) if shape.convention == "from-to" else (n[l], n[l - 1])
+        rows, cols = shape.matrix(l)
         out += [Instance("weight_grad", l, (p, r), None)
                 for p in range(1, rows + 1) for r in range(1, cols + 1)]
     out += [Instance("bias_grad", l, (j,), None)
@@ -116,8 +116,7 @@ class Result:
     def to_json(self) -> dict:
         s = self.shape
         return {"schema_version": SCHEMA_VERSION,
-                "network": {"widths": list(s.widths), "activations": list(s.activations),
-                            "samples": s.samples, "convention": s.convention},
+                "network": s.to_json(),
                 "status": self.status, "counts": self.counts,
                 "seconds": round(self.seconds, 4), "backend": self.backend,
                 "checks": [c.to_json() for c in self.checks]}
@@ -470,7 +469,7 @@ def _groups(shape: Shape, todo: list) -> list[list]:
     by: dict = {}
     for i, inst in todo:
         if inst.rule == "weight_grad":
-            j = (inst.index[1] if shape.convention == "from-to" else inst.index[0])
+            j = shape.weight_pair(*inst.index)[1]
         else:
             j = inst.index[0]
         by.setdefault((inst.layer, j), []).append((i, inst))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sympy
 
+from ..engine.network import weight_indices
 from ..engine import activations
 from ..engine.backends import get_backend
 from ..engine.network import Shape
@@ -102,7 +103,7 @@ def tikz(shape: Shape, n: Notation) -> dict:
         labelled = (ks[-1], js[0])
         for k in ks:
             for j in js:
-                lab = tex(n.ex.W(l, *((k, j) if n.conv == "from-to" else (j, k))))
+                lab = tex(n.ex.W(l, *weight_indices(n.conv, k, j)))
                 edges.append({"src": ids[l - 1, k], "dst": ids[l, j],
                               "label": lab if (k, j) == labelled else None})
     return {"nodes": nodes, "dots": dots, "edges": edges, "captions": captions,

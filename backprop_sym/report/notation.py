@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sympy
 
+from ..engine.network import weight_indices
 from ..engine import activations
 from ..engine.backends import get_backend
 from ..engine.network import Expressions, Shape
@@ -31,7 +32,7 @@ class Notation:
 
     def w(self, l, frm, to):
         """The weight from neuron `frm` (layer l-1) to `to` (layer l), general indices."""
-        p, q = (frm, to) if self.conv == "from-to" else (to, frm)
+        p, q = weight_indices(self.conv, frm, to)
         return S(f"w^{{{l}}}_{{{p}{q}}}")
 
     def delta(self, l, j, x=""):
