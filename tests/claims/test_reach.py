@@ -2,7 +2,6 @@
 and a check with nothing checked is no success. Each notation proves where it is right
 and never where it is wrong."""
 import json
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -11,8 +10,8 @@ from backprop_sym.claims import check as C
 from backprop_sym.cli import main
 from backprop_sym.cli.check import format_text
 from backprop_sym.engine.vocabulary import Status
+from support import STYLES
 
-STYLES = Path(__file__).resolve().parent.parent / "derivations" / "styles"
 
 
 def one(latex):

@@ -3,7 +3,6 @@ the schemas are strict enough to reject a document that is not of their shape.""
 import copy
 import json
 import textwrap
-from pathlib import Path
 
 import jsonschema
 import pytest
@@ -13,9 +12,8 @@ from referencing import Registry, Resource
 from backprop_sym import Network, verify
 from backprop_sym.cli import main
 from backprop_sym.schemas import NAMES, VERSION, schema, schemas
+from support import DERIVATIONS
 
-HERE = Path(__file__).parent
-DERIVATIONS = HERE.parent / "derivations"
 REGISTRY = Registry().with_resources(
     (uri, Resource.from_contents(s)) for uri, s in schemas().items())
 

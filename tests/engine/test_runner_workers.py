@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from backprop_sym.engine import runner
+from support import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 
 

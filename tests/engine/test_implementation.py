@@ -13,6 +13,7 @@ import pytest
 
 import backprop_sym
 from backprop_sym import check_implementation
+from support import ROOT
 
 
 # ---------------------------------------------------------------- activations, as written
@@ -407,8 +408,7 @@ def test_numpy_is_restored_and_usage_errors_raise():
 
 def test_the_readme_examples_are_proved(fast_backend):
     import re
-    from pathlib import Path
-    text = Path(__file__).parent.parent.joinpath("README.md").read_text(encoding="utf-8")
+    text = ROOT.joinpath("README.md").read_text(encoding="utf-8")
     part = text[text.index("A student's function in each convention"):
                 text.index("Nielsen's `network.py`")]
     to_from, from_to = re.findall(r"```python\n(.*?)```", part, re.S)

@@ -5,20 +5,12 @@ import pty
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
 import pytest
 
 from backprop_sym.terminal import color, spelled
+from support import ROOT, cli_process
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def run(*args, env=None):
-    env = {**os.environ, **(env or {})}
-    encoding = env.get("PYTHONIOENCODING", "utf-8")
-    return subprocess.run([sys.executable, "-m", "backprop_sym", *args], capture_output=True,
-                          timeout=300, env=env, encoding=encoding, errors="strict")
 
 
 @pytest.mark.parametrize("args,code", [
@@ -31,7 +23,7 @@ def run(*args, env=None):
     (("verify", "--widths", "2,x"), 2),
 ])
 def test_a_cp1252_pipe_gets_ascii_not_a_crash(args, code):
-    r = run(*args, env={"PYTHONIOENCODING": "cp1252"})
+    r = cli_process(*args, env={"PYTHONIOENCODING": "cp1252"})
     assert r.returncode == code, r.stderr
     assert "UnicodeEncodeError" not in r.stderr and "Traceback" not in r.stderr
     assert r.stdout.isascii() and r.stderr.isascii(), r.stdout
@@ -66,14 +58,14 @@ def test_a_cp1252_pipe_gets_ascii_from_grade(tmp_path):
                     d = (weights[l] @ d) * a[l] * (1 - a[l])
             return gw, gb
         """))
-    r = run("grade", str(submission), env={"PYTHONIOENCODING": "cp1252"})
+    r = cli_process("grade", str(submission), env={"PYTHONIOENCODING": "cp1252"})
     assert r.returncode == 1, r.stderr
     assert r.stdout.isascii() and r.stderr.isascii(), r.stdout
     assert r.stdout.startswith("refuted") and "first: dC/dw^" in r.stdout
 
 
 def test_piped_output_is_not_wrapped():
-    r = run("verify", "--depth", "4", "--width", "3", "--activation", "sigmoid",
+    r = cli_process("verify", "--depth", "4", "--width", "3", "--activation", "sigmoid",
             env={"COLUMNS": "40"})
     last = r.stdout.splitlines()[-1]
     assert last.startswith("proved: ") and last.endswith(")") and "activation sigmoid" in last
@@ -192,6 +184,6 @@ def test_every_command_ends_quietly_with_141_on_a_closed_pipe(args):
 ])
 def test_piped_output_has_no_colour_codes_even_when_forced(args):
     env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
-    r = run(*args, env={**env, "FORCE_COLOR": "1", "TERM": "xterm-256color"})
+    r = cli_process(*args, env={**env, "FORCE_COLOR": "1", "TERM": "xterm-256color"})
     assert r.returncode in (0, 1), r.stderr
     assert r.stdout and "\x1b[" not in r.stdout

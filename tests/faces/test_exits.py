@@ -9,20 +9,14 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from backprop_sym import cli
-from backprop_sym.cli import main
 from backprop_sym.report import latex
 from backprop_sym.report import render as report
+from support import cli as invoke, needs_tex
 
-needs_tex = pytest.mark.skipif(not latex.have_tex(), reason="latexmk/pdflatex not installed")
 as_root = hasattr(os, "geteuid") and os.geteuid() == 0
 FAST = ["--widths", "2,2", "--only", "linear", "--jobs", "1"]
-
-
-def run(*args, **kw):
-    return CliRunner().invoke(main, list(args), **kw)
 
 
 def one_line(output: str) -> str:
@@ -58,7 +52,7 @@ def test_an_internal_error_exits_70_with_one_line_and_no_traceback(command, monk
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv(cli.DEBUG_ENV, raising=False)
     monkeypatch.setattr(target, raiser(RuntimeError("boom\nsecond line")))
-    r = run(*args)
+    r = invoke(*args)
     assert r.exit_code == 70, r.output
     assert "Traceback" not in r.output
     assert one_line(r.output) == ("backprop-sym: internal error: RuntimeError: boom — please "
@@ -70,7 +64,7 @@ def test_an_internal_error_exits_70_with_one_line_and_no_traceback(command, monk
                                  FileNotFoundError(2, "No such file or directory", "x")])
 def test_any_unexpected_exception_is_70_never_1(exc, monkeypatch):
     monkeypatch.setattr("backprop_sym.engine.verify.verify", raiser(exc))
-    r = run("verify", "--widths", "2,2", "--jobs", "1")
+    r = invoke("verify", "--widths", "2,2", "--jobs", "1")
     assert r.exit_code == 70
     assert one_line(r.output).startswith(f"backprop-sym: internal error: {type(exc).__name__}")
 
@@ -78,29 +72,29 @@ def test_any_unexpected_exception_is_70_never_1(exc, monkeypatch):
 def test_debug_env_shows_the_traceback(monkeypatch):
     monkeypatch.setenv(cli.DEBUG_ENV, "1")
     monkeypatch.setattr("backprop_sym.engine.verify.verify", raiser(RuntimeError("boom")))
-    r = run("verify", "--widths", "2,2", "--jobs", "1")
+    r = invoke("verify", "--widths", "2,2", "--jobs", "1")
     assert r.exit_code == 70
     assert "Traceback" in r.output and r.output.rstrip().endswith("the command you ran")
 
 
 def test_ctrl_c_exits_130_and_a_closed_pipe_141(monkeypatch):
     monkeypatch.setattr("backprop_sym.engine.verify.verify", raiser(KeyboardInterrupt()))
-    r = run("verify", "--widths", "2,2", "--jobs", "1")
+    r = invoke("verify", "--widths", "2,2", "--jobs", "1")
     assert r.exit_code == 130 and one_line(r.output) == "backprop-sym: interrupted"
     monkeypatch.setattr("backprop_sym.engine.verify.verify", raiser(BrokenPipeError()))
-    r = run("verify", "--widths", "2,2", "--jobs", "1")
+    r = invoke("verify", "--widths", "2,2", "--jobs", "1")
     assert r.exit_code == 141 and r.output == ""
 
 
 @pytest.mark.parametrize("args", [["verify", "--nope"], ["nope"], ["verify", "--widths"],
                                   ["report", "--widths", "2,2"]])
 def test_usage_errors_still_exit_2(args):
-    assert run(*args).exit_code == 2
+    assert invoke(*args).exit_code == 2
 
 
 def test_the_sigterm_handler_is_restored_after_a_command():
     before = signal.getsignal(signal.SIGTERM)
-    assert run("--version").exit_code == 0
+    assert invoke("--version").exit_code == 0
     assert signal.getsignal(signal.SIGTERM) is before
 
 
@@ -175,7 +169,7 @@ def listing(folder: Path) -> set:
 
 
 def test_a_missing_directory_is_an_error_and_is_not_created(tmp_path, no_work):
-    r = run("report", *FAST, "--out", str(tmp_path / "no" / "such" / "r.pdf"))
+    r = invoke("report", *FAST, "--out", str(tmp_path / "no" / "such" / "r.pdf"))
     assert r.exit_code == 2
     assert "does not exist" in one_line(r.output) and str(tmp_path / "no" / "such") in r.output
     assert listing(tmp_path) == set()
@@ -184,7 +178,7 @@ def test_a_missing_directory_is_an_error_and_is_not_created(tmp_path, no_work):
 @pytest.mark.parametrize("directory", ["r.pdf", "r.tex", "r.log"])
 def test_a_target_that_is_a_directory_is_an_error(tmp_path, no_work, directory):
     (tmp_path / directory).mkdir()
-    r = run("report", *FAST, "--out", str(tmp_path / "r.pdf"), "--force")
+    r = invoke("report", *FAST, "--out", str(tmp_path / "r.pdf"), "--force")
     assert r.exit_code == 2
     assert "is a directory" in one_line(r.output)
     assert listing(tmp_path) == {directory}
@@ -192,7 +186,7 @@ def test_a_target_that_is_a_directory_is_an_error(tmp_path, no_work, directory):
 
 def test_a_parent_that_is_a_file_is_an_error(tmp_path, no_work):
     (tmp_path / "f").write_text("x")
-    r = run("report", *FAST, "--out", str(tmp_path / "f" / "r.tex"))
+    r = invoke("report", *FAST, "--out", str(tmp_path / "f" / "r.tex"))
     assert r.exit_code == 2 and "is not a directory" in one_line(r.output)
 
 
@@ -206,7 +200,7 @@ def test_an_unwritable_place_is_an_error_before_any_work(tmp_path, no_work):
         ro.mkdir()
         ro.chmod(0o555)
         target = ro / "r.tex"
-    r = run("report", *FAST, "--out", str(target))
+    r = invoke("report", *FAST, "--out", str(target))
     assert r.exit_code == 2
     assert one_line(r.output).startswith(f"backprop-sym: error: cannot write {target}")
     assert not target.exists()
@@ -217,14 +211,14 @@ def test_an_unwritable_existing_file_is_an_error_even_with_force(tmp_path, no_wo
     out = tmp_path / "r.tex"
     out.write_text("keep")
     out.chmod(0o444)
-    r = run("report", *FAST, "--out", str(out), "--force")
+    r = invoke("report", *FAST, "--out", str(out), "--force")
     assert r.exit_code == 2 and "cannot write" in one_line(r.output)
 
 
 @pytest.mark.parametrize("existing", ["r.tex", "r.pdf", "r.log"])
 def test_any_file_report_may_write_is_kept_without_force(tmp_path, no_work, existing):
     (tmp_path / existing).write_text("keep me")
-    r = run("report", *FAST, "--out", str(tmp_path / "r.pdf"))
+    r = invoke("report", *FAST, "--out", str(tmp_path / "r.pdf"))
     assert r.exit_code == 2
     assert f"{tmp_path / existing} already exists" in one_line(r.output)
     assert "--force" in r.output
@@ -235,7 +229,7 @@ def test_any_file_report_may_write_is_kept_without_force(tmp_path, no_work, exis
 def test_tex_only_ignores_an_existing_pdf_and_log(tmp_path):
     for name in ("r.pdf", "r.log"):
         (tmp_path / name).write_text("keep me")
-    r = run("report", *FAST, "--out", str(tmp_path / "r.tex"))
+    r = invoke("report", *FAST, "--out", str(tmp_path / "r.tex"))
     assert r.exit_code == 0, r.output
     assert listing(tmp_path) == {"r.tex", "r.pdf", "r.log"}
     assert (tmp_path / "r.pdf").read_text() == (tmp_path / "r.log").read_text() == "keep me"
@@ -248,7 +242,7 @@ ODD_NAMES = ["a%b_c#.pdf", "it's \"quoted\" $x ~y ^z &w.pdf", "with space é ü 
 @pytest.mark.parametrize("name", ODD_NAMES)
 def test_odd_file_names_build_and_nothing_else_is_written(tmp_path, name):
     (tmp_path / "other.txt").write_text("x")
-    r = run("report", *FAST, "--out", str(tmp_path / name))
+    r = invoke("report", *FAST, "--out", str(tmp_path / name))
     assert r.exit_code == 0, r.output
     stem = name[:-len(".pdf")]
     assert listing(tmp_path) == {"other.txt", f"{stem}.tex", f"{stem}.pdf"}
@@ -258,11 +252,11 @@ def test_odd_file_names_build_and_nothing_else_is_written(tmp_path, name):
 @needs_tex
 def test_an_existing_log_of_an_odd_name_is_not_overwritten(tmp_path):
     (tmp_path / "a%b_c#.log").write_text("my log")
-    r = run("report", *FAST, "--out", str(tmp_path / "a%b_c#.pdf"))
+    r = invoke("report", *FAST, "--out", str(tmp_path / "a%b_c#.pdf"))
     assert r.exit_code == 2 and "a%b_c#.log already exists" in r.output
     assert listing(tmp_path) == {"a%b_c#.log"}
     assert (tmp_path / "a%b_c#.log").read_text() == "my log"
-    r = run("report", *FAST, "--out", str(tmp_path / "a%b_c#.pdf"), "--force")
+    r = invoke("report", *FAST, "--out", str(tmp_path / "a%b_c#.pdf"), "--force")
     assert r.exit_code == 0, r.output
     assert listing(tmp_path) == {"a%b_c#.log", "a%b_c#.tex", "a%b_c#.pdf"}
     assert (tmp_path / "a%b_c#.log").read_text() == "my log"     # written only on failure
@@ -273,13 +267,13 @@ def test_a_failed_build_writes_tex_and_log_only_and_names_the_users_file(tmp_pat
     broken = "\\documentclass{article}\n\\begin{document}\n\\undefinedmacro\n\\end{document}\n"
     monkeypatch.setattr(report, "render", lambda *a, **k: broken)
     out = tmp_path / "odd %#.pdf"
-    r = run("report", *FAST, "--out", str(out))
+    r = invoke("report", *FAST, "--out", str(out))
     assert r.exit_code == 2
     assert one_line(r.output).startswith(f"backprop-sym: error: {tmp_path / 'odd %#.tex'}:3: "
                                          "Undefined control sequence.")
     assert listing(tmp_path) == {"odd %#.tex", "odd %#.log"}
     (tmp_path / "odd %#.log").write_text("old")
-    r = run("report", *FAST, "--out", str(out), "--force")
+    r = invoke("report", *FAST, "--out", str(out), "--force")
     assert r.exit_code == 2
     assert "Undefined control sequence" in (tmp_path / "odd %#.log").read_text()
 
@@ -287,7 +281,7 @@ def test_a_failed_build_writes_tex_and_log_only_and_names_the_users_file(tmp_pat
 # ---------------------------------------------------------------- report: title and claims
 
 def test_a_long_title_is_a_usage_error_before_any_work(tmp_path, no_work):
-    r = run("report", *FAST, "--out", str(tmp_path / "r.tex"), "--title", "x" * 201)
+    r = invoke("report", *FAST, "--out", str(tmp_path / "r.tex"), "--title", "x" * 201)
     assert r.exit_code == 2
     assert one_line(r.output) == ("backprop-sym: error: --title is 201 characters long; "
                                   "give at most 200")
@@ -323,7 +317,7 @@ def test_a_title_of_nested_braces_builds_quickly_and_is_the_pdfs_title(tmp_path)
     title = "{" * 100 + "}" * 100
     out = tmp_path / "t.pdf"
     t0 = time.perf_counter()
-    r = run("report", *FAST, "--out", str(out), "--title", title)
+    r = invoke("report", *FAST, "--out", str(out), "--title", title)
     assert r.exit_code == 0, r.output
     assert time.perf_counter() - t0 < 30
     assert "pdftitle=" not in (tmp_path / "t.tex").read_text()
@@ -343,7 +337,7 @@ def test_an_unreadable_claims_file_is_exit_2_before_any_work(tmp_path, monkeypat
     claims = tmp_path / "claims.md"
     make(claims)
     before = listing(tmp_path)
-    r = run("report", *FAST, "--out", str(tmp_path / "r.pdf"), "--claims", str(claims))
+    r = invoke("report", *FAST, "--out", str(tmp_path / "r.pdf"), "--claims", str(claims))
     assert r.exit_code == 2
     assert one_line(r.output).startswith(f"backprop-sym: error: cannot read the --claims file "
                                          f"{claims}: {reason}")
@@ -355,5 +349,5 @@ def test_a_claims_file_without_read_permission_is_exit_2(tmp_path, no_work):
     claims = tmp_path / "claims.md"
     claims.write_text("$$a=b$$")
     claims.chmod(0)
-    r = run("report", *FAST, "--out", str(tmp_path / "r.tex"), "--claims", str(claims))
+    r = invoke("report", *FAST, "--out", str(tmp_path / "r.tex"), "--claims", str(claims))
     assert r.exit_code == 2 and "Permission denied" in one_line(r.output)

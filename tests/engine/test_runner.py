@@ -17,8 +17,8 @@ import pytest
 from backprop_sym import Network, verify
 from backprop_sym.engine import verify as engine_verify
 from backprop_sym.engine.estimate import cores
+from support import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 
 

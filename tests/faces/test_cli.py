@@ -4,23 +4,18 @@ import subprocess
 import sys
 
 import pytest
-from click.testing import CliRunner
 
-from backprop_sym.cli import main
-
-
-def run(*args):
-    return CliRunner().invoke(main, list(args))
+from support import cli
 
 
 def test_verify_proves_and_exits_0():
-    r = run("verify", "--widths", "2,3,2", "--activation", "sigmoid", "--jobs", "1")
+    r = cli("verify", "--widths", "2,3,2", "--activation", "sigmoid", "--jobs", "1")
     assert r.exit_code == 0, r.output
     assert "22/22 proved" in r.output
 
 
 def test_json_is_one_document_with_the_schema():
-    r = run("verify", "--widths", "3,2,4,2", "--activation", "tanh,linear,f", "--samples", "3",
+    r = cli("verify", "--widths", "3,2,4,2", "--activation", "tanh,linear,f", "--samples", "3",
             "--json", "--jobs", "1")
     assert r.exit_code == 0
     doc = json.loads(r.stdout)
@@ -38,7 +33,7 @@ def test_json_is_one_document_with_the_schema():
 
 
 def test_depth_width_inputs_outputs():
-    r = run("verify", "--depth", "3", "--width", "2", "--inputs", "3", "--outputs", "1",
+    r = cli("verify", "--depth", "3", "--width", "2", "--inputs", "3", "--outputs", "1",
             "--json", "--jobs", "1")
     assert r.exit_code == 0
     assert json.loads(r.stdout)["network"]["widths"] == [3, 2, 2, 1]
@@ -57,7 +52,7 @@ def test_depth_width_inputs_outputs():
     (["--jobs", "0"], "--jobs"),
 ])
 def test_usage_errors_are_one_line_and_exit_2(args, needle):
-    r = run("verify", *args)
+    r = cli("verify", *args)
     assert r.exit_code == 2
     assert needle in r.output
     assert "Traceback" not in r.output
@@ -70,11 +65,11 @@ def test_refuted_exits_1_and_unknown_exits_3(monkeypatch):
     monkeypatch.setitem(rules.RULES, ("output_delta", "from-to"),
                         rules.Rule(ok.kind, ok.convention, ok.statement, ok.text,
                                    lambda q, s, j: q.a(s, q.L, j) - q.y(s, j)))
-    r = run("verify", "--widths", "2,2", "--jobs", "1")
+    r = cli("verify", "--widths", "2,2", "--jobs", "1")
     assert r.exit_code == 1
     assert "refuted" in r.output and "direct=" in r.output
     monkeypatch.setitem(rules.RULES, ("output_delta", "from-to"), ok)
-    r = run("verify", "--widths", "2,2", "--timeout", "1e-9", "--jobs", "1", "--backend", "sympy")
+    r = cli("verify", "--widths", "2,2", "--timeout", "1e-9", "--jobs", "1", "--backend", "sympy")
     assert r.exit_code == 3
 
 
@@ -86,7 +81,7 @@ def test_python_dash_m_runs_the_cli():
 
 
 def test_help_teaches_with_examples():
-    r = run("verify", "--help")
+    r = cli("verify", "--help")
     assert r.exit_code == 0
     for word in ("--widths", "--depth", "--activation", "--samples", "--convention",
                  "Examples", "Exit status"):

@@ -15,10 +15,8 @@ import pytest
 
 from backprop_sym.engine.network import Shape
 from backprop_sym.report import latex, render
+from support import ROOT, needs_pdftotext as needs_tex
 
-ROOT = Path(__file__).resolve().parents[1]
-needs_tex = pytest.mark.skipif(not latex.have_tex() or not shutil.which("pdftotext"),
-                               reason="latexmk/pdflatex/pdftotext not installed")
 
 
 def cli(args, tmp, env=None):

@@ -3,19 +3,16 @@ verdict, stops at an activation it cannot use, and keeps to a time budget."""
 import json
 import os
 import time
-from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from backprop_sym.claims import check as C
 from backprop_sym.claims import scope
 from backprop_sym.claims.form import analyze
 from backprop_sym.claims.parse import parse
-from backprop_sym.cli import main
 from backprop_sym.engine.vocabulary import Status
+from support import DERIVATIONS, cli
 
-DERIVATIONS = Path(__file__).resolve().parent.parent / "derivations"
 OLD = dict(shapes=C.DEFAULT_SHAPES, samples=(2, 3))       # what every claim was checked at
 
 
@@ -23,10 +20,6 @@ def one(latex, **options):
     out = C.check_claim(latex, **options)
     assert len(out) == 1
     return out[0]
-
-
-def run(*args):
-    return CliRunner().invoke(main, ["check", *args])
 
 
 # ---------------------------------------------------------------- true only at some shapes
@@ -137,11 +130,11 @@ def test_explicit_shapes_replace_the_chosen_ones_and_are_stated():
 
 
 def test_cli_states_the_scope_with_every_proof():
-    r = run("--claim", r"N \frac{\partial \mathcal{C}}{\partial b^l_j} = \sum_x \Delta^l_j")
+    r = cli("check", "--claim", r"N \frac{\partial \mathcal{C}}{\partial b^l_j} = \sum_x \Delta^l_j")
     assert r.exit_code == 0, r.output
     line = next(x for x in r.output.splitlines() if x.startswith("line 1:"))
     assert line.startswith("line 1: proved at widths 2,3; ") and line.endswith("(N = 1,2,3,4)")
-    r = run("--claim", r"(N-2)(N-3)\Delta^L_j = 0", "--samples", "2,3", "--shapes", "2,3,2",
+    r = cli("check", "--claim", r"(N-2)(N-3)\Delta^L_j = 0", "--samples", "2,3", "--shapes", "2,3,2",
             "--json")
     doc = json.loads(r.output)
     assert r.exit_code == 0 and doc["samples"] == [2, 3] and doc["shapes"] == [[2, 3, 2]]
@@ -151,7 +144,7 @@ def test_cli_states_the_scope_with_every_proof():
 
 @pytest.mark.parametrize("value", ["0,2", "a", "1,,2"])
 def test_cli_bad_samples(value):
-    r = run("--claim", "a^L_1 = a^L_1", "--samples", value)
+    r = cli("check", "--claim", "a^L_1 = a^L_1", "--samples", value)
     assert r.exit_code == 2 and "--samples" in r.output and "Traceback" not in r.output
 
 
@@ -209,7 +202,7 @@ def test_an_unusable_declaration_stops_the_claims_after_it(bad, activation):
 # ---------------------------------------------------------------- time budget
 
 def test_a_spent_budget_makes_every_claim_unknown():
-    r = run(str(DERIVATIONS / "backprop.md"), "--timeout", "1e-6", "--json")
+    r = cli("check", str(DERIVATIONS / "backprop.md"), "--timeout", "1e-6", "--json")
     assert r.exit_code == 3, r.output
     doc = json.loads(r.output)
     assert doc["counts"]["unknown"] == len(doc["claims"]) > 0
@@ -227,7 +220,7 @@ def test_the_budget_is_a_hard_deadline():
 
 @pytest.mark.parametrize("value", ["0", "-1", "inf", "nan"])
 def test_cli_bad_timeout(value):
-    r = run("--claim", "a^L_1 = a^L_1", "--timeout", value)
+    r = cli("check", "--claim", "a^L_1 = a^L_1", "--timeout", value)
     assert r.exit_code == 2 and "--timeout" in r.output
 
 

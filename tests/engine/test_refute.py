@@ -13,37 +13,11 @@ from mpmath import mp, mpf
 from backprop_sym import Network, verify
 from backprop_sym.engine import activations
 from backprop_sym.engine.witness import Witness
+from support import (dropped_mean, f_for_fprime, missing_transpose, no_fprime,
+                     sign_error, weight_grad_swapped, wrong_layer)
 
 
 # ---------------------------------------------------------------- wrong rules
-
-def no_fprime(q, s, j):
-    return q.a(s, q.L, j) - q.y(s, j)
-
-
-def sign_error(q, s, j):
-    return (q.y(s, j) - q.a(s, q.L, j)) * q.fprime(s, q.L, j)
-
-
-def missing_transpose(q, s, l, j):       # w^{l+1}_{kj} where from-to needs w^{l+1}_{jk}
-    return sum(q.W(l + 1, k, j) * q.delta(s, l + 1, k) for k in q.neurons(l + 1)) * q.fprime(s, l, j)
-
-
-def wrong_layer(q, s, l, j):             # Δ^{l} in place of Δ^{l+1}
-    return sum(q.W(l + 1, j, k) * q.delta(s, l, j) for k in q.neurons(l + 1)) * q.fprime(s, l, j)
-
-
-def f_for_fprime(q, s, l, j):            # f(z) in place of f'(z)
-    return sum(q.W(l + 1, j, k) * q.delta(s, l + 1, k) for k in q.neurons(l + 1)) * q.a(s, l, j)
-
-
-def dropped_mean(q, l, i, j):            # Σ_x without the 1/N
-    return sum(q.a(s, l - 1, i) * q.delta(s, l, j) for s in range(1, q.N + 1))
-
-
-def weight_grad_swapped(q, l, i, j):     # a^{l-1}_j Δ^l_i
-    return q.mean(lambda s: q.a(s, l - 1, j) * q.delta(s, l, i))
-
 
 WRONG = [
     ("output_delta", no_fprime, "f", (2, 3, 2), 1),

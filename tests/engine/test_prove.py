@@ -18,6 +18,8 @@ from backprop_sym.cli import main
 from backprop_sym.engine import prove as P
 from backprop_sym.engine.network import Shape
 from backprop_sym.engine.verify import verify
+from support import (dropped_mean, f_for_fprime, hidden_no_fprime, missing_transpose,
+                     no_fprime, sign_error, weight_grad_swapped)
 
 
 def only(proof, kind):
@@ -45,14 +47,6 @@ def test_concrete_activations_are_proved(activation):
     assert P.prove(activation, "from-to", cross_shapes=None).status == "proved"
 
 
-def no_fprime(q, s, j):
-    return q.a(s, q.L, j) - q.y(s, j)
-
-
-def hidden_no_fprime(q, s, l, j):
-    return sum(q.W(l + 1, j, k) * q.delta(s, l + 1, k) for k in q.neurons(l + 1))
-
-
 def sigmoid_prime_from_a(q, s, j):      # σ' = σ(1 - σ): right for the sigmoid
     a = q.a(s, q.L, j)
     return (a - q.y(s, j)) * a * (1 - a)
@@ -76,16 +70,8 @@ def test_own_rules_that_hold_are_proved(kind, rule, activation):
 
 # ---------------------------------------------------------------- must refute
 
-def missing_transpose(q, s, l, j):       # w^{l+1}_{kj} where from-to needs w^{l+1}_{jk}
-    return sum(q.W(l + 1, k, j) * q.delta(s, l + 1, k) for k in q.neurons(l + 1)) * q.fprime(s, l, j)
-
-
 def missing_transpose_to_from(q, s, l, j):   # to-from needs w^{l+1}_{kj}
     return sum(q.W(l + 1, j, k) * q.delta(s, l + 1, k) for k in q.neurons(l + 1)) * q.fprime(s, l, j)
-
-
-def sign_error(q, s, j):
-    return (q.y(s, j) - q.a(s, q.L, j)) * q.fprime(s, q.L, j)
 
 
 def wrong_layer_delta(q, s, l, j):       # Δ^l in place of Δ^{l+1}
@@ -100,20 +86,8 @@ def wrong_layer_fprime(q, s, l, j):      # f'(z^{l+1}) in place of f'(z^l)
     return sum(q.W(l + 1, j, k) * q.delta(s, l + 1, k) for k in q.neurons(l + 1)) * q.fprime(s, l + 1, j)
 
 
-def f_for_fprime(q, s, l, j):
-    return sum(q.W(l + 1, j, k) * q.delta(s, l + 1, k) for k in q.neurons(l + 1)) * q.a(s, l, j)
-
-
 def wrong_layer_activation(q, l, i, j):  # a^l in place of a^{l-1}
     return q.mean(lambda s: q.a(s, l, i) * q.delta(s, l, j))
-
-
-def weight_grad_swapped(q, l, i, j):
-    return q.mean(lambda s: q.a(s, l - 1, j) * q.delta(s, l, i))
-
-
-def dropped_mean(q, l, i, j):            # Σ_x without the 1/N
-    return sum(q.a(s, l - 1, i) * q.delta(s, l, j) for s in q.examples())
 
 
 def dropped_mean_bias(q, l, j):

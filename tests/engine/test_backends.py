@@ -9,6 +9,7 @@ from backprop_sym.engine import estimate
 from backprop_sym.engine.backends import get_backend, symengine_available, sympy_diff
 from backprop_sym.engine.canonical import Canonical
 from backprop_sym.engine.network import Expressions
+from support import sign_error
 
 needs_symengine = pytest.mark.skipif(not symengine_available(),
                                      reason="symengine not installed (the 'fast' extra)")
@@ -61,10 +62,6 @@ def dropped_mean(q, l, j):
     for s in range(2, q.N + 1):
         total = total + q.delta(s, l, j)
     return total
-
-
-def sign_error(q, s, j):
-    return (q.y(s, j) - q.a(s, q.L, j)) * q.fprime(s, q.L, j)
 
 
 WRONG = [

@@ -5,6 +5,8 @@ import subprocess
 import sys
 import textwrap
 
+from support import cli_process
+
 GOOD = """
 import numpy as np
 
@@ -38,17 +40,12 @@ SUBMISSIONS = {
 }
 
 
-def run(*args):
-    return subprocess.run([sys.executable, "-m", "backprop_sym", "grade", *args],
-                          capture_output=True, text=True, timeout=300)
-
-
 def test_a_folder_one_row_per_file(tmp_path):
     folder = tmp_path / "subs"
     folder.mkdir()
     for name, text in SUBMISSIONS.items():
         (folder / name).write_text(textwrap.dedent(text))
-    out = run(str(folder), "--widths", "2,3,2", "--convention", "to-from", "--timeout", "4",
+    out = cli_process("grade", str(folder), "--widths", "2,3,2", "--convention", "to-from", "--timeout", "4",
               "--csv", str(tmp_path / "g.csv"), "--json")
     assert out.returncode == 1, out.stderr
     doc = json.loads(out.stdout)
@@ -73,21 +70,21 @@ def test_a_folder_one_row_per_file(tmp_path):
 def test_exit_codes_and_usage_errors(tmp_path):
     good = tmp_path / "good.py"
     good.write_text(textwrap.dedent(GOOD))
-    out = run(str(good), "--widths", "3,2,4", "--convention", "to-from")
+    out = cli_process("grade", str(good), "--widths", "3,2,4", "--convention", "to-from")
     assert out.returncode == 0, out.stdout + out.stderr
     assert "proved" in out.stdout
     # from-to shapes: the to-from code multiplies mismatched matrices on non-square layers
-    assert run(str(good), "--widths", "3,2,4").returncode == 1
+    assert cli_process("grade", str(good), "--widths", "3,2,4").returncode == 1
     for args in (["--widths", "2"], ["--activation", "relu"], ["--timeout", "0"]):
-        bad = run(str(good), *args)
+        bad = cli_process("grade", str(good), *args)
         assert bad.returncode == 2 and bad.stderr.startswith("backprop-sym: error:")
         assert "Traceback" not in bad.stderr
-    assert run(str(tmp_path / "missing.py")).returncode == 2
+    assert cli_process("grade", str(tmp_path / "missing.py")).returncode == 2
     (tmp_path / "notes.txt").write_text("x")
-    assert run(str(tmp_path / "notes.txt")).returncode == 2
+    assert cli_process("grade", str(tmp_path / "notes.txt")).returncode == 2
     empty = tmp_path / "empty"
     empty.mkdir()
-    assert run(str(empty)).returncode == 2
+    assert cli_process("grade", str(empty)).returncode == 2
 
 
 def test_help_says_the_code_is_executed():
@@ -159,11 +156,11 @@ def backward(weights, biases, x, y):
 def test_nielsen_network_through_the_readme_adapter(tmp_path):
     (tmp_path / "network.py").write_text(NIELSEN_NETWORK)
     (tmp_path / "check_nielsen.py").write_text(NIELSEN_ADAPTER)
-    out = run(str(tmp_path / "check_nielsen.py"), "--widths", "2,3,2", "--convention",
+    out = cli_process("grade", str(tmp_path / "check_nielsen.py"), "--widths", "2,3,2", "--convention",
               "to-from", "--samples", "3")
     assert out.returncode == 0, out.stdout + out.stderr
     broken = NIELSEN_NETWORK.replace("self.weights[-l+1].transpose()", "self.weights[-l+1]")
     (tmp_path / "network.py").write_text(broken)
-    out = run(str(tmp_path / "check_nielsen.py"), "--widths", "3,3,3", "--convention",
+    out = cli_process("grade", str(tmp_path / "check_nielsen.py"), "--widths", "3,3,3", "--convention",
               "to-from")
     assert out.returncode == 1 and "refuted" in out.stdout

@@ -1,19 +1,16 @@
 """`backprop-sym check`: verdicts, reasons, hints, witnesses, documents and the command."""
 import json
 from fractions import Fraction
-from pathlib import Path
 
 import mpmath
 import pytest
 import sympy
-from click.testing import CliRunner
 
 from backprop_sym.claims import check as C
-from backprop_sym.cli import main
 from backprop_sym.claims.parse import parse
 from backprop_sym.engine.vocabulary import Status
+from support import DERIVATIONS, cli
 
-DERIVATIONS = Path(__file__).resolve().parent.parent / "derivations"
 KEYS = {"line", "latex", "parsed", "status", "reason", "hint", "witness", "scope"}
 
 
@@ -22,10 +19,6 @@ def one(latex, **options):
     assert len(out) == 1
     assert set(out[0]) == KEYS
     return out[0]
-
-
-def run(*args):
-    return CliRunner().invoke(main, ["check", *args])
 
 
 # ---------------------------------------------------------------- proved
@@ -327,27 +320,27 @@ def test_parse_errors_in_a_file_name_the_file_line_and_column():
 # ---------------------------------------------------------------- the command
 
 def test_cli_file_proved_exit_0():
-    r = run(str(DERIVATIONS / "backprop.md"))
+    r = cli("check", str(DERIVATIONS / "backprop.md"))
     assert r.exit_code == 0, r.output
     assert "line 15: proved" in r.output and "read as: z^l_j = Σ_{k=1}^{n_{l-1}}" in r.output
     assert r.output.strip().splitlines()[-1].startswith("proved:")
 
 
 def test_cli_mistakes_exit_1_with_witness_and_hint():
-    r = run(str(DERIVATIONS / "mistakes.md"))
+    r = cli("check", str(DERIVATIONS / "mistakes.md"))
     assert r.exit_code == 1
     assert "refuted" in r.output and "witness: f(t) =" in r.output and "hint:" in r.output
 
 
 def test_cli_claim_and_convention():
     claim = r"\Delta_j^l = \sum_k w_{jk}^{l+1} \Delta_k^{l+1} f'(z_j^l)"
-    assert run("--claim", claim).exit_code == 0
-    r = run("--claim", claim, "--convention", "to-from")
+    assert cli("check", "--claim", claim).exit_code == 0
+    r = cli("check", "--claim", claim, "--convention", "to-from")
     assert r.exit_code == 1 and "holds under the from-to convention" in r.output
 
 
 def test_cli_json_schema():
-    r = run(str(DERIVATIONS / "mistakes.md"), "--json")
+    r = cli("check", str(DERIVATIONS / "mistakes.md"), "--json")
     doc = json.loads(r.output)
     assert doc["schema_version"] == 2 and doc["status"] == "refuted"
     assert doc["file"].endswith("mistakes.md")
@@ -356,20 +349,20 @@ def test_cli_json_schema():
 
 
 def test_cli_activation_linear_json():
-    r = run("--claim", r"\Delta^L_j = a^L_j - y_j", "--activation", "linear", "--json")
+    r = cli("check", "--claim", r"\Delta^L_j = a^L_j - y_j", "--activation", "linear", "--json")
     assert r.exit_code == 0 and json.loads(r.output)["claims"][0]["status"] == "proved"
 
 
 def test_cli_unknown_exit_3():
-    assert run("--claim", "f(z^L_j + 1) = f(z^L_j) + 1").exit_code == 3
+    assert cli("check", "--claim", "f(z^L_j + 1) = f(z^L_j) + 1").exit_code == 3
 
 
 def test_cli_ill_formed_exit_1():
-    assert run("--claim", r"\Delta^l_j = a^{l-1}_i").exit_code == 1
+    assert cli("check", "--claim", r"\Delta^l_j = a^{l-1}_i").exit_code == 1
 
 
 def test_cli_shapes():
-    r = run("--claim", r"\Delta^L_j = (a^L_j - y_j) f'(z^L_j)", "--shapes", "2,2;3,1,2",
+    r = cli("check", "--claim", r"\Delta^L_j = (a^L_j - y_j) f'(z^L_j)", "--shapes", "2,2;3,1,2",
             "--shapes", "1,1", "--json")
     assert r.exit_code == 0
     assert json.loads(r.output)["shapes"] == [[2, 2], [3, 1, 2], [1, 1]]
@@ -383,7 +376,7 @@ def test_cli_shapes():
     (["--claim", "a = b", "--activation", "relu6"], "unknown activation"),
 ])
 def test_cli_usage_errors_exit_2(args, message):
-    r = run(*args)
+    r = cli("check", *args)
     assert r.exit_code == 2
     assert message in r.output
 
@@ -392,7 +385,7 @@ def test_cli_reads_latex_files(tmp_path):
     tex = tmp_path / "notes.tex"
     tex.write_text("\\begin{equation}\n\\delta^L_j = (a^L_j - y_j) \\sigma'(z^L_j) \\label{x}\n"
                    "\\end{equation}\n% $$ a = b $$\n", encoding="utf-8")
-    r = run(str(tex), "--json")
+    r = cli("check", str(tex), "--json")
     doc = json.loads(r.output)
     assert r.exit_code == 0 and [c["line"] for c in doc["claims"]] == [2]
 
@@ -438,8 +431,8 @@ def test_activation_statement_refuted_by_intervals_with_both_numbers():
 
 def test_cli_format_gcc_one_line_per_claim():
     import re
-    doc = json.loads(run(str(DERIVATIONS / "mistakes.md"), "--json").output)
-    r = run(str(DERIVATIONS / "mistakes.md"), "--format", "gcc")
+    doc = json.loads(cli("check", str(DERIVATIONS / "mistakes.md"), "--json").output)
+    r = cli("check", str(DERIVATIONS / "mistakes.md"), "--format", "gcc")
     assert r.exit_code == 1
     # the summary goes to stderr (click before 8.2 mixes it into stdout)
     lines = [line for line in r.stdout.splitlines() if "mistakes.md:" in line]
@@ -451,13 +444,14 @@ def test_cli_format_gcc_one_line_per_claim():
         assert int(m.group(2)) == c["line"] and m.group(4) == c["status"]
         assert m.group(3) == ("error" if c["status"] in ("refuted", "ill-formed") else
                               "warning" if c["status"] == "unknown" else "note")
-    assert run("--claim", "a^L_j = a^L_j", "--format", "gcc").stdout.startswith("<claim>:1:1: note: proved")
-    bad = run(str(DERIVATIONS / "mistakes.md"), "--format", "gcc", "--json")
+    out = cli("check", "--claim", "a^L_j = a^L_j", "--format", "gcc").stdout
+    assert out.startswith("<claim>:1:1: note: proved")
+    bad = cli("check", str(DERIVATIONS / "mistakes.md"), "--format", "gcc", "--json")
     assert bad.exit_code == 2 and "disagree" in bad.output
 
 
 def test_every_witness_of_the_mistakes_is_small_and_complete():
-    doc = json.loads(run(str(DERIVATIONS / "mistakes.md"), "--json").output)
+    doc = json.loads(cli("check", str(DERIVATIONS / "mistakes.md"), "--json").output)
     for c in doc["claims"]:
         w = c["witness"]
         assert 1 <= len(w.nonzero) <= 6, (c["line"], w.nonzero)
