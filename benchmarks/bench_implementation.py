@@ -16,8 +16,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
 from backprop_sym import check_implementation
 from backprop_sym.engine.backends import default_backend_name
 

@@ -44,7 +44,7 @@ def main() -> None:
                     help="skip shapes estimated above this (default 40)")
     args = ap.parse_args()
     rows = []
-    print(f"| shape | activation | checks | estimated s | measured s | ratio |")
+    print("| shape | activation | checks | estimated s | measured s | ratio |")
     print("|---|---|---|---|---|---|")
     for widths, act in QUICK if args.quick else SHAPES:
         shape = Shape.make(widths, act)

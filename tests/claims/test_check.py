@@ -8,6 +8,7 @@ import sympy
 
 from backprop_sym.claims import check as C
 from backprop_sym.claims.parse import parse
+from backprop_sym.engine.witness import Witness
 from backprop_sym.engine.vocabulary import Status
 from support import DERIVATIONS, cli
 
@@ -96,7 +97,7 @@ def test_wrong_claims_are_refuted_with_the_right_hint(latex, hint):
     c = one(latex)
     assert c["status"] == Status.REFUTED, c
     assert c["reason"].startswith("false at widths")
-    w = c["witness"]
+    w = c.witness
     assert w and w.values and w.left != w.right and w.exact
     assert w.f["formula"].startswith("f(t) = ")         # a concrete f for the generic one
     assert len(w.nonzero) <= 6                           # small enough to check by hand
@@ -119,10 +120,10 @@ def test_the_witness_is_a_real_counterexample():
     """Recompute both sides of a refuted claim at the witness, independently of the engine:
     a 2-2 network built here with SymPy, Δ by differentiating the cost in z directly."""
     c = one(r"\Delta^L_j = (y_j - a^L_j) f'(z^L_j)", shapes=[(2, 2)])
-    w = c["witness"]
-    val = {k: Fraction(v) for k, v in w.values.items()}
-    c2, c1, c0 = (sympy.Rational(t) for t in _coefficients(w.f["formula"]))
-    assert [c0, c1, c2] == [sympy.Rational(c) for c in w.f["coefficients"]]
+    w = c["witness"]        # the JSON document: the witness, its shape and instance
+    val = {k: Fraction(v) for k, v in w["values"].items()}
+    c2, c1, c0 = (sympy.Rational(t) for t in _coefficients(w["f"]["formula"]))
+    assert [c0, c1, c2] == [sympy.Rational(c) for c in w["f"]["coefficients"]]
     f = lambda t: c2 * t ** 2 + c1 * t + c0
     j = int(w["instance"].split("j=")[1])
     z = [sum(sympy.Rational(val[f"x_{k}"]) * sympy.Rational(val[f"w^1_{k}{i}"]) for k in (1, 2))
@@ -133,7 +134,7 @@ def test_the_witness_is_a_real_counterexample():
                           for i in (1, 2))
     delta = sympy.diff(cost(t), t).subs(t, z[j - 1])
     rule = (sympy.Rational(val[f"y_{j}"]) - f(z[j - 1])) * sympy.diff(f(t), t).subs(t, z[j - 1])
-    assert delta == sympy.Rational(w.left) and rule == sympy.Rational(w.right)
+    assert delta == sympy.Rational(w["left"]) and rule == sympy.Rational(w["right"])
     assert delta != rule
 
 
@@ -421,7 +422,7 @@ def test_the_number_of_examples_in_an_activation_statement_is_ill_formed():
 def test_activation_statement_refuted_by_intervals_with_both_numbers():
     c = one(r"\sigma'(x) = \sigma(x)(1+\sigma(x))", activation="sigmoid")
     assert c["status"] == Status.REFUTED
-    w = c["witness"]
+    w = c.witness
     assert w.exact is False and w.values == {"x": "1/3"}
     with mpmath.workdps(40):
         s = 1 / (1 + mpmath.exp(-mpmath.mpf(1) / 3))
@@ -453,7 +454,7 @@ def test_cli_format_gcc_one_line_per_claim():
 def test_every_witness_of_the_mistakes_is_small_and_complete():
     doc = json.loads(cli("check", str(DERIVATIONS / "mistakes.md"), "--json").output)
     for c in doc["claims"]:
-        w = c["witness"]
+        w = Witness.from_json(c["witness"])
         assert 1 <= len(w.nonzero) <= 6, (c["line"], w.nonzero)
         assert set(w.nonzero) <= set(w.values)
         assert all(v == "0" for k, v in w.values.items() if k not in w.nonzero)
