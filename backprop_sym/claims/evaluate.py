@@ -20,7 +20,7 @@ from ..engine.witness import Witness
 from . import scope as scopes
 from .errors import IllFormed
 from .form import Form, pretty
-from .instance import (Context, Evaluator, OutOfRange, Undecided, Undefined, shape_text,
+from .instance import (Context, Evaluator, OutOfRange, NotEvaluated, Undefined, shape_text,
                        size_text)
 from .printing import show, show_layer
 from .tree import Q, Width, walk
@@ -166,7 +166,7 @@ def evaluate(form: Form, ctx: Context, opts: Options, quick: bool = False,
                     continue
                 except Undefined as err:
                     return Outcome(Status.ILL_FORMED, f"{err} (at {_where(widths, env, samples)})")
-                except Undecided as err:
+                except NotEvaluated as err:
                     unknown = unknown or f"{err} (at {_where(widths, env, samples)})"
                     if quick:
                         return Outcome(Status.UNKNOWN, unknown, scope=sc)

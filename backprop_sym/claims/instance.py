@@ -19,7 +19,7 @@ from .printing import show, show_quantity
 from .tree import Call, Deriv, Idx, Lay, Num, Q, Width, dispatch
 
 
-class Undecided(Exception):
+class NotEvaluated(Exception):
     """Neither value can be had: an expression the evaluator cannot take."""
 
 
@@ -333,7 +333,7 @@ class Evaluator:
         return self.deriv(node, env)
 
     def value_default(self, node, env):
-        raise Undecided(f"cannot evaluate {show(node)}")
+        raise NotEvaluated(f"cannot evaluate {show(node)}")
 
     def _i(self, i: Idx, env) -> int:
         return i.off if i.var is None else env[i.var] + i.off
@@ -392,7 +392,7 @@ class Evaluator:
                 return q.a(s, m, i) if order == 0 else q.fprime(s, m, i)
         acts = set(self.shape.activations)
         if len(acts) != 1:
-            raise Undecided("f of an expression that is no z, with one activation per layer")
+            raise NotEvaluated("f of an expression that is no z, with one activation per layer")
         act = activations.get(acts.pop())
         if act.identity:
             return ve if order == 0 else B.Integer(1)
@@ -466,7 +466,7 @@ class Evaluator:
         d = e.canon.reduce(direct_diff(ex, shifted, eta).xreplace({eta: B.zero}))
         via_z = e.canon.reduce(direct_diff(ex, X, ex.probe[s, m, i]))
         if B.expand(d * e.q.fprime(s, m, i) - via_z) != 0:
-            raise Undecided(f"could not differentiate with respect to a^{m}_{i} directly")
+            raise NotEvaluated(f"could not differentiate with respect to a^{m}_{i} directly")
         return d
 
 

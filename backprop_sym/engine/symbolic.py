@@ -152,7 +152,7 @@ class Definitions:
         p = sp.Dummy("p", integer=True)
         return sp.Rational(1, 2) * Sum((A[s, L, p] - Y[s, p]) ** 2, (p, 1, n(L)))
 
-    def transparent(self, expr, grad_layer=None):
+    def transparent(self, expr):
         """a^t and f'(z^t) written out (for layers t ≥ 1: L, l, l+1, ...); a^{l-1}, which
         is the input x when l = 1, stays a symbol."""
         def known(t):
