@@ -183,6 +183,7 @@ def private_uses(module: str) -> list[str]:
     return bad
 
 
+@pytest.mark.slow
 def test_no_private_name_is_imported_across_modules():
     bad = [b for m in MODULES for b in private_uses(m)]
     assert bad == []

@@ -93,6 +93,7 @@ def test_shapes_option():
     (r"\Delta^l_j = \sum_{k=1}^{n_l} w^{l+1}_{jk} \Delta^{l+1}_k f'(z^l_j)",
      "holds with layer l+1 instead of l (n_{l+1} for n_l)"),
 ])
+@pytest.mark.slow
 def test_wrong_claims_are_refuted_with_the_right_hint(latex, hint):
     c = one(latex)
     assert c["status"] == Status.REFUTED, c
@@ -225,6 +226,7 @@ CORRECT = [
 
 
 @pytest.mark.parametrize("latex", CORRECT)
+@pytest.mark.slow
 def test_no_single_mutation_of_a_true_rule_is_proved(latex):
     """Every one-site change (sign, f/f', indices, transpose, layer, extra factor) of a true
     rule is a false statement under a generic f; none may be proved."""
@@ -258,11 +260,13 @@ def test_backprop_md_proves():
     assert any(c["status"] == Status.SKIPPED and "dots" in c["reason"] for c in out)
 
 
+@pytest.mark.slow
 def test_backprop_md_proves_for_concrete_activations_too():
     out = C.check_file(DERIVATIONS / "backprop.md", activation="sigmoid")
     assert {c["status"] for c in out} == {Status.PROVED, Status.SKIPPED}
 
 
+@pytest.mark.slow
 def test_to_from_tex_proves_under_its_convention_only():
     path = DERIVATIONS / "backprop-to-from.tex"
     out = C.check_file(path, convention="to-from")
@@ -320,6 +324,7 @@ def test_parse_errors_in_a_file_name_the_file_line_and_column():
 
 # ---------------------------------------------------------------- the command
 
+@pytest.mark.slow
 def test_cli_file_proved_exit_0():
     r = cli("check", str(DERIVATIONS / "backprop.md"))
     assert r.exit_code == 0, r.output
@@ -430,6 +435,7 @@ def test_activation_statement_refuted_by_intervals_with_both_numbers():
         assert abs(mpmath.mpf(w.right) - s * (1 + s)) < mpmath.mpf(10) ** -25
 
 
+@pytest.mark.slow
 def test_cli_format_gcc_one_line_per_claim():
     import re
     doc = json.loads(cli("check", str(DERIVATIONS / "mistakes.md"), "--json").output)

@@ -42,6 +42,7 @@ def test_true_forms_prove(latex, convention, fast_backend):
 
 
 @pytest.mark.parametrize("latex,convention", REFUTE)
+@pytest.mark.slow
 def test_wrong_forms_do_not_prove(latex, convention, fast_backend):
     (c,) = check_claim(latex, convention=convention, backend=fast_backend)
     assert c["status"] in ("refuted", "ill-formed"), (c["parsed"], c["reason"])

@@ -169,12 +169,14 @@ STYLE_FILES = {"nielsen.md": Status.PROVED, "lecture-notes.tex": Status.PROVED,
 
 
 @pytest.mark.parametrize("name", sorted(STYLE_FILES))
+@pytest.mark.slow
 def test_each_style_proves(name):
     out = C.check_file(STYLES / name)
     assert C.overall(out) == STYLE_FILES[name], [c for c in out if c["status"] != Status.PROVED]
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in STYLES.glob("*mistakes*")))
+@pytest.mark.slow
 def test_style_mistakes_never_prove(name):
     """The first equation of a mistakes file is the author's definition; every other one
     is a deliberate mistake."""

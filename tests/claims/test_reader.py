@@ -292,6 +292,7 @@ def test_within_the_limits_a_claim_is_checked():
     assert statuses("C = C" + r" \cdot 1" * 90) == [Status.PROVED]
 
 
+@pytest.mark.slow
 def test_a_huge_display_in_a_file_is_refused_quickly(tmp_path):
     path = tmp_path / "huge.md"
     path.write_text("$$C = " + "C + " * 300_000 + "C$$\n\n$$C = " + "(" * 150 + "C" +

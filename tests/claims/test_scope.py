@@ -57,6 +57,7 @@ TRUE_ONLY_DEEPER = [
 
 
 @pytest.mark.parametrize("latex", WIDTH_DEPENDENT + DEPTH_DEPENDENT + N_DEPENDENT)
+@pytest.mark.slow
 def test_claims_true_only_at_the_old_shapes_are_not_proved(latex):
     assert one(latex, **OLD)["status"] == Status.PROVED         # the old scope proved them
     c = one(latex)
@@ -148,6 +149,7 @@ def test_cli_bad_samples(value):
     assert r.exit_code == 2 and "--samples" in r.output and "Traceback" not in r.output
 
 
+@pytest.mark.slow
 def test_derivations_keep_their_verdicts():
     for name, convention, status in [("backprop.md", "from-to", Status.PROVED),
                                      ("backprop-to-from.tex", "to-from", Status.PROVED),
@@ -185,6 +187,7 @@ $$ \Delta^L_j = (a^L_j - y_j)(1 - (a^L_j)^2) $$
 @pytest.mark.parametrize("bad,activation", [(r"f(z) = 2z", "f"), (r"f(z) = 2z", "tanh"),
                                             (r"f(z) = z z z", "f"), (r"\sigma(z) = 1 + z", "tanh"),
                                             (r"f(z) = N z", "f")])
+@pytest.mark.slow
 def test_an_unusable_declaration_stops_the_claims_after_it(bad, activation):
     claims = C.check_text(DECLARED.replace("{bad}", bad), activation=activation,
                           shapes=[(2, 3)])
@@ -247,6 +250,7 @@ def _verdicts(monkeypatch, text, kind="markdown", **options):
 @pytest.mark.parametrize("name,convention", [("backprop.md", "from-to"),
                                              ("backprop-to-from.tex", "to-from"),
                                              ("mistakes.md", "from-to")])
+@pytest.mark.slow
 def test_backends_agree_on_the_derivations(monkeypatch, name, convention):
     """At small shapes: the SymPy backend takes a minute on backprop.md's linear section at
     the chosen ones (BACKPROP_SYM_SLOW=1 runs those too)."""
@@ -258,6 +262,7 @@ def test_backends_agree_on_the_derivations(monkeypatch, name, convention):
     assert got["sympy"] == got["symengine"]
 
 
+@pytest.mark.slow
 def test_backends_agree_on_the_must_not_prove_claims(monkeypatch):
     got = _verdicts(monkeypatch, _document(LIGHT))
     assert got["sympy"] == got["symengine"]

@@ -1,6 +1,8 @@
 """A new activation is one registration: register it, verify with it, refute with it."""
 from __future__ import annotations
 
+import pytest
+
 from backprop_sym.engine import activations, estimate
 from backprop_sym.engine.activations import Activation, Atoms
 from backprop_sym.engine.network import Shape
@@ -20,6 +22,7 @@ QUADRATIC = Activation(
 )
 
 
+@pytest.mark.slow
 def test_a_registered_activation_verifies_and_refutes_and_goes_away():
     with activations.registered(QUADRATIC):
         assert "quadratic" in activations.names()

@@ -27,6 +27,7 @@ def verdicts(result):
 @pytest.mark.parametrize("activation", ACTIVATIONS + ["tanh,linear,f", "linear,sigmoid,linear"])
 @pytest.mark.parametrize("widths,samples,convention", [
     ("3,2,4,2", 1, "from-to"), ("2,3,2", 2, "to-from"), ("2,2", 2, "from-to")])
+@pytest.mark.slow
 def test_backends_give_identical_verdicts(activation, widths, samples, convention):
     if "," in activation and len(activation.split(",")) != len(widths.split(",")) - 1:
         pytest.skip("activation list does not fit this depth")
@@ -76,6 +77,7 @@ WRONG = [
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("activation", ACTIVATIONS)
 @pytest.mark.parametrize("name,widths,samples,override", WRONG, ids=[w[0] for w in WRONG])
+@pytest.mark.slow
 def test_wrong_rules_are_refuted_on_every_backend(backend, activation, name, widths,
                                                   samples, override):
     if name == "missing f'" and activation == "linear":
@@ -126,6 +128,7 @@ def test_wrong_stated_derivative_is_not_used(backend, monkeypatch):
 # ---------------------------------------------------------------- the shortcuts
 
 @pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.slow
 def test_memoised_sympy_diff_equals_sympy_diff(activation):
     ex = Expressions(Shape.make("2,2,2", activation, 2), get_backend("sympy"), probes=True)
     d = sympy_diff()

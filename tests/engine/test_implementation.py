@@ -225,6 +225,7 @@ def test_correct_implementations_are_proved(name, make, act, convention, N, fast
         assert len(result.checks) == sum(a * b + b for a, b in zip(n, n[1:]))
 
 
+@pytest.mark.slow
 def test_sympy_backend_agrees():
     r = check_implementation(nielsen, [2, 3, 2], "sigmoid", "to-from", 2, backend="sympy")
     assert r.status == "proved", r.summary()
@@ -293,6 +294,7 @@ EXPECTED_HINT = {"sign": "sign", "no 1/N": "1/N", "f for f'": "f' instead of f",
 @pytest.mark.parametrize("convention", ["to-from", "from-to"])
 @pytest.mark.parametrize("act", ["sigmoid", "f", "tanh"])
 @pytest.mark.parametrize("mistake", MISTAKES)
+@pytest.mark.slow
 def test_mistakes_are_never_proved(mistake, act, convention, fast_backend):
     backward = mistaken(mistake, act, convention)
     for widths in ([3, 3, 3], [2, 3, 4]):
@@ -307,6 +309,7 @@ def test_mistakes_are_never_proved(mistake, act, convention, fast_backend):
             assert bad.hint and EXPECTED_HINT[mistake] in bad.hint, result.summary()
 
 
+@pytest.mark.slow
 def test_sigmoid_prime_as_a_constant_is_refuted(fast_backend):
     for widths in ([3, 3, 3], [2, 3, 1]):
         r = check_implementation(mistaken("sigmoid' as 0.25", "sigmoid", "to-from"), widths,

@@ -37,6 +37,7 @@ def numpy_backprop(widths, acts, X, Y, W, b):
 
 @pytest.mark.parametrize("activation", ["f", "linear", "sigmoid", "tanh", "softplus", "tanh,f"])
 @pytest.mark.parametrize("widths,samples", [((2, 3, 2), 1), ((3, 2, 2), 2)])
+@pytest.mark.slow
 def test_explicit_cost_and_derivatives_match_numpy(widths, samples, activation):
     rng = np.random.default_rng(7)
     net = Network(widths, activation=activation, samples=samples)

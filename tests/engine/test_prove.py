@@ -30,6 +30,7 @@ def only(proof, kind):
 
 @pytest.mark.parametrize("convention", ["from-to", "to-from"])
 @pytest.mark.parametrize("activation", ["f", "linear"])
+@pytest.mark.slow
 def test_registered_rules_are_proved_for_every_shape(activation, convention):
     proof = P.prove(activation, convention)
     assert proof.status == "proved"
@@ -62,6 +63,7 @@ def mean_by_examples(q, l, i, j):       # (1/N) Σ_x written out
     ("output_delta", sigmoid_prime_from_a, "sigmoid"),
     ("weight_grad", mean_by_examples, "f"),
 ])
+@pytest.mark.slow
 def test_own_rules_that_hold_are_proved(kind, rule, activation):
     proof = P.prove(activation, "from-to", {kind: rule}, cross_shapes=None)
     assert only(proof, kind).status == "proved"
@@ -121,6 +123,7 @@ WRONG = [
 
 @pytest.mark.parametrize("kind,rule,activation,convention,step", WRONG,
                          ids=[f"{r.__name__}-{a}-{c}" for _, r, a, c, _ in WRONG])
+@pytest.mark.slow
 def test_wrong_rule_fails_at_its_step(kind, rule, activation, convention, step):
     proof = P.prove(activation, convention, {kind: rule}, cross_shapes=None)
     s = only(proof, kind)
@@ -220,6 +223,7 @@ SHAPES = [(2, 3, 2), (3, 2), (2, 2, 3, 2), (3, 2, 2, 3), (2, 3, 3, 1)]
 
 @pytest.mark.parametrize("activation,convention", [("f", "from-to"), ("linear", "to-from"),
                                                    ("sigmoid", "from-to")])
+@pytest.mark.slow
 def test_cross_validation_agrees_at_five_shapes(activation, convention):
     checks = P.cross_validate(activation, convention, SHAPES)
     assert [c["status"] for c in checks] == ["agree"] * 5
@@ -231,6 +235,7 @@ def test_cross_validation_agrees_at_five_shapes(activation, convention):
     ("b", P.FP[P.x, P.l, P.j]),                                      # (b) without δ_ij
     ("BP1", (P.Y[P.x, P.j] - P.A[P.x, P.L, P.j]) * P.FP[P.x, P.L, P.j]),
 ])
+@pytest.mark.slow
 def test_cross_validation_can_fail(step, wrong, monkeypatch):
     checks = P.cross_validate("f", "from-to", SHAPES[:3], results={step: wrong})
     assert any(c["status"] == "disagree" for c in checks)
@@ -252,6 +257,7 @@ def hidden(q, s, l, j):
 @pytest.mark.parametrize("args", [["--activation", "f"], ["--activation", "linear"],
                                   ["--activation", "f", "--convention", "to-from"],
                                   ["--activation", "linear", "--convention", "to-from"]])
+@pytest.mark.slow
 def test_cli_proves(args):
     res = CliRunner().invoke(main, ["prove", *args])
     assert res.exit_code == 0, res.output
@@ -305,6 +311,7 @@ def first_two_examples(q, l, j):         # right only while N <= 2
 
 @pytest.mark.parametrize("kind,rule", [("hidden_delta", first_two_neurons),
                                        ("bias_grad", first_two_examples)])
+@pytest.mark.slow
 def test_rules_right_only_at_small_widths_are_refuted(kind, rule):
     s = only(P.prove("f", "from-to", {kind: rule}, cross_shapes=None), kind)
     assert s.status == "refuted"

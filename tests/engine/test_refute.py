@@ -35,6 +35,7 @@ WRONG = [
 
 @pytest.mark.parametrize("rule,wrong,activation,widths,samples", WRONG,
                          ids=[f"{w.__name__}-{a}" for _, w, a, _, _ in WRONG])
+@pytest.mark.slow
 def test_wrong_rule_is_refuted(rule, wrong, activation, widths, samples, backend):
     net = Network(widths, activation=activation, samples=samples)
     result = verify(net, backend=backend, rules_override={rule: wrong})

@@ -29,6 +29,7 @@ def python(code: str, timeout: float) -> subprocess.CompletedProcess:
 
 # ---------------------------------------------------------------- no deadlock
 
+@pytest.mark.slow
 def test_wide_shape_with_a_deadline_returns_by_it():
     """30,30,30 has 900 groups of checks: filling the task pipe before starting the
     workers used to block forever. With a 3 s budget it must come back in a few."""
@@ -46,6 +47,7 @@ def test_wide_shape_with_a_deadline_returns_by_it():
     assert out["counts"]["unknown"] > 0 and out["counts"]["refuted"] == 0
 
 
+@pytest.mark.slow
 def test_wide_shape_in_parallel_finishes(fast_backend):
     """The same shape to the end (symengine: a few seconds), through the command line."""
     if fast_backend != "symengine":
@@ -93,6 +95,7 @@ def test_jobs_are_capped_at_the_cores(monkeypatch):
     assert seen == [2] and result.status == "proved"
 
 
+@pytest.mark.slow
 def test_cli_warns_when_jobs_exceed_the_cores():
     n = cores()
     r = subprocess.run([sys.executable, "-m", "backprop_sym", "verify", "--widths", "2,2",
@@ -166,6 +169,7 @@ needs_proc = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="ne
 
 @needs_proc
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+@pytest.mark.slow
 def test_cli_signal_leaves_no_worker(sig):
     """The exit code is not asserted here (the entry point's handler decides it: 143 for
     SIGTERM, 130 for Ctrl-C); only that no worker outlives the command."""

@@ -30,6 +30,7 @@ def _cases():
 
 @pytest.mark.parametrize("convention", ["from-to", "to-from"])
 @pytest.mark.parametrize("widths,samples,activation", list(_cases()))
+@pytest.mark.slow
 def test_sympy_diff_is_sympy_diff(widths, samples, activation, convention):
     shape = Shape.make(widths, activation, samples, convention)
     ex = Expressions(shape, get_backend("sympy"), probes=True)
@@ -43,6 +44,7 @@ def test_sympy_diff_is_sympy_diff(widths, samples, activation, convention):
 
 @pytest.mark.skipif(not symengine_available(), reason="symengine not installed")
 @pytest.mark.parametrize("activation", ["f", "sigmoid", "tanh", "softplus"])
+@pytest.mark.slow
 def test_symengine_diff_is_sympy_diff(activation):
     shape = Shape.make("2,3,2", activation, 2)
     se_ex = Expressions(shape, get_backend("symengine"))    # probes are private to each

@@ -105,6 +105,7 @@ def module(*args, **kw):
                           text=True, timeout=120, **kw)
 
 
+@pytest.mark.slow
 def test_python_m_and_the_script_use_the_wrapper(tmp_path):
     r = module("verify", "--widths", "2,2", "--jobs", "1")
     assert r.returncode == 0, r.stderr
@@ -140,6 +141,7 @@ def _alive(pid: int) -> bool:
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 @pytest.mark.parametrize("sig,code,message", [(signal.SIGTERM, 143, "terminated"),
                                               (signal.SIGINT, 130, "interrupted")])
+@pytest.mark.slow
 def test_signals_stop_a_slow_verify_with_their_exit_code(sig, code, message):
     proc = subprocess.Popen([sys.executable, "-m", "backprop_sym", "verify", "--widths",
                              "20,20,20,20", "--backend", "sympy", "--jobs", "2"],
@@ -240,6 +242,7 @@ ODD_NAMES = ["a%b_c#.pdf", "it's \"quoted\" $x ~y ^z &w.pdf", "with space é ü 
 
 @needs_tex
 @pytest.mark.parametrize("name", ODD_NAMES)
+@pytest.mark.slow
 def test_odd_file_names_build_and_nothing_else_is_written(tmp_path, name):
     (tmp_path / "other.txt").write_text("x")
     r = invoke("report", *FAST, "--out", str(tmp_path / name))
@@ -250,6 +253,7 @@ def test_odd_file_names_build_and_nothing_else_is_written(tmp_path, name):
 
 
 @needs_tex
+@pytest.mark.slow
 def test_an_existing_log_of_an_odd_name_is_not_overwritten(tmp_path):
     (tmp_path / "a%b_c#.log").write_text("my log")
     r = invoke("report", *FAST, "--out", str(tmp_path / "a%b_c#.pdf"))
@@ -313,6 +317,7 @@ def test_escaped_text_opens_no_group_deeper_than_an_empty_one(text):
 
 
 @needs_tex
+@pytest.mark.slow
 def test_a_title_of_nested_braces_builds_quickly_and_is_the_pdfs_title(tmp_path):
     title = "{" * 100 + "}" * 100
     out = tmp_path / "t.pdf"

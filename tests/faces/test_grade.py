@@ -5,6 +5,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from support import cli_process
 
 GOOD = """
@@ -40,6 +42,7 @@ SUBMISSIONS = {
 }
 
 
+@pytest.mark.slow
 def test_a_folder_one_row_per_file(tmp_path):
     folder = tmp_path / "subs"
     folder.mkdir()
@@ -67,6 +70,7 @@ def test_a_folder_one_row_per_file(tmp_path):
         {"file", "status", "first", "hint", "detail", "seconds"}
 
 
+@pytest.mark.slow
 def test_exit_codes_and_usage_errors(tmp_path):
     good = tmp_path / "good.py"
     good.write_text(textwrap.dedent(GOOD))
@@ -153,6 +157,7 @@ def backward(weights, biases, x, y):
 '''
 
 
+@pytest.mark.slow
 def test_nielsen_network_through_the_readme_adapter(tmp_path):
     (tmp_path / "network.py").write_text(NIELSEN_NETWORK)
     (tmp_path / "check_nielsen.py").write_text(NIELSEN_ADAPTER)

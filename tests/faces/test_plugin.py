@@ -127,6 +127,7 @@ def test_plain_assert():
 '''
 
 
+@pytest.mark.slow
 def test_user_tests_with_assert_proved(pytester):
     pytester.makepyfile(test_user=USER_TESTS)
     result = pytester.runpytest("-q")

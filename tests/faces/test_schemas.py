@@ -79,6 +79,7 @@ def test_verify_refuted_with_witnesses():
 
 
 @pytest.mark.parametrize("name", ["backprop.md", "mistakes.md"])
+@pytest.mark.slow
 def test_check(name):
     code, doc = cli("check", str(DERIVATIONS / name), "--json")
     assert code in (0, 1)
@@ -111,6 +112,7 @@ def test_grade(tmp_path):
     validate(doc, "grade")
 
 
+@pytest.mark.slow
 def test_report(tmp_path):
     code, doc = cli("report", "--widths", "2,2", "--out", str(tmp_path / "r.tex"),
                     "--claims", str(DERIVATIONS / "mistakes.md"), "--json")

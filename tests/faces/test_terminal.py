@@ -22,6 +22,7 @@ from support import ROOT, cli_process
     (("verify", "--help"), 0),
     (("verify", "--widths", "2,x"), 2),
 ])
+@pytest.mark.slow
 def test_a_cp1252_pipe_gets_ascii_not_a_crash(args, code):
     r = cli_process(*args, env={"PYTHONIOENCODING": "cp1252"})
     assert r.returncode == code, r.stderr
@@ -111,6 +112,7 @@ def _in_a_terminal(*args, env):
     ("check", "--claim", r"\Delta^L_j = a^L_j - y_j"),
     ("verify", "--widths", "2,2"),
 ])
+@pytest.mark.slow
 def test_no_color_is_honoured_in_a_terminal(command):
     env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
     coloured = _in_a_terminal(*command, env={**env, "TERM": "xterm-256color"})
@@ -156,6 +158,7 @@ def test_shell_completion_of_activations_conventions_and_commands():
     assert "complete" in r.stdout and "_BACKPROP_SYM_COMPLETE" in r.stdout
 
 
+@pytest.mark.slow
 def test_a_closed_pipe_ends_quietly_with_141():
     proc = subprocess.Popen([sys.executable, "-m", "backprop_sym", "verify", "--depth", "4",
                              "--width", "6"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -169,6 +172,7 @@ def test_a_closed_pipe_ends_quietly_with_141():
     ("check", "--claim", r"\Delta^L_j = (a^L_j - y_j) f'(z^L_j)"),
     ("prove", "--activation", "linear"), ("--help",), ("verify", "--help"), ("--version",),
 ])
+@pytest.mark.slow
 def test_every_command_ends_quietly_with_141_on_a_closed_pipe(args):
     reader, writer = os.pipe()
     os.close(reader)
@@ -182,6 +186,7 @@ def test_every_command_ends_quietly_with_141_on_a_closed_pipe(args):
     ("verify", "--widths", "2,2"), ("check", "--claim", r"\Delta^L_j = a^L_j - y_j"),
     ("prove", "--activation", "linear"),
 ])
+@pytest.mark.slow
 def test_piped_output_has_no_colour_codes_even_when_forced(args):
     env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
     r = cli_process(*args, env={**env, "FORCE_COLOR": "1", "TERM": "xterm-256color"})

@@ -117,6 +117,7 @@ def test_rendering_is_deterministic_apart_from_the_date(small):
     assert other_day.replace("2099-12-31", "2000-01-01") == small.tex
 
 
+@pytest.mark.slow
 def test_rendering_is_the_same_in_another_process(tmp_path):
     """Two runs (different hash seeds, fresh verification) differ only in the times."""
     outs = []
@@ -211,6 +212,7 @@ def test_refuted_rule_comes_first_with_its_witness(refuted):
     assert refuted.results["linear"].status == "proved"
 
 
+@pytest.mark.slow
 def test_claims_section_is_rendered_from_a_list():
     shape = Shape.make("2,2", "f")
     results = {"nonlinear": verify(report.theorem_shapes(shape)["nonlinear"])}
@@ -245,6 +247,7 @@ def overfull(build) -> list[float]:
 
 
 @needs_tex
+@pytest.mark.slow
 def test_pdf_compiles_without_errors_or_overfull_lines(small, refuted):
     for rep in (small, refuted):
         build = latex.build_pdf(rep.tex, "small")
@@ -255,6 +258,7 @@ def test_pdf_compiles_without_errors_or_overfull_lines(small, refuted):
 
 
 @needs_tex
+@pytest.mark.slow
 def test_long_formulas_break_for_a_deeper_net():
     """Depth 4: the worked instance and the explicit z's are long; nothing overflows."""
     rep = report.make_report(Shape.make("2,2,2,2,2", "f"), date="2000-01-01")
@@ -275,6 +279,7 @@ def test_first_error_is_file_line_message():
 # ---------------------------------------------------------------- the command
 
 @needs_tex
+@pytest.mark.slow
 def test_cli_writes_tex_and_pdf(tmp_path):
     out = tmp_path / "reports" / "two-layer.pdf"
     out.parent.mkdir()                  # report creates no directory
@@ -296,6 +301,7 @@ def test_cli_tex_only(tmp_path):
     assert r"--widths 2,2,2 --activation linear" in out.read_text()
 
 
+@pytest.mark.slow
 def test_cli_json(tmp_path):
     """--json: the theorems' checks as verify --json gives them, the claims as check --json,
     the files written, and the status that decides the exit code."""

@@ -40,6 +40,7 @@ def mistakes(tmp_path_factory):
 
 
 @needs_tex
+@pytest.mark.slow
 def test_page_one_names_every_refuted_claim(mistakes):
     tmp, r = mistakes
     assert r.returncode == 1, r.stderr
@@ -68,6 +69,7 @@ def test_claims_are_typeset_not_raw_source(mistakes):
 
 
 @needs_tex
+@pytest.mark.slow
 def test_printed_command_regenerates_the_report_exactly(mistakes, tmp_path):
     tmp, _ = mistakes
     src = (tmp / "m.tex").read_text()
@@ -95,6 +97,7 @@ def test_command_carries_every_option_that_changes_the_text():
                                   ["--depth", "5", "--width", "2", "--activation", "sigmoid"],
                                   ["--widths", "2,2,2", "--convention", "to-from", "--samples", "2"],
                                   ["--widths", "3,2", "--activation", "linear", "--only", "linear"]])
+@pytest.mark.slow
 def test_two_runs_give_identical_tex_and_pdf_and_no_overfull_box(args, tmp_path):
     outs = []
     for k in (1, 2):
@@ -133,6 +136,7 @@ def test_wrong_delta_rule_shows_in_the_worked_instance_and_is_explained():
     assert r"rule \texttt{hidden\_delta}" in one
 
 
+@pytest.mark.slow
 def test_sigmoid_theorem_says_sigma_throughout():
     rep = render.make_report(Shape.make("2,2", "sigmoid"), only="nonlinear", date="2000-01-01")
     body = rep.tex[rep.tex.index(r"\begin{theorem}"):rep.tex.index(r"\section{The algorithm")]
@@ -143,6 +147,7 @@ def test_sigmoid_theorem_says_sigma_throughout():
 
 @needs_tex
 @pytest.mark.parametrize("name", sorted(p.stem for p in (ROOT / "reports").glob("*.tex")))
+@pytest.mark.slow
 def test_every_example_in_reports_builds_without_overfull_boxes(name):
     build = latex.build_pdf((ROOT / "reports" / f"{name}.tex").read_text(encoding="utf-8"))
     assert build.ok, build.error

@@ -69,6 +69,7 @@ def refuted():
                               rules_override={"hidden_delta": wrong_hidden_delta})
 
 
+@pytest.mark.slow
 def test_witness_tables_give_the_error_signals_of_the_witness(refuted):
     witnessed = [c for c in refuted.results["nonlinear"].checks if c.witness]
     assert witnessed
@@ -107,6 +108,7 @@ def test_error_signals_of_a_wrong_value_are_not_found():
 @pytest.mark.parametrize("widths,linear,convention,N", [
     ("2,3,2", False, "from-to", 1), ("2,3,2", True, "from-to", 1),
     ("2,2,2,2", False, "to-from", 2), ("8,8,8,8,8", False, "from-to", 1)])
+@pytest.mark.slow
 def test_numeric_example_agrees_with_an_independent_derivative(widths, linear, convention, N):
     shape = Shape.make(widths, "linear" if linear else "f", samples=N, convention=convention)
     ex = textbook.example(shape, linear)
@@ -153,6 +155,7 @@ def pdf_text(rep, tmp_path) -> str:
 
 
 @needs_pdf
+@pytest.mark.slow
 def test_pdf_has_the_algorithm_the_figure_the_summary_and_the_example(tmp_path):
     rep = render.make_report(Shape.make("2,3,2", "f"), date="2000-01-01")
     text = pdf_text(rep, tmp_path)
@@ -174,6 +177,7 @@ def test_pdf_has_the_algorithm_the_figure_the_summary_and_the_example(tmp_path):
 
 
 @needs_pdf
+@pytest.mark.slow
 def test_pdf_of_a_wrong_rule_says_the_numbers_differ(tmp_path):
     rep = render.make_report(Shape.make("2,2,2", "f"), only="nonlinear", date="2000-01-01",
                              rules_override={"hidden_delta": wrong_hidden_delta})
