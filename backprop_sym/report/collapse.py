@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sympy
 
+from ..engine.forward import forward
 from ..engine.network import Shape
 from .formulas import Lines, tex, width
 from .latex import Tex
@@ -36,11 +37,11 @@ def collapse(shape: Shape, n: Notation) -> dict:
     for m in mats[1:]:
         prod = [[expand(sum((row[t] * m[t][j] for t in range(len(m))), conv(0)))
                  for j in range(len(m[0]))] for row in prod]
-    cc = [conv(0)] * w_[0]
-    for l in range(1, L + 1):
-        m = mats[l - 1]
-        cc = [expand(sum((m[k][j] * cc[k] for k in range(w_[l - 1])), conv(0)) + conv(ex.b[l, j + 1]))
-              for j in range(w_[l])]
+    # c is the linear network's output at x = 0: the one forward pass, expanded as it goes
+    _, at_zero = forward(w_, [conv(0)] * w_[0], weight=lambda l, k, j: conv(ex.w[l, k, j]),
+                         bias=lambda l, j: conv(ex.b[l, j]), activate=lambda l, z: expand(z),
+                         zero=conv(0))
+    cc = [at_zero[L, j] for j in range(1, w_[L] + 1)]
     affine_ok = all(expand(conv(ex.a[1, L, j + 1]) - sum((prod[i][j] * xs[i] for i in range(w_[0])),
                                                         conv(0)) - cc[j]) == 0
                     for j in range(w_[L]))
