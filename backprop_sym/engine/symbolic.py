@@ -39,7 +39,8 @@ def in_range(idx, layer) -> list:
 
 def weight(convention: str, layer, frm, to):
     """The physical weight from neuron `frm` of layer-1 to neuron `to`, in its name."""
-    return W[(layer, *weight_indices(convention, frm, to))]
+    p, q = weight_indices(convention, frm, to)
+    return W[layer, p, q]
 
 
 def statements(convention: str) -> dict:
