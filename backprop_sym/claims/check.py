@@ -176,7 +176,8 @@ class Checker:
             hint = "; ".join(found) if found else None
         scope = out.scope.json() if out.scope else None
         reason = out.reason
-        if out.status == Status.PROVED and every_width(form, opts.activation, opts.convention):
+        if out.status == Status.PROVED and not (scope or {}).get("limits") and \
+                every_width(form, opts.activation, opts.convention):
             scope = {**(scope or {}), "every_shape": True}
             reason = f"{reason}; and for {GENERAL}"
         return _claim(line, latex, parsed, out.status, reason + note, hint, out.witness, scope)

@@ -118,7 +118,7 @@ def test_widths_exceed_every_constant_and_depths_go_deeper_than_needed():
 
 def test_claims_about_n_take_n_1_and_n_beyond_every_constant():
     form, sc = _scope(r"(N-5)\Delta^L_1 = 0")
-    assert sc.samples == (1, 2, 3, 6)
+    assert sc.samples == (1, 2, 3, 6, 7)            # degree 1 in N: two values above 5
     form, sc = _scope(r"(N-5)\Delta^L_1 = 0", samples=(2, 9))
     assert sc.samples == (2, 9)
 
