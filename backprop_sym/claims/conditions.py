@@ -98,7 +98,7 @@ class Condition:
     def letters(self) -> set[str]:
         out = set(self.quantified)
         for a, _, b in self.comparisons:
-            for t in (a, b):
+            for t in (a, *b[1:]) if b[0] == "pair" else (a, b):
                 if t[0] == "v" and t[1] != "L":
                     out.add(t[1])
                 elif t[0] == "n" and t[1].var not in (None, "L"):
@@ -115,6 +115,13 @@ class Condition:
             m = lay.off if lay.var is None else value(("v", lay.var, lay.off))
             return None if m is None else widths[m] if 0 <= m <= L else False
         for a, op, b in self.comparisons:
+            if op == "between":                        # l = L-1, \dots, 1 (ends not ordered)
+                x, lo, hi = value(a), value(b[1]), value(b[2])
+                if False in (x, lo, hi):
+                    return False
+                if None not in (x, lo, hi) and not min(lo, hi) <= x <= max(lo, hi):
+                    return False
+                continue
             x, y = value(a), value(b)
             if x is False or y is False:
                 return False
@@ -179,6 +186,45 @@ def read_condition(text: str, at: int) -> Condition | None:
         return _Conditions(toks, text, at).read()
     except _NotACondition:
         return None
+
+
+def range_comparisons(var, listed: list, last) -> list:
+    """The comparisons of `var = a, b, \\dots, z` (listed: a, b, ...): the same set whichever
+    way it is written. The order is that of its first two terms when they are comparable
+    (1, 2, \\dots: ascending; L-1, L-2, \\dots: descending), else that of its ends read for a
+    large network (L-1 above 1, n_l above 1); ends that cannot be ordered (l and L) give
+    every value between them, whichever is larger (`admits`: op "between")."""
+    step = _order(listed[0], listed[1]) if len(listed) > 1 else None
+    order = step if step is not None else _order(listed[0], last)
+    if order is None:
+        return [(var, "between", ("pair", listed[0], last))]
+    lo, hi = (listed[0], last) if order < 0 else (last, listed[0])
+    return [(lo, "<=", var), (var, "<=", hi)]
+
+
+def _order(a, b) -> int | None:
+    """-1 when term a is below b in a large network, 1 above, None when that is not known
+    (or they are equal): numbers by value; l-1 and l+1, L and L-1 by their offsets; two
+    widths unordered; a letter or a width above every number."""
+    def key(t):
+        if t[0] == "k":
+            return (None, t[1])
+        if t[0] == "v":
+            return (("v", t[1]), t[2])
+        return (("n", t[1].var), t[1].off) if t[1].var is not None else (None, None)
+    (ka, oa), (kb, ob) = key(a), key(b)
+    if oa is None or ob is None:
+        return None
+    if ka == kb and ka is not None and ka[0] == "n":
+        return None                                   # n_l and n_{l+1}: widths unordered
+    if ka == kb:
+        return None if oa == ob else (-1 if oa < ob else 1)
+    if ka is None or kb is None:
+        if ka is not None and ka[0] == "n" or kb is not None and kb[0] == "n":
+            return -1 if ka is None else 1            # n_l above a number
+        if (ka or kb)[0] == "v":
+            return -1 if ka is None else 1            # L-1 above a number
+    return None
 
 
 class _NotACondition(Exception):
@@ -299,13 +345,14 @@ class _Conditions:
         op = _OPS[self.take("rel")[1]]
         second = self._term()
         if op == "=" and self.peek()[1] == "," and any(t[0] == "dots" for t in self.toks):
+            listed = [second]
             while self.peek()[1] == "," and self.peek(1)[0] != "dots":   # l = 1, 2, \dots, L
                 self.take()
-                self._term()
+                listed.append(self._term())
             self.take("punct", ",")
             self.take("dots")
             self.take("punct", ",")
-            return [(second, "<=", first), (first, "<=", self._term())]
+            return range_comparisons(first, listed, self._term())
         out = [(first, op, second)]
         while self.peek()[0] == "rel":
             op = _OPS[self.take()[1]]
