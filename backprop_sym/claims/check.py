@@ -52,6 +52,7 @@ from .form import analyze
 from .general import SCOPE as GENERAL, every_width
 from .hints import hints
 from .conditions import split_condition
+from .conventions import combine as combine_conventions, mentions_weights
 from .errors import IllFormed, ParseError, Skip, UnsupportedNotation, Unusable
 from .parse import parse
 from .printing import show
@@ -126,7 +127,26 @@ class Checker:
         return out, sides[-1]
 
     def check_claim(self, lhs, rhs, line: int, latex: str, condition=None) -> dict:
-        """The verdict of lhs = rhs; `condition` (a parse.Condition) narrows its instances."""
+        """The verdict of lhs = rhs; `condition` (a parse.Condition) narrows its instances.
+        Under an open convention a claim naming a weight is checked under each
+        (`conventions.combine`)."""
+        open_ = getattr(self.reading, "open", ())
+        if open_ and mentions_weights(lhs, rhs):
+            return self._under_each(open_, lhs, rhs, line, latex, condition)
+        return self._check_claim(lhs, rhs, line, latex, condition)
+
+    def _under_each(self, conventions, lhs, rhs, line, latex, condition) -> dict:
+        """The claim checked under each open convention, the verdicts combined."""
+        kept, found = self.opts, {}
+        try:
+            for c in conventions:
+                self.opts = replace(kept, convention=c)
+                found[c] = self._check_claim(lhs, rhs, line, latex, condition)
+        finally:
+            self.opts = kept
+        return combine_conventions(found)
+
+    def _check_claim(self, lhs, rhs, line: int, latex: str, condition=None) -> dict:
         if self.reading is not None:
             lhs, rhs = self.reading(lhs), self.reading(rhs)
         parsed = show((lhs, rhs))
@@ -351,12 +371,12 @@ def check_text(text: str, kind: str = documents.MARKDOWN, progress=None, **optio
         "conventions": [{"what": w, "value": v, "line": ln, "latex": t}
                         for w, v, ln, t in reading.found],
         "inline": documents.inline_math(text, kind),
-        "convention": first.opts.convention})
+        "convention": first.opts.convention, "convention_open": bool(reading.open)})
 
 
 def _reading(checker: Checker, rows, text, given: dict, convention):
     """The document's conventions, read from its definitions; options override."""
-    from .conventions import Reading, infer, proves
+    from .conventions import CONVENTIONS_OPEN, Reading, infer, proves
     claims = []
     for row in rows:
         if row.error or row.unread or row.skip:
@@ -380,6 +400,8 @@ def _reading(checker: Checker, rows, text, given: dict, convention):
              and not (f[0] == "cost" and given["cost"] is not None)]
     if convention is None:
         checker.opts = replace(checker.opts, convention=reading.convention)
+        if not any(f[0] == "convention" for f in reading.found):
+            reading.open = CONVENTIONS_OPEN          # neither given nor read: both
     if given["weight_layer"] is not None:
         reading.offset = int(given["weight_layer"])
     if given["index_base"] is not None:
@@ -550,6 +572,8 @@ def document(file, claims: Sequence[Mapping], opts: Options,
     notes = getattr(claims, "notes", {})
     if notes.get("conventions"):
         doc["read_from_document"] = notes["conventions"]
+    if notes.get("convention_open"):
+        doc["convention_open"] = True          # weight claims checked under both
     if doc["status"] == Status.EMPTY:
         doc["empty_reason"] = empty_reason(claims)
     return doc

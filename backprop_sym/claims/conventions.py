@@ -10,6 +10,10 @@ line overrides it):
   index base    a neuron index 0 (w^{(1)}_{00}): indices count from 0;
   cost          C = \\frac{1}{2N} \\sum_x … : C is the average over the examples.
 
+When the convention is neither given nor read, it is open: a claim that names a weight is
+checked under each convention and the verdicts combined (`combine`): the same verdict
+under both stands, different ones are unknown, naming both.
+
 `reading` turns a claim as written into the project's notation under these conventions.
 """
 from __future__ import annotations
@@ -31,6 +35,7 @@ class Reading:
     base: int = 1                 # the first neuron index as written
     average: bool = False         # C as written is the average over the examples
     found: tuple = ()             # (what, value, line, text) inferred from the document
+    open: tuple = ()              # the conventions left open: neither given nor read
 
     def __call__(self, node):
         """A claim's side as written -> the project's notation."""
@@ -111,3 +116,36 @@ def proves(lhs, rhs, convention, ctx, opts) -> bool:
         return evaluate(form, ctx, replace(opts, convention=convention)).status == Status.PROVED
     except Exception:                       # an instance that cannot be evaluated
         return False
+
+
+CONVENTIONS_OPEN = ("from-to", "to-from")
+
+
+def mentions_weights(*sides) -> bool:
+    """Does a claim name a weight (w, W)? Only then can its verdict depend on the convention."""
+    return any(isinstance(n, Q) and n.kind == "w" for side in sides for n in walk(side))
+
+
+def combine(claims: dict) -> dict:
+    """One verdict from a claim checked under each open convention ({convention: claim
+    dict}): the same status under all stands (a refutation with the witness of the first);
+    different ones are unknown, naming both. Records {convention: status} as `conventions`."""
+    names = list(claims)
+    first = claims[names[0]]
+    statuses = {c: claims[c]["status"] for c in names}
+    out = dict(first)
+    out["conventions"] = {c: str(v) for c, v in statuses.items()}
+    if len(set(statuses.values())) == 1:
+        if all((claims[c].get("scope") or {}).get("every_shape") is not True for c in names[1:]) \
+                and (out.get("scope") or {}).get("every_shape"):
+            out["scope"] = {k: v for k, v in out["scope"].items() if k != "every_shape"}
+        if first["status"] == Status.PROVED:
+            out["reason"] = (f"{first['reason']}; under both index conventions (the document "
+                             "does not say which)")
+        return out
+    said = {Status.PROVED: "holds", Status.REFUTED: "fails"}
+    parts = [f"{said.get(statuses[c], 'is ' + str(statuses[c]))} under {c}" for c in names]
+    out.update(status=Status.UNKNOWN, witness=None, hint=None, scope=None,
+               reason=(f"{', '.join(parts)}; the document does not say which index convention "
+                       "it uses (define z^l_j, or give --convention from-to or to-from)"))
+    return out
