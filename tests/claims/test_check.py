@@ -284,7 +284,7 @@ EXPECTED_MISTAKES = [
 
 
 def test_mistakes_md_is_refuted_with_the_right_hints():
-    out = C.check_file(DERIVATIONS / "mistakes.md")
+    out = C.check_file(DERIVATIONS / "mistakes.md", convention="from-to")    # (open: unknown)
     assert [c["status"] for c in out] == [Status.REFUTED] * len(EXPECTED_MISTAKES)
     for c, hint in zip(out, EXPECTED_MISTAKES):
         assert hint in c["hint"].split("; ")[0], (c["latex"], c["hint"])
@@ -301,7 +301,7 @@ def test_lines_chains_and_continuation_rows(tmp_path):
         r"  &= \sum_k w^{l+1}_{kj} \Delta^{l+1}_k f'(z^l_j) \tag{2}",    # 7
         r"\end{align}",
     ])
-    out = C.check_text(text, "latex")
+    out = C.check_text(text, "latex", convention="from-to")
     assert [c["line"] for c in out] == [3, 3, 6, 7]
     assert [c["status"] for c in out] == [Status.PROVED, Status.PROVED, Status.PROVED, Status.REFUTED]
     assert out[3]["latex"].startswith(r"\frac{\partial C}{\partial z^l_j} = \sum_k")
@@ -346,7 +346,7 @@ def test_cli_claim_and_convention():
 
 
 def test_cli_json_schema():
-    r = cli("check", str(DERIVATIONS / "mistakes.md"), "--json")
+    r = cli("check", str(DERIVATIONS / "mistakes.md"), "--json", "--convention", "from-to")
     doc = json.loads(r.output)
     assert doc["schema_version"] == 2 and doc["status"] == "refuted"
     assert doc["file"].endswith("mistakes.md")
@@ -438,7 +438,8 @@ def test_activation_statement_refuted_by_intervals_with_both_numbers():
 @pytest.mark.slow
 def test_cli_format_gcc_one_line_per_claim():
     import re
-    doc = json.loads(cli("check", str(DERIVATIONS / "mistakes.md"), "--json").output)
+    doc = json.loads(cli("check", str(DERIVATIONS / "mistakes.md"), "--json",
+                         "--convention", "from-to").output)
     r = cli("check", str(DERIVATIONS / "mistakes.md"), "--format", "gcc")
     assert r.exit_code == 1
     # the summary goes to stderr (click before 8.2 mixes it into stdout)
@@ -458,7 +459,8 @@ def test_cli_format_gcc_one_line_per_claim():
 
 
 def test_every_witness_of_the_mistakes_is_small_and_complete():
-    doc = json.loads(cli("check", str(DERIVATIONS / "mistakes.md"), "--json").output)
+    doc = json.loads(cli("check", str(DERIVATIONS / "mistakes.md"), "--json",
+                         "--convention", "from-to").output)
     for c in doc["claims"]:
         w = Witness.from_json(c["witness"])
         assert 1 <= len(w.nonzero) <= 6, (c["line"], w.nonzero)

@@ -65,7 +65,7 @@ def test_claims_and_claim():
     assert good[0].line == 1 and good[0].status == "proved" and good[0].latex == BP2
     bad = check_claim(NO_FPRIME)
     assert bad.status == "refuted" and not bad and not bad[0]
-    doc = check_text(f"$$ {BP2} $$\n\n$$ {NO_FPRIME} $$\n")
+    doc = check_text(f"$$ {BP2} $$\n\n$$ {NO_FPRIME} $$\n", convention="from-to")
     assert len(doc) == 2 and not doc and doc[0] and not doc[1]
     assert doc.counts["proved"] == 1 and doc.counts["refuted"] == 1
     assert json.loads(json.dumps(doc.to_json(), indent=2))[1]["status"] == "refuted"
