@@ -59,7 +59,7 @@ class Scope:
     def json(self) -> dict:
         """{shapes, samples, [limits]}; samples is None for a claim about one example;
         limits (when present) says why a proof at these sizes is not one for every size."""
-        out = {"shapes": [list(s) for s in self.shapes],
+        out: dict = {"shapes": [list(s) for s in self.shapes],
                "samples": list(self.samples) if self.examples else None}
         if self.limits:
             out["limits"] = self.limits
