@@ -55,7 +55,8 @@ _LABEL_IN = rf"\s*(?:{_WORD})?(?:\(\s*{_TOKEN}\s*\)|\[\s*{_TOKEN}\s*\]|{_TOKEN})
 _LABEL_CORE = (rf"\(\s*(?:{_WORD})?{_TOKEN}\s*\)|\[\s*{_TOKEN}\s*\]"
                rf"|(?:{_WORD})?[0-9]+(?:[.\-][0-9]+)*[a-z]?|[A-Za-z]{{1,4}}[0-9]+"
                rf"|{_TEXT}\{{{_LABEL_IN}\}}|\(\s*{_TEXT}\{{{_LABEL_IN}\}}\s*\)")
-_LABEL = re.compile(rf"{_SPACING}(?:{_LABEL_CORE}){_SPACING}[,.;]?{_SPACING}")
+_LABEL = re.compile(rf"{_SPACING}(?:{_TEXT}\{{\s*{_WORD}\}}{_SPACING})?(?:{_LABEL_CORE})"
+                    rf"{_SPACING}[,.;]?{_SPACING}")
 
 
 def is_label(text: str) -> bool:
@@ -155,7 +156,15 @@ def _segments(blanked: str, s: int, e: int, amps: dict[int, str]) -> list[tuple[
             out += [left, right]            # z = Wa + b, & a = f(z): two equations
         else:
             out.append((left[0], right[1]))
-    return out
+    joined: list[tuple[int, int]] = []
+    for a, b in out:          # a && b &= c: the side b and the pair after it, one equation
+        if joined and starts_with_relation(blanked[a:b]) and blanked[slice(*joined[-1])].strip() \
+                and not has_relation(blanked[slice(*joined[-1])]) \
+                and not is_label(blanked[slice(*joined[-1])]) and len(joined) > 1:
+            joined[-1] = (joined[-1][0], b)
+        else:
+            joined.append((a, b))
+    return joined
 
 
 def pieces(body: str, env: str) -> list[Piece]:

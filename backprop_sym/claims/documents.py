@@ -197,7 +197,8 @@ def rows(text: str, kind: str = MARKDOWN) -> list[Row]:
         # \\ in a $$ or \[ display with no environment still separates rows
         for p in pieces(body, env):
             if p.error:
-                out.append(Row(lines(b0 + p.start), b0 + p.start, "", n, env, p.error))
+                at = b0 + p.start + len(body[p.start:p.end]) - len(body[p.start:p.end].lstrip())
+                out.append(Row(lines(at), at, "", n, env, p.error))
                 continue
             lead = len(p.text) - len(p.text.lstrip())
             start = b0 + p.start + lead
