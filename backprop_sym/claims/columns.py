@@ -225,8 +225,8 @@ def pieces(body: str, env: str) -> list[Piece]:
     for p in out:
         if p.error is None:
             text = blanked[p.start:p.end]
-            for at, s in p.edits:
+            for at, over in p.edits:
                 k = at - p.start
-                text = text[:k] + s + text[k + len(s):]
+                text = text[:k] + over + text[k + len(over):]
             p.text = text
     return out

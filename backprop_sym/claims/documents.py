@@ -1,10 +1,10 @@
 """Display equations of a Markdown, LaTeX, HTML or notebook file, row by row, with their lines.
 
-Markdown is read with markdown-it (dollarmath, amsmath): indented and fenced code is never
-read, a ```` ```math ```` block is a display. A notebook (.ipynb, nbformat) is its
-markdown cells, each row located by cell and line. An HTML page is read for its MathJax
-display math (`\\[ \\]`, `$$`, environments, `<script type="math/tex; mode=display">`),
-with `<pre>`, `<code>`, `<script>` and `<style>` ignored and entities read. A LaTeX file's
+What is not printed (comments, code, a false \\iffalse branch…) is blanked first by
+`masking`, by TeX's rules, markdown-it's tokens or the HTML tokenizer's. Markdown: a
+```` ```math ```` block is a display. A notebook (.ipynb, nbformat) is its markdown cells,
+each row located by cell and line. An HTML page is read for its MathJax display math
+(`\\[ \\]`, `$$`, environments, `<script type="math/tex; mode=display">`). A LaTeX file's
 `\\newcommand`s and `\\def`s are expanded (`macros`), and environments it defines around
 a display are displays.
 
@@ -12,16 +12,14 @@ Read: `$$ … $$`, `\\[ … \\]` and the environments equation, align, gather, m
 eqnarray, flalign, alignat (starred or not), with `aligned`/`split`/`gathered` inside.
 An `array` or a matrix (`bmatrix`…) is not split into rows: its row holds it whole. A
 display environment the reader does not know is a `Row` with `unread` set (named, not
-read). Each row
-(`\\\\`) of a display is its own equation; a row with no `=` of its own continues the row
-before it (a long right-hand side broken over lines, `\\\\ &+ …`), and a row that is a
-condition (`\\\\ & j \\le n_L`) is kept, with its `\\\\`, as the condition of the row
-before it. A row that starts with `=` continues the chain of the row before it (`&= …` in
-an align); `Row.continues` says so. A display that is never closed, or an end that closes
-nothing, is a `Row` with an `error` and no text. `\\tag`, `\\label`, `\\nonumber`,
-`\\notag` and `&` are blanked with spaces, so an offset into `Row.text` is an offset into
-the file: `locate` turns it into a line and a column. Markdown code (fenced or inline)
-and LaTeX comments are never read as equations.
+read). A display's rows and alignment columns make its equations as `columns` says (each
+`\\\\` row, each column pair of an align; a label in a column of its own is no part of an
+equation; a condition row or column goes with the equation before it; a row with no `=`
+continues the row before). A row that starts with `=` continues the chain of the row
+before it; `Row.continues` says so. A display that is never closed, an end that closes
+nothing, or a row TeX cannot set (a `&` outside an alignment) is a `Row` with an `error`
+and no text. Blanking keeps lengths, so an offset into `Row.text` is an offset into the
+file: `locate` turns it into a line and a column.
 """
 from __future__ import annotations
 

@@ -375,7 +375,9 @@ def mask_markdown(text: str) -> tuple[str, list[tuple[int, str, str]]]:
                 mine.append(recorded[k][1:])
                 k += 1
             offsets = _inline_offsets(text, starts, tok) if mine and tok.map else None
-            for a, b, kind in mine if offsets is not None else ():
+            if offsets is None:
+                continue
+            for a, b, kind in mine:
                 fa = _file_offset(tok.content, offsets, a)
                 fb = _file_offset(tok.content, offsets, b - 1) + 1
                 (spans if kind == "code_inline" else raw).append((fa, fb))
