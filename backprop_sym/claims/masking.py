@@ -24,6 +24,7 @@ replaced by spaces (newlines kept), so that an offset into it is an offset into 
 """
 from __future__ import annotations
 
+import bisect
 import html
 import re
 
@@ -220,12 +221,12 @@ class _Raw:
 
     def __init__(self, text: str, regions: list[tuple[int, int]]):
         self.text, self.regions = text, sorted(regions)
+        self.ends = [b for _, b in self.regions]
 
     def find(self, pattern: re.Pattern, at: int) -> re.Match | None:
         """The first match of pattern at or after `at` inside raw HTML."""
-        for a, b in self.regions:
-            if b <= at:
-                continue
+        for k in range(bisect.bisect_right(self.ends, at), len(self.regions)):
+            a, b = self.regions[k]
             m = pattern.search(self.text, max(a, at), b)
             if m is not None:
                 return m
@@ -275,8 +276,12 @@ def _mask_raw(text: str, regions: list[tuple[int, int]], read_entities: bool) ->
         spans.append((i, tag.end()))
         at = tag.end()
     out = _apply(text, spans)
-    for i, s in edits:
-        out = out[:i] + s + out[i + len(s):]
+    if edits:
+        parts, at = [], 0
+        for i, over in sorted(edits):
+            parts += [out[at:i], over]
+            at = i + len(over)
+        out = "".join(parts) + out[at:]
     if read_entities:
         out = _ENTITY.sub(lambda m: (html.unescape(m.group(0)).replace("\xa0", " ")
                                      + " " * len(m.group(0)))[:len(m.group(0))], out)
