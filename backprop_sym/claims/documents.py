@@ -1,10 +1,10 @@
 """Display equations of a Markdown, LaTeX, HTML or notebook file, row by row, with their lines.
 
-Markdown is read with markdown-it (dollarmath, amsmath): indented and fenced code is never
-read, a ```` ```math ```` block is a display. A notebook (.ipynb, nbformat) is its
-markdown cells, each row located by cell and line. An HTML page is read for its MathJax
-display math (`\\[ \\]`, `$$`, environments, `<script type="math/tex; mode=display">`),
-with `<pre>`, `<code>`, `<script>` and `<style>` ignored and entities read. A LaTeX file's
+What is not printed (comments, code, a false \\iffalse branch…) is blanked first by
+`masking`, by TeX's rules, markdown-it's tokens or the HTML tokenizer's. Markdown: a
+```` ```math ```` block is a display. A notebook (.ipynb, nbformat) is its markdown cells,
+each row located by cell and line. An HTML page is read for its MathJax display math
+(`\\[ \\]`, `$$`, environments, `<script type="math/tex; mode=display">`). A LaTeX file's
 `\\newcommand`s and `\\def`s are expanded (`macros`), and environments it defines around
 a display are displays.
 
@@ -12,16 +12,14 @@ Read: `$$ … $$`, `\\[ … \\]` and the environments equation, align, gather, m
 eqnarray, flalign, alignat (starred or not), with `aligned`/`split`/`gathered` inside.
 An `array` or a matrix (`bmatrix`…) is not split into rows: its row holds it whole. A
 display environment the reader does not know is a `Row` with `unread` set (named, not
-read). Each row
-(`\\\\`) of a display is its own equation; a row with no `=` of its own continues the row
-before it (a long right-hand side broken over lines, `\\\\ &+ …`), and a row that is a
-condition (`\\\\ & j \\le n_L`) is kept, with its `\\\\`, as the condition of the row
-before it. A row that starts with `=` continues the chain of the row before it (`&= …` in
-an align); `Row.continues` says so. A display that is never closed, or an end that closes
-nothing, is a `Row` with an `error` and no text. `\\tag`, `\\label`, `\\nonumber`,
-`\\notag` and `&` are blanked with spaces, so an offset into `Row.text` is an offset into
-the file: `locate` turns it into a line and a column. Markdown code (fenced or inline)
-and LaTeX comments are never read as equations.
+read). A display's rows and alignment columns make its equations as `columns` says (each
+`\\\\` row, each column pair of an align; a label in a column of its own is no part of an
+equation; a condition row or column goes with the equation before it; a row with no `=`
+continues the row before). A row that starts with `=` continues the chain of the row
+before it; `Row.continues` says so. A display that is never closed, an end that closes
+nothing, or a row TeX cannot set (a `&` outside an alignment) is a `Row` with an `error`
+and no text. Blanking keeps lengths, so an offset into `Row.text` is an offset into the
+file: `locate` turns it into a line and a column.
 """
 from __future__ import annotations
 
@@ -30,15 +28,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .relations import has_relation, starts_with_relation
+from . import masking
+from .columns import ENVS, MATRICES, pieces
+from .relations import starts_with_relation
 from .rewrite import Mapped
 
 MARKDOWN, LATEX, HTML, NOTEBOOK = "markdown", "latex", "html", "notebook"
 
-ENVS = ("equation", "align", "gather", "multline", "eqnarray", "flalign", "displaymath", "math",
-        "alignat", "xalignat", "xxalignat", "dmath", "IEEEeqnarray")
-MATRICES = ("array", "matrix", "bmatrix", "pmatrix", "vmatrix", "Vmatrix", "Bmatrix",
-            "smallmatrix", "cases", "subarray")
 _ENV = "|".join(ENVS)
 # the delimiters of a display: $$, \[ \], \begin{env} \end{env} (not \\[2pt], not \$$)
 def _delimiters(envs: str) -> re.Pattern:
@@ -47,14 +43,6 @@ def _delimiters(envs: str) -> re.Pattern:
 
 
 _DELIM = _delimiters(_ENV)
-_BLANK = re.compile(
-    r"\\tag\*?\{[^{}]*\}|\\label\{[^{}]*\}|\\nonumber\b|\\notag\b"
-    r"|\\(?:begin|end)\{(?:aligned|split|gathered|alignedat|" + _ENV + r")\*?\}"
-    r"(?:\{[^}]*\})?"
-    r"|(?<!\\)&")
-_CONDITION_START = re.compile(r"\s*(?:\\text|\\mbox|\(|\\forall|∀|\\q?quad)")
-
-
 @dataclass
 class Row:
     line: int           # 1-based line of the row's first character
@@ -93,111 +81,6 @@ def locate(text: str, offset: int) -> tuple[int, int]:
     return line, col
 
 
-def _blank(s: str) -> str:
-    return re.sub(r"[^\n]", " ", s)
-
-
-def _markdown(text: str):
-    """markdown-it's tokens of a Markdown text (dollarmath and amsmath read)."""
-    from markdown_it import MarkdownIt
-    from mdit_py_plugins.amsmath import amsmath_plugin
-    from mdit_py_plugins.dollarmath import dollarmath_plugin
-    md = MarkdownIt("commonmark").use(dollarmath_plugin).use(amsmath_plugin)
-    return md.parse(text)
-
-
-def _line_starts(text: str) -> list[int]:
-    return [0] + [m.end() for m in re.finditer("\n", text)]
-
-
-def _mask_markdown(text: str) -> tuple[str, list[tuple[int, str, str]]]:
-    """Markdown with its code blocks blanked (by markdown-it: fenced, indented, in lists),
-    and the bodies of ```math blocks as displays: (offset, body, "```math")."""
-    starts = _line_starts(text) + [len(text)]
-    out, maths = text, []
-    for tok in _markdown(text):
-        if tok.type not in ("fence", "code_block") or not tok.map:
-            continue
-        a, b = starts[tok.map[0]], starts[min(tok.map[1], len(starts) - 1)]
-        if tok.type == "fence" and tok.info.strip().lower() == "math":
-            inner_a = starts[tok.map[0] + 1]
-            last = text[:b].rstrip("\n").rfind("\n") + 1
-            close = re.match(r"[ \t]*(```|~~~)", text[last:b])
-            inner_b = last if close and last >= inner_a else b
-            maths.append((inner_a, text[inner_a:inner_b], "```math"))
-        out = out[:a] + _blank(out[a:b]) + out[b:]
-    out = re.sub(r"(?s)<!--.*?-->", lambda m: _blank(m.group(0)), out)
-    out = re.sub(r"(`+)(?!`).*?(?<!`)\1(?!`)", lambda m: _blank(m.group(0)), out)
-    for a, body, _ in maths:
-        out = out[:a] + _blank(body) + out[a + len(body):]
-    return out, maths
-
-
-_ENTITY = re.compile(r"&(?:amp|lt|gt|quot|apos|nbsp|#[0-9]+|#x[0-9a-fA-F]+);")
-
-
-def _mask_html(text: str) -> str:
-    """An HTML page with everything but its math-bearing text blanked, same length: tags,
-    comments, <pre>/<code>/<style>/<script> (but MathJax's display scripts), and each
-    entity read into its character followed by spaces."""
-    import html
-    out = re.sub(r"(?s)<!--.*?-->", lambda m: _blank(m.group(0)), text)
-    out = re.sub(r"(?is)<(pre|code|style|script)\b[^>]*>.*?</\1\s*>",
-                 lambda m: m.group(0) if re.match(r"(?i)<script[^>]*math/tex;\s*mode=display",
-                                                  m.group(0)) else _blank(m.group(0)), out)
-    out = re.sub(r"(?i)<script[^>]*math/tex;\s*mode=display[^>]*>",
-                 lambda m: "\\[" + " " * (len(m.group(0)) - 2), out)
-    out = re.sub(r"(?i)</script\s*>", lambda m: "\\]" + " " * (len(m.group(0)) - 2), out)
-    out = re.sub(r"<[^<>]*>", lambda m: _blank(m.group(0)), out)
-    return _ENTITY.sub(lambda m: (html.unescape(m.group(0)).replace("\xa0", " ")
-                                  + " " * len(m.group(0)))[:len(m.group(0))], out)
-
-
-def _mask(text: str, kind: str) -> str:
-    """The text with code (Markdown) or comments (LaTeX) blanked out, same length."""
-    if kind == MARKDOWN:
-        return _mask_markdown(text)[0]
-    if kind == HTML:
-        return _mask_html(text)
-    else:
-        text = re.sub(r"(?<!\\)%[^\n]*", lambda m: _blank(m.group(0)), text)
-        text = re.sub(r"(?s)\\begin\{(verbatim|lstlisting|minted)\}.*?\\end\{\1\}",
-                      lambda m: _blank(m.group(0)), text)
-    return text
-
-
-_MATRIX = re.compile(r"\\(begin|end)\{(?:" + "|".join(MATRICES) + r")\*?\}")
-
-
-def _split_rows(body: str) -> list[tuple[int, int]]:
-    """(start, end) of each `\\\\`-separated row of `body`, at brace depth 0."""
-    out, depth, start, i = [], 0, 0, 0
-    while i < len(body):
-        ch = body[i]
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-        elif (m := _MATRIX.match(body, i)) is not None:
-            depth += 1 if m.group(1) == "begin" else -1
-            i = m.end()
-            continue
-        elif body.startswith("\\\\", i) and depth == 0:
-            out.append((start, i))
-            j = i + 2
-            m = re.match(r"\*?\s*\[[^\]]*\]", body[j:])     # \\[2pt]
-            if m:
-                j += m.end()
-            start = i = j
-            continue
-        elif ch == "\\":
-            i += 2
-            continue
-        i += 1
-    out.append((start, len(body)))
-    return out
-
-
 def _closer(m: re.Match) -> tuple[str, re.Pattern | None]:
     """The name of a display's opening delimiter and the pattern of its end (None: m is
     itself an end)."""
@@ -212,6 +95,7 @@ def _closer(m: re.Match) -> tuple[str, re.Pattern | None]:
                   else None)
 
 
+_MATRIX = re.compile(r"\\(begin|end)\{(?:" + "|".join(MATRICES) + r")\*?\}")
 _DOLLAR = re.compile(r"(?<!\\)\$\$")
 _BRACKET_END = re.compile(r"(?<!\\)\\\]")
 _ENV_ARG = re.compile(r"\{[^{}\n]*\}")
@@ -286,9 +170,10 @@ def rows(text: str, kind: str = MARKDOWN) -> list[Row]:
     if kind == NOTEBOOK:
         kind = MARKDOWN
     from .macros import Definitions, blank_definitions, definitions
-    from .conditions import is_condition
-    masked = _mask(text, kind)
-    maths = _mask_markdown(text)[1] if kind == MARKDOWN else []
+    if kind == MARKDOWN:
+        masked, maths = masking.mask_markdown(text)
+    else:
+        masked, maths = masking.mask(text, kind), []
     defs = definitions(masked) if kind in (LATEX, HTML, MARKDOWN) else Definitions()
     if defs.macros or defs.environments:
         masked = blank_definitions(masked)
@@ -300,35 +185,22 @@ def rows(text: str, kind: str = MARKDOWN) -> list[Row]:
             for k, (at, name) in enumerate(unread_environments(masked, found,
                                                                 tuple(defs.environments)))]
     for n, (b0, body, env) in enumerate(found):
+        if kind != LATEX:                   # MathJax: % to the end of the line, in math
+            body = masking.math_comments(body)
         if defs.macros:
             expanded = defs.expand(Mapped.of(body))
             if expanded.text != body:
                 out += _expanded_rows(expanded, b0, n, env, lines, len(body))
                 continue
-        body = _BLANK.sub(lambda x: " " * len(x.group(0)), body)
         # \\ in a $$ or \[ display with no environment still separates rows
-        pieces: list[list] = []          # [start, end, the \\ to blank]
-        for s, e in _split_rows(body):
-            piece = body[s:e]
-            if not piece.strip():
+        for p in pieces(body, env):
+            if p.error:
+                at = b0 + p.start + len(body[p.start:p.end]) - len(body[p.start:p.end].lstrip())
+                out.append(Row(lines(at), at, "", n, env, p.error))
                 continue
-            if pieces and is_condition(piece) and (not has_relation(piece)
-                                                   or _CONDITION_START.match(piece)):
-                pieces[-1][1] = e           # a condition on the row before: its \\ stays
-            elif pieces and not has_relation(piece):
-                pieces[-1][2].append((pieces[-1][1], s))   # the row before, broken over lines
-                pieces[-1][1] = e
-            else:
-                pieces.append([s, e, []])
-        for s, e, blanks in pieces:
-            parts, at = [], s
-            for b, c in blanks:
-                parts += [body[at:b], " " * (c - b)]
-                at = c
-            piece = "".join(parts) + body[at:e]
-            lead = len(piece) - len(piece.lstrip())
-            start = b0 + s + lead
-            out.append(Row(lines(start), start, piece.strip(), n, env))
+            lead = len(p.text) - len(p.text.lstrip())
+            start = b0 + p.start + lead
+            out.append(Row(lines(start), start, p.text.strip(), n, env, skip=p.skip))
     for row in out:
         m = _MATRIX.search(row.text)
         if m and m.group(1) == "begin":
@@ -341,35 +213,22 @@ def rows(text: str, kind: str = MARKDOWN) -> list[Row]:
 def _expanded_rows(m, b0: int, n: int, env: str, lines, size: int) -> list[Row]:
     """The rows of a display whose macros were expanded: each row's text is read from the
     expanded body, with `origin` mapping it back into the file."""
-    blanked = m.sub(_BLANK, lambda x: " " * len(x.group(0)))
     out = []
-    for r in rows_of_body(blanked.text):
-        s, e = r
-        piece = blanked.text[s:e]
-        lead = len(piece) - len(piece.lstrip())
-        sub = Mapped(piece.strip(), blanked.origin[s + lead:s + lead + len(piece.strip())])
+    for p in pieces(m.text, env):
+        if p.error:
+            at = b0 + (m.origin[p.start] if p.start < len(m.origin) else size)
+            out.append(Row(lines(at), at, "", n, env, p.error))
+            continue
+        lead = len(p.text) - len(p.text.lstrip())
+        text = p.text.strip()
+        sub = Mapped(text, m.origin[p.start + lead:p.start + lead + len(text)])
         start = b0 + sub.origin[0] if sub.origin else b0
         origin = [b0 + o - start for o in sub.origin]
-        after = s + lead + len(piece.strip())
-        end = b0 + (blanked.origin[after] if after < len(blanked.origin) else size)
-        out.append(Row(lines(start), start, sub.text, n, env, origin=origin, end=end))
+        after = p.start + lead + len(text)
+        end = b0 + (m.origin[after] if after < len(m.origin) else size)
+        out.append(Row(lines(start), start, sub.text, n, env, origin=origin, end=end,
+                       skip=p.skip))
     return out
-
-
-def rows_of_body(body: str) -> list[tuple[int, int]]:
-    """(start, end) of each row of a blanked display body, joined as `rows` joins them
-    (a condition and a row with no relation go with the row before)."""
-    from .conditions import is_condition
-    pieces: list[list] = []
-    for s, e in _split_rows(body):
-        piece = body[s:e]
-        if not piece.strip():
-            continue
-        if pieces and (is_condition(piece) or not has_relation(piece)):
-            pieces[-1][1] = e
-        else:
-            pieces.append([s, e])
-    return [(s, e) for s, e in pieces]
 
 
 def notebook_markdown(text: str) -> tuple[str, list[tuple[int, int]]]:
@@ -414,8 +273,9 @@ _INLINE = re.compile(r"(?<![\\$])\$(?!\$)[^$\n]+?(?<![\\$])\$(?!\$)|\\\(.+?\\\)"
 def inline_math(text: str, kind: str = MARKDOWN) -> int:
     """How many inline formulas ($…$, \\(…\\)) the text holds outside code."""
     if kind == MARKDOWN:
-        return sum(c.type == "math_inline" for t in _markdown(text) for c in (t.children or []))
-    return len(_INLINE.findall(_mask(text, kind)))
+        return sum(c.type == "math_inline" for t in masking.markdown_tokens(text)
+                   for c in (t.children or []))
+    return len(_INLINE.findall(masking.mask(text, kind)))
 
 
 def read(path: str | Path) -> str:
