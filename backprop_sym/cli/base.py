@@ -1,6 +1,12 @@
 """How every command ends: the usage error (`Fail`, exit 2), and the command group `Main`
 with an exit code for every end that is no verdict (70 internal error, 130 Ctrl-C, 141
-closed output pipe, 143 SIGTERM)."""
+closed output pipe, 143 SIGTERM).
+
+Run as a program (the `backprop-sym` script, `python -m backprop_sym`), a command runs in
+a forked child of the process that was started (`runner.supervise`), which only waits:
+SIGTERM and Ctrl-C are then answered within a second even while the command is inside a
+long SymEngine call, and nothing the command started outlives it. Under a test runner
+whose streams are not files (click's CliRunner), the command runs in the same process."""
 from __future__ import annotations
 
 import contextlib
@@ -72,8 +78,25 @@ class Main(click.Group):
     `backprop-sym` script, `python -m backprop_sym` and CliRunner alike."""
 
     def main(self, *args, **kwargs):
+        from ..engine import runner
         from ..terminal import ascii_fallback
         ascii_fallback()
+        if not (kwargs.get("standalone_mode", True) and runner.can_supervise()):
+            return self._main(args, kwargs, quiet=False)
+        try:
+            with sigterm_exits():
+                code = runner.supervise(lambda: self._main(args, kwargs, quiet=True))
+        except Terminated:
+            stop("terminated", EXIT_SIGTERM)
+        except KeyboardInterrupt:
+            click.echo(err=True)          # ends the terminal's ^C
+            stop("interrupted", INTERRUPTED)
+        raise SystemExit(code)
+
+    def _main(self, args, kwargs, quiet: bool):
+        """The command in this process; `quiet`: in a supervised child, whose parent says
+        why it ended when a signal ended it."""
+        self.quiet = quiet
         try:
             with sigterm_exits():
                 try:
@@ -81,6 +104,8 @@ class Main(click.Group):
                 finally:
                     sys.stdout.flush()
         except Terminated:
+            if quiet:
+                raise SystemExit(EXIT_SIGTERM) from None
             stop("terminated", EXIT_SIGTERM)
         except BrokenPipeError:
             silence_stdout()
@@ -99,6 +124,8 @@ class Main(click.Group):
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except KeyboardInterrupt:
+            if getattr(self, "quiet", False):
+                raise SystemExit(INTERRUPTED) from None
             click.echo(err=True)          # ends the terminal's ^C
             stop("interrupted", INTERRUPTED)
         except BrokenPipeError:

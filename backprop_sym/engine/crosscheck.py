@@ -34,18 +34,34 @@ def _explicit(kind, fn, shape_widths, activation, convention, samples):
     return verify(shape, rules_override={kind: fn})
 
 
-def find_witness(kind, fn, activation, convention, shapes=WITNESS_SHAPES,
-                 samples=None) -> dict | None:
-    """The first check of `verify` with the rule that is refuted, at small shapes."""
+def explicit_checks(kind, fn, activation, convention, shapes=WITNESS_SHAPES,
+                    samples=None) -> tuple[dict | None, str | None]:
+    """`verify` with the rule at small shapes: (the first check of the rule that is
+    refuted, with its shape; or None) and (why a check of the rule was not proved there,
+    when none was refuted; or None when every one was proved)."""
     samples = samples or (1 if kind.endswith("delta") else 2)
+    unproved = None
     for widths in shapes:
         if kind == "hidden_delta" and len(widths) < 3:
             continue
         res = _explicit(kind, fn, widths, activation, convention, samples)
         for c in res.checks:
-            if c.rule == kind and c.status == Status.REFUTED:
-                return {"widths": list(widths), "samples": samples, "check": c.to_json()}
-    return None
+            if c.rule != kind:
+                continue
+            if c.status == Status.REFUTED:
+                return {"widths": list(widths), "samples": samples, "check": c.to_json()}, None
+            if c.status != Status.PROVED and unproved is None:
+                unproved = (f"the explicit network at widths {','.join(map(str, widths))}, "
+                            f"N={samples} did not prove it at layer {c.layer}, index "
+                            f"{','.join(map(str, c.index))}: {c.status}"
+                            + (f" ({c.reason})" if c.reason else ""))
+    return None, unproved
+
+
+def find_witness(kind, fn, activation, convention, shapes=WITNESS_SHAPES,
+                 samples=None) -> dict | None:
+    """The first check of `verify` with the rule that is refuted, at small shapes."""
+    return explicit_checks(kind, fn, activation, convention, shapes, samples)[0]
 
 
 def _at_instance(kind, convention, w, got, expected) -> dict:
@@ -80,11 +96,16 @@ def settle(steps: list, activation, convention, overrides):
         if s.witness:
             s.witness.pop("_sides", None)
         elif kind in (overrides or {}):
-            w = find_witness(kind, fn, activation, convention, OWN_RULE_SHAPES, samples=3)
+            w, unproved = explicit_checks(kind, fn, activation, convention, OWN_RULE_SHAPES,
+                                          samples=3)
             if w is not None:      # the trace misread the rule: the explicit network decides
                 s.status = Status.REFUTED
                 s.reason = "the explicit network refutes the rule" + (f" ({s.reason})" if s.reason else "")
                 s.witness = {"step": "cross-check", "explicit": w}
+            elif unproved and s.status == Status.PROVED:
+                # the rule does not do at a concrete shape what its trace said: no proof
+                s.status = Status.UNKNOWN
+                s.reason = unproved
 
 
 def cross_validate(activation: str, convention: str, shapes=CROSS_SHAPES,

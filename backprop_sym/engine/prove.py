@@ -20,7 +20,8 @@ then compared with what the steps give; a rule that disagrees is named at the fi
 it contradicts and refuted only with a witness of the explicit network (`verify` with the
 rule at a concrete shape). Every proof of a rule is cross-checked the same way.
 
-This module assembles the proof (`prove`, `Proof`); the parts live in `symbolic` (the
+This module assembles the proof (`prove`, `Proof`; `prove_within`: the same in a worker
+of `runner`, unknown when it does not finish by a time limit); the parts live in `symbolic` (the
 generic layer), `tracing` (reading a rule), `steps` (the chain (a)-(g)), `rule_steps`
 (the four rules as steps, with ids BP1-BP4 in Nielsen's numbering) and `crosscheck`
 (the explicit network). Their public names are importable from here too.
@@ -57,7 +58,7 @@ __all__ = [
     "W", "WITNESS_SHAPES", "Y", "Z", "average_step", "chain_proved", "chain_rule_step",
     "cross_validate", "dependency_step", "find_witness", "i", "in_range",
     "is_zero", "j", "k", "k0", "k1", "l", "local_steps", "m", "n", "prove",
-    "prove_closed_form", "resolve", "rule_steps", "settle", "statements", "tex", "trace",
+    "prove_closed_form", "prove_within", "resolve", "rule_steps", "settle", "statements", "tex", "trace",
     "weight", "x", "x0", "x1"]
 
 
@@ -69,6 +70,7 @@ class Proof:
     cross_checks: list
     seconds: float = 0.0
     scope: str = SCOPE
+    reason: str | None = None      # why there is no proof at all (a time limit, ...)
 
     @property
     def status(self) -> Status:
@@ -85,7 +87,8 @@ class Proof:
         return {"schema_version": SCHEMA_VERSION, "activation": self.activation,
                 "convention": self.convention, "scope": self.scope, "status": self.status,
                 "seconds": round(self.seconds, 4),
-                "steps": [s.to_json() for s in self.steps], "cross_checks": self.cross_checks}
+                "steps": [s.to_json() for s in self.steps], "cross_checks": self.cross_checks,
+                "reason": self.reason}
 
 
 # ---------------------------------------------------------------- the whole proof
@@ -108,6 +111,57 @@ def prove(activation: str = "f", convention: str = "from-to", rules_override: di
     settle(rs, activation, convention, rules_override)
     cross = cross_validate(activation, convention, cross_shapes) if cross_shapes else []
     return Proof(activation, convention, steps + rs, cross, time.perf_counter() - t0)
+
+
+def _prove_worker(send, activation, convention, rules_override, cross_shapes):
+    """In a worker of `runner.run`: the proof, or what stopped it, sent as one message."""
+    try:
+        send.send(("proof", prove(activation, convention, rules_override, cross_shapes)))
+    except UsageError as err:
+        send.send(("usage", str(err)))
+    except Exception as err:
+        send.send(("error", f"{type(err).__name__}: {err}"))
+    except BaseException as err:            # SystemExit, KeyboardInterrupt raised by a rule
+        send.send(("stopped", f"{type(err).__name__}({err})"))
+        raise
+
+
+def prove_within(activation: str = "f", convention: str = "from-to",
+                 rules_override: dict | None = None, timeout: float | None = None,
+                 cross_shapes=CROSS_SHAPES) -> Proof:
+    """`prove` in a forked worker (`runner.run`) stopped after `timeout` seconds: then, or
+    when the worker ends without a proof (a rule that exits), an UNKNOWN `Proof` with no
+    steps and its `reason`. A usage error is raised here; any other error in the proof is
+    a RuntimeError. Where there is no fork, `prove` runs in this process, unbounded."""
+    from . import runner
+    ctx = runner.fork_context()
+    if ctx is None:
+        return prove(activation, convention, rules_override, cross_shapes)
+    t0 = time.perf_counter()
+    got: list = []
+
+    def receive(message):
+        got.append(message)
+        return True
+
+    deadline = None if timeout is None else time.monotonic() + timeout
+    ended = runner.run(_prove_worker, [(activation, convention, rules_override, cross_shapes)],
+                       receive, deadline=deadline, ctx=ctx)
+    seconds = time.perf_counter() - t0
+    if got and got[0][0] == "proof":
+        return got[0][1]
+    if got and got[0][0] == "usage":
+        raise UsageError(got[0][1])
+    if got and got[0][0] == "error":
+        raise RuntimeError(f"the proof failed: {got[0][1]}")
+    if got:
+        why = f"the proof stopped: {got[0][1]} was raised (by a rule?)"
+    elif ended.timed_out:
+        why = f"the proof did not finish within {timeout:g} s"
+    else:
+        why = (f"the proof ended without a result (its process exited with code "
+               f"{ended.exitcodes[0] if ended.exitcodes else None})")
+    return Proof(activation, convention, [], [], seconds, reason=why)
 
 
 def chain_proved(activation: str, convention: str) -> bool:

@@ -12,7 +12,11 @@ It owns everything a worker process needs to end cleanly:
 - the run (`run`): start the workers, each with a pipe of its own that the parent
   drains (it never blocks on a write), stop at the deadline, and, however the run is
   left (the deadline, an exception, KeyboardInterrupt, SystemExit from a signal handler),
-  kill and join every worker.
+  kill and join every worker;
+- the supervised command (`supervise`): a whole command runs in one forked child while
+  the process that was started only waits for it, so that a signal is handled at once
+  even when the child is inside a long C call (SymEngine), the child is stopped within
+  `STOP_GRACE` and nothing it started outlives it.
 
 Deadlines are `time.monotonic()` values. No click, no rich: the faces decide what to say.
 """
@@ -22,8 +26,10 @@ import contextlib
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 import time
+from pathlib import Path
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -189,3 +195,135 @@ def run(target: Callable[..., None], args: Sequence[tuple], receive: Callable[[A
         for conn in conns:
             conn.close()
     return Ended(finished, timed_out, [p.exitcode for p in procs])
+
+
+# ---------------------------------------------------------------- the supervised command
+
+STOP_GRACE = 0.3         # seconds a stopped command is given to clean up before SIGKILL
+PR_SET_CHILD_SUBREAPER = 36
+
+
+def can_supervise() -> bool:
+    """Fork, the main thread, and standard streams that are real files (not a test
+    runner's buffers, which a child could not write into)."""
+    if not hasattr(os, "fork") or not can_signal() or not sys.platform.startswith("linux"):
+        return False
+    try:
+        for stream in (sys.stdin, sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        return False
+    return True
+
+
+def _become_subreaper() -> None:
+    """Linux: what the child leaves behind is re-parented to this process (to be killed)."""
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+def _children() -> list[int]:
+    out: list[int] = []
+    me = os.getpid()
+    try:
+        for task in Path(f"/proc/{me}/task").iterdir():
+            out += [int(c) for c in (task / "children").read_text().split()]
+    except OSError:
+        pass
+    return out
+
+
+def _reap_all(deadline: float) -> None:
+    """Kill and reap every child of this process (what the command left), until none is
+    left or the deadline."""
+    while time.monotonic() < deadline:
+        kids = _children()
+        if not kids:
+            return
+        for pid in kids:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        for pid in kids:
+            with contextlib.suppress(OSError):
+                os.waitpid(pid, 0)
+
+
+def _exit_code(status: int) -> int:
+    code = os.waitstatus_to_exitcode(status)
+    return 128 - code if code < 0 else code
+
+
+def _stop(pid: int) -> None:
+    """SIGTERM to the child (its handler unwinds: workers killed, files closed), SIGKILL
+    after STOP_GRACE; reaped either way."""
+    with contextlib.suppress(OSError):
+        os.kill(pid, signal.SIGTERM)
+    until = time.monotonic() + STOP_GRACE
+    while time.monotonic() < until:
+        try:
+            done, _ = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if done:
+            return
+        time.sleep(0.01)
+    with contextlib.suppress(OSError):
+        os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, 0)
+
+
+def _code_of(exit_: SystemExit) -> int:
+    code = exit_.code
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)
+    return 1
+
+
+def supervise(body: Callable[[], object]) -> int:
+    """Run `body` in a forked child and return its exit code (128 + N when signal N ended
+    it); this process only waits. In the child: it dies with this process, Ctrl-C is
+    this process's to handle (the child ignores it until it execs), and whatever `body`
+    raises becomes its exit code (SystemExit's code; 70 otherwise). However the wait is
+    left here (SystemExit from a SIGTERM handler, KeyboardInterrupt), the child is stopped
+    within STOP_GRACE and everything it left behind is killed before the exception goes
+    on. Call only where `can_supervise()`."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    _become_subreaper()
+    pid = os.fork()
+    if pid == 0:                              # the child: the command itself
+        code = 70
+        try:
+            die_with_parent()
+            signal.signal(signal.SIGINT, lambda signum, frame: None)
+            body()
+            code = 0
+        except SystemExit as exit_:
+            code = _code_of(exit_)
+        except BaseException as err:          # pragma: no cover (the body handles its own)
+            with contextlib.suppress(Exception):
+                print(f"backprop-sym: internal error: {type(err).__name__}: {err}",
+                      file=sys.stderr)
+        finally:
+            for stream in (sys.stdout, sys.stderr):
+                with contextlib.suppress(Exception):
+                    stream.flush()
+            os._exit(code)
+    child: int | None = pid
+    try:
+        _, status = os.waitpid(pid, 0)
+        child = None
+        return _exit_code(status)
+    finally:
+        if child is not None:
+            _stop(child)
+        _reap_all(time.monotonic() + STOP_GRACE)

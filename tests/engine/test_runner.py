@@ -128,11 +128,14 @@ def _session(sid: int) -> list[int]:
 
 
 def _children(pid: int) -> list[int]:
+    """Every descendant (a command runs in a supervised child: its workers are
+    grandchildren of the process started)."""
     try:
-        return [int(c) for c in
+        kids = [int(c) for c in
                 Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
     except OSError:
         return []
+    return kids + [d for c in kids for d in _children(c)]
 
 
 def _start_and_signal(argv, sig) -> tuple[int, list[int]]:
