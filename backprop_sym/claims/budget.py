@@ -24,8 +24,7 @@ from typing import Any
 from ..engine import arguments, runner
 from .evaluate import BUDGET
 
-DEFAULT_CLAIM_SECONDS = 20.0   # per claim; the slowest claim of derivations/ and the
-#                                corpus took 0.7 s (measured; see the check command's help)
+DEFAULT_CLAIM_SECONDS = arguments.CLAIM_SECONDS     # per claim
 GRACE = 2.0                    # seconds past a claim's budget at which its worker is killed
 MARGIN = 0.25                  # seconds before the run's deadline at which a worker stops
 

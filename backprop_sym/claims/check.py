@@ -557,7 +557,10 @@ class _Budgeted(Checker):
             return super().check_claim(lhs, rhs, line, latex, condition)
         if self.send is not None:
             self.send.send(("claim", self.row))
-        deadline, own = self.limits.claim_deadline(time.monotonic())
+        now = time.monotonic()
+        deadline, own = self.limits.claim_deadline(now)
+        if deadline is not None and not own and now >= deadline:
+            return _claim(line, latex, None, Status.UNKNOWN, self.limits.not_reached())
         whole = self.opts
         self.opts = replace(whole, deadline=deadline)
         try:
