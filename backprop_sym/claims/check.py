@@ -40,14 +40,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from dataclasses import replace
 
-from ..engine import activations, arguments, runner
-from ..engine.errors import UsageError
-from ..engine.network import ShapeError, parse_widths
+from ..engine import activations, runner
 from ..engine.vocabulary import Status, worst
 from ..engine.vocabulary import counts as count_statuses
 from ..engine.witness import Witness
 
-from . import budget, documents, notation
+from . import budget, documents, entry, notation
 from .activation import (about_activation_only, is_activation_statement,
                           check_activation_statement, dummy_x, declared_activation)
 from .evaluate import BUDGET, Options, evaluate
@@ -330,10 +328,11 @@ def check_text(text: str, kind: str = documents.MARKDOWN, progress=None, **optio
     in order. Options: shapes (widths tuples; default: chosen per claim), samples (example
     counts for claims about N; default: chosen per claim), activation, convention (None:
     read from the document, else from-to), backend, timeout (seconds of wall clock; the
-    claims not finished by then are unknown); weight_layer, index_base, cost (None: read
+    claims not finished by then are unknown), claim_timeout (seconds per claim, default
+    `budget.DEFAULT_CLAIM_SECONDS`; None: none); weight_layer, index_base, cost (None: read
     from the document). `progress`, if given, is called with the claims of each row as
     they are done."""
-    limits = _arguments(options, kind)
+    limits = entry.arguments(options, kind)
     given = {k: options.pop(k, None) for k in _READING}
     convention = options.pop("convention", None)
     cells = None
@@ -393,28 +392,6 @@ def _reading(checker: Checker, rows, text, given: dict, convention):
     return reading
 
 
-KINDS = (documents.MARKDOWN, documents.LATEX, documents.HTML, documents.NOTEBOOK)
-
-
-def _arguments(options: dict, kind: str = documents.MARKDOWN) -> budget.Budget:
-    """The entry points' arguments checked (a UsageError names the one that is wrong and
-    what is expected); the time budget taken out of `options` (its deadline set in them)."""
-    if kind not in KINDS:
-        raise UsageError(f"kind = {kind!r}: expected one of {', '.join(KINDS)}")
-    limits = budget.make(options.pop("timeout", None),
-                         options.pop("claim_timeout", budget.DEFAULT_CLAIM_SECONDS))
-    if options.get("samples") is not None:
-        options["samples"] = arguments.counts(options["samples"], "samples")
-    if options.get("shapes") is not None:
-        try:
-            options["shapes"] = [parse_widths(s) for s in options["shapes"]]
-        except (TypeError, ShapeError) as err:
-            raise UsageError(f"shapes = {options['shapes']!r}: {err}; expected a list of "
-                             f"widths tuples such as [(2, 3, 2)]") from None
-    options["timeout"] = limits.run       # make_options' deadline: that of `limits`
-    return limits
-
-
 def check_file(path, **options) -> Claims:
     """check_text of a file; Markdown, LaTeX, HTML or a notebook by its extension."""
     return check_text(documents.read(path), documents.kind_of(path), **options)
@@ -423,7 +400,7 @@ def check_file(path, **options) -> Claims:
 def check_claim(latex: str, progress=None, **options) -> Claims:
     """The claims of one equation given as text (A = B = C gives two). Text that is no
     claim at all is ill-formed here: it was given to be checked."""
-    limits = _arguments(options)
+    limits = entry.arguments(options)
     for k in _READING:
         options.pop(k, None)
     options["convention"] = options.get("convention") or "from-to"

@@ -21,7 +21,7 @@ HEAVY = [
 WIDE = (r"\frac{\partial C}{\partial w^1_{jk}} = a^0_j \Delta^1_k", [(30, 30, 30, 30)])
 LIGHT = r"\Delta^L_j = (a^L_j - y_j) f'(z^L_j)"
 BUDGET = 3.0
-SLACK = 4.0          # seconds past the budget a stopped claim may take (fork, the watch)
+SLACK = 6.0          # seconds past the budget a stopped claim may take (fork, the watch, load)
 
 
 def doc(*claims):
