@@ -3,8 +3,9 @@
 Files matched by the ini option `backprop_derivations` (globs relative to the rootdir) or
 `--backprop-derivations GLOB` are collected; each claim is one item, `notes.md::line 13`
 (`line 13[2]` for the second claim of a line). proved passes; refuted, ill-formed and
-unknown fail with the verdict, witness and hint; skipped is skipped. The ini options
-`backprop_convention` and `backprop_activation` mirror `backprop-sym check`'s options.
+unknown fail with the verdict, witness and hint; skipped is skipped. A file with nothing
+checkable fails (as `check` exits 5 on it), and a glob that matches no file is a usage
+error. The ini options `backprop_convention` and `backprop_activation` mirror `backprop-sym check`'s options.
 """
 from __future__ import annotations
 
@@ -50,6 +51,12 @@ def pytest_configure(config):
         activations.get(config.getini("backprop_activation"))
     except activations.ActivationError as err:
         raise pytest.UsageError(f"backprop_activation: {err}") from None
+    root = Path(config.rootpath)
+    for pattern in _globs(config):
+        if not any(p.is_file() for p in root.glob(pattern)):
+            raise pytest.UsageError(f"backprop_derivations: the glob {pattern!r} matches no "
+                                    f"file under {root}; expected derivation files (.md, "
+                                    f".tex, .html, .ipynb) relative to the rootdir")
     config._backprop_seen = set()
 
 
@@ -74,12 +81,17 @@ def pytest_collection_modifyitems(session, config, items):
 class DerivationFile(pytest.File):
     def collect(self):
         from .claims import check_file
+        from .claims.check import empty_reason, overall
         config = self.config
         try:
             claims = check_file(self.path, convention=config.getini("backprop_convention"),
                                 activation=config.getini("backprop_activation"))
         except (OSError, UnicodeDecodeError) as err:
             raise self.CollectError(f"cannot read {self.path}: {err}") from None
+        if overall(claims) == Status.EMPTY:         # `check` exits 5 on it: so fail
+            yield NothingChecked.from_parent(
+                self, name="nothing checkable",
+                why=f"nothing checkable in {self.path}: {empty_reason(claims)}")
         per_line: dict = {}
         for claim in claims:
             per_line[claim["line"]] = per_line.get(claim["line"], 0) + 1
@@ -90,6 +102,23 @@ class DerivationFile(pytest.File):
                 reason = claim.get("reason") or "not a claim about the network"
                 item.add_marker(pytest.mark.skip(reason=f"line {claim['line']}: {reason}"))
             yield item
+
+
+class NothingChecked(pytest.Item):
+    """A derivation file in which nothing could be checked: a failing item that says why."""
+
+    def __init__(self, *, why: str, **kw):
+        super().__init__(**kw)
+        self.why = why
+
+    def runtest(self):
+        raise ClaimFailure(self.why)
+
+    def repr_failure(self, excinfo):
+        return self.why
+
+    def reportinfo(self):
+        return self.path, 0, self.name
 
 
 class ClaimFailure(AssertionError):

@@ -33,6 +33,7 @@ activation alone). This module checks documents claim by claim, summarizes the r
 """
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Mapping, Sequence
@@ -44,7 +45,7 @@ from ..engine.vocabulary import Status, worst
 from ..engine.vocabulary import counts as count_statuses
 from ..engine.witness import Witness
 
-from . import documents, notation
+from . import budget, documents, entry, notation
 from .activation import (about_activation_only, is_activation_statement,
                           check_activation_statement, dummy_x, declared_activation)
 from .evaluate import BUDGET, Options, evaluate
@@ -348,9 +349,11 @@ def check_text(text: str, kind: str = documents.MARKDOWN, progress=None, **optio
     in order. Options: shapes (widths tuples; default: chosen per claim), samples (example
     counts for claims about N; default: chosen per claim), activation, convention (None:
     read from the document, else from-to), backend, timeout (seconds of wall clock; the
-    claims not finished by then are unknown); weight_layer, index_base, cost (None: read
+    claims not finished by then are unknown), claim_timeout (seconds per claim, default
+    `budget.DEFAULT_CLAIM_SECONDS`; None: none); weight_layer, index_base, cost (None: read
     from the document). `progress`, if given, is called with the claims of each row as
     they are done."""
+    limits = entry.arguments(options, kind)
     given = {k: options.pop(k, None) for k in _READING}
     convention = options.pop("convention", None)
     cells = None
@@ -363,7 +366,7 @@ def check_text(text: str, kind: str = documents.MARKDOWN, progress=None, **optio
     first = Checker(make_options(convention=convention or "from-to", scalar=depth is not None,
                              **options))
     reading = _reading(first, rows, text, given, convention)
-    found = _run(text, rows, first.opts, progress, reading, first.ctx)
+    found = _run(text, rows, first.opts, progress, reading, first.ctx, limits)
     if cells is not None:
         for c in found:
             c["cell"], c["line"] = documents.cell_of(c["line"], cells)
@@ -420,11 +423,12 @@ def check_file(path, **options) -> Claims:
 def check_claim(latex: str, progress=None, **options) -> Claims:
     """The claims of one equation given as text (A = B = C gives two). Text that is no
     claim at all is ill-formed here: it was given to be checked."""
+    limits = entry.arguments(options)
     for k in _READING:
         options.pop(k, None)
     options["convention"] = options.get("convention") or "from-to"
     row = documents.Row(1, 0, latex, 0, "claim")
-    claims = _run(latex, [row], make_options(**options), progress)
+    claims = _run(latex, [row], make_options(**options), progress, limits=limits)
     for c in claims:
         if c["status"] == Status.SKIPPED and c["parsed"] is None and _garbled(latex):
             c["status"], c["reason"] = Status.ILL_FORMED, f"not an equation: {c['reason']}"
@@ -436,33 +440,53 @@ def _garbled(text: str) -> bool:
     return any(text.count(a) != text.count(b) for a, b in ("{}", "()", "[]"))
 
 
-def _checked_rows(text: str, rows, opts: Options, reading=None, ctx=None):
-    """(row number, its claims) for each row, checked in order by one Checker; each row is
-    first rewritten into the notation the grammar reads (`notation`), with a map back."""
-    checker = Checker(opts, ctx)
+def _checked_rows(text: str, rows, opts: Options, reading=None, ctx=None, limits=None,
+                  send=None, start: int = 0, state=None, lost: int | None = None):
+    """(row number, its claims, the state after it) for each row from `start` on, checked
+    in order by one Checker (within `limits`, `budget`); each row is first rewritten into
+    the notation the grammar reads (`notation`), with a map back. `state` is what a
+    previous worker sent after its last row; `lost`, the row it was stopped in."""
+    checker = _Budgeted(opts, ctx, limits or budget.Budget(), send)
     checker.reading = reading
     prev, last_display = None, None
+    if state is not None:
+        checker.declared, checker.unusable, prev, last_display = state
+    if lost is not None:            # its last side is not known: nothing continues it
+        prev, last_display, lost = None, rows[lost].display, rows[lost].line
     for n, row in enumerate(rows):
+        if n < start:
+            continue
+        checker.row = n
         if row.error:
-            yield n, [_claim(row.line, "", None, Status.ILL_FORMED, f"line {row.line}: {row.error}")]
+            yield n, [_claim(row.line, "", None, Status.ILL_FORMED,
+                             f"line {row.line}: {row.error}")], \
+                (checker.declared, checker.unusable, prev, last_display)
             continue
         if row.unread:
             yield n, [_claim(row.line, f"\\begin{{{row.unread}}}", None, Status.SKIPPED,
                              f"a display environment the checker does not read: "
                              f"{row.unread} (define it with \\newenvironment around "
-                             f"equation in the file, or use equation or align)")]
+                             f"equation in the file, or use equation or align)")], \
+                (checker.declared, checker.unusable, prev, last_display)
             continue
         if row.display != last_display:
-            prev, last_display = None, row.display
+            prev, last_display, lost = None, row.display, None
         if row.skip:
-            yield n, [_claim(row.line, " ".join(row.text.split())[:200], None, Status.SKIPPED, row.skip)]
-            continue
-        origin = row.origin or range(len(row.text))
-        normal = notation.normalize(documents.Mapped(row.text, list(origin)), opts.scalar)
-        locate = (lambda m, start: lambda pos: documents.locate(text, start + m.at(pos)))(
-            normal, row.start)
-        claims, prev = checker.check_row(normal.text, row.line, locate, prev)
-        yield n, _as_written(claims, text, row, normal.text)
+            claims = [_claim(row.line, " ".join(row.text.split())[:200], None, Status.SKIPPED,
+                             row.skip)]
+        elif lost is not None and row.continues:
+            claims = [_claim(row.line, " ".join(row.text.split())[:200], None, Status.UNKNOWN,
+                             f"continues the equation of line {lost}, which ran out of its "
+                             "time budget")]
+        else:
+            lost = None
+            origin = row.origin or range(len(row.text))
+            normal = notation.normalize(documents.Mapped(row.text, list(origin)), opts.scalar)
+            locate = (lambda m, start: lambda pos: documents.locate(text, start + m.at(pos)))(
+                normal, row.start)
+            claims, prev = checker.check_row(normal.text, row.line, locate, prev)
+            claims = _as_written(claims, text, row, normal.text)
+        yield n, claims, (checker.declared, checker.unusable, prev, last_display)
 
 
 def _as_written(claims: list[dict], text: str, row, normal: str) -> list[dict]:
@@ -475,41 +499,81 @@ def _as_written(claims: list[dict], text: str, row, normal: str) -> list[dict]:
     return claims
 
 
-MARGIN = 0.25     # seconds before the hard deadline at which the worker stops by itself
-
-
-def _run(text: str, rows, opts: Options, progress, reading=None, ctx=None) -> list[dict]:
-    """Check the rows in this process, or, with a deadline, in a worker process that is
-    killed at the deadline (a SymEngine call ignores signals; `runner.run`): rows not
-    finished by then are unknown, "time budget exhausted"."""
+def _run(text: str, rows, opts: Options, progress, reading=None, ctx=None,
+         limits: budget.Budget | None = None) -> list[dict]:
+    """Check the rows in this process when there is no time limit; otherwise in a worker
+    process, each claim within its budget and the run within its deadline (`budget`): a
+    claim that runs out of its budget, and every row not reached, is unknown and says so."""
     rows = list(rows)
-    fork = runner.fork_context() if opts.deadline is not None else None
+    limits = limits or budget.Budget(deadline=opts.deadline)
+    fork = runner.fork_context() if limits.limited else None
     done: dict[int, list[dict]] = {}
 
-    def receive(message) -> bool:
-        n, claims = message
+    def receive(n, claims) -> None:
         done[n] = claims
         if progress:
             progress(claims)
-        return len(done) == len(rows)
 
-    if fork is None:
-        for message in _checked_rows(text, rows, opts, reading, ctx):
-            receive(message)
+    why: dict[int, str] = {}
+    if fork is None:                # no limit, or no fork: the alarm only (main thread)
+        with runner.alarm_handler(limits.limited and runner.can_signal()):
+            for n, claims, _ in _checked_rows(text, rows, opts, reading, ctx, limits):
+                receive(n, claims)
     else:
-        assert opts.deadline is not None          # a fork is made only for a deadline
-        runner.run(_worker, [(text, rows, replace(opts, deadline=opts.deadline - MARGIN),
-                              reading)], receive, opts.deadline, fork)
+        def args(start, state, lost):
+            return (text, rows, opts, reading, ctx, limits, start, state, lost)
+        why = budget.run_rows(_worker, args, len(rows), limits, receive, fork)
     out = []
     for n, row in enumerate(rows):
         out += done[n] if n in done else [_claim(row.line, " ".join(text[row.start:row.start + len(
-            row.text)].split()), None, Status.UNKNOWN, BUDGET)]
+            row.text)].split()), None, Status.UNKNOWN, why.get(n) or limits.not_reached())]
     return out
 
 
-def _worker(send, text, rows, opts, reading):
-    for message in _checked_rows(text, rows, opts, reading):
-        send.send(message)
+def _worker(send, text, rows, opts, reading, ctx, limits, start, state, lost):
+    """A worker's rows from `start` on (`budget.run_rows` says what it sends)."""
+    send.send(("pid", os.getpid()))
+    try:
+        for n, claims, after in _checked_rows(text, rows, opts, reading, ctx, limits, send,
+                                              start, state, lost):
+            send.send(("row", n, claims, after))
+    except Exception as err:        # raised again in the parent, as it would be here
+        try:
+            send.send(("error", err))
+        except Exception:           # not picklable
+            send.send(("error", RuntimeError(f"{type(err).__name__}: {err}")))
+
+
+class _Budgeted(Checker):
+    """A Checker whose every claim runs within its budget: the deadline its evaluation
+    reads and an alarm (`runner.Timeout`); a claim stopped by either is unknown."""
+
+    def __init__(self, opts: Options, ctx, limits: budget.Budget, send=None):
+        super().__init__(opts, ctx)
+        self.limits, self.send, self.row = limits, send, 0
+
+    def check_claim(self, lhs, rhs, line: int, latex: str, condition=None) -> dict:
+        if not self.limits.limited:
+            return super().check_claim(lhs, rhs, line, latex, condition)
+        if self.send is not None:
+            self.send.send(("claim", self.row))
+        now = time.monotonic()
+        deadline, own = self.limits.claim_deadline(now)
+        if deadline is not None and not own and now >= deadline:
+            return _claim(line, latex, None, Status.UNKNOWN, self.limits.not_reached())
+        whole = self.opts
+        self.opts = replace(whole, deadline=deadline)
+        try:
+            with runner.alarm(deadline):
+                claim = super().check_claim(lhs, rhs, line, latex, condition)
+        except runner.Timeout:
+            claim = _claim(line, latex, None, Status.UNKNOWN,
+                           self.limits.over_claim() if own else self.limits.run_out())
+        finally:
+            self.opts = whole
+        if claim["status"] == Status.UNKNOWN and claim["reason"]:
+            claim["reason"] = self.limits.explain(claim["reason"], own)
+        return claim
 
 
 # ---------------------------------------------------------------- summary and output

@@ -8,6 +8,7 @@ import sys
 import click
 
 from ..engine import activations
+from ..engine.arguments import CLAIM_SECONDS
 from ..engine.backends import BACKENDS
 from ..engine.vocabulary import Status
 from ..terminal import color
@@ -48,16 +49,21 @@ SEVERITY = {Status.REFUTED: "error", Status.ILL_FORMED: "error", Status.UNKNOWN:
                    "one above every constant the claim contains).")
 @click.option("--backend", type=click.Choice(BACKENDS), default=None,
               help="Symbolic engine (default: symengine when installed, else sympy).")
+@click.option("--claim-timeout", type=Seconds(), default=CLAIM_SECONDS,
+              show_default=True, metavar="SECONDS",
+              help="Time budget of each claim; a claim that runs out of it is 'unknown' "
+                   "(ran out of its budget) and the next one is checked. The slowest claim "
+                   "of the bundled derivations takes under 1 s.")
 @click.option("--timeout", type=Seconds(), default=None, metavar="SECONDS",
-              help="Wall-clock budget; claims not finished by then are 'unknown' (time "
-                   "budget exhausted).")
+              help="Wall-clock budget of the whole run (default: none); claims not finished "
+                   "or not reached by then are 'unknown' (time budget exhausted).")
 @click.option("--json", "as_json", is_flag=True,
               help="Print one JSON document on stdout and nothing else (--format json).")
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "gcc"]),
               default=None, help="text (default); json; gcc: one line per claim, "
               "FILE:LINE:1: error|warning|note: VERDICT: why, for editors and CI.")
 def check(file, claim, convention, activation, weight_layer, index_base, cost, shapes,
-          samples, backend, timeout, as_json, output_format):
+          samples, backend, claim_timeout, timeout, as_json, output_format):
     """Check a derivation written in LaTeX, claim by claim.
 
     Reads every display equation of FILE (Markdown, LaTeX, HTML with MathJax, or a Jupyter
@@ -118,9 +124,11 @@ def check(file, claim, convention, activation, weight_layer, index_base, cost, s
     with display.progress(total, enabled=not as_json and sys.stderr.isatty(),
                           label="checking") as tick:
         if claim is not None:
-            result = C.check_claim(text, progress=tick, timeout=timeout, **options)
+            result = C.check_claim(text, progress=tick, timeout=timeout,
+                                   claim_timeout=claim_timeout, **options)
         else:
             result = C.check_text(text, kind, progress=tick, timeout=timeout,
+                                  claim_timeout=claim_timeout,
                                   weight_layer=weight_layer, index_base=index_base, cost=cost,
                                   **options)
             options["convention"] = result.notes.get("convention", convention)

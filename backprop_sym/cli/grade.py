@@ -12,6 +12,7 @@ from ..engine.backends import BACKENDS
 from ..engine.vocabulary import Status, counts
 from ..schemas import VERSION as SCHEMA_VERSION
 from .base import Fail, finish
+from .files import refuse_overwriting_inputs
 from .options import backend_from_options, make_shape
 from .types import CONVENTION, Activations, Count, Seconds, Widths
 
@@ -79,6 +80,9 @@ def grade(target, entry, widths, activation, convention, samples, csv_path, as_j
     files = G.submissions(target)
     if not files:
         raise Fail(f"{target} holds no *.py files")
+    refuse_overwriting_inputs([("--csv", csv_path)],
+                              [("the submission", target)] + [("the submission", f)
+                                                              for f in files])
     options = dict(widths=shape.widths, activation=",".join(shape.activations),
                    convention=convention, samples=samples, backend=backend_name)
     rows = []

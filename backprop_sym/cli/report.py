@@ -12,6 +12,7 @@ import click
 from ..engine.vocabulary import EXIT_NO_TEX, EXIT_USAGE, Status, worst
 from ..schemas import VERSION as SCHEMA_VERSION
 from .base import Fail, finish
+from .files import refuse_overwriting_inputs
 from .options import (backend_from_options, engine_options, network_options,
                       shape_from_options, warn_if_long)
 
@@ -72,7 +73,8 @@ def report(widths, depth, width, inputs, outputs, activation, samples, conventio
     backend_name = backend_from_options(backend, jobs)
     if title is not None and len(title) > MAX_TITLE:
         raise Fail(f"--title is {len(title)} characters long; give at most {MAX_TITLE}")
-    tex_path, pdf_path, log_path = output_files(out, force)
+    tex_path, pdf_path, log_path = output_files(out, force, [("the --claims file",
+                                                               claims_path)])
     from .. import display
     from ..report import latex
     from ..report.render import make_report, plan_size, report_command
@@ -151,10 +153,11 @@ def report_status(statuses) -> Status:
     return Status.REFUTED if status in (Status.ILL_FORMED, Status.ERROR) else status
 
 
-def output_files(out: str, force: bool):
+def output_files(out: str, force: bool, inputs=()):
     """FILE.tex, and for FILE.pdf also FILE.pdf and FILE.log (the log is written only when
-    the build fails), checked before any work: the directory exists, no target is a
-    directory or exists (unless --force), and each can be written. Fail otherwise."""
+    the build fails), checked before any work: the directory exists, no target is one of
+    the command's `inputs` ((what, path) pairs; not even with --force), a directory or
+    exists (unless --force), and each can be written. Fail otherwise."""
     from pathlib import Path
     path = Path(out)
     suffix = path.suffix.lower()
@@ -167,6 +170,8 @@ def output_files(out: str, force: bool):
         raise Fail(f"--out {out!r}: {folder} is not a directory")
     tex_path = path.with_suffix(".tex")
     pdf_path, log_path = (path, path.with_suffix(".log")) if suffix == ".pdf" else (None, None)
+    refuse_overwriting_inputs([(f"--out {out} would write", p)
+                               for p in (tex_path, pdf_path, log_path)], inputs)
     for target in (tex_path, pdf_path, log_path):
         if target is None:
             continue

@@ -4,13 +4,12 @@ example counts, a convention and a rule of the user's own. A bad value is a one-
 usage error naming the option (`Fail`, exit 2)."""
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable
 
 import click
 
-from ..engine import activations
+from ..engine import activations, arguments
 from ..engine.backends import BackendError
 from ..engine.errors import UsageError
 from ..engine.network import CONVENTIONS, ShapeError
@@ -99,9 +98,10 @@ class Count(click.ParamType):
             n = value if isinstance(value, int) else int(value)
         except ValueError:
             raise Fail(f"{name} {value!r}: expected a whole number") from None
-        if n < 1:
-            raise Fail(f"{name} must be at least 1, got {n}")
-        return n
+        try:
+            return arguments.count(n, name)
+        except UsageError:
+            raise Fail(f"{name} must be at least 1, got {n}") from None
 
 
 class Seconds(click.ParamType):
@@ -114,9 +114,11 @@ class Seconds(click.ParamType):
             seconds = value if isinstance(value, float) else float(value)
         except ValueError:
             raise Fail(f"{name} {value!r}: expected a number of seconds") from None
-        if not (0 < seconds and math.isfinite(seconds)):
-            raise Fail(f"{name} must be a positive, finite number of seconds, got {seconds}")
-        return seconds
+        try:                        # the API's rule (engine.arguments), worded for an option
+            return arguments.seconds(seconds, name, optional=False)
+        except UsageError:
+            raise Fail(f"{name} must be a positive, finite number of seconds, "
+                       f"got {seconds}") from None
 
 
 class SampleCounts(click.ParamType):

@@ -19,6 +19,7 @@ import sympy
 
 from ..schemas import VERSION as SCHEMA_VERSION
 from . import activations, direct, rules, runner, witness
+from . import arguments
 from .backends import get_backend
 from .canonical import Canonical
 from .errors import BackpropSymError, Unsupported
@@ -536,10 +537,10 @@ def verify(network, *, backend: str | None = None, jobs: int | None = 1,
     shape = network.shape if isinstance(network, Network) else network
     t0 = time.perf_counter()
     rules_override = rules.overrides(rules_override)
-    if timeout is not None and not timeout > 0:
-        raise ValueError(f"timeout must be a positive number of seconds, got {timeout}")
-    if timeout == float("inf"):
-        timeout = None
+    if timeout is not None and not isinstance(timeout, bool) and timeout == float("inf"):
+        timeout = None                  # no limit, as before
+    timeout = arguments.seconds(timeout, "timeout")       # a UsageError naming it
+    jobs = None if jobs is None else arguments.count(jobs, "jobs")
     deadline = None if timeout is None else time.monotonic() + timeout
     name = get_backend(backend).name
     todo = list(enumerate(plan(shape)))

@@ -209,7 +209,7 @@ def test_a_spent_budget_makes_every_claim_unknown():
     assert r.exit_code == 3, r.output
     doc = json.loads(r.output)
     assert doc["counts"]["unknown"] == len(doc["claims"]) > 0
-    assert all(c["reason"] == "time budget exhausted" for c in doc["claims"])
+    assert all(c["reason"].startswith("time budget exhausted") for c in doc["claims"])
 
 
 def test_the_budget_is_a_hard_deadline():
