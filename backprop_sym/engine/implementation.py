@@ -10,9 +10,9 @@ under a whitelist in the checker's own `SymContext` and compares each gradient e
 with the direct derivative of the cost (`direct`, via `verify.Engine`): proved, refuted
 (with a witness and a hint, `engine.hints`), error (the code raised or returned the wrong
 shapes: the exception and its line) or unknown; see `engine.entries`. The verdict is the
-worst over the calls. `grade` runs `record` in the submission's process and `judge` in
-one that never imported it. This module owns running the code and reading what it
-returns.
+worst over the calls (judged in order, up to the first refuted one). `grade` runs
+`record` in the submission's process and `judge` in one that never imported it. This
+module owns running the code and reading what it returns.
 """
 from __future__ import annotations
 
@@ -220,6 +220,8 @@ def judge(data: bytes, calls: list[dict], *, backend: str | None = None,
     done: list[Call] = []
     contexts: dict = {}
     for call, got in zip(calls, results):
+        if done and any(c.status == Status.REFUTED for c in done):
+            break                       # refuted already: no later call can make it worse
         key = (tuple(call["widths"]), call["samples"])
         ctx = contexts.get(key)
         if ctx is None:
