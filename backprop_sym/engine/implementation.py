@@ -301,7 +301,8 @@ def _judge_call(ctx, call: dict, got, hints: bool) -> Call:
         elif floats:
             found = floatcall.compare(ctx, inst, ctx.engine.gradient(param), values[i],
                                       call["point"], at)
-            checks.append(found or entry_check(inst, Status.PROVED, 0.0))
+            checks.append(found if found is not None else
+                          entry_check(inst, Status.PROVED, 0.0))
         else:
             checks.append(compare(ctx, inst, ctx.engine.gradient(param), values[i], t1))
     if hints and not floats:
