@@ -217,19 +217,22 @@ def judge(data: bytes, calls: list[dict], *, backend: str | None = None,
             raise transport.Malformed("it did not send one result per call")
     except transport.Malformed as err:
         return _all_error(shape, backend, t0, calls[0]["what"], _not_expressions(err))
-    done: list[Call] = []
     contexts: dict = {}
-    for call, got in zip(calls, results):
-        if done and any(c.status == Status.REFUTED for c in done):
+    decoded = []
+    try:                                # every call decoded before any verdict
+        for call, got in zip(calls, results):
+            key = (tuple(call["widths"]), call["samples"])
+            if key not in contexts:
+                contexts[key] = SymContext(_shape(call), backend)
+            decoded.append((contexts[key], call, _decode_call(contexts[key], call, got)))
+    except transport.Malformed as err:
+        return _all_error(shape, backend, t0, calls[0]["what"], _not_expressions(err))
+    done: list[Call] = []
+    for ctx, call, got in decoded:
+        if any(c.status == Status.REFUTED for c in done):
             break                       # refuted already: no later call can make it worse
-        key = (tuple(call["widths"]), call["samples"])
-        ctx = contexts.get(key)
-        if ctx is None:
-            ctx = contexts[key] = SymContext(_shape(call), backend)
-        try:
-            done.append(_judge_call(ctx, call, got, hints and not done))
-        except transport.Malformed as err:
-            done.append(_error_call(ctx, call, _not_expressions(err)))
+        done.append(got if isinstance(got, Call) else
+                    _judge_call(ctx, call, *got, hints=hints and not done))
     first = done[0]
     return ImplementationResult(shape, first.checks, time.perf_counter() - t0,
                                 contexts[tuple(calls[0]["widths"]), calls[0]["samples"]].B.name,
@@ -253,7 +256,10 @@ def _error_call(ctx, call, message) -> Call:
                                for i, _ in _entries(ctx)], message)
 
 
-def _judge_call(ctx, call: dict, got, hints: bool) -> Call:
+def _decode_call(ctx, call: dict, got):
+    """A call's result: an error `Call` (the code raised), or (values, problems) with one
+    value per entry (a backend expression, or a float for the float call); `Malformed`
+    for anything else."""
     if not isinstance(got, dict):
         raise transport.Malformed("a call's result that is not an object")
     if "error" in got:
@@ -291,6 +297,12 @@ def _judge_call(ctx, call: dict, got, hints: bool) -> Call:
             values += [_float(h) for h in v]
         else:
             values += [_node(syms, i).e for i in v]
+    return values, problems
+
+
+def _judge_call(ctx, call: dict, values: list, problems: dict, hints: bool) -> Call:
+    entries = _entries(ctx)
+    floats = call["kind"] == "floats"
     checks = []
     at = floatcall.chosen(ctx, call["point"]) if floats else None
     for i, (inst, param) in enumerate(entries):
