@@ -10,7 +10,8 @@ under a whitelist in the checker's own `SymContext` and compares each gradient e
 with the direct derivative of the cost (`direct`, via `verify.Engine`): proved, refuted
 (with a witness and a hint, `engine.hints`), error (the code raised or returned the wrong
 shapes: the exception and its line) or unknown; see `engine.entries`. The verdict is the
-worst over the calls (judged in order, up to the first refuted one). `grade` runs
+worst over the calls (judged in order, up to the first refuted one; the float call only
+when no call on symbols was an error). `grade` runs
 `record` in the submission's process and `judge` in one that never imported it. This
 module owns running the code and reading what it returns.
 """
@@ -231,6 +232,8 @@ def judge(data: bytes, calls: list[dict], *, backend: str | None = None,
     for ctx, call, got in decoded:
         if any(c.status == Status.REFUTED for c in done):
             break                       # refuted already: no later call can make it worse
+        if call["kind"] == "floats" and any(c.status == Status.ERROR for c in done):
+            break                       # the floats check code that runs on symbols
         done.append(got if isinstance(got, Call) else
                     _judge_call(ctx, call, *got, hints=hints and not done))
     first = done[0]

@@ -253,7 +253,8 @@ class SymContext:
 
 @contextlib.contextmanager
 def object_arrays(np, constant):
-    """NumPy's zeros/ones(_like) making object arrays of Sym inside the block (students
+    """NumPy's zeros/ones(_like) making object arrays of `constant(0)` / `constant(1)` (a
+    Sym, or a recording number of `engine.transport`) inside the block (students
     fill np.zeros(shape) in place), NumPy's own functions back afterwards, however the
     block is left. NumPy's own calls, explicit dtypes and integer arrays' _like are left
     as they were."""

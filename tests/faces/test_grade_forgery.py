@@ -182,7 +182,8 @@ def _grade(folder, *args):
 def test_forged_grades_are_never_proved(tmp_path):
     folder = tmp_path / "subs"
     folder.mkdir()
-    for name, text in {**FORGERIES, "a_good.py": GOOD}.items():
+    summed = GOOD.replace(" / x.shape[1]", "")             # the sum's gradient, not the mean's
+    for name, text in {**FORGERIES, "a_good.py": GOOD, "s_sum.py": summed}.items():
         (folder / name).write_text(textwrap.dedent(text))
     out, rows = _grade(folder)
     assert out.returncode == 1, out.stdout + out.stderr
@@ -194,6 +195,7 @@ def test_forged_grades_are_never_proved(tmp_path):
     assert "not an expression of the inputs" in rows["f_row_zeros.py"]["detail"]
     assert rows["f_patch.py"]["status"] == "refuted"
     assert rows["f_read.py"]["status"] == "refuted"
+    assert rows["s_sum.py"]["status"] == "refuted"           # with grade's default --samples
 
 
 def test_the_grader_is_not_dumpable():
