@@ -45,7 +45,7 @@ class Call:
     @property
     def status(self) -> str:
         failed = [Status.ERROR] if self.error or not self.checks else []
-        return worst([c.status for c in self.checks] + failed, empty=Status.ERROR)
+        return worst([*(c.status for c in self.checks), *failed], empty=Status.ERROR)
 
 
 @dataclass

@@ -154,14 +154,14 @@ def _record_one(backward, call: dict) -> dict:
     return {"nodes": tape.nodes, "layers": layers}
 
 
-def _returned(shape, tape, out, where: str, floats: bool) -> list[dict]:
+def _returned(shape, tape, out, where: str, floats: bool) -> list[dict[str, object]]:
     """Per (rule, layer): {"shape", "nodes" or "floats"} or {"problem"}."""
     np = numpy_module()
     L = shape.L
     if not isinstance(out, (tuple, list)) or len(out) != 2:
         raise _Returned(f"backward returned {_kind(out)}; expected (grad_weights, grad_biases)"
                         f"{where}")
-    layers = []
+    layers: list[dict[str, object]] = []
     for rule, name, grads in (("weight_grad", "grad_weights", out[0]),
                               ("bias_grad", "grad_biases", out[1])):
         if not isinstance(grads, (list, tuple)) or len(grads) != L:
@@ -234,8 +234,11 @@ def judge(data: bytes, calls: list[dict], *, backend: str | None = None,
             break                       # refuted already: no later call can make it worse
         if call["kind"] == "floats" and any(c.status == Status.ERROR for c in done):
             break                       # the floats check code that runs on symbols
-        done.append(got if isinstance(got, Call) else
-                    _judge_call(ctx, call, *got, hints=hints and not done))
+        if isinstance(got, Call):
+            done.append(got)
+        else:
+            values, problems = got
+            done.append(_judge_call(ctx, call, values, problems, hints and not done))
     first = done[0]
     return ImplementationResult(shape, first.checks, time.perf_counter() - t0,
                                 contexts[tuple(calls[0]["widths"]), calls[0]["samples"]].B.name,
@@ -307,7 +310,7 @@ def _judge_call(ctx, call: dict, values: list, problems: dict, hints: bool) -> C
     entries = _entries(ctx)
     floats = call["kind"] == "floats"
     checks = []
-    at = floatcall.chosen(ctx, call["point"]) if floats else None
+    at = floatcall.chosen(ctx, call["point"]) if floats else {}
     for i, (inst, param) in enumerate(entries):
         t1 = time.perf_counter()
         group = (inst.rule, inst.layer)
