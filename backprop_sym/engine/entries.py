@@ -236,25 +236,20 @@ class Sides:
         self.atoms = {ctx.B.to_sympy(a): v for a, v in ctx.canon.numeric.items()}
         self.inputs = (*ex.x.values(), *ex.y.values(), *ex.w.values(), *ex.b.values())
 
-    def values(self, chosen: dict):
-        """(direct, code) at `chosen` (names -> Fractions), exact or as intervals; raises
-        NotEvaluable, ZeroDivisionError, ValueError or ArithmeticError."""
+    def __call__(self, chosen: dict):
+        """(direct, code) values when they differ at `chosen`, else None."""
         num = self.num
         values = {sympy.Symbol(k): num.const(v.numerator, v.denominator)
                   for k, v in chosen.items()}
-        with num.precision():
-            z = witnesses.forward_values(self.ctx.ex, chosen, num)
-            for atom, (key, fn) in self.atoms.items():
-                values[atom] = fn(z[key], num)
-            return evaluate(self.lhs, values, num), evaluate(self.rhs, values, num)
-
-    def __call__(self, chosen: dict):
-        """(direct, code) values when they differ at `chosen`, else None."""
         try:
-            left, right = self.values(chosen)
+            with num.precision():
+                z = witnesses.forward_values(self.ctx.ex, chosen, num)
+                for atom, (key, fn) in self.atoms.items():
+                    values[atom] = fn(z[key], num)
+                left, right = evaluate(self.lhs, values, num), evaluate(self.rhs, values, num)
         except (NotEvaluable, ZeroDivisionError, ValueError, ArithmeticError):
             return None
-        return (left, right) if self.num.differs(left, right) else None
+        return (left, right) if num.differs(left, right) else None
 
     @property
     def exact(self) -> bool:

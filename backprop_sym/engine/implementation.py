@@ -311,6 +311,7 @@ def _judge_call(ctx, call: dict, values: list, problems: dict, hints: bool) -> C
     floats = call["kind"] == "floats"
     checks = []
     at = floatcall.chosen(ctx, call["point"]) if floats else {}
+    exact = floatcall.Exact(ctx, at) if floats else None
     for i, (inst, param) in enumerate(entries):
         t1 = time.perf_counter()
         group = (inst.rule, inst.layer)
@@ -318,7 +319,7 @@ def _judge_call(ctx, call: dict, values: list, problems: dict, hints: bool) -> C
             checks.append(entry_check(inst, Status.ERROR, 0.0, reason=problems[group]))
         elif floats:
             found = floatcall.compare(ctx, inst, ctx.engine.gradient(param), values[i],
-                                      call["point"], at)
+                                      call["point"], at, exact)
             checks.append(found if found is not None else
                           entry_check(inst, Status.PROVED, 0.0))
         else:
