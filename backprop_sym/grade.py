@@ -1,25 +1,33 @@
-"""Grading submissions: each file's backward, proved with `check_implementation`, each in a
-process of its own.
+"""Grading submissions: each file's backward, run in a process of its own that only
+records what it returned, and judged by a process that never imported it.
 
 THE SUBMISSIONS' CODE IS EXECUTED (imported, and its backward called) with the rights of
-the user running the grader. Each file runs in its own process, killed at the timeout, so
-a crash, an infinite loop, `sys.exit` or a huge allocation in one file does not stop the
-others; its output is discarded. One row per file: status, the first failing entry, its
-hint, a detail (the error or the reason) and the seconds.
+the user running the grader: run untrusted code in a container (see the README). For each
+file `runner.run` starts a checker process; it forks the submission's process, which
+closes every inherited file descriptor but one pipe of its own, discards its output,
+imports the file and runs the calls of `implementation.plan` (`implementation.record`),
+and writes what backward returned as JSON bytes (no pickle) to that pipe. The checker
+reads at most `transport.MAX_BYTES`, then, with the submission's process gone, decodes
+them under a whitelist and computes the expected gradients and the verdict
+(`implementation.judge`): nothing of the engine or the expected values exists in the
+submission's process, and anything it sends that is not one well-formed recording is an
+error for that file, never a verdict. A crash, an infinite loop, `sys.exit` or a huge
+allocation in one file does not stop the others. One row per file: status, the first
+failing entry, its hint, a detail (the error or the reason, and which call) and seconds.
 """
 from __future__ import annotations
 
 import csv
-import functools
 import importlib.util
 import io
 import os
+import signal
 import sys
 import time
 import traceback
 from pathlib import Path
 
-from .engine import runner
+from .engine import implementation, runner, transport
 from .engine.vocabulary import Status, worst
 
 COLUMNS = ("file", "status", "first", "hint", "detail", "seconds")
@@ -33,9 +41,9 @@ def submissions(target) -> list[Path]:
     return [path]
 
 
-def _row(path, status, first=None, hint=None, detail=None, seconds=0.0) -> dict:
+def _row(path, status, first=None, hint=None, detail=None, seconds=0.0, call=None) -> dict:
     return {"file": str(path), "status": status, "first": first, "hint": hint,
-            "detail": detail, "seconds": round(seconds, 3)}
+            "detail": detail, "seconds": round(seconds, 3), "call": call}
 
 
 def _load(path: Path, entry: str):
@@ -67,46 +75,106 @@ def _load_error(path: Path, err: BaseException) -> str:
     return f"loading {path.name} raised {what}{where}"
 
 
-def _child(conn, path: Path, entry: str, options: dict):
-    """In the submission's process: load, check, send one row; its output is discarded."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)
-    os.dup2(devnull, 2)
-    sys.stdout = sys.stderr = io.StringIO()
+def _submission(write_fd: int, path: Path, entry: str, calls: list) -> None:
+    """In the submission's process (never returns): load, run the calls, write the
+    recording (or the loading error) to `write_fd` as JSON bytes, exit."""
+    code = 0
+    try:
+        runner.die_with_parent()
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(devnull, fd)
+        keep = sorted({0, 1, 2, write_fd})
+        for lo, hi in zip(keep, keep[1:] + [os.sysconf("SC_OPEN_MAX")]):
+            os.closerange(lo + 1, hi)
+        sys.stdout = sys.stderr = io.StringIO()
+        try:
+            fn = _load(path, entry)
+        except BaseException as err:                 # noqa: B036 (its own process)
+            data = transport.encode({"load": _load_error(path, err)})
+        else:
+            data = implementation.record(fn, calls)
+        with os.fdopen(write_fd, "wb") as out:
+            out.write(data)
+    except BaseException:                            # noqa: B036
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def undumpable() -> None:
+    """Linux: make this process (and the processes it forks) non-dumpable, so that a
+    process of the same user cannot open its /proc/<pid>/fd or /proc/<pid>/mem (the
+    grader's pipes and memory); elsewhere nothing."""
+    try:
+        import ctypes
+        pr_set_dumpable = 4
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_dumpable, 0, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+def _check(send, path: Path, entry: str, options: dict) -> None:
+    """The checker (a runner worker): fork the submission's process, read what it writes
+    (bounded), and only then judge it; send `RETURNED`, then the row."""
     t0 = time.perf_counter()
+    undumpable()
+    options = dict(options)
+    backend = options.pop("backend", None)
+    calls = implementation.plan(**options)
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_fd)
+        _submission(write_fd, path, entry, calls)
+    os.close(write_fd)
+    chunks, size = [], 0
+    with os.fdopen(read_fd, "rb") as pipe:
+        while size <= transport.MAX_BYTES:
+            chunk = pipe.read1(1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
     try:
-        fn = _load(path, entry)
-    except BaseException as err:                     # noqa: B036 (its own process)
-        conn.send(_row(path, Status.ERROR, detail=_load_error(path, err),
-                       seconds=time.perf_counter() - t0))
+        os.kill(pid, signal.SIGKILL)                 # it has written all it may write
+    except ProcessLookupError:
+        pass
+    _, status = os.waitpid(pid, 0)
+    send.send(RETURNED)                              # past this, a timeout is ours
+    data = b"".join(chunks)
+    seconds = time.perf_counter() - t0
+    if not data:
+        how = (f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status)
+               else f"exit code {os.WEXITSTATUS(status)}")
+        send.send(_row(path, Status.ERROR, detail=f"the submission's process ended without "
+                                                  f"a result ({how})", seconds=seconds))
         return
-
-    @functools.wraps(fn)
-    def backward(*args, **kw):
-        out = fn(*args, **kw)
-        conn.send(RETURNED)                          # past this, a timeout is ours
-        return out
-
-    from .engine.implementation import check_implementation
     try:
-        result = check_implementation(backward, **options)
-    except BaseException as err:                     # noqa: B036
-        conn.send(_row(path, Status.UNKNOWN, detail=f"the check failed: {type(err).__name__}: "
-                                                    f"{err}", seconds=time.perf_counter() - t0))
-        return
+        doc = transport.load(data)
+        if set(doc) == {"load"}:
+            send.send(_row(path, Status.ERROR, detail=transport.text(doc["load"]),
+                           seconds=seconds))
+            return
+    except transport.Malformed:
+        pass                                         # judge says what was wrong
+    result = implementation.judge(data, calls, backend=backend)
     bad = result.first_failure
-    conn.send(_row(path, result.status,
+    send.send(_row(path, result.status,
                    first=result.label(bad) if bad is not None else None,
                    hint=bad.hint if bad is not None else None,
-                   detail=(result.error or (bad.reason if bad is not None else None)),
-                   seconds=time.perf_counter() - t0))
+                   detail=result.failure_text, seconds=time.perf_counter() - t0,
+                   call=result.failed_call))
 
 
-RETURNED = "returned"        # the submission's backward returned: the rest is the checker's
+RETURNED = "returned"        # the submission's process ended: the rest is the checker's
 
 
 def grade_one(path: Path, entry: str, options: dict, timeout: float) -> dict:
-    """One submission in its own process (`runner.run`), killed at `timeout` seconds."""
+    """One submission: a checker process (`runner.run`) that runs it in a process of its
+    own and judges what it returned; both killed at `timeout` seconds. This process is
+    made non-dumpable first (`undumpable`)."""
+    undumpable()
     t0 = time.perf_counter()
     got: dict = {"returned": False, "row": None}
 
@@ -117,7 +185,7 @@ def grade_one(path: Path, entry: str, options: dict, timeout: float) -> dict:
         got["row"] = message
         return True
 
-    ended = runner.run(_child, [(path, entry, options)], receive,
+    ended = runner.run(_check, [(path, entry, options)], receive,
                        deadline=time.monotonic() + timeout)
     seconds = time.perf_counter() - t0
     row = got["row"]
@@ -132,8 +200,8 @@ def grade_one(path: Path, entry: str, options: dict, timeout: float) -> dict:
                     seconds=seconds)
     code = ended.exitcodes[0]
     how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
-    return _row(path, Status.ERROR, detail=f"the submission's process ended without a result "
-                                           f"({how})", seconds=seconds)
+    return _row(path, Status.UNKNOWN, detail=f"the checker ended without a verdict ({how})",
+                seconds=seconds)
 
 
 def overall(rows: list[dict]) -> Status:
@@ -143,7 +211,7 @@ def overall(rows: list[dict]) -> Status:
 
 def write_csv(rows: list[dict], path) -> None:
     with open(path, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=COLUMNS)
+        writer = csv.DictWriter(fh, fieldnames=COLUMNS, extrasaction="ignore")
         writer.writeheader()
         for r in rows:
             writer.writerow({k: "" if r[k] is None else r[k] for k in COLUMNS})

@@ -22,7 +22,7 @@ from . import witness as witnesses
 from .arithmetic import Exact, Interval, NotEvaluable, evaluate
 from .network import Shape
 from .verify import Check, Instance, hash_instance
-from .vocabulary import SEVERITY, Status, counts, worst
+from .vocabulary import Status, counts, worst
 
 KINDS = (Status.PROVED, Status.REFUTED, Status.ERROR, Status.UNKNOWN)
 
@@ -35,13 +35,31 @@ class EntryCheck(Check):
 
 
 @dataclass
+class Call:
+    """One more call of the code (another shape, the same inputs again, float64 arrays at
+    an exact point): its description, its entries' verdicts and its error."""
+    description: str
+    checks: list[EntryCheck]
+    error: str | None = None
+
+    @property
+    def status(self) -> str:
+        failed = [Status.ERROR] if self.error or not self.checks else []
+        return worst([*(c.status for c in self.checks), *failed], empty=Status.ERROR)
+
+
+@dataclass
 class ImplementationResult:
-    """The verdicts of one `check_implementation` call; true only when proved."""
+    """The verdicts of one `check_implementation` call; true only when proved. `checks` are
+    the entries of the first call (at `shape`); `calls` the other calls; the status is the
+    worst over all of them, and `failed_call` names the call of the first failure."""
     shape: Shape
     checks: list[EntryCheck]
     seconds: float
     backend: str
     error: str | None = None
+    calls: list[Call] = field(default_factory=list)
+    description: str = "call 1"
     status: str = field(init=False)
     counts: dict = field(init=False)
 
@@ -50,21 +68,44 @@ class ImplementationResult:
         self.counts = counts(statuses, KINDS)
         # the code that raised, or returned nothing to check, is an error
         failed = [Status.ERROR] if self.error or not self.checks else []
-        self.status = worst(statuses + failed, empty=Status.ERROR)
+        self.status = worst(statuses + failed + [c.status for c in self.calls],
+                            empty=Status.ERROR)
 
     def __bool__(self) -> bool:
         return self.status == Status.PROVED
 
+    def _failure(self) -> tuple[str | None, EntryCheck | None]:
+        """(the call's description, its entry) of the first failure of the worst status."""
+        if self.status == Status.PROVED:
+            return None, None
+        own = Call(self.description, self.checks, self.error)
+        for call in [own, *self.calls]:
+            if call.status != self.status:
+                continue
+            return call.description, next((c for c in call.checks if c.status == self.status),
+                                          None)
+        return None, None
+
     @property
     def first_failure(self) -> EntryCheck | None:
-        """The first refuted entry, else the first error, else the first unknown one."""
-        for status in SEVERITY:
-            if status is Status.PROVED:
-                break
-            for c in self.checks:
-                if c.status == status:
-                    return c
-        return None
+        """The first entry of the worst status: refuted, else error, else unknown."""
+        return self._failure()[1]
+
+    @property
+    def failed_call(self) -> str | None:
+        """Which call the first failure is in (None when proved)."""
+        return self._failure()[0]
+
+    @property
+    def failure_text(self) -> str | None:
+        """The error or reason of the first failure, with the call it is in."""
+        call, bad = self._failure()
+        if call is None:
+            return None
+        errors = {c.description: c.error for c in self.calls}
+        errors[self.description] = self.error
+        why = errors.get(call) or (bad.reason if bad is not None else None)
+        return f"{call}: {why}" if why else call
 
     def label(self, check: Check) -> str:
         return Instance(check.rule, check.layer, tuple(check.index), None).label(
@@ -76,7 +117,10 @@ class ImplementationResult:
                 "network": s.to_json(),
                 "status": self.status, "counts": self.counts, "error": self.error,
                 "seconds": round(self.seconds, 4), "backend": self.backend,
-                "checks": [c.to_json() for c in self.checks]}
+                "checks": [c.to_json() for c in self.checks],
+                "failed_call": self.failed_call,
+                "calls": [{"call": c.description, "status": c.status, "error": c.error,
+                           "checks": [k.to_json() for k in c.checks]} for c in self.calls]}
 
     def dumps(self) -> str:
         return json.dumps(self.to_json(), indent=2, ensure_ascii=False)
@@ -86,7 +130,13 @@ class ImplementationResult:
         text = (f"{self.status}: {c[Status.PROVED]}/{len(self.checks)} entries proved, "
                 f"{c[Status.REFUTED]} refuted, {c[Status.ERROR]} error, {c[Status.UNKNOWN]} unknown "
                 f"({self.shape.describe()}; {self.seconds:.2f} s, {self.backend})")
-        bad = self.first_failure
+        call, bad = self._failure()
+        if call is not None:
+            text += f"\n  in {call}"
+            err = self.error if call == self.description else \
+                next((c.error for c in self.calls if c.description == call), None)
+            if err:
+                text += f": {err}"
         if bad is not None:
             text += f"\n  first: {self.label(bad)} {bad.status}"
             if bad.reason:
@@ -99,8 +149,10 @@ class ImplementationResult:
 
     def __repr__(self) -> str:
         """Short, the first failure and its hint first: what `assert result` shows."""
-        bad, c = self.first_failure, self.counts
+        (call, bad), c = self._failure(), self.counts
         head = self.status
+        if call is not None and call != self.description:
+            head += f" in {call}"
         if bad is not None:
             head += f" at {self.label(bad)}"
             if bad.hint:

@@ -1,12 +1,19 @@
 """Prove a user's own backward pass: run it on symbols, compare every entry exactly.
 
 `check_implementation(backward, widths, activation, convention, samples)` calls the
-user's `backward(weights, biases, x, y)` once, on NumPy object arrays of `Sym` (symbolic
-numbers in the engine's canonical atom form, `engine.sym`), reads what it returns, and
-compares each gradient entry with the direct derivative of the cost (`direct`, via
-`verify.Engine`): proved, refuted (with a witness and a hint, `engine.hints`), error (the
-code raised or returned the wrong shapes: the exception and its line) or unknown; see
-`engine.entries`. This module owns running the code and reading what it returns.
+user's `backward(weights, biases, x, y)` five times (`plan`): twice at the given widths
+and twice at other, non-square widths with one more example (fresh copies of the same
+inputs each time), on NumPy object arrays of recording numbers (`engine.transport`), and
+once on float64 arrays at an exact point (`engine.floatcall`). `record` runs the calls
+and writes what the code returned as plain data (JSON bytes); `judge` decodes those bytes
+under a whitelist in the checker's own `SymContext` and compares each gradient entry
+with the direct derivative of the cost (`direct`, via `verify.Engine`): proved, refuted
+(with a witness and a hint, `engine.hints`), error (the code raised or returned the wrong
+shapes: the exception and its line) or unknown; see `engine.entries`. The verdict is the
+worst over the calls (judged in order, up to the first refuted one; the float call only
+when no call on symbols was an error). `grade` runs
+`record` in the submission's process and `judge` in one that never imported it. This
+module owns running the code and reading what it returns.
 """
 from __future__ import annotations
 
@@ -16,70 +23,330 @@ import os
 import textwrap
 import time
 import traceback
+from fractions import Fraction
 
-from .entries import EntryCheck, ImplementationResult, compare, entry_check, witness_text
+from . import activations, floatcall, transport
+from .entries import (Call, EntryCheck, ImplementationResult, compare, entry_check,
+                      witness_text)
 from .hints import add_hints
 from .network import Network
-from .sym import Sym, SymContext, array, elementwise, lift, numpy_module, running
+from .sym import SymContext, array, numpy_module, object_arrays, running
 from .verify import Instance
 from .vocabulary import Status
 
-__all__ = ["EntryCheck", "ImplementationResult", "check_implementation", "witness_text"]
+__all__ = ["EntryCheck", "ImplementationResult", "check_implementation", "judge", "plan",
+           "record", "witness_text"]
 
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def check_implementation(backward, widths, activation="f", convention="from-to",
-                         samples=1, *, backend: str | None = None,
+                         samples=2, *, backend: str | None = None,
                          hints: bool = True) -> ImplementationResult:
-    """Run `backward(weights, biases, x, y)` once on symbols and prove, entry by entry,
-    that it returns the gradient of 𝒞 = (1/N) Σ_x ½‖a^L − y‖² (see the module doc).
+    """Run `backward(weights, biases, x, y)` on symbols and prove, entry by entry, that it
+    returns the gradient of 𝒞 = (1/N) Σ_x ½‖a^L − y‖² (see the module doc); the result
+    is the worst over its calls (`plan`).
 
     `weights[l-1]` is w^l (n_l × n_{l-1} for to-from, n_{l-1} × n_l for from-to),
     `biases[l-1]` an (n_l, 1) column, x (n_0, N), y (n_L, N). It returns
     (grad_weights, grad_biases) in the same shapes (or any shapes with as many entries).
     With activation "f", it is also called with `f=` and `fprime=`, elementwise callables.
+    `samples` (N) is 2 by default: with one example a gradient of the sum is the mean's.
     """
     if not callable(backward):
         raise TypeError(f"backward must be a function, got {type(backward).__name__}")
+    calls = plan(widths, activation, convention, samples)
+    return judge(record(backward, calls), calls, backend=backend, hints=hints)
+
+
+# ---------------------------------------------------------------- the calls
+
+def plan(widths, activation="f", convention="from-to", samples=2) -> list[dict]:
+    """The calls, as plain data: twice at the given shape, twice at other widths (every
+    layer non-square, one more example), once on float64 arrays at the given shape."""
     shape = Network(widths, activation, samples, convention).shape
+    other = _other_widths(shape.widths)
+    second = Network(other, ",".join(shape.activations), samples + 1, convention).shape
+
+    def spec(s, kind, what):
+        return {"kind": kind, "widths": list(s.widths), "samples": s.samples,
+                "convention": s.convention, "activations": list(s.activations),
+                "what": what}
+    n1 = ",".join(map(str, shape.widths))
+    n2 = ",".join(map(str, second.widths))
+    calls = [spec(shape, "symbols", f"widths {n1}, N={shape.samples}, on symbols"),
+             spec(shape, "symbols", f"widths {n1}, N={shape.samples}, on symbols again"),
+             spec(second, "symbols", f"widths {n2}, N={second.samples}, on symbols"),
+             spec(second, "symbols", f"widths {n2}, N={second.samples}, on symbols again"),
+             {**spec(shape, "floats", f"widths {n1}, N={shape.samples}, on float64 arrays "
+                                      f"at an exact point"), "point": floatcall.point(shape)}]
+    for i, c in enumerate(calls, 1):
+        c["what"] = f"call {i} of {len(calls)} ({c['what']})"
+    return calls
+
+
+def _other_widths(widths) -> tuple:
+    """Widths 2,3,2,... or 3,2,3,..., whichever differs from `widths`: every layer
+    non-square, and small."""
+    for first in (2, 3):
+        other = tuple(first if i % 2 == 0 else 5 - first for i in range(len(widths)))
+        if other != tuple(widths):
+            return other
+    raise AssertionError("unreachable")
+
+
+def _shape(call: dict):
+    return Network(tuple(call["widths"]), ",".join(call["activations"]), call["samples"],
+                   call["convention"]).shape
+
+
+def record(backward, calls: list[dict]) -> bytes:
+    """Run every call of `calls` (from `plan`) in this process; what the code returned,
+    as JSON bytes (`engine.transport`). The code gets no engine and no expressions."""
+    return transport.encode({"calls": [_record_one(backward, c) for c in calls]})
+
+
+def _record_one(backward, call: dict) -> dict:
+    np = numpy_module()
+    shape = _shape(call)
+    n, L, N = shape.widths, shape.L, shape.samples
+    generic = any(activations.get(a).is_generic for a in shape.activations)
+    if generic and not _accepts(backward, ("f", "fprime")):
+        return {"error": "with activation 'f', backward is called as backward(weights, "
+                         "biases, x, y, f=..., fprime=...); give it the parameters f and "
+                         "fprime"}
+    tape = transport.Tape()
+    if call["kind"] == "floats":
+        pt = call["point"]
+        args = ([np.array(m, dtype=np.float64) for m in pt["weights"]],
+                [np.array(m, dtype=np.float64) for m in pt["biases"]],
+                np.array(pt["x"], dtype=np.float64), np.array(pt["y"], dtype=np.float64))
+        kwargs = {}
+        if generic:
+            c0, c1, c2 = (float(Fraction(c)) for c in pt["f"])
+            kwargs = {"f": lambda t: c0 + c1 * t + c2 * t * t,
+                      "fprime": lambda t: c1 + 2 * c2 * t}
+        blocks = None
+    else:
+        to_from = shape.convention == "to-from"
+        W = [transport.symbols(tape, "w", *((n[l], n[l - 1]) if to_from else (n[l - 1], n[l])),
+                               (lambda r, c, l=l: (l, c, r)) if to_from
+                               else (lambda r, c, l=l: (l, r, c))) for l in range(1, L + 1)]
+        b = [transport.symbols(tape, "b", n[l], 1, lambda r, c, l=l: (l, r))
+             for l in range(1, L + 1)]
+        x = transport.symbols(tape, "x", n[0], N, lambda r, c: (c, r))
+        y = transport.symbols(tape, "y", n[L], N, lambda r, c: (c, r))
+        args = (W, b, x, y)
+        kwargs = {"f": transport.applied(tape, "f"),
+                  "fprime": transport.applied(tape, "fprime")} if generic else {}
+        blocks = object_arrays(np, tape.constant)
+    where = _return_line(backward)
+    try:
+        if blocks is None:
+            out = backward(*args, **kwargs)
+        else:
+            with blocks:
+                out = backward([w.copy() for w in args[0]], [v.copy() for v in args[1]],
+                               args[2].copy(), args[3].copy(), **kwargs)
+        layers = _returned(shape, tape, out, where, floats=blocks is None)
+    except (Exception, SystemExit) as err:
+        return {"error": _raised(err, backward)}
+    return {"nodes": tape.nodes, "layers": layers}
+
+
+def _returned(shape, tape, out, where: str, floats: bool) -> list[dict[str, object]]:
+    """Per (rule, layer): {"shape", "nodes" or "floats"} or {"problem"}."""
+    np = numpy_module()
+    L = shape.L
+    if not isinstance(out, (tuple, list)) or len(out) != 2:
+        raise _Returned(f"backward returned {_kind(out)}; expected (grad_weights, grad_biases)"
+                        f"{where}")
+    layers: list[dict[str, object]] = []
+    for rule, name, grads in (("weight_grad", "grad_weights", out[0]),
+                              ("bias_grad", "grad_biases", out[1])):
+        if not isinstance(grads, (list, tuple)) or len(grads) != L:
+            raise _Returned(f"{name} is {_kind(grads)}; expected a list of {L} arrays, one "
+                            f"per layer{where}")
+        for l, g in enumerate(grads, 1):
+            arr = np.asarray(g, dtype=object)
+            want = _count(shape, rule, l)
+            if arr.size != want:
+                layers.append({"problem": f"{name}[{l - 1}] has shape {arr.shape} ({arr.size} "
+                                          f"entries); expected {_shape_text(shape, rule, l)}"
+                                          f"{where}"})
+                continue
+            values = list(arr.ravel())
+            if floats:
+                bad = next((v for v in values if isinstance(v, (bool, str)) or
+                            not isinstance(v, (int, float, np.integer, np.floating))), None)
+                if bad is None:
+                    layers.append({"floats": [float(v).hex() for v in values]})
+                    continue
+            else:
+                nodes = [tape.constant(v) for v in values]
+                if all(v is not None for v in nodes):
+                    layers.append({"nodes": [v.i for v in nodes]})
+                    continue
+                bad = next(v for v, k in zip(values, nodes) if k is None)
+            layers.append({"problem": f"{name}[{l - 1}] holds {_kind(bad)}; expected numbers"
+                                      f"{where}"})
+    return layers
+
+
+def _count(shape, rule, l) -> int:
+    if rule == "bias_grad":
+        return shape.widths[l]
+    rows, cols = shape.matrix(l)
+    return rows * cols
+
+
+# ---------------------------------------------------------------- the verdicts
+
+def judge(data: bytes, calls: list[dict], *, backend: str | None = None,
+          hints: bool = True) -> ImplementationResult:
+    """The verdict on `data` (what `record` wrote for `calls`), decoded under the
+    whitelist of `engine.transport`: anything that is not a well-formed recording of the
+    calls is an error for the code, never a verdict. The expected gradients are computed
+    here, after the code has run."""
     t0 = time.perf_counter()
+    shape = _shape(calls[0])
+    try:
+        doc = transport.load(data)
+        results = doc.get("calls")
+        if set(doc) != {"calls"} or not isinstance(results, list) or \
+                len(results) != len(calls):
+            raise transport.Malformed("it did not send one result per call")
+    except transport.Malformed as err:
+        return _all_error(shape, backend, t0, calls[0]["what"], _not_expressions(err))
+    contexts: dict = {}
+    decoded = []
+    try:                                # every call decoded before any verdict
+        for call, got in zip(calls, results):
+            key = (tuple(call["widths"]), call["samples"])
+            if key not in contexts:
+                contexts[key] = SymContext(_shape(call), backend)
+            decoded.append((contexts[key], call, _decode_call(contexts[key], call, got)))
+    except transport.Malformed as err:
+        return _all_error(shape, backend, t0, calls[0]["what"], _not_expressions(err))
+    done: list[Call] = []
+    for ctx, call, got in decoded:
+        if any(c.status == Status.REFUTED for c in done):
+            break                       # refuted already: no later call can make it worse
+        if call["kind"] == "floats" and any(c.status == Status.ERROR for c in done):
+            break                       # the floats check code that runs on symbols
+        if isinstance(got, Call):
+            done.append(got)
+        else:
+            values, problems = got
+            done.append(_judge_call(ctx, call, values, problems, hints and not done))
+    first = done[0]
+    return ImplementationResult(shape, first.checks, time.perf_counter() - t0,
+                                contexts[tuple(calls[0]["widths"]), calls[0]["samples"]].B.name,
+                                error=first.error, calls=done[1:],
+                                description=first.description)
+
+
+def _not_expressions(err) -> str:
+    return f"returned something that is not an expression of the inputs: {err}"
+
+
+def _all_error(shape, backend, t0, what, message) -> ImplementationResult:
     ctx = SymContext(shape, backend)
-    ex, n, L, N = ctx.ex, shape.widths, shape.L, shape.samples
-    W = [_weight_matrix(ctx, l) for l in range(1, L + 1)]
-    b = [array([[ex.b[l, j]] for j in range(1, n[l] + 1)]) for l in range(1, L + 1)]
-    x = array([[ex.x[s, k] for s in range(1, N + 1)] for k in range(1, n[0] + 1)])
-    y = array([[ex.y[s, j] for s in range(1, N + 1)] for j in range(1, n[L] + 1)])
-    kwargs = {}
-    if any(a.is_generic for a in ctx.ex.acts[1:]):
-        kwargs = {"f": elementwise(ctx.f), "fprime": elementwise(ctx.fprime)}
+    checks = [entry_check(i, Status.ERROR, 0.0, reason=message) for i, _ in _entries(ctx)]
+    return ImplementationResult(shape, checks, time.perf_counter() - t0, ctx.B.name,
+                                error=message, description=what)
+
+
+def _error_call(ctx, call, message) -> Call:
+    return Call(call["what"], [entry_check(i, Status.ERROR, 0.0, reason=message)
+                               for i, _ in _entries(ctx)], message)
+
+
+def _decode_call(ctx, call: dict, got):
+    """A call's result: an error `Call` (the code raised), or (values, problems) with one
+    value per entry (a backend expression, or a float for the float call); `Malformed`
+    for anything else."""
+    if not isinstance(got, dict):
+        raise transport.Malformed("a call's result that is not an object")
+    if "error" in got:
+        if set(got) != {"error"}:
+            raise transport.Malformed("an error with other fields")
+        return _error_call(ctx, call, transport.text(got["error"]))
+    if set(got) != {"nodes", "layers"} or not isinstance(got["layers"], list):
+        raise transport.Malformed("a call's result that is not nodes and layers")
     entries = _entries(ctx)
-    if kwargs and not _accepts(backward, ("f", "fprime")):
-        message = ("with activation 'f', backward is called as backward(weights, biases, "
-                   "x, y, f=..., fprime=...); give it the parameters f and fprime")
-        return ImplementationResult(shape, [entry_check(i, Status.ERROR, 0.0, reason=message)
-                                            for i, _ in entries], 0.0, ctx.B.name, message)
+    groups = [(rule, l) for rule in ("weight_grad", "bias_grad")
+              for l in range(1, ctx.shape.L + 1)]
+    if len(got["layers"]) != len(groups):
+        raise transport.Malformed("not one array per layer")
+    floats = call["kind"] == "floats"
+    if floats and got["nodes"] != []:
+        raise transport.Malformed("nodes from a call on floats")
+    generic = any(a.is_generic for a in ctx.ex.acts[1:])
     with running(ctx):
-        try:
-            out = backward([w.copy() for w in W], [v.copy() for v in b], x.copy(), y.copy(),
-                           **kwargs)
-            got, problems = _returned(ctx, out, entries, backward)
-        except (Exception, SystemExit) as err:
-            message = _raised(err, backward)
-            checks = [entry_check(inst, Status.ERROR, 0.0, reason=message) for inst, _ in entries]
-            return ImplementationResult(shape, checks, time.perf_counter() - t0,
-                                        ctx.B.name, error=message)
+        syms = [] if floats else transport.replay(got["nodes"], ctx, generic)
+    values: list = []
+    problems: dict = {}
+    for (rule, l), layer in zip(groups, got["layers"]):
+        want = len([1 for inst, _ in entries if inst.rule == rule and inst.layer == l])
+        if not isinstance(layer, dict) or len(layer) != 1:
+            raise transport.Malformed("a layer that is not one field")
+        (kind, v), = layer.items()
+        if kind == "problem":
+            problems[rule, l] = transport.text(v)
+            values += [None] * want
+            continue
+        if kind != ("floats" if floats else "nodes") or not isinstance(v, list) or \
+                len(v) != want:
+            raise transport.Malformed(f"a layer of {rule} {l} that is not {want} entries")
+        if floats:
+            values += [_float(h) for h in v]
+        else:
+            values += [_node(syms, i).e for i in v]
+    return values, problems
+
+
+def _judge_call(ctx, call: dict, values: list, problems: dict, hints: bool) -> Call:
+    entries = _entries(ctx)
+    floats = call["kind"] == "floats"
     checks = []
+    at = floatcall.chosen(ctx, call["point"]) if floats else {}
+    exact = floatcall.Exact(ctx, at) if floats else None
     for i, (inst, param) in enumerate(entries):
         t1 = time.perf_counter()
         group = (inst.rule, inst.layer)
         if group in problems:
             checks.append(entry_check(inst, Status.ERROR, 0.0, reason=problems[group]))
-            continue
-        checks.append(compare(ctx, inst, ctx.engine.gradient(param), got[i], t1))
-    if hints:
-        add_hints(ctx, checks, entries, got, W, b, x, y)
-    return ImplementationResult(shape, checks, time.perf_counter() - t0, ctx.B.name)
+        elif floats:
+            found = floatcall.compare(ctx, inst, ctx.engine.gradient(param), values[i],
+                                      call["point"], at, exact)
+            checks.append(found if found is not None else
+                          entry_check(inst, Status.PROVED, 0.0))
+        else:
+            checks.append(compare(ctx, inst, ctx.engine.gradient(param), values[i], t1))
+    if hints and not floats:
+        W = [_weight_matrix(ctx, l) for l in range(1, ctx.shape.L + 1)]
+        n, ex, N, L = ctx.shape.widths, ctx.ex, ctx.shape.samples, ctx.shape.L
+        b = [array([[ex.b[l, j]] for j in range(1, n[l] + 1)]) for l in range(1, L + 1)]
+        x = array([[ex.x[s, k] for s in range(1, N + 1)] for k in range(1, n[0] + 1)])
+        y = array([[ex.y[s, j] for s in range(1, N + 1)] for j in range(1, n[L] + 1)])
+        add_hints(ctx, checks, entries, values, W, b, x, y)
+    return Call(call["what"], checks, None)
+
+
+def _float(h) -> float:
+    if not isinstance(h, str) or len(h) > 40:
+        raise transport.Malformed("a float that is not one")
+    try:
+        return float.fromhex(h)
+    except (ValueError, OverflowError):
+        raise transport.Malformed(f"a float that is not one: {h!r}") from None
+
+
+def _node(syms, i):
+    if type(i) is not int or not 0 <= i < len(syms):
+        raise transport.Malformed(f"a reference to no node: {str(i)[:40]!r}")
+    return syms[i]
 
 
 def _accepts(fn, names) -> bool:
@@ -111,38 +378,6 @@ def _entries(ctx) -> list[tuple[Instance, object]]:
     for l in range(1, shape.L + 1):
         out += [(Instance("bias_grad", l, (j,), None), ex.b[l, j]) for j in range(1, n[l] + 1)]
     return out
-
-
-def _returned(ctx, out, entries, backward):
-    """The returned entries as backend expressions (aligned with `entries`), and a
-    problem message per (rule, layer) whose shape is wrong."""
-    np = numpy_module()
-    where = _return_line(backward)
-    L = ctx.shape.L
-    if not isinstance(out, (tuple, list)) or len(out) != 2:
-        raise _Returned(f"backward returned {_kind(out)}; expected (grad_weights, grad_biases)"
-                        f"{where}")
-    got, problems = [], {}
-    for rule, name, grads in (("weight_grad", "grad_weights", out[0]),
-                              ("bias_grad", "grad_biases", out[1])):
-        if not isinstance(grads, (list, tuple)) or len(grads) != L:
-            raise _Returned(f"{name} is {_kind(grads)}; expected a list of {L} arrays, one "
-                            f"per layer{where}")
-        for l, g in enumerate(grads, 1):
-            want = [p for inst, p in entries if inst.rule == rule and inst.layer == l]
-            arr = np.asarray(g, dtype=object)
-            values = [lift(v) if not isinstance(v, Sym) else v.e for v in arr.ravel()]
-            expected = _shape_text(ctx.shape, rule, l)
-            if arr.size != len(want):
-                problems[rule, l] = (f"{name}[{l - 1}] has shape {arr.shape} ({arr.size} "
-                                     f"entries); expected {expected}{where}")
-                values = [None] * len(want)
-            elif any(v is None for v in values):
-                bad = next(v for v in arr.ravel() if not isinstance(v, Sym) and lift(v) is None)
-                problems[rule, l] = (f"{name}[{l - 1}] holds {_kind(bad)}; expected numbers"
-                                     f"{where}")
-            got += values
-    return got, problems
 
 
 def _shape_text(shape, rule, l) -> str:

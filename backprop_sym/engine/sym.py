@@ -252,8 +252,9 @@ class SymContext:
 
 
 @contextlib.contextmanager
-def object_arrays(np, B):
-    """NumPy's zeros/ones(_like) making object arrays of Sym inside the block (students
+def object_arrays(np, constant):
+    """NumPy's zeros/ones(_like) making object arrays of `constant(0)` / `constant(1)` (a
+    Sym, or a recording number of `engine.transport`) inside the block (students
     fill np.zeros(shape) in place), NumPy's own functions back afterwards, however the
     block is left. NumPy's own calls, explicit dtypes and integer arrays' _like are left
     as they were."""
@@ -262,7 +263,7 @@ def object_arrays(np, B):
     saved = {n: getattr(np, n) for n in names}
 
     def patched(name):
-        value = B.Integer(1 if name.startswith("ones") else 0)
+        value = 1 if name.startswith("ones") else 0
         like = name.endswith("_like")
 
         def make(source, dtype=None, *args, **kw):
@@ -274,7 +275,7 @@ def object_arrays(np, B):
                 # NumPy's own calls, and integer arrays' _like stay as they were
                 return saved[name](source, dtype, *args, **kw)
             shape = kw.get("shape") or (np.shape(source) if like else source)
-            return np.full(shape, Sym(value), dtype=object)
+            return np.full(shape, constant(value), dtype=object)
         return make
 
     try:
@@ -292,7 +293,7 @@ def running(ctx: SymContext):
     `object_arrays`), for the block's duration; both restored afterwards."""
     token = _CURRENT.set(ctx)
     try:
-        with object_arrays(numpy_module(), ctx.B):
+        with object_arrays(numpy_module(), lambda v: Sym(ctx.B.Integer(v))):
             yield
     finally:
         _CURRENT.reset(token)
