@@ -317,7 +317,7 @@ def _judge_call(ctx, call: dict, values: list, problems: dict, hints: bool) -> C
         group = (inst.rule, inst.layer)
         if group in problems:
             checks.append(entry_check(inst, Status.ERROR, 0.0, reason=problems[group]))
-        elif floats:
+        elif exact is not None:
             found = floatcall.compare(ctx, inst, ctx.engine.gradient(param), values[i],
                                       call["point"], at, exact)
             checks.append(found if found is not None else
