@@ -18,7 +18,7 @@ under both stands, different ones are unknown, naming both.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..engine.vocabulary import Status
 from .errors import IllFormed, Skip
@@ -62,10 +62,11 @@ class Reading:
     def read_Sum(self, node):
         lo, hi = node.lo, node.hi
         if self.base != 1 and node.var != EXAMPLES:
-            lo = lo + 1 - self.base
+            if node.lo_written:              # a bare \sum_k runs over all neurons already
+                lo = lo + 1 - self.base
             if isinstance(hi, Num):
                 hi = Num(hi.value + 1 - self.base)
-        return Sum(node.var, lo, hi, self._read(node.body))
+        return replace(node, lo=lo, hi=hi, body=self._read(node.body))
 
 
 def infer(claims, check_definition) -> Reading:

@@ -10,7 +10,7 @@ reads). Its tree helpers (`map_children`, `rename_index`, `index_letters`) serve
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .conditions import Condition
 from .printing import show, show_quantity
@@ -27,7 +27,7 @@ def _bind(node, counter=None):
         if any(isinstance(n, (Q, Width)) and n.layer is not None and n.layer.var == node.var
                for n in walk(node.body)):
             raise Skip(f"a sum over the layers (Σ_{node.var}) is not a claim the checker reads")
-        return Sum(new, node.lo, node.hi, _bind(body, counter))
+        return replace(node, var=new, body=_bind(body, counter))
     return map_children(node, lambda c: _bind(c, counter))
 
 
@@ -191,7 +191,7 @@ def _bind_examples(node):
     """Σ_x with x no index of its summand is the sum over the N examples."""
     if isinstance(node, Sum) and node.var.split("#")[0] == "x" and node.hi is None \
             and node.var not in index_letters(node.body):
-        return Sum(EXAMPLES, node.lo, None, _bind_examples(node.body))
+        return replace(node, var=EXAMPLES, body=_bind_examples(node.body))
     return map_children(node, _bind_examples)
 
 

@@ -36,7 +36,7 @@ def _replace_one(node, match):
 
 def _with_child(node, k, new):
     if isinstance(node, Sum) and k == 1:               # the upper limit
-        return Sum(node.var, node.lo, new, node.body)
+        return replace(node, hi=new)
     count = itertools.count()
     return map_children(node, lambda c: new if next(count) == k else c)
 

@@ -216,7 +216,7 @@ class _Build(Transformer):
             if idx.var is not None:
                 raise _fail("the lower limit of a sum must be a number", letter)
             start = idx.off
-        return ("lo", _letter(letter), start, letter)
+        return ("lo", _letter(letter), start, letter, value is not None)
 
     def hi(self, sarg):
         return ("hi", sarg)
@@ -418,7 +418,7 @@ def _product(items: list, pos: int) -> Node:
                 raise _fail("\\sum needs its index: \\sum_k", tok)
             body = _product(body_items, pos)
             hi_node = _bound(hi[1]) if hi else None
-            s = Sum(lo[1], lo[2], hi_node, body)
+            s = Sum(lo[1], lo[2], hi_node, body, lo_written=lo[4])
             return s if node is None else Mul(node, s)
         op, unit = item.op, item.node
         if node is None:

@@ -9,7 +9,7 @@ and falling back to `generic_visit`, as SymPy's printers find `_print_<Class>`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
@@ -118,6 +118,7 @@ class Sum(Node):
     lo: int
     hi: Node | None                # Width, Num, or None (inferred)
     body: Node
+    lo_written: bool = field(default=True, compare=False)   # False: a bare \sum_k (all neurons)
 
 
 @dataclass(frozen=True)
@@ -267,7 +268,7 @@ class Rebuild(Visitor):
         return At(fn(node.x), node.idx)
 
     def visit_Sum(self, node, fn):
-        return Sum(node.var, node.lo, node.hi, fn(node.body))
+        return replace(node, body=fn(node.body))
 
     def visit_Call(self, node, fn):
         return Call(node.name, node.order, fn(node.arg))

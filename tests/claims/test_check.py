@@ -284,7 +284,8 @@ EXPECTED_MISTAKES = [
 
 
 def test_mistakes_md_is_refuted_with_the_right_hints():
-    out = C.check_file(DERIVATIONS / "mistakes.md", convention="from-to")    # (open: unknown)
+    definition, *out = C.check_file(DERIVATIONS / "mistakes.md")   # it fixes the convention
+    assert definition["status"] == Status.PROVED and definition["latex"].startswith("z^{l+1}_k")
     assert [c["status"] for c in out] == [Status.REFUTED] * len(EXPECTED_MISTAKES)
     for c, hint in zip(out, EXPECTED_MISTAKES):
         assert hint in c["hint"].split("; ")[0], (c["latex"], c["hint"])
@@ -351,7 +352,7 @@ def test_cli_json_schema():
     assert doc["schema_version"] == 2 and doc["status"] == "refuted"
     assert doc["file"].endswith("mistakes.md")
     assert all(set(c) == KEYS for c in doc["claims"])
-    assert doc["claims"][0]["line"] == 13 and doc["claims"][0]["witness"]["values"]
+    assert doc["claims"][1]["line"] == 21 and doc["claims"][1]["witness"]["values"]
 
 
 def test_cli_activation_linear_json():
@@ -461,9 +462,25 @@ def test_cli_format_gcc_one_line_per_claim():
 def test_every_witness_of_the_mistakes_is_small_and_complete():
     doc = json.loads(cli("check", str(DERIVATIONS / "mistakes.md"), "--json",
                          "--convention", "from-to").output)
-    for c in doc["claims"]:
+    refuted = [c for c in doc["claims"] if c["status"] == "refuted"]
+    assert len(refuted) == len(EXPECTED_MISTAKES)
+    for c in refuted:
         w = Witness.from_json(c["witness"])
         assert 1 <= len(w.nonzero) <= 6, (c["line"], w.nonzero)
         assert set(w.nonzero) <= set(w.values)
         assert all(v == "0" for k, v in w.values.items() if k not in w.nonzero)
         assert all(v != "0" for v in w.nonzero.values())
+
+
+@pytest.mark.parametrize("limit, expected", [
+    ("_k", Status.PROVED),                      # a bare sum runs over every neuron
+    ("_{k=0}", Status.PROVED),                  # written from the first neuron, 0
+    ("_{k=1}", Status.REFUTED),                 # skips neuron 0: a wrong definition
+])
+def test_a_bare_sum_in_a_zero_based_document_starts_at_the_first_neuron(tmp_path, limit,
+                                                                        expected):
+    doc = tmp_path / "zero.md"
+    doc.write_text(f"$$z^{{(1)}}_j = \\sum{limit} w^{{(1)}}_{{kj}} a^{{(0)}}_k + b^{{(1)}}_j$$\n\n"
+                   "$$\\frac{\\partial C}{\\partial b^{(1)}_0} = \\Delta^{(1)}_0$$\n")
+    out = C.check_file(doc, convention="from-to")
+    assert [c["status"] for c in out] == [expected, Status.PROVED], [c["reason"] for c in out]
