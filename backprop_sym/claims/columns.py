@@ -9,8 +9,10 @@ at its `&`s into columns, by the environment that owns them:
   (`z = Wa + b, & a = f(z)`) is two equations.
 - eqnarray, IEEEeqnarray: the three columns `a &=& b` are one equation.
 - equation, gather, multline, `$$`, `\\[` (and gathered inside) have no columns: a `&`
-  there is an error in TeX, and the row is not read.
-The `&` of a matrix, an array or `cases` is the matrix's own.
+  there is an error in TeX, and the row is not read. An environment inside `$$` (MathJax's
+  `$$\\begin{align}…\\end{align}$$`) owns its own `&`s.
+The `&` of a matrix, an array or `cases` is the matrix's own; a `&` that only places a nested
+block (`&\\begin{aligned}`) cuts nothing: the block's own `&`s do.
 
 Beside its equation, a column holding only a label (`(2)`, `\\text{(2)}`, `(BP1)`,
 `\\quad (2)`, `\\text{eq. 3}`, a bare number) is not part of any equation; a condition
@@ -28,7 +30,7 @@ import re
 from dataclasses import dataclass, field
 
 from .conditions import is_condition
-from .relations import has_relation, starts_with_relation
+from .relations import ends_with_relation, has_relation, starts_with_relation
 
 PAIRED = frozenset({"align", "flalign", "alignat", "xalignat", "xxalignat", "aligned",
                     "alignedat", "split"})
@@ -44,6 +46,7 @@ _MARKUP = re.compile(
     r"|\\(?:begin|end)\{(?:" + "|".join(INNER + ENVS) + r")\*?\}(?:\{[^}]*\})?")
 _MATRIX = re.compile(r"\\(begin|end)\{(?:" + "|".join(MATRICES) + r")\*?\}")
 _ENV = re.compile(r"\\(begin|end)\{([a-zA-Z]+)\*?\}")
+_PLACES_BLOCK = re.compile(r"\s*\\begin\{(?:" + "|".join(INNER) + r")\*?\}")  # &\begin{aligned}
 _CONDITION_START = re.compile(r"\s*(?:\\text|\\mbox|\(|\\forall|∀|\\q?quad)")
 
 _SPACING = r"(?:\s|~|\\(?:q?quad|[,;:! ]|hfill|hspace\*?\{[^{}]*\})(?![a-zA-Z]))*"
@@ -118,14 +121,14 @@ def ampersands(body: str, env: str) -> dict[int, str]:
                 i += 2
                 continue
             name = m.group(2)
-            if name in MATRICES or name in INNER:
+            if name in MATRICES or name in INNER or name in ENVS:   # $$\begin{align}: MathJax
                 if m.group(1) == "begin":
                     stack.append(name)
                 elif len(stack) > 1:
                     stack.pop()
             i = m.end()
             continue
-        if ch == "&" and stack[-1] not in MATRICES:
+        if ch == "&" and stack[-1] not in MATRICES and not _PLACES_BLOCK.match(body, i + 1):
             out[i] = stack[-1]
         i += 1
     return out
@@ -150,9 +153,9 @@ def _segments(blanked: str, s: int, e: int, amps: dict[int, str]) -> list[tuple[
         if right is None:
             out.append(left)
             continue
-        r = blanked[right[0]:right[1]]
-        if has_relation(blanked[left[0]:left[1]]) and has_relation(r) \
-                and not starts_with_relation(r):
+        r, l_text = blanked[right[0]:right[1]], blanked[left[0]:left[1]]
+        if has_relation(l_text) and has_relation(r) and not starts_with_relation(r) \
+                and not ends_with_relation(l_text):
             out += [left, right]            # z = Wa + b, & a = f(z): two equations
         else:
             out.append((left[0], right[1]))

@@ -40,6 +40,13 @@ def starts_with_relation(text: str) -> bool:
     return RELATION.match(text.lstrip()) is not None
 
 
+def ends_with_relation(text: str) -> bool:
+    """Does the text (before spaces) end with a relation, as a column `a =` whose right-hand
+    side is in the next column?"""
+    stripped = text.rstrip()
+    return any(end == len(stripped) for _, end in spans(stripped))
+
+
 def spans(text: str) -> list[tuple[int, int]]:
     """Where the relations in the text are: (start, end) of each."""
     return [m.span() for m in RELATION.finditer(text)]

@@ -183,3 +183,30 @@ def test_a_definition_in_a_two_column_align_row_fixes_the_convention(tmp_path, r
     # the missing transpose is refuted in both, as the document's own convention says
     assert doc_tex["claims"][-1]["status"] == doc_md["claims"][-1]["status"] == "refuted"
     assert code_tex == code_md == 1
+
+
+# ---------------------------------------------------------------- nested and MathJax layouts
+
+@pytest.mark.parametrize("env", ["align", "align*", "eqnarray"])
+def test_an_alignment_environment_inside_dollars_owns_its_columns(env):
+    """MathJax and KaTeX read $$\\begin{align}…\\end{align}$$: its &s are the align's."""
+    body = (HALF + " \\\\\n" + RIGHT) if env != "eqnarray" else (
+        HALF.replace("&=", "&=&") + " \\\\\n" + RIGHT.replace("&=", "&=&"))
+    text = f"$$\n\\begin{{{env}}}\n{body}\n\\end{{{env}}}\n$$\n"
+    assert statuses(text, "markdown") == [Status.REFUTED, Status.PROVED]
+
+
+def test_an_ampersand_placing_a_nested_block_cuts_nothing():
+    inner = "\\begin{aligned}\n" + RIGHT + " \\\\\n&= (a^L_j - y_j) f(z^L_j)\n\\end{aligned}"
+    text = ("$$\\begin{aligned}\n&" + inner + "\\\\\n&" + inner.replace(RIGHT, HALF)
+            + "\n\\end{aligned}$$\n")
+    assert statuses(text, "markdown") == [Status.PROVED, Status.REFUTED,
+                                          Status.REFUTED, Status.REFUTED]
+
+
+def test_a_column_ending_in_a_relation_continues_in_the_next():
+    """`a =& b = c` is one chain a = b = c, not the equations `a =` and `b = c`."""
+    body = (r"\Delta^L_j =& \frac{\partial C}{\partial z^L_j} = (a^L_j - y_j) f'(z^L_j) \\"
+            "\n" r"=& \frac12 (a^L_j - y_j) f'(z^L_j)")
+    out = C.check_text(ALIGN.format(env="align", body=body), "latex")
+    assert [c["status"] for c in out] == [Status.PROVED, Status.PROVED, Status.REFUTED], out
