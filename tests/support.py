@@ -1,10 +1,12 @@
 """What many test modules share, written once: the repository's paths, the two ways of
 running the command line (click's runner in this process, or a real subprocess), the
-marks for tests that need TeX, and the deliberately wrong rules that must be refuted."""
+marks for tests that need TeX, the deliberately wrong rules that must be refuted, a correct
+backward pass, and the live processes of a session."""
 from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -85,3 +87,55 @@ def dropped_mean(q, l, i, j):            # Σ_x without the 1/N
 
 def weight_grad_swapped(q, l, i, j):     # a^{l-1}_j Δ^l_i
     return q.mean(lambda s: q.a(s, l - 1, j) * q.delta(s, l, i))
+
+
+# A correct backward pass (Nielsen's convention, sigmoid), as a submission's source.
+GOOD_BACKWARD = """
+import numpy as np
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+def backward(weights, biases, x, y):
+    a = [x]
+    for w, b in zip(weights, biases):
+        a.append(sigmoid(w @ a[-1] + b))
+    d = (a[-1] - y) * a[-1] * (1 - a[-1])
+    gw, gb = [None] * len(weights), [None] * len(weights)
+    for l in reversed(range(len(weights))):
+        gw[l] = d @ a[l].T / x.shape[1]
+        gb[l] = d.sum(axis=1, keepdims=True) / x.shape[1]
+        if l:
+            d = (weights[l].T @ d) * a[l] * (1 - a[l])
+    return gw, gb
+"""
+
+
+# ---------------------------------------------------------------- processes
+
+def session_processes(sid: int) -> list[int]:
+    """Pids of live (not zombie) processes in session `sid` (Linux /proc)."""
+    out = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()
+        if fields[0] != "Z" and int(fields[3]) == sid:     # state, ppid, pgrp, session
+            out.append(int(entry))
+    return out
+
+
+def kill_session(proc) -> None:
+    """Kill every process left in `proc`'s session, and `proc`: a test never leaves any."""
+    for pid in session_processes(proc.pid):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()

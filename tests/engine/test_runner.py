@@ -17,7 +17,7 @@ import pytest
 from backprop_sym import Network, verify
 from backprop_sym.engine import verify as engine_verify
 from backprop_sym.engine.estimate import cores
-from support import ROOT
+from support import ROOT, kill_session, session_processes
 
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 
@@ -111,20 +111,7 @@ def test_cli_warns_when_jobs_exceed_the_cores():
 
 # ---------------------------------------------------------------- signals: no orphans
 
-def _session(sid: int) -> list[int]:
-    """Pids of live (not zombie) processes in session `sid`."""
-    out = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2:].split()
-        if fields[0] != "Z" and int(fields[3]) == sid:     # state, ppid, pgrp, session
-            out.append(int(entry))
-    return out
+_session = session_processes
 
 
 def _children(pid: int) -> list[int]:
@@ -156,14 +143,7 @@ def _start_and_signal(argv, sig) -> tuple[int, list[int]]:
             time.sleep(0.1)
         return rc, _session(proc.pid)
     finally:
-        for pid in _session(proc.pid):          # never leave anything behind ourselves
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        kill_session(proc)                      # never leave anything behind
 
 
 SLOW = ["--widths", "30,30,30", "--backend", "sympy", "--jobs", "2"]

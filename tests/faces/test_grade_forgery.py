@@ -6,32 +6,13 @@ import textwrap
 
 import pytest
 
-from support import cli_process
+from support import GOOD_BACKWARD as GOOD, cli_process
 
 ZEROS = """
 def backward(weights, biases, x, y):
     return [np.zeros(w.shape) for w in weights], [np.zeros(b.shape) for b in biases]
 """
 
-GOOD = """
-import numpy as np
-
-def sigmoid(z):
-    return 1 / (1 + np.exp(-z))
-
-def backward(weights, biases, x, y):
-    a = [x]
-    for w, b in zip(weights, biases):
-        a.append(sigmoid(w @ a[-1] + b))
-    d = (a[-1] - y) * a[-1] * (1 - a[-1])
-    gw, gb = [None] * len(weights), [None] * len(weights)
-    for l in reversed(range(len(weights))):
-        gw[l] = d @ a[l].T / x.shape[1]
-        gb[l] = d.sum(axis=1, keepdims=True) / x.shape[1]
-        if l:
-            d = (weights[l].T @ d) * a[l] * (1 - a[l])
-    return gw, gb
-"""
 
 # a forged row: down every Connection object, every file descriptor, and (for a user
 # without CAP_SYS_PTRACE, as graders are: root reaches every process whatever the grader

@@ -2,7 +2,6 @@
 even while its work is inside one long SymEngine call, and leaves no process behind; Ctrl-C
 likewise exits 130. The command runs in a supervised child that the started process only
 waits for (`runner.supervise`)."""
-import os
 import signal
 import subprocess
 import sys
@@ -11,6 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+from support import kill_session, session_processes
 
 pytestmark = [pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux /proc"),
               pytest.mark.slow]
@@ -26,20 +27,7 @@ def have_symengine() -> bool:
     return True
 
 
-def _session(sid: int) -> list[int]:
-    """Live (not zombie) processes of session `sid`."""
-    out = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2:].split()
-        if fields[0] != "Z" and int(fields[3]) == sid:
-            out.append(int(entry))
-    return out
+_session = session_processes
 
 
 def signal_after(argv, started, sig=signal.SIGTERM, cwd=ROOT, wait=2.0):
@@ -64,14 +52,7 @@ def signal_after(argv, started, sig=signal.SIGTERM, cwd=ROOT, wait=2.0):
             time.sleep(0.05)
         return rc, took, err, _session(proc.pid)
     finally:
-        for pid in _session(proc.pid):
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        kill_session(proc)                      # never leave anything behind
 
 
 LONG_C_CALL = textwrap.dedent("""
