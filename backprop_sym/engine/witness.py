@@ -28,12 +28,13 @@ SMALL = [Fraction(p, q) for q in (1, 2, 3) for p in range(-3, 4) if p != 0 and
 SIMPLE_F = [tuple(map(Fraction, c)) for c in
             ((0, 1, 1), (0, 0, 1), (1, 1, 1), (0, -1, 1), (1, 0, 1), (0, 2, 1), (0, 1, -1))]
 ROUND = (Fraction(1), Fraction(-1), Fraction(2), Fraction(-2))
-BUDGET = 0.75                # seconds one witness may take to become small
-TOTAL = 1.5                  # seconds all the witnesses of one run may take together
+BUDGET = 0.75                # CPU seconds one witness may take to become small
+TOTAL = 1.5                  # CPU seconds all the witnesses of one run may take together
+# (CPU time, not wall time: on a loaded machine a witness is as small as on an idle one)
 
 
 class Budget:
-    """The seconds left for making the witnesses of one run small (a verify, a check, an
+    """The CPU seconds left for making the witnesses of one run small (a verify, a check, an
     implementation): once spent, witnesses are reported as found (still exact)."""
 
     def __init__(self, seconds: float = TOTAL):
@@ -91,11 +92,11 @@ def small(sides, chosen: dict, coeffs, found, exact: bool, generic: bool,
     ±2; each step kept only where `sides` still differ. Stops when its share of the
     budget is spent, keeping what it has."""
     budget = budget or Budget(BUDGET)
-    start = time.monotonic()
+    start = time.process_time()
     deadline = start + budget.take()
 
     def differ(values, c):
-        if time.monotonic() > deadline:
+        if time.process_time() > deadline:
             raise TimeoutError
         try:
             return sides(values, c)
@@ -129,7 +130,7 @@ def small(sides, chosen: dict, coeffs, found, exact: bool, generic: bool,
                     break
     except TimeoutError:
         pass
-    budget.spend(time.monotonic() - start)
+    budget.spend(time.process_time() - start)
     return record(chosen, found, exact, coeffs if generic else None)
 
 
