@@ -91,8 +91,13 @@ class _Summed:
         self.keep, self.summed = keep, set()
 
     def __call__(self, node: Node) -> Node:
+        if isinstance(node, Sum):                       # its letter is summed already
+            inner = _Summed(self.keep | {node.var})
+            body = inner(node.body)
+            self.summed |= inner.summed
+            return Sum(node.var, node.lo, node.hi, body, node.lo_written)
         if not isinstance(node, (Mul, Neg)):
-            return map_children(node, self)             # a sum's body, an argument, ...
+            return map_children(node, self)             # an argument, a term, ...
         node = self._factors_of(node)                   # inner products first
         over = sorted(_repeated(node) - self.keep)
         self.summed |= set(over)
@@ -130,11 +135,9 @@ def einstein(lhs: Node, rhs: Node) -> tuple[Node, Node, set[str]]:
 def einstein_touches(lhs: Node, rhs: Node) -> bool:
     """Does reading the claim with Einstein summation sum a letter free on one side only?
     Only then are the two readings different claims."""
-    cand = _candidates(lhs) | _candidates(rhs)
-    if not cand:
+    if not (_candidates(lhs) or _candidates(rhs)):
         return False
-    li, ri = _letters(lhs), _letters(rhs)
-    return bool(cand & (li ^ ri))
+    return bool(einstein(lhs, rhs)[2] & (_letters(lhs) ^ _letters(rhs)))
 
 
 _EINSTEIN = re.compile(r"einstein", re.I)

@@ -35,6 +35,8 @@ DECLARED_PROVE = [
     r"\frac{\partial C}{\partial a^L_j} \delta_{ji} f(z^L_j) = \frac{\partial C}{\partial a^L_i} f(z^L_i)",
     r"\frac{\partial z^l_j}{\partial b^l_j} = 1",                # repeated inside one factor
     r"\Delta^l_i = \Delta^{l+1}_k w^{l+1}_{ki} f'(z^l_i)",       # i free: the left has it
+    r"\Delta^l_i = \sum_k \Delta^{l+1}_k w^{l+1}_{ki} f'(z^l_i)",  # a sum written: kept
+    r"z^l_i = \sum_j w^l_{ij} a^{l-1}_j + b^l_i",
 ]
 
 DECLARED_NOT_PROVE = [
