@@ -144,7 +144,7 @@ class Checker:
         try:
             for combo in combinations(axes):
                 given = {a.axis: a.value for a in combo}
-                self.opts = replace(kept, convention=given.get("convention", kept.convention))
+                self.opts = replace(kept, convention=str(given.get("convention", kept.convention)))
                 found[combo[0].value if alone else combo] = self._check_claim(
                     lhs, rhs, line, latex, condition, given.get("summation"),
                     given.get("cost"), reading)

@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 
 from ..engine.vocabulary import Status
-from .tree import Add, At, Deriv, Kron, Mul, Neg, Node, Q, Sum, map_children, walk
+from .tree import Add, At, Deriv, Kron, Mul, Neg, Node, Q, Sum, children, map_children, walk
 
 SUMMATION, COST, CONVENTION = "summation", "cost", "convention"
 
@@ -52,14 +52,9 @@ def _letters(node: Node) -> set[str]:
         inner = _letters(node.x) if isinstance(node, At) else set()
         return inner | {i.var for i in node.idx if i.var is not None}
     out: set[str] = set()
-    for c in _kids(node):
+    for c in children(node):
         out |= _letters(c)
     return out
-
-
-def _kids(node: Node) -> list[Node]:
-    from .tree import children
-    return children(node)
 
 
 def _factors(node: Node) -> list[Node]:
@@ -88,7 +83,7 @@ class _Summed:
     """Σ wrapped around each product term over its repeated letters not in `keep`."""
 
     def __init__(self, keep: set[str]):
-        self.keep, self.summed = keep, set()
+        self.keep, self.summed = keep, set[str]()
 
     def __call__(self, node: Node) -> Node:
         if isinstance(node, Sum):                       # its letter is summed already
@@ -155,10 +150,11 @@ def declares_einstein(text: str) -> int | None:
 
 
 def summation_alternatives(letters) -> tuple[Alternative, Alternative]:
-    """The two readings of a repeated index: summed (Einstein), or for every value."""
+    """The two readings of a repeated index: summed (Einstein), or as written: a claim for
+    every value where it is free on the left, ill-formed where it is free on the right."""
     named = ", ".join(letters)
     return (Alternative(SUMMATION, True, f"if summed over {named} (Einstein)"),
-            Alternative(SUMMATION, False, f"for every {named}"))
+            Alternative(SUMMATION, False, f"as written ({named} not summed)"))
 
 
 # ---------------------------------------------------------------- the cost
