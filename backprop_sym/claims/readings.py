@@ -137,14 +137,16 @@ def einstein_touches(lhs: Node, rhs: Node) -> bool:
 
 _EINSTEIN = re.compile(r"einstein", re.I)
 _NEAR = re.compile(r"notation|summation|convention|repeated ind", re.I)
+_DENIED = re.compile(r"\b(not|no|unlike|instead of|without|avoid\w*|rather than)\b[^.]*$", re.I)
 
 
 def declares_einstein(text: str) -> int | None:
-    """The line of prose that declares Einstein summation ("Einstein" within a sentence
-    that says notation, summation, convention or repeated indices), or None."""
+    """The line of prose that declares Einstein summation ("Einstein" near notation,
+    summation, convention or repeated indices, and not just after a negation: "unlike
+    Einstein notation"), or None."""
     for m in _EINSTEIN.finditer(text):
         window = text[max(0, m.start() - 200):m.end() + 200]
-        if _NEAR.search(window):
+        if _NEAR.search(window) and not _DENIED.search(text[max(0, m.start() - 40):m.start()]):
             return text.count("\n", 0, m.start()) + 1
     return None
 

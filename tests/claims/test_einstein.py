@@ -108,6 +108,14 @@ def test_undeclared_claims_without_a_repeated_index_still_prove(claim):
     assert c["status"] == Status.PROVED and "readings" not in c, c
 
 
+def test_a_document_whose_z_definition_proves_with_its_written_sum_declares_nothing():
+    text = md(r"z^l_j = \sum_k w^l_{jk} a^{l-1}_k + b^l_j", r"\Delta^l_j \delta_{ji} = \Delta^l_i",
+              prose="")
+    out = check_text(text)
+    assert [c["status"] for c in out] == [Status.PROVED, Status.UNKNOWN], list(out)
+    assert "summation" not in {f["what"] for f in out.notes["conventions"]}
+
+
 def test_undeclared_a_refutation_needs_every_reading():
     # for every j it is false (j = 1, i = 2); summed it holds: never refuted
     (c,) = check_text(md(r"\Delta^l_j \delta_{ji} = \Delta^l_i", prose="Plain words.\n\n"))
@@ -130,6 +138,8 @@ def test_the_transform_sums_over_the_product_term_only():
     ("Intro.\nWe use Einstein notation for all tensors.\n", 2),
     ("Repeated indices are summed (the Einstein convention).\n", 1),
     ("Einstein was a physicist.\n", None),
+    ("Unlike the Einstein convention, every sum is written out.\n", None),
+    ("We do not use Einstein notation here.\n", None),
     ("No such word here; summation is written out.\n", None),
 ])
 def test_declares_einstein(text, line):
