@@ -153,7 +153,8 @@ def _definition(reading, line, latex, lhs, rhs, check_definition, found) -> bool
 
 def _costs(claims, text: str, found: list) -> CostTimeline:
     """The events that fix the cost's reading: each definition of C (averaged over the
-    examples or not), each use of C for one example (δ ≡ ∂C/∂z; prose)."""
+    examples or not) and each sentence saying C is one example's cost decide; each use of C
+    for one example (δ ≡ ∂C/∂z) leaves both readings open."""
     events = []
     for line, latex, lhs, rhs in claims:
         if isinstance(lhs, Q) and lhs.kind == "C" and lhs.idx is None:
@@ -166,7 +167,9 @@ def _costs(claims, text: str, found: list) -> CostTimeline:
                 events.append(CostEvent(line, False, True, latex))
         elif error_signal_of_cost(lhs, rhs):
             events.append(CostEvent(line, False, False, latex))
-    events += [CostEvent(line, False, False, said) for line, said in one_example_prose(text)]
+    for line, said in one_example_prose(text):
+        events.append(CostEvent(line, False, True, said))
+        found.append((COST, "one example's cost (said in prose)", line, said))
     return CostTimeline(tuple(sorted(events, key=lambda e: (e.line, not e.definition))))
 
 

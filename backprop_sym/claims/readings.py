@@ -8,9 +8,10 @@ A document fixes some readings by its own words and leaves others open. Three ax
               summation (`declares_einstein`: in prose, or by use: its own z-definition
               proves only with the sum) sums it, and only then; otherwise both are open.
   cost        C as one example's cost, or as the average over the examples a definition of
-              C made it (`CostTimeline`): the latest definition decides, and a later use of
-              C for one example (δ ≡ ∂C/∂z, prose "for a single training example", "drop
-              the x") leaves both open from its line on.
+              C made it (`CostTimeline`): the latest statement decides (a definition of C,
+              or prose saying C is one example's cost: "for a single training example",
+              "drop the x"), and a later use of C for one example (δ ≡ ∂C/∂z) leaves both
+              open from its line on.
   convention  from-to or to-from, when neither given nor read (`conventions`).
 
 Each open axis offers `Alternative`s; a claim is checked only under the alternatives of
@@ -165,19 +166,32 @@ def summation_alternatives(letters) -> tuple[Alternative, Alternative]:
 class CostEvent:
     line: int
     average: bool            # True: C is the average over the examples from here
-    definition: bool         # a definition of C (decides); else a use (opens both)
+    definition: bool         # a definition of C or prose (decides); else a use (opens both)
     text: str
 
 
 _ONE_EXAMPLE = re.compile(
     r"\b(single|one|a\s+fixed|fixed)\s+(training\s+)?(example|sample|input|data\s*point)\b"
     r"|\bdrop(s|ping)?\s+(the\s+)?(subscript\s+)?\$?x\b", re.I)
+_OF_COST = re.compile(r"\bcost\b|\bloss\b|\$C\$|\bC_x\b|\bC_\{x\}", re.I)
+_NOT = re.compile(r"\b(not|rather than|instead of|opposed to|unlike)\b[^.]*$", re.I)
+_SENTENCE_END = re.compile(r"\.\s|\n\s*\n")
 
 
 def one_example_prose(text: str) -> list[tuple[int, str]]:
-    """(line, phrase) of each sentence saying C is the cost of one example."""
-    return [(text.count("\n", 0, m.start()) + 1, m.group(0))
-            for m in _ONE_EXAMPLE.finditer(text)]
+    """(line, sentence) of each sentence of prose saying that C is one example's cost: it
+    names one (single, fixed) example or drops the x, and the cost (cost, loss, $C$, C_x),
+    and no negation comes just before ("not for a single example")."""
+    out = []
+    for m in _ONE_EXAMPLE.finditer(text):
+        starts = [e.end() for e in _SENTENCE_END.finditer(text, 0, m.start())]
+        start = starts[-1] if starts else 0
+        end = _SENTENCE_END.search(text, m.end())
+        sentence = text[start:end.start() if end else len(text)]
+        if _OF_COST.search(sentence) and not _NOT.search(text[max(start, m.start() - 40):
+                                                               m.start()]):
+            out.append((text.count("\n", 0, m.start()) + 1, " ".join(sentence.split())[:200]))
+    return out
 
 
 @dataclass(frozen=True)

@@ -39,21 +39,40 @@ def verdicts(*parts, **options):
     return [by_line[n] for n in at], at
 
 
-@pytest.mark.parametrize("evidence", [
-    "From here on we fix a single training example and write C for its cost.",
-    "As usual we drop the x and write C for C_x.",
-    r"\delta^l_j = \frac{\partial C}{\partial z^l_j}",
-])
-def test_a_later_use_for_one_example_opens_both_readings(evidence):
-    claims, at = verdicts("The cost is averaged.", AVERAGE, evidence, BIAS, OUT, BIAS_BAD, BIAS_AVG)
+DELTA = r"\delta^l_j = \frac{\partial C}{\partial z^l_j}"
+
+
+def test_a_later_use_for_one_example_opens_both_readings():
+    claims, at = verdicts("The cost is averaged.", AVERAGE, DELTA, BIAS, OUT, BIAS_BAD, BIAS_AVG)
     bias, out, bad, avg = claims[-4:]
     for c in (bias, out):
         assert c["status"] == Status.UNKNOWN, c                 # never refuted
-        assert "holds if C is one example's cost, as line" in c["reason"], c
+        assert f"holds if C is one example's cost, as line {at[1]} uses it" in c["reason"], c
         assert f"fails for the average defined on line {at[0]}" in c["reason"], c
         assert c["witness"] is None
     assert bad["status"] == Status.REFUTED, bad                 # false under both
     assert avg["status"] == Status.UNKNOWN, avg                 # true only for the average
+
+
+@pytest.mark.parametrize("prose", [
+    "From here on we fix a single training example and write C for its cost.",
+    "As usual we drop the x and write C for C_x.",
+    "In this section the loss is that of one training example.",
+])
+def test_prose_saying_c_is_one_examples_cost_decides_from_its_line(prose):
+    claims, at = verdicts("The cost is averaged.", AVERAGE, BIAS_AVG, prose, BIAS, OUT, BIAS_BAD,
+                          BIAS_AVG)
+    assert [c["status"] for c in claims] == [Status.PROVED, Status.PROVED, Status.PROVED,
+                                             Status.PROVED, Status.REFUTED, Status.REFUTED]
+
+
+@pytest.mark.parametrize("prose", [
+    "We use a network with a single input.",                       # not about the cost
+    "The cost here is not for a single training example but the average.",
+])
+def test_prose_that_does_not_say_so_decides_nothing(prose):
+    claims, _ = verdicts("The cost is averaged.", AVERAGE, prose, BIAS, BIAS_AVG)
+    assert [c["status"] for c in claims] == [Status.PROVED, Status.REFUTED, Status.PROVED]
 
 
 def test_without_evidence_the_documents_average_decides():
@@ -64,9 +83,10 @@ def test_without_evidence_the_documents_average_decides():
 
 
 def test_the_latest_definition_decides_from_its_line():
-    claims, _ = verdicts(BIAS, AVERAGE, BIAS_AVG, ONE, BIAS, OUT, BIAS_AVG)
+    claims, _ = verdicts(BIAS, BIAS_AVG, AVERAGE, BIAS_AVG, ONE, BIAS, OUT, BIAS_AVG)
     assert [c["status"] for c in claims] == [
         Status.PROVED,                      # before any definition: one example
+        Status.REFUTED,                     # ... so the average's formula is wrong there
         Status.PROVED, Status.PROVED,       # the average, from its line
         Status.PROVED, Status.PROVED, Status.PROVED,   # one example again
         Status.REFUTED]                     # the average is no longer what C is
@@ -85,7 +105,7 @@ def test_the_json_names_the_readings_and_validates(tmp_path):
     from referencing import Registry, Resource
     from backprop_sym.claims.check import check_file, document, make_options
     from backprop_sym.schemas import schema, schemas
-    text, _ = doc(AVERAGE, "We now fix one training example.", BIAS)
+    text, _ = doc(AVERAGE, DELTA, BIAS)
     path = tmp_path / "cost.md"
     path.write_text(text, encoding="utf-8")
     out = check_file(path, convention="from-to")
