@@ -48,6 +48,8 @@ DECLARED_NOT_PROVE = [
     r"\Delta^l_i = \Delta^{l+1}_k w^{l+1}_{ik} f'(z^l_i)",       # from-to weight, to-from doc
     r"\Delta^{l+1}_k w^l_{kj} \delta_{ji} f(z^l_j) = \Delta^{l+1}_k w^l_{ki} f(z^l_i)",  # w^l
     r"\Delta^l_j \delta_{ji} = \Delta^l_i f'(z^l_i)",
+    r"\frac{\partial C}{\partial a^L_j} \frac{\partial a^L_j}{\partial a^L_i} = "
+    r"\frac{\partial C}{\partial a^L_j} \delta_{ji} f(z^L_j)",          # f for f'
 ]
 
 
