@@ -167,10 +167,14 @@ def _costs(claims, text: str, found: list) -> CostTimeline:
                 events.append(CostEvent(line, False, True, latex))
         elif error_signal_of_cost(lhs, rhs):
             events.append(CostEvent(line, False, False, latex))
-    for line, said in one_example_prose(text):
-        events.append(CostEvent(line, False, True, said))
-        found.append((COST, "one example's cost (said in prose)", line, said))
-    return CostTimeline(tuple(sorted(events, key=lambda e: (e.line, not e.definition))))
+    events += [CostEvent(line, False, True, said) for line, said in one_example_prose(text)]
+    events.sort(key=lambda e: (e.line, not e.definition))
+    average = False
+    for e in events:                    # prose is worth reporting where it changes the reading
+        if e.definition and not e.average and average and e.text not in {f[3] for f in found}:
+            found.append((COST, "one example's cost, from here on", e.line, e.text))
+        average = e.average if e.definition else average
+    return CostTimeline(tuple(events))
 
 
 def proves(lhs, rhs, convention, ctx, opts) -> bool:
