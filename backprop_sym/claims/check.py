@@ -53,7 +53,7 @@ from .form import analyze
 from .general import SCOPE as GENERAL, every_width
 from .hints import hints
 from .conditions import split_condition
-from .conventions import combine as combine_conventions, mentions_weights
+from .conventions import combine as combine_conventions
 from .errors import IllFormed, ParseError, Skip, UnsupportedNotation, Unusable
 from .parse import parse
 from .printing import show
@@ -65,6 +65,7 @@ from .form import EXAMPLES, Form  # noqa: F401
 from .hints import repairs  # noqa: F401
 
 from ..schemas import VERSION as SCHEMA_VERSION
+from .conventions import combinations, default_reading, einstein, read_document
 
 
 # ---------------------------------------------------------------- documents
@@ -129,27 +130,36 @@ class Checker:
 
     def check_claim(self, lhs, rhs, line: int, latex: str, condition=None) -> dict:
         """The verdict of lhs = rhs; `condition` (a parse.Condition) narrows its instances.
-        Under an open convention a claim naming a weight is checked under each
-        (`conventions.combine`)."""
-        open_ = getattr(self.reading, "open", ())
-        if open_ and mentions_weights(lhs, rhs):
-            return self._under_each(open_, lhs, rhs, line, latex, condition)
+        Under the readings the document leaves open (summation, cost, convention) a claim
+        whose symbols they touch is checked under each (`readings.combine`)."""
+        axes = (self.reading or default_reading()).open_at(lhs, rhs, line)
+        if axes:
+            return self._under_each(axes, lhs, rhs, line, latex, condition)
         return self._check_claim(lhs, rhs, line, latex, condition)
 
-    def _under_each(self, conventions, lhs, rhs, line, latex, condition) -> dict:
-        """The claim checked under each open convention, the verdicts combined."""
-        kept, found = self.opts, {}
+    def _under_each(self, axes, lhs, rhs, line, latex, condition) -> dict:
+        """The claim checked under each combination of open readings, the verdicts combined."""
+        kept, reading, found = self.opts, self.reading or default_reading(), {}
+        alone = len(axes) == 1 and axes[0][0].axis == "convention"
         try:
-            for c in conventions:
-                self.opts = replace(kept, convention=c)
-                found[c] = self._check_claim(lhs, rhs, line, latex, condition)
+            for combo in combinations(axes):
+                given = {a.axis: a.value for a in combo}
+                self.opts = replace(kept, convention=str(given.get("convention", kept.convention)))
+                found[combo[0].value if alone else combo] = self._check_claim(
+                    lhs, rhs, line, latex, condition, given.get("summation"),
+                    given.get("cost"), reading)
         finally:
             self.opts = kept
         return combine_conventions(found)
 
-    def _check_claim(self, lhs, rhs, line: int, latex: str, condition=None) -> dict:
-        if self.reading is not None:
-            lhs, rhs = self.reading(lhs), self.reading(rhs)
+    def _check_claim(self, lhs, rhs, line: int, latex: str, condition=None, summed=None,
+                     average=None, reading=None) -> dict:
+        reading = (reading or self.reading or default_reading()).at(line)
+        if average is not None:
+            reading = replace(reading, average=average)
+        if summed or (summed is None and reading.einstein):
+            lhs, rhs, _ = einstein(lhs, rhs)
+        lhs, rhs = reading(lhs), reading(rhs)
         parsed = show((lhs, rhs))
         if self.opts.deadline is not None and time.monotonic() > self.opts.deadline:
             return _claim(line, latex, parsed, Status.UNKNOWN, BUDGET)
@@ -365,7 +375,7 @@ def check_text(text: str, kind: str = documents.MARKDOWN, progress=None, **optio
         options["shapes"] = [(1,) * (depth + 1)]       # one neuron per layer, as written
     first = Checker(make_options(convention=convention or "from-to", scalar=depth is not None,
                              **options))
-    reading = _reading(first, rows, text, given, convention)
+    reading, first.opts = read_document(rows, text, given, convention, first.ctx, first.opts)
     found = _run(text, rows, first.opts, progress, reading, first.ctx, limits)
     if cells is not None:
         for c in found:
@@ -375,44 +385,6 @@ def check_text(text: str, kind: str = documents.MARKDOWN, progress=None, **optio
                         for w, v, ln, t in reading.found],
         "inline": documents.inline_math(text, kind),
         "convention": first.opts.convention, "convention_open": bool(reading.open)})
-
-
-def _reading(checker: Checker, rows, text, given: dict, convention):
-    """The document's conventions, read from its definitions; options override."""
-    from .conventions import CONVENTIONS_OPEN, Reading, infer, proves
-    claims = []
-    for row in rows:
-        if row.error or row.unread or row.skip:
-            continue
-        normal = notation.normalize(row.text, checker.opts.scalar)
-        try:
-            segments, _ = split_condition(normal.text)
-            for a, b in segments:
-                rel = parse(normal.text[a:b])
-                for lhs, rhs in rel.claims():
-                    claims.append((row.line, " ".join(text[row.start:row.start + len(row.text)]
-                                                      .split()), lhs, rhs))
-        except (ParseError, UnsupportedNotation):
-            continue
-    reading = infer(claims, lambda lhs, rhs, c: proves(lhs, rhs, c, checker.ctx, checker.opts)) \
-        if claims else Reading()
-    found = [f for f in reading.found
-             if not (f[0] == "convention" and convention)
-             and not (f[0] == "weight layer" and given["weight_layer"] is not None)
-             and not (f[0] == "index base" and given["index_base"] is not None)
-             and not (f[0] == "cost" and given["cost"] is not None)]
-    if convention is None:
-        checker.opts = replace(checker.opts, convention=reading.convention)
-        if not any(f[0] == "convention" for f in reading.found):
-            reading.open = CONVENTIONS_OPEN          # neither given nor read: both
-    if given["weight_layer"] is not None:
-        reading.offset = int(given["weight_layer"])
-    if given["index_base"] is not None:
-        reading.base = int(given["index_base"])
-    if given["cost"] is not None:
-        reading.average = given["cost"] == "average"
-    reading.found = tuple(found)
-    return reading
 
 
 def check_file(path, **options) -> Claims:

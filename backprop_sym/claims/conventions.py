@@ -8,11 +8,16 @@ line overrides it):
   weight layer  z^{(l+1)} = W^{(l)} a^{(l)} + b^{(l)} (UFLDL, CS229): the weights and biases
                 named l feed layer l+1 (offset 1);
   index base    a neuron index 0 (w^{(1)}_{00}): indices count from 0;
-  cost          C = \\frac{1}{2N} \\sum_x … : C is the average over the examples.
+  cost          C = \\frac{1}{2N} \\sum_x … : C is the average over the examples, from the
+                line of the latest definition of C on; a later use of C for one example
+                leaves both readings open (`readings.CostTimeline`);
+  summation     Einstein summation, declared in prose or by use (the document's own
+                z-definition proves only with the sum); not declared, it is open.
 
 When the convention is neither given nor read, it is open: a claim that names a weight is
-checked under each convention and the verdicts combined (`combine`): the same verdict
-under both stands, different ones are unknown, naming both.
+checked under each convention and the verdicts combined (`readings.combine`): the same
+verdict under both stands, different ones are unknown, naming both. `Reading.open_at`
+gives every open reading a claim's symbols touch (summation, cost, convention).
 
 `reading` turns a claim as written into the project's notation under these conventions.
 """
@@ -23,9 +28,14 @@ from dataclasses import dataclass, replace
 from ..engine.vocabulary import Status
 from .errors import IllFormed, Skip
 from .form import EXAMPLES, Form, analyze
+from .readings import (COST, CONVENTION, SUMMATION, Alternative, CostEvent, CostTimeline,
+                       declares_einstein, einstein, einstein_touches, error_signal_of_cost,
+                       one_example_prose, summation_alternatives, touches_cost)
+from .readings import combinations  # noqa: F401  (the combinations of open readings)
+from .readings import combine  # noqa: F401  (one verdict under the open readings)
 from .tree import Const, Idx, Lay, Num, Q, Sum, dispatch, map_children, walk
 
-OFFSET, BASE, COST, CONVENTION = "weight layer", "index base", "cost", "convention"
+OFFSET, BASE = "weight layer", "index base"
 
 
 @dataclass
@@ -36,6 +46,27 @@ class Reading:
     average: bool = False         # C as written is the average over the examples
     found: tuple = ()             # (what, value, line, text) inferred from the document
     open: tuple = ()              # the conventions left open: neither given nor read
+    einstein: bool | None = None  # True: declared; None: open (summed, or for every value)
+    costs: CostTimeline = CostTimeline()     # the cost's reading line by line
+
+    def at(self, line: int) -> "Reading":
+        """The reading of a claim on `line` (the cost as the latest definition of C made it)."""
+        if not self.costs.events:
+            return self
+        average, _ = self.costs.at(line)
+        return self if average == self.average else replace(self, average=average)
+
+    def open_at(self, lhs, rhs, line: int) -> list[tuple[Alternative, ...]]:
+        """The open readings a claim on `line` touches, one tuple of alternatives per axis."""
+        axes: list[tuple[Alternative, ...]] = []
+        if not self.einstein and einstein_touches(lhs, rhs):
+            axes.append(summation_alternatives(sorted(einstein(lhs, rhs)[2])))
+        _, cost = self.costs.at(line)
+        if cost and touches_cost(lhs, rhs):
+            axes.append(cost)
+        if self.open and mentions_weights(lhs, rhs):
+            axes.append(tuple(Alternative(CONVENTION, c, f"under {c}") for c in self.open))
+        return axes
 
     def __call__(self, node):
         """A claim's side as written -> the project's notation."""
@@ -69,40 +100,81 @@ class Reading:
         return replace(node, lo=lo, hi=hi, body=self._read(node.body))
 
 
-def infer(claims, check_definition) -> Reading:
+def infer(claims, check_definition, text: str = "") -> Reading:
     """The reading a document's own definitions fix. `claims`: (line, text, lhs, rhs) of
-    each claim read; `check_definition(lhs, rhs, convention)` -> does it prove?"""
+    each claim read; `check_definition(lhs, rhs, convention)` -> does it prove? `text`: the
+    document, for what its prose declares (Einstein summation, one example's cost)."""
     reading, found = Reading(), []
-    for line, text, lhs, rhs in claims:
+    for line, latex, lhs, rhs in claims:
         if any(isinstance(n, Q) and n.idx and any(i.var is None and i.off == 0 for i in n.idx)
                for side in (lhs, rhs) for n in walk(side)) and reading.base == 1:
             reading.base = 0
-            found.append((BASE, "0", line, text))
-    for line, text, lhs, rhs in claims:
-        if isinstance(lhs, Q) and lhs.kind == "C" and lhs.idx is None and any(
-                (isinstance(n, Sum) and n.var.split("#")[0] == "x") or isinstance(n, Const)
-                for n in walk(rhs)):
-            reading.average = True
-            found.append((COST, "the average over the examples", line, text))
-            break
-    for line, text, lhs, rhs in claims:
+            found.append((BASE, "0", line, latex))
+    said = declares_einstein(text)
+    if said is not None:
+        reading.einstein = True
+        found.append((SUMMATION, "Einstein (repeated indices are summed)", said,
+                      text.splitlines()[said - 1].strip()[:200]))
+    reading.costs = _costs(claims, text, found)
+    reading.average = reading.costs.at(0)[0]
+    for line, latex, lhs, rhs in claims:
         if not (isinstance(lhs, Q) and lhs.kind == "z"
                 and any(isinstance(n, Q) and n.kind == "w" for n in walk(rhs))):
             continue
+        if _definition(reading, line, latex, lhs, rhs, check_definition, found):
+            break                       # else: neither convention proves it; keep looking
+    reading.found = tuple(found)
+    return reading
+
+
+def _definition(reading, line, latex, lhs, rhs, check_definition, found) -> bool:
+    """Read the convention (and the weight layer, and Einstein summation by use) from one
+    definition of z; False if it proves under no single convention."""
+    sums = (False, True) if reading.einstein is None else (bool(reading.einstein),)
+    for summed in sums:
+        left, right = (einstein(lhs, rhs)[:2]) if summed else (lhs, rhs)
         for offset in (0, 1):
             trial = Reading(base=reading.base, offset=offset)
             proves = [c for c in ("from-to", "to-from")
-                      if check_definition(trial(lhs), trial(rhs), c)]
-            if len(proves) == 1:
-                reading.convention, reading.offset = proves[0], offset
-                found.append((CONVENTION, proves[0], line, text))
-                if offset:
-                    found.append((OFFSET, f"+{offset} (w^(l), b^(l) feed layer l+1)", line,
-                                  text))
-                break
-        break
-    reading.found = tuple(found)
-    return reading
+                      if check_definition(trial(left), trial(right), c)]
+            if len(proves) != 1:
+                continue
+            reading.convention, reading.offset = proves[0], offset
+            found.append((CONVENTION, proves[0], line, latex))
+            if offset:
+                found.append((OFFSET, f"+{offset} (w^(l), b^(l) feed layer l+1)", line, latex))
+            if summed and reading.einstein is None:
+                reading.einstein = True
+                found.append((SUMMATION, "Einstein (the definition of z proves only with the "
+                              "sum)", line, latex))
+            return True
+    return False
+
+
+def _costs(claims, text: str, found: list) -> CostTimeline:
+    """The events that fix the cost's reading: each definition of C (averaged over the
+    examples or not) and each sentence saying C is one example's cost decide; each use of C
+    for one example (δ ≡ ∂C/∂z) leaves both readings open."""
+    events = []
+    for line, latex, lhs, rhs in claims:
+        if isinstance(lhs, Q) and lhs.kind == "C" and lhs.idx is None:
+            average = any((isinstance(n, Sum) and n.var.split("#")[0] == "x")
+                          or isinstance(n, Const) for n in walk(rhs))
+            if average:
+                events.append(CostEvent(line, True, True, latex))
+                found.append((COST, "the average over the examples", line, latex))
+            elif any(isinstance(n, Q) and n.kind in ("a", "y") for n in walk(rhs)):
+                events.append(CostEvent(line, False, True, latex))
+        elif error_signal_of_cost(lhs, rhs):
+            events.append(CostEvent(line, False, False, latex))
+    events += [CostEvent(line, False, True, said) for line, said in one_example_prose(text)]
+    events.sort(key=lambda e: (e.line, not e.definition))
+    average = False
+    for e in events:                    # prose is worth reporting where it changes the reading
+        if e.definition and not e.average and average and e.text not in {f[3] for f in found}:
+            found.append((COST, "one example's cost, from here on", e.line, e.text))
+        average = e.average if e.definition else average
+    return CostTimeline(tuple(events))
 
 
 def proves(lhs, rhs, convention, ctx, opts) -> bool:
@@ -127,26 +199,50 @@ def mentions_weights(*sides) -> bool:
     return any(isinstance(n, Q) and n.kind == "w" for side in sides for n in walk(side))
 
 
-def combine(claims: dict) -> dict:
-    """One verdict from a claim checked under each open convention ({convention: claim
-    dict}): the same status under all stands (a refutation with the witness of the first);
-    different ones are unknown, naming both. Records {convention: status} as `conventions`."""
-    names = list(claims)
-    first = claims[names[0]]
-    statuses = {c: claims[c]["status"] for c in names}
-    out = dict(first)
-    out["conventions"] = {c: str(v) for c, v in statuses.items()}
-    if len(set(statuses.values())) == 1:
-        if all((claims[c].get("scope") or {}).get("every_shape") is not True for c in names[1:]) \
-                and (out.get("scope") or {}).get("every_shape"):
-            out["scope"] = {k: v for k, v in out["scope"].items() if k != "every_shape"}
-        if first["status"] == Status.PROVED:
-            out["reason"] = (f"{first['reason']}; under both index conventions (the document "
-                             "does not say which)")
-        return out
-    said = {Status.PROVED: "holds", Status.REFUTED: "fails"}
-    parts = [f"{said.get(statuses[c], 'is ' + str(statuses[c]))} under {c}" for c in names]
-    out.update(status=Status.UNKNOWN, witness=None, hint=None, scope=None,
-               reason=(f"{', '.join(parts)}; the document does not say which index convention "
-                       "it uses (define z^l_j, or give --convention from-to or to-from)"))
-    return out
+def default_reading() -> Reading:
+    """The reading of a claim given alone: nothing fixed, nothing declared (all open)."""
+    return Reading()
+
+
+def read_document(rows, text: str, given: dict, convention, ctx, opts):
+    """The document's conventions, read from its definitions; options override. `rows`:
+    documents.rows; `given`: {weight_layer, index_base, cost} given as options (None: read);
+    `convention`: given or None. Returns (the Reading, opts with the convention read)."""
+    from . import notation
+    from .conditions import split_condition
+    from .errors import ParseError, UnsupportedNotation
+    from .parse import parse
+    claims = []
+    for row in rows:
+        if row.error or row.unread or row.skip:
+            continue
+        normal = notation.normalize(row.text, opts.scalar)
+        try:
+            segments, _ = split_condition(normal.text)
+            for a, b in segments:
+                rel = parse(normal.text[a:b])
+                for lhs, rhs in rel.claims():
+                    claims.append((row.line, " ".join(text[row.start:row.start + len(row.text)]
+                                                      .split()), lhs, rhs))
+        except (ParseError, UnsupportedNotation):
+            continue
+    reading = infer(claims, lambda lhs, rhs, c: proves(lhs, rhs, c, ctx, opts), text) \
+        if claims else Reading()
+    found = [f for f in reading.found
+             if not (f[0] == CONVENTION and convention)
+             and not (f[0] == OFFSET and given["weight_layer"] is not None)
+             and not (f[0] == BASE and given["index_base"] is not None)
+             and not (f[0] == COST and given["cost"] is not None)]
+    if convention is None:
+        opts = replace(opts, convention=reading.convention)
+        if not any(f[0] == CONVENTION for f in reading.found):
+            reading.open = CONVENTIONS_OPEN          # neither given nor read: both
+    if given["weight_layer"] is not None:
+        reading.offset = int(given["weight_layer"])
+    if given["index_base"] is not None:
+        reading.base = int(given["index_base"])
+    if given["cost"] is not None:
+        reading.average = given["cost"] == "average"
+        reading.costs = CostTimeline()
+    reading.found = tuple(found)
+    return reading, opts

@@ -115,6 +115,11 @@ class _Structure(Visitor):
         if n.var != EXAMPLES and n.var not in index_letters(n.body):
             raise IllFormed(f"the summation index {pretty(n.var)} does not appear in its "
                             f"summand {show(n.body)}")
+        if n.var != EXAMPLES and n.hi is None and not any(
+                isinstance(q, (Q, At)) and q.idx and any(i.var == n.var for i in q.idx)
+                for q in walk(n.body)):
+            raise IllFormed(f"the summation index {pretty(n.var)} has no range: it indexes "
+                            f"only Kronecker deltas in {show(n.body)} (give its bounds)")
 
     def visit_Q(self, n):
         if n.idx is not None:
