@@ -96,7 +96,7 @@ def _resolve(node: Node, everywhere: Counter[str]) -> Node:
     if len(only) != 1:
         found = ("its summand has no neuron index" if not indices else
                  f"{', '.join(indices)} also appear(s) elsewhere in the claim" if not only else
-                 f"{' and '.join(only)} all appear only in it")
+                 f"{' and '.join(only)} {'both' if len(only) == 2 else 'all'} appear only in it")
         raise ParseError(f"\\sum without its index is read as the sum over the one index of "
                          f"its summand that appears nowhere else in the claim, but {found}; "
                          f"write the index: \\sum_k", pos)
