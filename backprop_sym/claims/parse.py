@@ -39,7 +39,8 @@ from .prescan import MAX_DEPTH, check_size, prescan
 from .numerals import Item, numbers
 from .syntax import explain
 from .relations import masked, spans
-from .sums import BARE, bare_sums, limit_layer
+from .printing import show
+from .sums import BARE, bare_sums, free, limit_layer
 from .tree import (Add, At, Call, Const, Deriv, Div, Func, Had, Idx, Kron, Lay, Mul, Neg, Node,
                    Num, Partial, Pow, Q, Relation, Side, Sum, Tr, Var, Width, children, depth)
 
@@ -373,6 +374,12 @@ def _product(items: list, pos: int) -> Node:
             first = body_items[0]
             if (isinstance(first, Item) and isinstance(first.node, _Braced) and not first.op
                     and isinstance(first.node.x, Add) and not isinstance(first.node.x.terms[0], Neg)):
+                outside = [t for t in first.node.x.terms[1:] if lo and free(t)[lo[1]]]
+                if outside:
+                    raise ParseError(f"braces do not print: \\sum_{lo[1]}{{… + …}} reads as "
+                                     f"\\sum_{lo[1]} … + …, where {lo[1]} in "
+                                     f"{show(outside[0])} is bound by no sum; write "
+                                     f"\\sum_{lo[1]} (… + …)", first.node.open)
                 raise _Unbrace(first.node.open, first.node.close)
             body = _product(body_items, pos)
             if lo is None:

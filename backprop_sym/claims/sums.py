@@ -79,7 +79,7 @@ def bare_sums(nodes: list[Node | None], before: Node | None = None) -> list[Node
     everywhere: Counter[str] = Counter()
     for side in [*nodes, before]:
         if side is not None:
-            everywhere += _free(side)
+            everywhere += free(side)
     return [None if side is None else _resolve(side, everywhere) for side in nodes]
 
 
@@ -88,7 +88,7 @@ def _resolve(node: Node, everywhere: Counter[str]) -> Node:
     if not (isinstance(node, Sum) and node.var.startswith(BARE)):
         return node
     pos = int(node.var[len(BARE):])
-    inside = _free(node.body)
+    inside = free(node.body)
     layers = {n.layer.var for n in walk(node.body) if isinstance(n, Q) and n.layer is not None}
     indices = sorted({i.var for n in walk(node.body) if isinstance(n, (Q, At, Kron)) and n.idx
                       for i in n.idx if i.var is not None} & set(inside))
@@ -103,15 +103,15 @@ def _resolve(node: Node, everywhere: Counter[str]) -> Node:
     return replace(node, var=only[0])
 
 
-def _free(node: Node) -> Counter[str]:
+def free(node: Node) -> Counter[str]:
     """How often each letter stands free (not bound by a sum inside `node`) in `node`."""
     out: Counter[str] = Counter()
     if isinstance(node, Sum):
-        inner = Counter(_free(node.body))
+        inner = Counter(free(node.body))
         inner.pop(node.var, None)
         out += inner
         if node.hi is not None:
-            out += _free(node.hi)
+            out += free(node.hi)
         return out
     if isinstance(node, Q):
         out.update(v for v in [node.layer and node.layer.var,
@@ -123,5 +123,5 @@ def _free(node: Node) -> Counter[str]:
     elif isinstance(node, Width) and node.layer.var:
         out[node.layer.var] += 1
     for c in children(node):
-        out += _free(c)
+        out += free(c)
     return out

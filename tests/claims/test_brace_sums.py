@@ -28,18 +28,29 @@ def test_a_brace_group_after_a_sum_reads_as_printed(latex, options):
     assert verdicts(latex, **options) == [Status.PROVED]
 
 
-@pytest.mark.parametrize("latex", [
-    r"\sum_j{a^l_j + b^l_j} = \sum_j a^l_j + \sum_j b^l_j",     # b^l_j is free as printed
-    r"\sum_j{a^l_j + b^l_j} = \sum_j (a^l_j + b^l_j)",
-    r"z^l_j = \sum_k{w^l_{jk} a^{l-1}_k + b^l_j}",                # to-from weights, from-to
-    r"z^l_j = \sum_k{w^l_{kj} a^{l-1}_k - b^l_j}",
-    r"C = 2{-3}C + 7 C",                                          # elsewhere: still refused
-    r"C = C - {C - C}",
-    r"{C + C}^2 = 4 C^2",
-    r"\sum_k{a^l_k + b^l_k}^2 = 1",
+@pytest.mark.parametrize("latex, status, why", [
+    # as printed, the j of b^l_j is bound by no sum
+    (r"\sum_j{a^l_j + b^l_j} = \sum_j a^l_j + \sum_j b^l_j", Status.ILL_FORMED, "bound by no sum"),
+    (r"\sum_j{a^l_j + b^l_j} = \sum_j (a^l_j + b^l_j)", Status.ILL_FORMED, "bound by no sum"),
+    (r"\sum_k{w^l_{kj} a^{l-1}_k + x_k} = \sum_k w^l_{kj} a^{l-1}_k", Status.ILL_FORMED,
+     "bound by no sum"),
+    # read as printed, and wrong
+    (r"z^l_j = \sum_k{w^l_{jk} a^{l-1}_k + b^l_j}", Status.REFUTED, None),   # to-from weights
+    (r"z^l_j = \sum_k{w^l_{kj} a^{l-1}_k - b^l_j}", Status.REFUTED, None),
+    (r"z^l_j = \sum_k{w^l_{kj} a^{l-1}_k + b^l_j} + b^l_j", Status.REFUTED, None),
+    # braces anywhere else: still refused
+    (r"C = 2{-3}C + 7 C", Status.ILL_FORMED, "braces do not print"),
+    (r"C = C - {C - C}", Status.ILL_FORMED, "braces do not print"),
+    (r"{C + C}^2 = 4 C^2", Status.ILL_FORMED, "braces do not print"),
+    (r"\sum_k{a^l_k + b^l_k}^2 = 1", Status.ILL_FORMED, "braces do not print"),
 ])
-def test_braces_never_prove_a_misread_sum(latex):
-    assert all(v in NOT_PROVED for v in verdicts(latex))
+def test_braces_never_prove_a_misread_sum(latex, status, why):
+    (c,) = C.check_claim(latex)
+    assert c["status"] == status, c
+    if why:
+        assert why in c["reason"], c
+    else:
+        assert c["parsed"].count("Σ_k (") == 1, c
 
 
 def test_the_sum_binds_its_product_term():

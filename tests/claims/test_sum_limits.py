@@ -57,23 +57,35 @@ def test_the_letter_is_local_to_each_sum():
     assert all(s.hi is None for s in sums)
 
 
-@pytest.mark.parametrize("latex, options", [
+WIDTHS = "two widths"
+NO_WIDTH = "write the width as n_{layer}"
+
+
+@pytest.mark.parametrize("latex, options, status, why", [
     # the index indexes neurons of two layers: which width?
-    (r"\sum_{i=1}^n a^l_i z^{l+1}_i = \sum_{i=1}^n a^l_i z^{l+1}_i", {}),
+    (r"\sum_{i=1}^n a^l_i z^{l+1}_i = \sum_{i=1}^n a^l_i z^{l+1}_i", {}, Status.ILL_FORMED,
+     WIDTHS),
     (r"\frac{\partial C}{\partial z^l_k}=\sum_{i=1}^n\Delta^{l+1}_i w^{l+1}_{k i}"
-     r"f'(z^l_i)", {}),
-    # a weight indexed by the wrong layer's neuron: the engine sees two widths
-    (r"z^l_j=\sum_{i=1}^n w^l_{ji}a^{l-1}_i+b^l_j", {}),
-    # a missing transpose stays wrong
-    (r"\Delta^l_j = \sum_{k=1}^n w^{l+1}_{kj} \Delta^{l+1}_k f'(z^l_j)", {}),
+     r"f'(z^l_i)", {}, Status.ILL_FORMED, WIDTHS),
+    # a weight indexed by the wrong layer's neuron, a missing transpose: still wrong
+    (r"z^l_j=\sum_{i=1}^n w^l_{ji}a^{l-1}_i+b^l_j", {}, Status.REFUTED, None),
+    (r"\Delta^l_j = \sum_{k=1}^n w^{l+1}_{kj} \Delta^{l+1}_k f'(z^l_j)", {}, Status.REFUTED,
+     None),
+    (r"\Delta^l_j = \sum_{k=1}^m w^{l+1}_{jk} \Delta^{l+1}_k f'(z^l_j)",
+     {"convention": "to-from"}, Status.REFUTED, None),
     # the letter is not a width here
-    (r"\sum_{l=1}^L a^l_j = \sum_{l=1}^L a^l_j", {}),
-    (r"\sum_{i=1}^n n a^l_i = \sum_i a^l_i", {}),
-    (r"\sum_{i=0}^n a^l_i = \sum_i a^l_i", {}),        # from 0 to n: n+1 terms
-    (r"\sum_{i=2}^n a^l_i = \sum_i a^l_i", {}),
+    (r"\sum_{l=1}^L a^l_j = \sum_{l=1}^L a^l_j", {}, Status.ILL_FORMED, "is a layer"),
+    (r"\sum_{i=1}^n n a^l_i = \sum_i a^l_i", {}, Status.ILL_FORMED, "as a value"),
+    (r"\sum_{i=0}^n a^l_i = \sum_i a^l_i", {}, Status.ILL_FORMED, "from 0 to n"),
+    (r"\sum_{i=2}^n a^l_i = \sum_i a^l_i", {}, Status.ILL_FORMED, "from 2 to n"),
 ])
-def test_a_letter_limit_never_proves_a_wrong_or_unclear_sum(latex, options):
-    assert all(v in NOT_PROVED for v in verdicts(latex, **options))
+def test_a_letter_limit_never_proves_a_wrong_or_unclear_sum(latex, options, status, why):
+    (c,) = C.check_claim(latex, **options)
+    assert c["status"] == status, c
+    if why:
+        assert why in c["reason"], c
+    else:                                            # read, and the reading shown
+        assert "=n_{" in c["parsed"], c
 
 
 @pytest.mark.parametrize("latex", [
@@ -104,16 +116,26 @@ def test_a_sum_without_index_runs_over_the_summands_own_index(latex, options):
     assert verdicts(latex, **options) == [Status.PROVED]
 
 
-@pytest.mark.parametrize("latex, options", [
-    (r"\Delta^l_j = \sum w^{l+1}_{kj}\Delta^{l+1}_k f'(z^l_j)", {}),   # missing transpose
-    (r"\Delta^l_j = \sum w^{l+1}_{jk}\Delta^{l+1}_k f'(z^l_j)", {"convention": "to-from"}),
-    (r"\Delta^l_j = \sum w^{l+1}_{jk}\Delta^{l+1}_k f'(z^l_k)", {}),   # f' of the wrong z
-    (r"\Delta^l_j = \sum \Delta^{l+1}_j f'(z^l_j)", {}),                # none
-    (r"x_1 = \sum a^l_j a^l_k", {}),
-    (r"z^l_j = \sum a^{l-1}_l", {}),                                     # a layer letter
+ONLY_INDEX = "the one index of its summand"
+
+
+@pytest.mark.parametrize("latex, options, status", [
+    (r"\Delta^l_j = \sum w^{l+1}_{kj}\Delta^{l+1}_k f'(z^l_j)", {}, Status.REFUTED),
+    (r"\Delta^l_j = \sum w^{l+1}_{jk}\Delta^{l+1}_k f'(z^l_j)", {"convention": "to-from"},
+     Status.REFUTED),
+    (r"\Delta^l_j = \sum w^{l+1}_{jk}\Delta^{l+1}_k f'(z^l_k)", {}, Status.REFUTED),
+    (r"\Delta^l_j = \sum \Delta^{l+1}_j f'(z^l_j)", {}, Status.ILL_FORMED),     # none
+    (r"x_1 = \sum a^l_j a^l_k", {}, Status.ILL_FORMED),                          # two
+    (r"z^l_j = \sum a^{l-1}_l", {}, Status.ILL_FORMED),                          # a layer
+    (r"\sum{a^l_j + b^l_j} = \sum_j a^l_j", {}, Status.ILL_FORMED),  # j also outside the sum
 ])
-def test_a_sum_without_index_never_proves_what_it_cannot_read(latex, options):
-    assert all(v in NOT_PROVED for v in verdicts(latex, **options))
+def test_a_sum_without_index_never_proves_what_it_cannot_read(latex, options, status):
+    (c,) = C.check_claim(latex, **options)
+    assert c["status"] == status, c
+    if status == Status.REFUTED:
+        assert c["parsed"] and "Σ_k" in c["parsed"], c
+    else:
+        assert ONLY_INDEX in c["reason"], c
 
 
 def test_a_sum_without_index_names_the_candidates():
