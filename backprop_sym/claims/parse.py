@@ -256,6 +256,9 @@ class _Build(Transformer):
         name = {"\\exp": "exp", "\\log": "log", "\\ln": "log", "\\tanh": "tanh"}[str(tok)]
         return ("value", Func(name, side.node), tok)
 
+    def euler(self, tok, side):
+        return ("euler", Func("exp", side.node), tok)
+
     # ------------------------------------------------ scripts
     def scripts(self, *s):
         return list(s)
@@ -310,6 +313,10 @@ class _Build(Transformer):
         if kind == "cost":
             return _cost(base[1], sup, sub, base[2])
         node = base[1]
+        if kind == "euler":
+            if sup is not None or sub is not None:
+                raise _fail("e^{…} with a further script: write \\exp(…) and its power", base[2])
+            return node
         if kind == "group" or kind == "value":
             return _scripted(node, sup, sub, base[2] if kind == "group" else base[2].start_pos)
         raise AssertionError(kind)  # pragma: no cover
@@ -391,7 +398,8 @@ def _product(items: list, pos: int) -> Node:
                     raise ParseError(f"a sum from {lo[2]} to {letter}: write its limits as "
                                      f"{lo[1]}=1 to the width n_{{layer}}", hi[1].pos)
                 layer = limit_layer(lo[1], letter, body, hi[1].pos)
-                s = Sum(lo[1], 1, None, body, lo_written=lo[4], hi_name=letter,
+                # 1 to the width: the whole layer under any index base (as a bare \sum_i)
+                s = Sum(lo[1], 1, None, body, lo_written=False, hi_name=letter,
                         hi_read=layer)
             else:
                 s = Sum(lo[1], lo[2], _bound(hi[1]) if hi else None, body, lo_written=lo[4])

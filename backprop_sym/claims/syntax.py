@@ -13,7 +13,7 @@ from .prescan import COMMAND
 
 _NAMES = {"REL": "'='", "PLUS": "'+'", "MINUS": "'-'", "MULOP": "an operator (\\cdot, \\odot)",
           "SUM": "\\sum", "PARTIAL": "\\partial", "GREEK": "\\Delta", "FN": "f",
-          "FUNC": "\\exp", "FRAC": "\\frac", "DIGIT": "a digit", "LETTER": "a letter",
+          "FUNC": "\\exp", "EULER": "e^{", "FRAC": "\\frac", "DIGIT": "a digit", "LETTER": "a letter",
           "NUMBER": "a number", "TOP": "\\top", "PRIMECMD": "\\prime", "PRIME": "'",
           "_MATHCAL": "\\mathcal", "_SUP": "'^'", "_SUB": "'_'", "_LPAR": "'('",
           "_RPAR": "')'", "_LBRACK": "'['", "_RBRACK": "']'", "_LBRACE": "'{'",

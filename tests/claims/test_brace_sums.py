@@ -76,3 +76,19 @@ def test_exp_with_braces_is_exp():
     a = parse(r"a^l_j = \frac{1}{1 + \exp{-z^l_j}}").sides[1].node
     b = parse(r"a^l_j = \frac{1}{1 + \exp(-z^l_j)}").sides[1].node
     assert a == b and any(isinstance(n, Func) for n in walk(a))
+
+
+@pytest.mark.parametrize("euler, plain", [
+    (r"a^l_j = \frac{1}{1 + e^{-z^l_j}}", r"a^l_j = \frac{1}{1 + \exp(-z^l_j)}"),
+    (r"x_1 = e^{z^l_j - z^l_k}", r"x_1 = \exp(z^l_j - z^l_k)"),
+    (r"x_1 = e^{-z}", r"x_1 = \exp(-z)"),
+    (r"x_1 = e^{2}", r"x_1 = \exp(2)"),
+])
+def test_e_to_an_expression_is_exp(euler, plain):
+    assert parse(euler).sides[1].node == parse(plain).sides[1].node
+
+
+def test_e_as_an_index_stays_a_letter():
+    assert show(parse(r"x_e = w^l_{e k}").claims()[0]) == "x_e = w^l_{ek}"
+    with pytest.raises(ParseError, match="further script"):
+        parse(r"e^{l}_j = 1")

@@ -160,3 +160,15 @@ def test_an_index_bound_by_another_sum_is_not_an_appearance():
     rel = parse(r"\sum_k w^{l+1}_{jk} \Delta^{l+1}_k = \sum \Delta^{l+1}_k w^{l+1}_{jk}")
     s = [n for n in walk(rel.sides[1].node) if isinstance(n, Sum)]
     assert s[0].var == "k"
+
+
+def test_one_to_a_letter_is_the_whole_layer_under_any_index_base():
+    """Local evidence wins: 1 to n is n neurons, even in a document that numbers from 0."""
+    doc = "\n".join([
+        r"The first neuron is neuron 0: $$\Delta^L_0 = (a^L_0 - y_0) f'(z^L_0)$$",
+        "",
+        r"$$\Delta^l_j = \sum_{k=1}^m w^{l+1}_{jk}\Delta^{l+1}_k f'(z^l_j)$$",
+    ])
+    out = C.check_text(doc, convention="from-to")
+    assert [c["status"] for c in out] == [Status.PROVED, Status.PROVED], out
+    assert "m=n_{l+1}" in out[1]["parsed"]
