@@ -177,7 +177,7 @@ class _Build(Transformer):
 
     @v_args(meta=True, inline=True)
     def prod(self, meta, *items):
-        return _product(numbers(list(items), self.text), meta.start_pos)
+        return _product(_slashed(numbers(list(items), self.text)), meta.start_pos)
 
     @v_args(meta=True, inline=True)
     def plain(self, meta, unit):
@@ -367,6 +367,21 @@ def _differentiable(node: Node, pos: int, numerator: bool = False) -> Q:
                           "or product) is not read: only derivatives of a quantity", pos)
     raise ParseError("a derivative must be of and with respect to a quantity such as C, "
                      "z^l_j, a^l_j, w^l_{jk} or b^l_j", pos)
+
+
+def _slashed(items: list) -> list:
+    """`d a^l_j / d z^l_j` in a product: the four factors are one derivative, as \\frac is."""
+    out = list(items)
+    for i in range(len(out) - 3):
+        a, x, b, y = out[i:i + 4]
+        if (all(isinstance(t, Item) for t in (a, x, b, y)) and not x.op and b.op == "/"
+                and not y.op and _differential(Mul(a.node, x.node))
+                and _differential(Mul(b.node, y.node))):
+            num = _differentiable(x.node, x.start, numerator=True)
+            out[i:i + 4] = [Item(a.op, Deriv(num, _differentiable(y.node, y.start)),
+                                 a.start, y.end)]
+            return _slashed(out)
+    return out
 
 
 def _product(items: list, pos: int) -> Node:
