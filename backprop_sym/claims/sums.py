@@ -72,14 +72,21 @@ def _limit_error(written: str, why: str, pos: int) -> ParseError:
 def bare_sums(nodes: list[Node | None], before: Node | None = None) -> list[Node | None]:
     """The sides of one claim with each `\\sum` written without an index read as the sum
     over the one index letter of its summand that is free nowhere else in the claim
-    (`before`: the side a continued row is equated with, part of the claim)."""
-    if not any(isinstance(n, Sum) and n.var.startswith(BARE)
-               for side in nodes if side is not None for n in walk(side)):
+    (`before`: the side a continued row is equated with, part of the claim). A letter read
+    as a width (`limit_layer`) must stand for nothing else in the claim."""
+    sums = [n for side in nodes if side is not None for n in walk(side) if isinstance(n, Sum)]
+    if not any(s.var.startswith(BARE) or s.hi_name for s in sums):
         return nodes
     everywhere: Counter[str] = Counter()
     for side in [*nodes, before]:
         if side is not None:
             everywhere += free(side)
+    for s in sums:
+        if s.hi_name and everywhere[s.hi_name]:
+            raise ParseError(f"the upper limit of \\sum_{{{s.var}=1}}^{s.hi_name} is read as "
+                             f"the width of the layer its index runs over, but {s.hi_name} "
+                             f"also stands for something else in the claim; write the width "
+                             f"as n_{{layer}}", 0)
     return [None if side is None else _resolve(side, everywhere) for side in nodes]
 
 

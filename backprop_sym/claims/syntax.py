@@ -27,7 +27,7 @@ def _describe(expected) -> list[str]:
     out = []
     if len(names & _TERM_START) >= 4:
         out.append("a term (a letter, a number, \\Delta, f(...), (...), \\frac, \\sum)")
-        names -= _TERM_START | {"_LBRACK", "_LBRACE", "_MATHCAL", "FUNC", "MINUS"}
+        names -= _TERM_START | {"_LBRACK", "_LBRACE", "_MATHCAL", "FUNC", "MINUS", "EULER"}
     out += sorted(_NAMES.get(n, n) for n in names)
     return out
 

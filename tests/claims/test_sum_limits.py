@@ -78,6 +78,12 @@ NO_WIDTH = "write the width as n_{layer}"
     (r"\sum_{i=1}^n n a^l_i = \sum_i a^l_i", {}, Status.ILL_FORMED, "as a value"),
     (r"\sum_{i=0}^n a^l_i = \sum_i a^l_i", {}, Status.ILL_FORMED, "from 0 to n"),
     (r"\sum_{i=2}^n a^l_i = \sum_i a^l_i", {}, Status.ILL_FORMED, "from 2 to n"),
+    # the letter stands for something else in the same claim
+    (r"\Delta^L_j = \sum_{k=1}^{L} w^{l}_{jk} a^{l-1}_k", {}, Status.ILL_FORMED,
+     "also stands for something else"),
+    (r"a^l_n = \sum_{k=1}^n a^{l-1}_k", {}, Status.ILL_FORMED, "also stands for something else"),
+    (r"\mathcal{C} = \frac{1}{n}\sum_{i=1}^n a^L_i", {}, Status.ILL_FORMED,
+     "also stands for something else"),
 ])
 def test_a_letter_limit_never_proves_a_wrong_or_unclear_sum(latex, options, status, why):
     (c,) = C.check_claim(latex, **options)
