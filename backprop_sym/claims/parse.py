@@ -84,8 +84,10 @@ def parse(text: str, before: Node | None = None) -> Relation:
     return rel
 
 
-# \mathrm{d}, \mathrm d, \text{d}, \operatorname{d}: the d of a derivative, read as the letter
-_ROMAN_D = re.compile(r"\\mathrm(?:\s*\{\s*d\s*\}|\s+d)|\\(?:text|operatorname)\s*\{\s*d\s*\}")
+# \mathrm{d}, \mathrm d, \text{d}, \operatorname{d}, {\rm d}: the upright d of a derivative,
+# read as the letter
+_ROMAN_D = re.compile(r"\\mathrm(?:\s*\{\s*d\s*\}|\s+d)"
+                      r"|\\(?:text|textrm|operatorname)\s*\{\s*d\s*\}|\{\s*\\rm\s+d\s*\}")
 
 
 class _Unbrace(Exception):

@@ -25,6 +25,8 @@ def verdicts(latex, **options):
     (r"\frac{\partial C}{\partial z^L_k}=\frac{\partial C}{\partial a^L_k}"
      r"\frac{\,d a^L_k}{\,d z^L_k}", {}),
     (r"\frac{d a^l_j}{d z^l_j} = f'(z^l_j)", {}),
+    (r"\frac{{\rm d} a^l_j}{{\rm d} z^l_j} = f'(z^l_j)", {}),
+    (r"\frac{\text{d} a^l_j}{\operatorname{d} z^l_j} = f'(z^l_j)", {}),
     (r"\frac{dC}{dw^l_{jk}} = a^{l-1}_j\Delta^l_k", {}),
     (r"\frac{dC}{dw^l_{jk}} = a^{l-1}_k\Delta^l_j", {"convention": "to-from"}),
     (r"\frac{dC}{db^l_j} = \Delta^l_j", {}),

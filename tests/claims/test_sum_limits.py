@@ -178,3 +178,22 @@ def test_one_to_a_letter_is_the_whole_layer_under_any_index_base():
     out = C.check_text(doc, convention="from-to")
     assert [c["status"] for c in out] == [Status.PROVED, Status.PROVED], out
     assert "m=n_{l+1}" in out[1]["parsed"]
+
+
+def test_one_letter_is_a_different_width_in_each_sum_of_a_document():
+    """n is the width of layer l+1 on one line and of layer l-1 on the next (as real
+    documents write it): each sum reads its own; a wrong line is still not proved."""
+    doc = "\n\n".join([
+        r"$$z^{l+1}_i=\sum_{j=1}^m w^{l+1}_{ji}a^l_j+b^{l+1}_i$$",
+        r"$$\frac{\partial C}{\partial z^l_k}=\sum_{i=1}^n\frac{\partial C}{\partial z^{l+1}_i}"
+        r"\frac{\partial z^{l+1}_i}{\partial z^l_k}$$",
+        r"$$z^l_j=\sum_{i=1}^n w^l_{ij}a^{l-1}_i+b^l_j$$",
+        r"$$\frac{\partial C}{\partial z^l_k}=\sum_{i=1}^n\frac{\partial C}{\partial z^{l+1}_i}"
+        r" w^{l+1}_{ki} f'(z^l_k)$$",
+        r"$$\frac{\partial C}{\partial z^l_k}=\sum_{i=1}^n\frac{\partial C}{\partial z^{l+1}_i}"
+        r" w^{l+1}_{ik} f'(z^l_k)$$",
+    ])
+    out = C.check_text(doc, convention="from-to")
+    assert [c["status"] for c in out[:4]] == [Status.PROVED] * 4, out
+    assert out[4]["status"] in NOT_PROVED, out[4]
+    assert ["n=n_{l+1}" in out[1]["parsed"], "n=n_{l-1}" in out[2]["parsed"]] == [True, True]
