@@ -24,7 +24,6 @@ An equation longer than MAX_LENGTH characters, with brackets nested deeper than
 MAX_NESTING or a tree deeper than MAX_DEPTH is refused.
 """
 from __future__ import annotations
-from __future__ import annotations
 
 import re
 from dataclasses import dataclass
@@ -33,12 +32,15 @@ from functools import lru_cache
 from pathlib import Path
 
 from lark import Lark, Token, Transformer, v_args
-from lark.exceptions import (UnexpectedCharacters, UnexpectedEOF, UnexpectedInput,
-                             UnexpectedToken, VisitError)
+from lark.exceptions import UnexpectedInput, VisitError
 
 from .errors import ParseError, UnsupportedNotation
-from .prescan import COMMAND, MAX_DEPTH, check_size, prescan
+from .prescan import MAX_DEPTH, check_size, prescan
+from .numerals import Item, numbers
+from .syntax import explain
 from .relations import masked, spans
+from .printing import show
+from .sums import BARE, bare_sums, free, limit_layer
 from .tree import (Add, At, Call, Const, Deriv, Div, Func, Had, Idx, Kron, Lay, Mul, Neg, Node,
                    Num, Partial, Pow, Q, Relation, Side, Sum, Tr, Var, Width, children, depth)
 
@@ -54,24 +56,26 @@ def parser() -> Lark:
     return Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=True)
 
 
-def parse(text: str) -> Relation:
-    """One equation (or align row) -> its Relation. Raises ParseError or UnsupportedNotation."""
+def parse(text: str, before: Node | None = None) -> Relation:
+    """One equation (or align row) -> its Relation. Raises ParseError or UnsupportedNotation.
+    `before`: the side a row starting with '=' continues, part of its claim (it decides
+    which index a \\sum written without one runs over: sums.py)."""
     check_size(text)
     comma = re.search(r"[0-9]\s*\{,\}\s*[0-9]", text)
     if comma:
         raise ParseError(f"'{comma.group(0)}': a decimal comma or a thousands separator? "
                          f"write the number with a point (1.5) or whole (1000)", comma.start())
+    text = _ROMAN_D.sub(lambda m: "d" + " " * (len(m.group(0)) - 1), text)
     prescan(text)
-    try:
-        tree = parser().parse(masked(text))
-    except UnexpectedInput as err:
-        raise _explain(err, text) from None
-    try:
-        rel = _Build(text).transform(tree)
-    except VisitError as err:
-        if isinstance(err.orig_exc, (ParseError, UnsupportedNotation)):
-            raise err.orig_exc from None
-        raise
+    for _ in range(text.count("{") + 1):
+        try:
+            rel = _relation(text, before)
+            break
+        except _Unbrace as braces:          # \sum_j{w a + b}: the braces do not print
+            text = f"{text[:braces.open]} {text[braces.open + 1:braces.close]} " \
+                   f"{text[braces.close + 1:]}"
+    else:                                   # pragma: no cover - each pass blanks a pair
+        raise ParseError("braces nested too deep to read", 0)
     for side in rel.sides:
         if side is not None and depth(side.node) > MAX_DEPTH:
             raise ParseError(f"the equation nests more than {MAX_DEPTH} levels deep (each "
@@ -80,49 +84,36 @@ def parse(text: str) -> Relation:
     return rel
 
 
-_NAMES = {"REL": "'='", "PLUS": "'+'", "MINUS": "'-'", "MULOP": "an operator (\\cdot, \\odot)",
-          "SUM": "\\sum", "PARTIAL": "\\partial", "GREEK": "\\Delta", "FN": "f",
-          "FUNC": "\\exp", "FRAC": "\\frac", "DIGIT": "a digit", "LETTER": "a letter",
-          "NUMBER": "a number", "TOP": "\\top", "PRIMECMD": "\\prime", "PRIME": "'",
-          "_MATHCAL": "\\mathcal", "_SUP": "'^'", "_SUB": "'_'", "_LPAR": "'('",
-          "_RPAR": "')'", "_LBRACK": "'['", "_RBRACK": "']'", "_LBRACE": "'{'",
-          "_RBRACE": "'}'", "_COMMA": "','", "_DOT": "'.'", "_SEMI": "';'",
-          "$END": "the end of the equation"}
-_TERM_START = {"LETTER", "NUMBER", "GREEK", "FN", "_LPAR", "FRAC", "SUM", "PARTIAL"}
+# \mathrm{d}, \mathrm d, \text{d}, \operatorname{d}, {\rm d}: the upright d of a derivative,
+# read as the letter
+_ROMAN_D = re.compile(r"\\mathrm(?:\s*\{\s*d\s*\}|\s+d)"
+                      r"|\\(?:text|textrm|operatorname)\s*\{\s*d\s*\}|\{\s*\\rm\s+d\s*\}")
 
 
-def _describe(expected) -> list[str]:
-    names = set(expected)
-    out = []
-    if len(names & _TERM_START) >= 4:
-        out.append("a term (a letter, a number, \\Delta, f(...), (...), \\frac, \\sum)")
-        names -= _TERM_START | {"_LBRACK", "_LBRACE", "_MATHCAL", "FUNC", "MINUS"}
-    out += sorted(_NAMES.get(n, n) for n in names)
-    return out
+class _Unbrace(Exception):
+    """A brace group holding a sum right after \\sum: reparse with its braces blanked."""
+
+    def __init__(self, open_: int, close: int):
+        super().__init__(open_, close)
+        self.open, self.close = open_, close
 
 
-def _explain(err: UnexpectedInput, text: str) -> ParseError:
-    if isinstance(err, UnexpectedToken) and err.token.type == "$END":
-        pos, found = len(text.rstrip()), "the end of the equation"
-        expected = _describe(err.expected)
-    elif isinstance(err, UnexpectedToken):
-        pos, found = err.token.start_pos, f"'{err.token}'"
-        expected = _describe(err.expected)
-    elif isinstance(err, UnexpectedCharacters):
-        pos = err.pos_in_stream  # type: ignore[assignment]  # lark types it None
-        m = COMMAND.match(text, pos)
-        found = f"'{m.group(0) if m else text[pos]}'"
-        expected = _describe(err.allowed or [])
-    elif isinstance(err, UnexpectedEOF):
-        pos, found = len(text.rstrip()), "the end of the equation"
-        expected = _describe(err.expected)
-    else:                                   # pragma: no cover - lark's other errors
-        pos, found, expected = 0, "?", []
-    msg = f"unexpected {found}"
-    if expected:
-        msg += "; expected " + (expected[0] if len(expected) == 1 else
-                                "one of: " + ", ".join(expected))
-    return ParseError(msg, pos, expected)
+def _relation(text: str, before: Node | None) -> Relation:
+    try:
+        tree = parser().parse(masked(text))
+    except UnexpectedInput as err:
+        raise explain(err, text) from None
+    try:
+        rel = _Build(text).transform(tree)
+    except VisitError as err:
+        if isinstance(err.orig_exc, (ParseError, UnsupportedNotation, _Unbrace)):
+            raise err.orig_exc from None
+        raise
+    nodes = bare_sums([side and side.node for side in rel.sides], before)
+    for side, node in zip(rel.sides, nodes):
+        if side is not None and node is not None:
+            side.node = node
+    return rel
 
 
 def _start(tok: Token) -> int:
@@ -188,15 +179,15 @@ class _Build(Transformer):
 
     @v_args(meta=True, inline=True)
     def prod(self, meta, *items):
-        return _product(_numbers(list(items), self.text), meta.start_pos)
+        return _product(_slashed(numbers(list(items), self.text)), meta.start_pos)
 
     @v_args(meta=True, inline=True)
     def plain(self, meta, unit):
-        return _Item("", unit, meta.start_pos, meta.end_pos)
+        return Item("", unit, meta.start_pos, meta.end_pos)
 
     @v_args(meta=True, inline=True)
     def opunit(self, meta, op, unit):
-        return _Item(str(op), unit, op.end_pos, meta.end_pos)
+        return Item(str(op), unit, op.end_pos, meta.end_pos)
 
     def summark(self, tok, limits):
         return ("sum", tok, limits)
@@ -234,11 +225,13 @@ class _Build(Transformer):
     @v_args(meta=True, inline=True)
     def group(self, meta, side):
         if self.text[meta.start_pos] == "{" and isinstance(side.node, (Add, Neg)):
-            raise ParseError("braces do not print: {a - b} shows as a - b, so it cannot group "
-                             "a sum or a sign; write (a - b)", meta.start_pos)
+            return ("braces", side.node, meta.start_pos, meta.end_pos - 1)
         return ("group", side.node, side.start)
 
     def frac(self, tok, a, b):
+        if _differential(a) and _differential(b):        # \frac{d a^L_k}{d z^L_k}
+            return ("value", Deriv(_differentiable(a.b, tok.end_pos, numerator=True),
+                                   _differentiable(b.b, tok.end_pos)), tok)
         return ("value", _divide(a, b, tok.end_pos), tok)
 
     def fnum(self, arg):
@@ -264,6 +257,9 @@ class _Build(Transformer):
     def func(self, tok, side):
         name = {"\\exp": "exp", "\\log": "log", "\\ln": "log", "\\tanh": "tanh"}[str(tok)]
         return ("value", Func(name, side.node), tok)
+
+    def euler(self, tok, side):
+        return ("euler", Func("exp", side.node), tok)
 
     # ------------------------------------------------ scripts
     def scripts(self, *s):
@@ -312,12 +308,40 @@ class _Build(Transformer):
         if isinstance(base, Token):
             return _letter_unit(base, sup, sub)
         kind = base[0]
+        if kind == "braces":
+            if sup is not None or sub is not None:
+                raise _unprinted(base[2])
+            return _Braced(base[1], base[2], base[3])
         if kind == "cost":
             return _cost(base[1], sup, sub, base[2])
         node = base[1]
+        if kind == "euler":
+            if sup is not None or sub is not None:
+                raise _fail("e^{…} with a further script: write \\exp(…) and its power", base[2])
+            return node
         if kind == "group" or kind == "value":
             return _scripted(node, sup, sub, base[2] if kind == "group" else base[2].start_pos)
         raise AssertionError(kind)  # pragma: no cover
+
+
+def _differential(node: Node) -> bool:
+    """d X with X a quantity of the model (C, z, a, w, b, ...): one side of dX/dY."""
+    return (isinstance(node, Mul) and isinstance(node.a, Var) and node.a.name == "d"
+            and isinstance(node.b, Q))
+
+
+@dataclass(frozen=True)
+class _Braced(Node):
+    """{a + b} as a factor: braces do not print. Read through right after a \\sum, where
+    `\\sum_j{w a + b}` prints as `\\sum_j w a + b`; refused anywhere else."""
+    x: Node
+    open: int
+    close: int
+
+
+def _unprinted(pos: int) -> ParseError:
+    return ParseError("braces do not print: {a - b} shows as a - b, so it cannot group "
+                      "a sum or a sign; write (a - b)", pos)
 
 
 def _no_partial(node: Node, pos: int) -> None:
@@ -347,62 +371,19 @@ def _differentiable(node: Node, pos: int, numerator: bool = False) -> Q:
                      "z^l_j, a^l_j, w^l_{jk} or b^l_j", pos)
 
 
-@dataclass
-class _Item:
-    """One factor of a product, with the operator before it ("" for juxtaposition) and
-    where its unit stands in the text."""
-    op: str
-    node: Node
-    start: int
-    end: int
-
-    def text(self, text: str) -> str:
-        return text[self.start:self.end].strip()
-
-
-_NUMERAL = re.compile(r"(?:[0-9.{}\s]|\\[,!])*[0-9](?:[0-9.{}\s]|\\[,!])*")
-_THIN = re.compile(r"(?:\s|\\[,!])*")          # what TeX prints as no gap, or a thin one
-
-
-def _numbers(items: list, text: str) -> list:
-    """Numbers side by side read as TeX prints them: `1 2`, `{1}{2}`, `1\\,000` are one
-    number; digits beside digits any other way (`1\\;2`, `1 2^2`) or beside a fraction
-    of numbers (`1\\frac12`, a mixed number or a product?) are refused."""
-    out: list = []
-    for item in items:
-        prev = out[-1] if out and isinstance(out[-1], _Item) else None
-        if not isinstance(item, _Item) or prev is None or item.op:
-            out.append(item)
-            continue
-        a, b = prev.text(text), item.text(text)
-        a_num = isinstance(prev.node, Num) and _NUMERAL.fullmatch(a)
-        b_digit = re.match(r"[{\s]*[0-9]", b)
-        if a_num and isinstance(item.node, Num) and _NUMERAL.fullmatch(b):
-            gap = text[prev.end:item.start]
-            if not _THIN.fullmatch(gap):
-                raise ParseError(f"two numbers with a space between ('{a}{gap}{b}'): TeX prints "
-                                 f"neither one number nor a product; write {a}{b} or "
-                                 f"{a} \\cdot {b}", item.start)
-            digits = re.sub(r"[^0-9.]", "", text[prev.start:item.end])
-            if not re.fullmatch(r"[0-9]+(\.[0-9]+)?", digits):
-                raise ParseError(f"'{text[prev.start:item.end].strip()}' is not a number",
-                                 prev.start)
-            out[-1] = _Item(prev.op, Num(Fraction(digits)), prev.start, item.end)
-        elif a_num and b_digit:
-            raise ParseError(f"a number right after a number ('{a} {b}' prints as one number "
-                             f"{a}{b}); write the number whole, or {a} \\cdot {b}", item.start)
-        elif (a_num and _numeric_fraction(item.node)) or (_numeric_fraction(prev.node)
-                                                          and b_digit):
-            raise ParseError(f"a number beside a fraction of numbers ('{a} {b}') reads as a "
-                             f"mixed number or as a product; write + or \\cdot between them",
-                             item.start)
-        else:
-            out.append(item)
+def _slashed(items: list) -> list:
+    """`d a^l_j / d z^l_j` in a product: the four factors are one derivative, as \\frac is."""
+    out = list(items)
+    for i in range(len(out) - 3):
+        a, x, b, y = out[i:i + 4]
+        if (all(isinstance(t, Item) for t in (a, x, b, y)) and not x.op and b.op == "/"
+                and not y.op and _differential(Mul(a.node, x.node))
+                and _differential(Mul(b.node, y.node))):
+            num = _differentiable(x.node, x.start, numerator=True)
+            out[i:i + 4] = [Item(a.op, Deriv(num, _differentiable(y.node, y.start)),
+                                 a.start, y.end)]
+            return _slashed(out)
     return out
-
-
-def _numeric_fraction(node: Node) -> bool:
-    return isinstance(node, Div) and isinstance(node.a, Num) and isinstance(node.b, Num)
 
 
 def _product(items: list, pos: int) -> Node:
@@ -414,13 +395,35 @@ def _product(items: list, pos: int) -> Node:
             body_items = items[i + 1:]
             if not body_items:
                 raise _fail("\\sum with nothing to sum", tok)
-            if lo is None:
-                raise _fail("\\sum needs its index: \\sum_k", tok)
+            first = body_items[0]
+            if (isinstance(first, Item) and isinstance(first.node, _Braced) and not first.op
+                    and isinstance(first.node.x, Add) and not isinstance(first.node.x.terms[0], Neg)):
+                outside = [t for t in first.node.x.terms[1:] if lo and free(t)[lo[1]]]
+                if outside:
+                    raise ParseError(f"braces do not print: \\sum_{lo[1]}{{… + …}} reads as "
+                                     f"\\sum_{lo[1]} … + …, where {lo[1]} in "
+                                     f"{show(outside[0])} is bound by no sum; write "
+                                     f"\\sum_{lo[1]} (… + …)", first.node.open)
+                raise _Unbrace(first.node.open, first.node.close)
             body = _product(body_items, pos)
-            hi_node = _bound(hi[1]) if hi else None
-            s = Sum(lo[1], lo[2], hi_node, body, lo_written=lo[4])
+            if lo is None:
+                if hi is not None:
+                    raise _fail("\\sum needs its index: \\sum_k", tok)
+                s = Sum(f"{BARE}{_start(tok)}", 1, None, body, lo_written=False)
+            elif hi is not None and (letter := _bare_letter(hi[1])) is not None:
+                if lo[2] != 1:
+                    raise ParseError(f"a sum from {lo[2]} to {letter}: write its limits as "
+                                     f"{lo[1]}=1 to the width n_{{layer}}", hi[1].pos)
+                layer = limit_layer(lo[1], letter, body, hi[1].pos)
+                # 1 to the width: the whole layer under any index base (as a bare \sum_i)
+                s = Sum(lo[1], 1, None, body, lo_written=False, hi_name=letter,
+                        hi_read=layer)
+            else:
+                s = Sum(lo[1], lo[2], _bound(hi[1]) if hi else None, body, lo_written=lo[4])
             return s if node is None else Mul(node, s)
         op, unit = item.op, item.node
+        if isinstance(unit, _Braced):
+            raise _unprinted(unit.open)
         if node is None:
             if op:
                 raise ParseError(f"{op} with nothing before it", pos)
@@ -434,6 +437,16 @@ def _product(items: list, pos: int) -> Node:
     if node is None:
         raise ParseError("a product with nothing in it", pos)
     return node
+
+
+def _bare_letter(sarg: _Sarg) -> str | None:
+    """The letter of an upper limit written as one letter (n, m), not N or a layer's n_l."""
+    if sarg.neg or len(sarg.items) != 1 or len(sarg.items[0]) != 1:
+        return None
+    atom = sarg.items[0][0][1]
+    if isinstance(atom, Token) and atom.type == "LETTER" and str(atom) not in ("N", "T"):
+        return _letter(atom)
+    return None
 
 
 def _bound(sarg: _Sarg) -> Node:

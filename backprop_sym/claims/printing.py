@@ -104,6 +104,10 @@ class TextPrinter(Visitor):
         lim = var if node.hi is None and node.lo == 1 else (
             "{" + f"{var}={node.lo}" + "}" + ("^" + script(self.visit(node.hi)) if node.hi
                                               else ""))
+        if node.hi is None and node.hi_name:            # \sum_{i=1}^n: n read as a width
+            width = (f"n_{script(show_layer(node.hi_read))}" if node.hi_read is not None
+                     else f"the width {var} runs over")
+            lim = "{" + f"{var}={node.lo}" + "}^{" + f"{node.hi_name}={width}" + "}"
         body = self.visit(node.body)
         if isinstance(node.body, (Add, Mul, Had, Div, Neg)):       # Σ_k (w Δ)
             body = f"({body})"

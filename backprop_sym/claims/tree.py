@@ -119,6 +119,10 @@ class Sum(Node):
     hi: Node | None                # Width, Num, or None (inferred)
     body: Node
     lo_written: bool = field(default=True, compare=False)   # False: a bare \sum_k (all neurons)
+    # the letter written as the upper limit (\sum_{i=1}^n), read as the width the index runs
+    # over (hi None), and that width when the summand names its layer: for the printers only
+    hi_name: str | None = field(default=None, compare=False)
+    hi_read: Lay | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
