@@ -53,6 +53,7 @@ from .form import analyze
 from .general import SCOPE as GENERAL, every_width
 from .hints import hints
 from .conditions import split_condition
+from .columns import UnreadSide
 from .conventions import combine as combine_conventions, mentions_weights
 from .errors import IllFormed, ParseError, Skip, UnsupportedNotation, Unusable
 from .parse import parse
@@ -89,17 +90,22 @@ class Checker:
     def check_row(self, text: str, line: int, locate, prev_side=None) -> tuple[list[dict], object]:
         """The claims of one equation (or align row). `locate(pos)` -> (line, column) of a
         position in `text`; `prev_side` is the last side of the previous row, as
-        (node, latex), for a row that starts with `=`. Returns (claims, last side)."""
+        (node, latex), for a row that starts with `=` (an `UnreadSide` when that row could
+        not be read). Returns (claims, last side). Each equation of a row holding several
+        (`a = b \\quad c = d`) is reported on its own line; the first on the row's line."""
         try:
             segments, condition = split_condition(text)
         except ParseError as err:
             ln, col = locate(err.pos)
             return [_claim(line, " ".join(text.split())[:200], None, Status.ILL_FORMED,
-                           f"could not read it: line {ln}, column {col}: {err.message}")], None
+                           f"could not read it: line {ln}, column {col}: {err.message}")], \
+                UnreadSide(line)
         out = []
         for k, (s0, s1) in enumerate(segments):
             cond = condition if k == len(segments) - 1 else None
-            claims, prev_side = self._segment(text[s0:s1], s0, line, locate, prev_side, cond)
+            at = s0 + len(text[s0:s1]) - len(text[s0:s1].lstrip())
+            own = line if k == 0 else locate(at)[0]
+            claims, prev_side = self._segment(text[s0:s1], s0, own, locate, prev_side, cond)
             out += claims
         return out, prev_side
 
@@ -108,20 +114,27 @@ class Checker:
         try:
             rel = parse(body)
         except UnsupportedNotation as err:
-            return [_claim(line, written, None, Status.SKIPPED, err.reason)], prev_side
+            return [_claim(line, written, None, Status.SKIPPED, err.reason)], UnreadSide(line)
         except ParseError as err:
             ln, col = locate(offset + err.pos)
             return [_claim(line, written, None, Status.ILL_FORMED,
                            f"could not read it: line {ln}, column {col}: {err.message}")], \
-                prev_side             # a chain of &= rows goes on past it
+                UnreadSide(line)      # a row continuing it is not checked across the gap
         sides = [(s.node, " ".join(body[s.start:s.end].split())) if s else None
                  for s in rel.sides]
-        if sides[0] is None:
-            if prev_side is None:
-                return [_claim(line, written, None, Status.ILL_FORMED,
-                               "starts with '=' but there is no previous line to continue")], None
-            sides[0] = prev_side
         out = []
+        if sides[0] is None:
+            if prev_side is None or isinstance(prev_side, UnreadSide):
+                why = "starts with '=' but there is no previous line to continue" \
+                    if prev_side is None else \
+                    f"continues an unread row (line {prev_side.line}): its left-hand side " \
+                    "could not be read, so this step is not checked"
+                first = written if len(sides) == 2 else f"= {sides[1][1]}"
+                out.append(_claim(line, first, None, Status.SKIPPED if prev_side else
+                                  Status.ILL_FORMED, why))
+                sides = sides[1:]
+            else:
+                sides[0] = prev_side
         for (lnode, ltext), (rnode, rtext) in zip(sides, sides[1:]):
             latex = f"{ltext} = {rtext}" if len(sides) > 2 or rel.sides[0] is None else written
             out.append(self.check_claim(lnode, rnode, line, latex, condition))

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 
+from .markup import read_through
 from .relations import RELATION
 from .rewrite import Mapped, argument, group_end
 
@@ -141,6 +142,7 @@ def normalize(m: Mapped | str, scalar: bool = False) -> Mapped:
     `scalar`: the document is a chain of one neuron per layer (see `scalar_depth`)."""
     if isinstance(m, str):
         m = Mapped.of(m)
+    m = read_through(m)
     if scalar:
         m = _scalar(m)
     m = _ng_batch(m)

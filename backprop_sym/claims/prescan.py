@@ -72,7 +72,9 @@ def prescan(text: str) -> None:
         if name in PROSE:
             raise UnsupportedNotation(f"contains prose (\\{name})", m.start())
         if name not in KNOWN:
-            raise UnsupportedNotation(f"uses \\{name}, which the checker does not read", m.start())
+            named = re.match(r"\\operatorname\*?\s*\{[^{}]*\}", text[m.start():])
+            shown = " ".join(named.group(0).split()) if named else f"\\{name}"
+            raise UnsupportedNotation(f"uses {shown}, which the checker does not read", m.start())
     euler = re.search(r"(?<![\\a-zA-Z])e\s*\(", text)
     if euler:
         raise UnsupportedNotation("e(…) is a function the document names (as in e(n) = y(n) - d(n)), "
