@@ -110,7 +110,7 @@ class Checker:
         return out, prev_side
 
     def _segment(self, body, offset, line, locate, prev_side, condition):
-        written = " ".join(body.split()).rstrip(",;. ")
+        written = re.sub(r"(?:\\(?:q?quad|[,;: ])|[\s,;.])+$", "", " ".join(body.split()))
         try:
             rel = parse(body)
         except UnsupportedNotation as err:

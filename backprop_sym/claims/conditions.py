@@ -14,7 +14,9 @@ from .prescan import check_size, is_equation, prescan
 from .relations import RELATION, has_relation, masked
 from .tree import Lay
 
-_HARD_CUT = re.compile(r"\\(?:quad|qquad|text|mbox|textrm|textit|hspace|forall)(?![a-zA-Z])"
+_HARD_CUT = re.compile(r"\\(?:text|mbox|textrm)\s*\{\s*(?:and|where|with|since|because|hence|thus"
+                       r"|so|i\.e\.|then)\s*[,:]?\s*\}"
+                       r"|\\(?:quad|qquad|text|mbox|textrm|textit|hspace|forall)(?![a-zA-Z])"
                        r"|\\[,;:]\s*\\(?:quad|qquad)(?![a-zA-Z])|\\\\|∀")
 _SPACE = re.compile(r"\\(?:quad|qquad|[,;:])")
 _OPERATOR = re.compile(r"\s*(?:[+\-−]|\\(?:cdot|times|odot)(?![a-zA-Z]))")
@@ -55,6 +57,8 @@ def split_condition(text: str) -> tuple[list[tuple[int, int]], Condition | None]
         nxt = text[after:following[0] if following else len(text)]
         if not nxt.strip(" \t\n,;.") and not following:
             return [(0, at)], None                     # a trailing \qquad before nothing
+        if _HARD_CUT.match(text, len(text) - len(text[after:].lstrip())):
+            continue                                   # \quad \text{where}: one cut
         if not is_equation(nxt) and not _own_claim(nxt):
             raise ParseError("text after the equation that is neither an equation nor a "
                              "condition the checker reads (such as \\quad \\text{for } l < L, "

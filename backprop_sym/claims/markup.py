@@ -6,7 +6,10 @@ Two tables, applied before any notation is read (`notation.normalize` calls `rea
   `\\space`, `\\thinspace`, `\\enspace`, `\\!`, `~` are spaces; `\\sigma\\prime` (a prime
   written as a command right after its function) is `\\sigma'`; `{\\cal X}` and
   `\\mathscr{X}` are `\\mathcal{X}`; `\\operatorname{tanh}` is `\\tanh` (for the functions
-  TeX itself names); a control space `\\ ` at the start of a row is a space.
+  TeX itself names); a control space `\\ ` (as `\\\\\\` + newline leaves) is a space.
+- discourse around an equation: a row starting with `\\Rightarrow`, `\\therefore` or a word
+  in `\\text` (`Similarly,`), not a condition word (for, if, where), is read from its
+  equation; `=: X` naming what precedes it is dropped.
 - read-through wrappers: bold (`\\mathbf`, `\\bm`, `\\boldsymbol`, nested), `\\boxed`,
   `\\underline`, `\\textcolor{c}{x}`, `\\colorbox{c}{x}`, `{\\color{c} x}`, `\\bbox[…]{x}`,
   `\\underbrace{x}_{label}` and `\\overbrace{x}^{label}` (the label dropped, as is a binding
@@ -61,7 +64,27 @@ def read_through(m: Mapped) -> Mapped:
         m = m.edit([edit])
     for pattern, repl in _SPELLINGS:
         m = m.sub(pattern, repl)
+    m = m.sub(_CONTROL_SPACE, lambda g: g.group(1) + " ")
+    m = m.sub(_NAMED_AFTER, " ")
+    lead = _DISCOURSE.match(m.text)
+    if lead and not (lead.group("words") and _CONDITION_WORD.search(lead.group("words"))):
+        m = m.edit([(0, lead.end(), " " * (lead.end() - lead.start()))])
     return m
+
+
+# a control space `\ ` (a backslash before a space or a line end: `\\\` + newline leaves
+# one), as opposed to the `\\` of a row break: an odd run of backslashes
+_CONTROL_SPACE = re.compile(r"(?<!\\)((?:\\\\)*)\\(?=[ \t\n])")
+# `=: X` after an expression names it (a binding the reader may drop, as the label of an
+# underbrace): `\frac{\partial C}{\partial z} =: \delta`
+_NAMED_AFTER = re.compile(r"=:\s*(?:\\[a-zA-Z]+|[A-Za-z])"
+                          r"(?:\s*[\^_]\s*(?:\{[^{}]*\}|\\[a-zA-Z]+|\w))*")
+# discourse before the equation of a row: \Rightarrow, \implies, \therefore, or a word
+# in \text (Similarly, Hence, Thus), not one that may start a condition (for, if, where)
+_DISCOURSE = re.compile(r"\s*(?:\\(?:Rightarrow|Longrightarrow|implies|therefore|hence)"
+                        r"(?![a-zA-Z])|\\(?:text|textrm|mbox)\s*\{(?P<words>[a-zA-Z ,.:;]*)\})\s*")
+_CONDITION_WORD = re.compile(r"\b(?:for|if|when|where|with|all|each|every|any|unless|"
+                             r"provided|given)\b", re.IGNORECASE)
 
 
 _PASSES = 24
