@@ -88,23 +88,19 @@ class Checker:
         self.reading = None         # conventions.Reading: the document's own conventions
 
     def check_row(self, text: str, line: int, locate, prev_side=None) -> tuple[list[dict], object]:
-        """The claims of one equation (or align row). `locate(pos)` -> (line, column) of a
-        position in `text`; `prev_side` is the last side of the previous row, as
-        (node, latex), for a row that starts with `=` (an `UnreadSide` when that row could
-        not be read). Returns (claims, last side). Each equation of a row holding several
-        (`a = b \\quad c = d`) is reported on its own line; the first on the row's line."""
+        """The claims of one equation (or align row), each equation on its own line, and its last
+        side. `locate(pos)` -> (line, column) of a position in `text`; `prev_side`: the last side
+        (node, latex) of the previous row for a row starting with `=` (`UnreadSide`: not read)."""
         try:
             segments, condition = split_condition(text)
         except ParseError as err:
             ln, col = locate(err.pos)
-            return [_claim(line, " ".join(text.split())[:200], None, Status.ILL_FORMED,
-                           f"could not read it: line {ln}, column {col}: {err.message}")], \
-                UnreadSide(line)
+            e = f"could not read it: line {ln}, column {col}: {err.message}"
+            return [_claim(line, " ".join(text.split())[:200], None, Status.ILL_FORMED, e)], UnreadSide(line)
         out = []
         for k, (s0, s1) in enumerate(segments):
             cond = condition if k == len(segments) - 1 else None
-            at = s0 + len(text[s0:s1]) - len(text[s0:s1].lstrip())
-            own = line if k == 0 else locate(at)[0]
+            own = line if k == 0 else locate(s0 + len(text[s0:s1]) - len(text[s0:s1].lstrip()))[0]
             claims, prev_side = self._segment(text[s0:s1], s0, own, locate, prev_side, cond)
             out += claims
         return out, prev_side
@@ -117,21 +113,19 @@ class Checker:
             return [_claim(line, written, None, Status.SKIPPED, err.reason)], UnreadSide(line)
         except ParseError as err:
             ln, col = locate(offset + err.pos)
-            return [_claim(line, written, None, Status.ILL_FORMED,
-                           f"could not read it: line {ln}, column {col}: {err.message}")], \
-                UnreadSide(line)      # a row continuing it is not checked across the gap
+            why = f"could not read it: line {ln}, column {col}: {err.message}"
+            return [_claim(line, written, None, Status.ILL_FORMED, why)], UnreadSide(line)   # no bridging
         sides = [(s.node, " ".join(body[s.start:s.end].split())) if s else None
                  for s in rel.sides]
         out = []
         if sides[0] is None:
             if prev_side is None or isinstance(prev_side, UnreadSide):
-                why = "starts with '=' but there is no previous line to continue" \
-                    if prev_side is None else \
-                    f"continues an unread row (line {prev_side.line}): its left-hand side " \
-                    "could not be read, so this step is not checked"
-                first = written if len(sides) == 2 else f"= {sides[1][1]}"
-                out.append(_claim(line, first, None, Status.SKIPPED if prev_side else
-                                  Status.ILL_FORMED, why))
+                out.append(_claim(line, written if len(sides) == 2 else f"= {sides[1][1]}", None,
+                                  Status.SKIPPED, f"continues an unread row (line {prev_side.line})"
+                                  ": its left-hand side could not be read, so this step is not "
+                                  "checked") if prev_side else _claim(line, written, None,
+                                  Status.ILL_FORMED, "starts with '=' but there is no previous "
+                                  "line to continue"))
                 sides = sides[1:]
             else:
                 sides[0] = prev_side

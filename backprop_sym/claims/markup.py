@@ -67,7 +67,8 @@ def read_through(m: Mapped) -> Mapped:
     m = m.sub(_CONTROL_SPACE, lambda g: g.group(1) + " ")
     m = m.sub(_NAMED_AFTER, " ")
     lead = _DISCOURSE.match(m.text)
-    if lead and not (lead.group("words") and _CONDITION_WORD.search(lead.group("words"))):
+    if lead and RELATION.search(m.text, lead.end()) and \
+            not (lead.group("words") and _CONDITION_WORD.search(lead.group("words"))):
         m = m.edit([(0, lead.end(), " " * (lead.end() - lead.start()))])
     return m
 

@@ -3,7 +3,7 @@ cannot be read is never bridged by the row continuing it; discourse around an eq
 (a control space, \\Rightarrow, \\text{Similarly,}, \\text{where}, =:) is read through."""
 from __future__ import annotations
 
-from backprop_sym.claims.check import check_text
+from backprop_sym.claims.check import check_claim, check_text
 from backprop_sym.engine.vocabulary import Status
 
 DB = r"\frac{\partial C}{\partial b^l_j}"
@@ -77,3 +77,15 @@ def test_a_row_after_a_control_space_keeps_its_line():
             "\\delta^L &= \\nabla_a C \\odot f'(z^L)\n\\end{aligned}\n$$\n")
     out = _run(text)
     assert [(ln, st) for ln, st, _ in out] == [(3, Status.PROVED), (3, Status.PROVED)]
+
+
+def test_a_joined_equation_is_a_claim_of_its_own_never_dropped():
+    for latex in (r"C = C \quad \text{so} \quad C = 2 C", r"C = C \quad\text{and}\quad C = 2C",
+                  r"C = C,\; C = 2C"):
+        out = check_claim(latex)
+        assert [c["status"] for c in out] == [Status.PROVED, Status.REFUTED], latex
+
+
+def test_prose_alone_is_not_discourse():
+    c = check_claim(r"\text{by the chain rule}")[0]
+    assert c["status"] == Status.SKIPPED and "prose" in c["reason"]
