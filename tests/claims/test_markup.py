@@ -52,3 +52,19 @@ def test_punctuation_ending_a_display_is_not_the_claim(stop):
     text = f"$$\n\\frac{{\\partial C}}{{\\partial b^l_j}} = \\delta^l_j {stop}\n$$\n"
     out = check_text(text, convention="to-from")
     assert [c["status"] for c in out] == [Status.PROVED]
+
+
+def test_a_per_layer_activation_of_another_layer_says_so():
+    for latex, layers in [
+            (r"\delta^{[l]}=\left(W^{[l+1]}\right)^T \delta^{[l+1]} \odot g^{\prime[l]}(z^{[l+1]})",
+             ("layer l,", "z of layer l+1")),
+            (r"\delta^{(l)}=\left(W^{(l+1)}\right)^T \delta^{(l+1)} \odot \sigma^{(l-1)\prime}(z^{(l)})",
+             ("layer l-1,", "z of layer l:"))]:
+        c = check_claim(latex, convention="to-from")[0]
+        assert c["status"] == Status.ILL_FORMED
+        assert all(x in c["reason"] for x in layers), c["reason"]
+
+
+def test_a_per_layer_activation_of_an_expression_is_named():
+    c = check_claim(r"a^{(l)} = \sigma^{(l)}(W^{(l)} a^{(l-1)} + b^{(l)})", convention="to-from")[0]
+    assert c["status"] == Status.SKIPPED and "per-layer activation \\sigma^{(l)}" in c["reason"]
