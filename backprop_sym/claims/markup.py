@@ -1,12 +1,13 @@
 """Spellings and markup that do not change the mathematics, read through.
 
-Two tables, applied before any notation is read (`notation.normalize` calls `read_through`):
+Three tables, applied before any notation is read (`notation.normalize` calls `read_through`):
 
 - spellings (MathJax/KaTeX/TeX write the same thing several ways): `\\part` is `\\partial`;
   `\\space`, `\\thinspace`, `\\enspace`, `\\!`, `~` are spaces; `\\sigma\\prime` (a prime
   written as a command right after its function) is `\\sigma'`; `{\\cal X}` and
   `\\mathscr{X}` are `\\mathcal{X}`; `\\operatorname{tanh}` is `\\tanh` (for the functions
-  TeX itself names); a control space `\\ ` (as `\\\\\\` + newline leaves) is a space.
+  TeX itself names); `\\text{.}` is the punctuation it holds; a control space `\\ `
+  (as `\\\\\\` + newline leaves) is a space.
 - discourse around an equation: a row starting with `\\Rightarrow`, `\\therefore` or a word
   in `\\text` (`Similarly,`), not a condition word (for, if, where), is read from its
   equation; `=: X` naming what precedes it is dropped.
@@ -32,6 +33,7 @@ from .rewrite import Mapped, argument, group_end
 _FUNCTIONS = ("exp", "log", "ln", "tanh", "sinh", "cosh", "sin", "cos", "max", "min")
 _SPELLINGS: list[tuple[re.Pattern[str], str]] = [(re.compile(p), r) for p, r in [
     (r"\\part(?![a-zA-Z])", r"\\partial"),
+    (r"\\(?:text|mbox|textrm|mathrm)\s*\{\s*([.,;:])\s*\}", r" \1"),     # \text{.}: punctuation
     (r"\\(?:space|thinspace|medspace|thickspace|enspace|nobreakspace|negthinspace"
      r"|negmedspace|negthickspace)(?![a-zA-Z])|\\!|(?<!\\)~", " "),
     # a prime written as a command after its function (not in a superscript): \sigma\prime

@@ -47,7 +47,7 @@ def test_a_false_body_under_markup_is_not_proved(latex):
     assert all(c["status"] != Status.PROVED for c in check_claim(latex, convention="to-from"))
 
 
-@pytest.mark.parametrize("stop", [".", ",", ";", r"\,.", r"\quad ."])
+@pytest.mark.parametrize("stop", [".", ",", ";", r"\,.", r"\quad .", r"\text{.}", r"\mbox{,}"])
 def test_punctuation_ending_a_display_is_not_the_claim(stop):
     text = f"$$\n\\frac{{\\partial C}}{{\\partial b^l_j}} = \\delta^l_j {stop}\n$$\n"
     out = check_text(text, convention="to-from")
