@@ -53,6 +53,7 @@ from .form import analyze
 from .general import SCOPE as GENERAL, every_width
 from .hints import hints
 from .conditions import split_condition
+from .columns import UnreadSide
 from .conventions import combine as combine_conventions
 from .errors import IllFormed, ParseError, Skip, UnsupportedNotation, Unusable
 from .parse import parse
@@ -88,41 +89,47 @@ class Checker:
         self.reading = None         # conventions.Reading: the document's own conventions
 
     def check_row(self, text: str, line: int, locate, prev_side=None) -> tuple[list[dict], object]:
-        """The claims of one equation (or align row). `locate(pos)` -> (line, column) of a
-        position in `text`; `prev_side` is the last side of the previous row, as
-        (node, latex), for a row that starts with `=`. Returns (claims, last side)."""
+        """The claims of one equation (or align row), each equation on its own line, and its last
+        side. `locate(pos)` -> (line, column) of a position in `text`; `prev_side`: the last side
+        (node, latex) of the previous row for a row starting with `=` (`UnreadSide`: not read)."""
         try:
             segments, condition = split_condition(text)
         except ParseError as err:
             ln, col = locate(err.pos)
-            return [_claim(line, " ".join(text.split())[:200], None, Status.ILL_FORMED,
-                           f"could not read it: line {ln}, column {col}: {err.message}")], None
+            e = f"could not read it: line {ln}, column {col}: {err.message}"
+            return [_claim(line, " ".join(text.split())[:200], None, Status.ILL_FORMED, e)], UnreadSide(line)
         out = []
         for k, (s0, s1) in enumerate(segments):
             cond = condition if k == len(segments) - 1 else None
-            claims, prev_side = self._segment(text[s0:s1], s0, line, locate, prev_side, cond)
+            own = line if k == 0 else locate(s0 + len(text[s0:s1]) - len(text[s0:s1].lstrip()))[0]
+            claims, prev_side = self._segment(text[s0:s1], s0, own, locate, prev_side, cond)
             out += claims
         return out, prev_side
 
     def _segment(self, body, offset, line, locate, prev_side, condition):
-        written = " ".join(body.split()).rstrip(",;. ")
+        written = re.sub(r"(?:\\(?:q?quad|[,;: ])|[\s,;.])+$", "", " ".join(body.split()))
         try:
-            rel = parse(body)
+            rel = parse(body, before=prev_side[0] if isinstance(prev_side, tuple) else None)
         except UnsupportedNotation as err:
-            return [_claim(line, written, None, Status.SKIPPED, err.reason)], prev_side
+            return [_claim(line, written, None, Status.SKIPPED, err.reason)], UnreadSide(line)
         except ParseError as err:
             ln, col = locate(offset + err.pos)
-            return [_claim(line, written, None, Status.ILL_FORMED,
-                           f"could not read it: line {ln}, column {col}: {err.message}")], \
-                prev_side             # a chain of &= rows goes on past it
+            why = f"could not read it: line {ln}, column {col}: {err.message}"
+            return [_claim(line, written, None, Status.ILL_FORMED, why)], UnreadSide(line)   # no bridging
         sides = [(s.node, " ".join(body[s.start:s.end].split())) if s else None
                  for s in rel.sides]
-        if sides[0] is None:
-            if prev_side is None:
-                return [_claim(line, written, None, Status.ILL_FORMED,
-                               "starts with '=' but there is no previous line to continue")], None
-            sides[0] = prev_side
         out = []
+        if sides[0] is None:
+            if prev_side is None or isinstance(prev_side, UnreadSide):
+                out.append(_claim(line, written if len(sides) == 2 else f"= {sides[1][1]}", None,
+                                  Status.SKIPPED, f"continues an unread row (line {prev_side.line})"
+                                  ": its left-hand side could not be read, so this step is not "
+                                  "checked") if prev_side else _claim(line, written, None,
+                                  Status.ILL_FORMED, "starts with '=' but there is no previous "
+                                  "line to continue"))
+                sides = sides[1:]
+            else:
+                sides[0] = prev_side
         for (lnode, ltext), (rnode, rtext) in zip(sides, sides[1:]):
             latex = f"{ltext} = {rtext}" if len(sides) > 2 or rel.sides[0] is None else written
             out.append(self.check_claim(lnode, rnode, line, latex, condition))
@@ -429,6 +436,8 @@ def _checked_rows(text: str, rows, opts: Options, reading=None, ctx=None, limits
         if n < start:
             continue
         checker.row = n
+        if row.error or row.unread:     # a row continuing it continues an unread row
+            prev, last_display = UnreadSide(row.line), row.display
         if row.error:
             yield n, [_claim(row.line, "", None, Status.ILL_FORMED,
                              f"line {row.line}: {row.error}")], \
@@ -446,6 +455,7 @@ def _checked_rows(text: str, rows, opts: Options, reading=None, ctx=None, limits
         if row.skip:
             claims = [_claim(row.line, " ".join(row.text.split())[:200], None, Status.SKIPPED,
                              row.skip)]
+            prev = UnreadSide(row.line)
         elif lost is not None and row.continues:
             claims = [_claim(row.line, " ".join(row.text.split())[:200], None, Status.UNKNOWN,
                              f"continues the equation of line {lost}, which ran out of its "

@@ -62,6 +62,13 @@ _LABEL = re.compile(rf"{_SPACING}(?:{_TEXT}\{{\s*{_WORD}\}}{_SPACING})?(?:{_LABE
                     rf"{_SPACING}[,.;]?{_SPACING}")
 
 
+@dataclass(frozen=True)
+class UnreadSide:
+    """The last side of a row that could not be read (at `line`): a row continuing it
+    (`&= …`) "continues an unread row", and is never checked against a side before the gap."""
+    line: int
+
+
 def is_label(text: str) -> bool:
     """Is the text only an equation label: (2), \\text{(2)}, (BP1), \\quad (2), 2, eq. 3?"""
     return _LABEL.fullmatch(text) is not None

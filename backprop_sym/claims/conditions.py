@@ -9,16 +9,34 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .errors import ParseError
-from .prescan import check_size, is_equation
-from .relations import RELATION, masked
+from .errors import ParseError, UnsupportedNotation
+from .prescan import check_size, is_equation, prescan
+from .relations import RELATION, has_relation, masked
 from .tree import Lay
 
-_HARD_CUT = re.compile(r"\\(?:quad|qquad|text|mbox|textrm|textit|hspace|forall)(?![a-zA-Z])"
+_HARD_CUT = re.compile(r"\\(?:text|mbox|textrm)\s*\{\s*(?:and|where|with|since|because|hence|thus"
+                       r"|so|i\.e\.|then)\s*[,:]?\s*\}"
+                       r"|\\(?:quad|qquad|text|mbox|textrm|textit|hspace|forall)(?![a-zA-Z])"
                        r"|\\[,;:]\s*\\(?:quad|qquad)(?![a-zA-Z])|\\\\|∀")
 _SPACE = re.compile(r"\\(?:quad|qquad|[,;:])")
 _OPERATOR = re.compile(r"\s*(?:[+\-−]|\\(?:cdot|times|odot)(?![a-zA-Z]))")
 _RUN = re.compile(r"\s*(?:\\(?:quad|qquad)(?![a-zA-Z])|\\[,;:])")
+_JOIN = re.compile(r"(?:\s*(?:\\[,;: ]|~|\\(?:quad|qquad)(?![a-zA-Z])))+")
+_CONDITION_LIKE = re.compile(r"\s*(?:\\(?:text|mbox|textrm|textit|forall)(?![a-zA-Z])|\(|∀)")
+
+
+def _own_claim(text: str) -> bool:
+    """Is text after a hard cut an equation of its own that is not read for its notation
+    (`\\quad \\frac{\\partial z}{\\partial w} = \\operatorname{diag}(…)`)? It is then a claim
+    of its own, which says why it is not read; text that may be a condition (prose, a
+    bracket, \\forall, an inequality, a range with \\dots) is not."""
+    if not has_relation(text) or _CONDITION_LIKE.match(text):
+        return False
+    try:
+        prescan(text)
+    except UnsupportedNotation as err:
+        return err.reason.startswith("uses \\") and not err.reason.startswith("uses \\in ")
+    return True
 
 
 def split_condition(text: str) -> tuple[list[tuple[int, int]], Condition | None]:
@@ -39,7 +57,9 @@ def split_condition(text: str) -> tuple[list[tuple[int, int]], Condition | None]
         nxt = text[after:following[0] if following else len(text)]
         if not nxt.strip(" \t\n,;.") and not following:
             return [(0, at)], None                     # a trailing \qquad before nothing
-        if not is_equation(nxt):
+        if _HARD_CUT.match(text, len(text) - len(text[after:].lstrip())):
+            continue                                   # \quad \text{where}: one cut
+        if not is_equation(nxt) and not _own_claim(nxt):
             raise ParseError("text after the equation that is neither an equation nor a "
                              "condition the checker reads (such as \\quad \\text{for } l < L, "
                              "(l < L) or \\quad \\forall j)", at)
@@ -73,6 +93,10 @@ def _cuts(text: str, start: int):
                 continue
         elif top and ch == "∀":
             yield i, i + 1, True
+        elif top and ch in ",;" and (space := _JOIN.match(text, i + 1)) is not None:
+            yield i, space.end(), True             # a = b,\; c = d: two equations
+            i = space.end()
+            continue
         elif top and ch in ",;(":
             yield i, i + 1, False
         if ch == "\\":

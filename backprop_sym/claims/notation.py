@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 
+from .markup import read_through
 from .relations import RELATION
 from .rewrite import Mapped, argument, group_end
 
@@ -141,6 +142,7 @@ def normalize(m: Mapped | str, scalar: bool = False) -> Mapped:
     `scalar`: the document is a chain of one neuron per layer (see `scalar_depth`)."""
     if isinstance(m, str):
         m = Mapped.of(m)
+    m = read_through(m)
     if scalar:
         m = _scalar(m)
     m = _ng_batch(m)
@@ -253,6 +255,9 @@ _NG_D = re.compile(r"(?<![\\a-zA-Z])d(?P<q>[ZAWb])\s*\^\s*(?P<sup>\{(?:[^{}]|\{[
 _PRIME_FIRST = re.compile(r"(?P<fn>\\sigma|\\varphi|\\phi|(?<![\\a-zA-Z])[fg])\s*"
                           r"(?P<prime>'|\^\s*\{?\s*\\prime\s*\}?)\s*\^\s*(?P<sup>\{[^{}]*\}|\S)")
 
+_PRIME_LEADING = re.compile(r"(?P<fn>\\sigma|\\varphi|\\phi|(?<![\\a-zA-Z])[fg])\s*\^\s*"
+                            r"\{\s*(?:\\prime|')\s*(?P<layer>[\[\(][^{}]*?[\]\)])\s*\}")
+
 _PRIME_INSIDE = re.compile(r"(?P<fn>\\sigma|\\varphi|\\phi|(?<![\\a-zA-Z])[fg])\s*\^\s*"
                            r"\{(?P<layer>[^{}]*?[^{}\s])\s*(?:\\prime|')\s*\}")
 
@@ -263,10 +268,12 @@ def _ng_batch(m: Mapped) -> Mapped:
     gradients of the average cost 𝒞, where a product of matrices of examples sums over
     them, so `\\frac{1}{m}` is 1/N of a sum over the examples, and
     `\\sum_{i=1}^{m} dZ^{[l](i)}` the same sum; Y is y, and * is ⊙. The prime of a
-    per-layer activation may stand before or inside its layer mark (g'^{[l]}, g^{[l]\\prime}).
+    per-layer activation may stand before or inside its layer mark (g'^{[l]}, g^{[l]\\prime},
+    g^{\\prime[l]}).
     """
     m = m.sub(_PRIME_FIRST, lambda g: f"{g.group('fn')}^{g.group('sup')}'")
     m = m.sub(_PRIME_INSIDE, lambda g: f"{g.group('fn')}^{{{g.group('layer')}}}'")
+    m = m.sub(_PRIME_LEADING, lambda g: f"{g.group('fn')}^{{{g.group('layer')}}}'")
     if not _NG_D.search(m.text):
         return m
     lhs = RELATION.split(m.text, maxsplit=1)[0]

@@ -2,7 +2,8 @@
 
 `prescan` raises UnsupportedNotation for text that is not a claim the checker reads
 (prose, \\dots, an inequality, a command it does not know, no relation at all);
-`check_size` raises ParseError for an equation too long or nested too deep to read.
+`check_size` raises ParseError for an equation too long or nested too deep to read, and
+`prescan` for a per-layer activation applied to another layer's z.
 """
 from __future__ import annotations
 
@@ -72,7 +73,10 @@ def prescan(text: str) -> None:
         if name in PROSE:
             raise UnsupportedNotation(f"contains prose (\\{name})", m.start())
         if name not in KNOWN:
-            raise UnsupportedNotation(f"uses \\{name}, which the checker does not read", m.start())
+            named = re.match(r"\\operatorname\*?\s*\{[^{}]*\}", text[m.start():])
+            shown = " ".join(named.group(0).split()) if named else f"\\{name}"
+            raise UnsupportedNotation(f"uses {shown}, which the checker does not read", m.start())
+    _per_layer_activation(text)
     euler = re.search(r"(?<![\\a-zA-Z])e\s*\(", text)
     if euler:
         raise UnsupportedNotation("e(…) is a function the document names (as in e(n) = y(n) - d(n)), "
@@ -82,3 +86,26 @@ def prescan(text: str) -> None:
         raise UnsupportedNotation(f"not an equality (uses {inequality.group(0)})", inequality.start())
     if not has_relation(text):
         raise UnsupportedNotation("no '=' in it: not a claim", 0)
+
+
+# a per-layer activation left as written by `notation` (its layer mark is not its argument's)
+_LAYER_ACT = re.compile(r"(?P<fn>\\sigma|\\varphi|\\phi|(?<![\\a-zA-Z])[fg])\s*\^\s*\{\s*[\(\[]?\s*"
+                        r"(?P<layer>[a-zA-Z0-9+\- ]+?)\s*[\)\]]?\s*\}\s*'*\s*(?:\\left\s*)?\(\s*"
+                        r"(?P<arg>[zZ]\s*(?:_\s*(?:\{[^{}]*\}|\w)\s*)?\^\s*\{\s*[\(\[]?\s*"
+                        r"(?P<of>[a-zA-Z0-9+\- ]+?)\s*[\)\]]?\s*\})?")
+
+
+def _per_layer_activation(text: str) -> None:
+    """A per-layer activation g^{(l)} applied to z of another layer is ill-formed (ParseError);
+    applied to anything but a z of a layer, it is not read (UnsupportedNotation)."""
+    m = _LAYER_ACT.search(text)
+    if m is None:
+        return
+    fn, layer = m.group("fn"), " ".join(m.group("layer").split())
+    if m.group("of") is not None:
+        raise ParseError(f"{fn}^{{({layer})}}, the activation of layer {layer}, is applied to "
+                         f"z of layer {' '.join(m.group('of').split())}: a per-layer activation "
+                         "takes the pre-activation of its own layer", m.start())
+    raise UnsupportedNotation(f"a per-layer activation {fn}^{{({layer})}} applied to something "
+                              f"other than z^{{({layer})}}, which the checker does not read",
+                              m.start())

@@ -100,8 +100,6 @@ def test_a_refused_number_names_its_column():
     r"C = C \quad + 5",                     # read as C = C + 5, as printed
     r"C = C \qquad - 5",
     r"C = C \text{ } + 5",
-    r"C = C \quad \text{so} \quad C = 2 C",
-    r"C = C \quad\text{and}\quad C = 2C",
     r"C = C \quad \text{by the chain rule} + C",
     r"C = C \quad (j < 3)",                    # j is no index of the claim
     r"C = C \quad \forall j",
