@@ -87,6 +87,7 @@ def substitute(mac: Macro, args: list[str]) -> str:
 class _Budget:
     def __init__(self) -> None:
         self.calls = 0
+        self.chars = 0        # characters substituted in all
 
 
 def _call(text: str, start: int, name: str, macros: Mapping[str, Macro], stack: tuple[str, ...],
@@ -121,7 +122,12 @@ def _call(text: str, start: int, name: str, macros: Mapping[str, Macro], stack: 
                                  f"{len(args)} here: the row is not read")
         args.append(got[0])
         at = got[1]
-    body = _expand(substitute(mac, args), macros, stack + (name,), budget)
+    body = substitute(mac, args)
+    budget.chars += len(body)
+    if budget.chars > MAX_LENGTH * 10 or len(body) > MAX_LENGTH:
+        raise ExpansionError(f"expanding \\{name} gives more than {MAX_LENGTH} characters "
+                             f"(it grows without end): not read")
+    body = _expand(body, macros, stack + (name,), budget)
     if text[max(start - 1, 0):start] in ("^", "_") and start > 0:
         body = "{" + body + "}"                 # a macro in a script is one group
     return body, at
