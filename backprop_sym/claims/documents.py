@@ -4,9 +4,12 @@ What is not printed (comments, code, a false \\iffalse branch…) is blanked fir
 `masking`, by TeX's rules, markdown-it's tokens or the HTML tokenizer's. Markdown: a
 ```` ```math ```` block is a display. A notebook (.ipynb, nbformat) is its markdown cells,
 each row located by cell and line. An HTML page is read for its MathJax display math
-(`\\[ \\]`, `$$`, environments, `<script type="math/tex; mode=display">`). A LaTeX file's
-`\\newcommand`s and `\\def`s are expanded (`macros`), and environments it defines around
-a display are displays.
+(`\\[ \\]`, `$$`, environments, `<script type="math/tex; mode=display">`). The macros a
+document defines (`macros`: \\newcommand, \\def, \\gdef…, also in a Markdown `$$` block),
+and those given from outside (`given_macros`, from `--macros FILE`), are expanded by tokens
+(`tex`) from where they are defined on; a row whose macros never end, or that uses a
+command neither defined nor known, is skipped with the macro named. Environments a
+document defines around a display are displays.
 
 Read: `$$ … $$`, `\\[ … \\]` and the environments equation, align, gather, multline,
 eqnarray, flalign, alignat (starred or not), with `aligned`/`split`/`gathered` inside.

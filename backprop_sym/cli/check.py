@@ -81,6 +81,7 @@ def check(file, claim, convention, activation, weight_layer, index_base, cost, s
     Examples:
       backprop-sym check derivations/backprop.md
       backprop-sym check notes.tex --convention to-from
+      backprop-sym check notes.md --macros defs.sty   # macros of a style file
       backprop-sym check --claim '\\Delta_j^l = \\sum_k w_{jk}^{l+1} \\Delta_k^{l+1} f'"'"'(z_j^l)'
       backprop-sym check FILE --activation linear --json
       backprop-sym check FILE --format gcc        # FILE:LINE:1: error: refuted: ...
