@@ -200,7 +200,11 @@ mathit mathbb mathscr mathfrak mathsf mathtt textcolor color underline overline 
 overbrace text textrm textit textbf label eqref ref hat tilde bar vec dot ddot widehat
 widetilde leq geq neq le ge approx equiv propto sim simeq in notin to rightarrow Rightarrow
 leftarrow Leftarrow mapsto forall exists cdots ldots vdots ddots dots dotsc dotsb dotsm dotsi
-infty lVert rVert lvert rvert Vert vert langle rangle lfloor rfloor lceil rceil""".split()
+infty lVert rVert lvert rvert Vert vert langle rangle lfloor rfloor lceil rceil
+pdv dv fdv odv dd qty pqty bqty Bqty vqty abs norm eval order vb va vu vectorbold vectorarrow
+vectorunit grad curl divergence laplacian bra ket braket expval mel diffp diff deriv pderiv
+IEEEeqnarray multlined dcases rcases newif iftrue iffalse fi ifx relax noexpand expandafter
+mathds mathbbm bold bm boldmath unboldmath underbar overrightarrow widebar""".split()
 
 
 @lru_cache(maxsize=1)
