@@ -4,9 +4,12 @@ What is not printed (comments, code, a false \\iffalse branch…) is blanked fir
 `masking`, by TeX's rules, markdown-it's tokens or the HTML tokenizer's. Markdown: a
 ```` ```math ```` block is a display. A notebook (.ipynb, nbformat) is its markdown cells,
 each row located by cell and line. An HTML page is read for its MathJax display math
-(`\\[ \\]`, `$$`, environments, `<script type="math/tex; mode=display">`). A LaTeX file's
-`\\newcommand`s and `\\def`s are expanded (`macros`), and environments it defines around
-a display are displays.
+(`\\[ \\]`, `$$`, environments, `<script type="math/tex; mode=display">`). The macros a
+document defines (`macros`: \\newcommand, \\def, \\gdef…, also in a Markdown `$$` block),
+and those given from outside (`given_macros`, from `--macros FILE`), are expanded by tokens
+(`tex`) from where they are defined on; a row whose macros never end, or that uses a
+command neither defined nor known, is skipped with the macro named. Environments a
+document defines around a display are displays.
 
 Read: `$$ … $$`, `\\[ … \\]` and the environments equation, align, gather, multline,
 eqnarray, flalign, alignat (starred or not), with `aligned`/`split`/`gathered` inside.
@@ -24,16 +27,32 @@ file: `locate` turns it into a line and a column.
 from __future__ import annotations
 
 import bisect
+import contextlib
+import contextvars
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import masking
+from . import masking, tex
 from .columns import ENVS, MATRICES, pieces
 from .relations import starts_with_relation
 from .rewrite import Mapped
 
 MARKDOWN, LATEX, HTML, NOTEBOOK = "markdown", "latex", "html", "notebook"
+# macros.Definitions given from outside the documents read (--macros FILE), or None
+GIVEN: contextvars.ContextVar = contextvars.ContextVar("given_macros", default=None)
+
+
+@contextlib.contextmanager
+def given_macros(defs):
+    """Within the block, every document is read with these definitions (macros.Definitions,
+    as from `macros.read_given`) made before its first line."""
+    token = GIVEN.set(defs)
+    try:
+        yield defs
+    finally:
+        GIVEN.reset(token)
+
 
 _ENV = "|".join(ENVS)
 # the delimiters of a display: $$, \[ \], \begin{env} \end{env} (not \\[2pt], not \$$)
@@ -163,19 +182,24 @@ def unread_environments(masked: str, found, known: tuple[str, ...] = ()) -> list
     return out
 
 
-def rows(text: str, kind: str = MARKDOWN) -> list[Row]:
+def rows(text: str, kind: str = MARKDOWN, given=None) -> list[Row]:
     """Every row of every display equation, in file order; a display that is never closed
     (or an end with no start) is a Row with an `error` and no text; a display environment
-    not read is a Row with `unread` (its name) and no text. A notebook's text is its JSON."""
+    not read is a Row with `unread` (its name) and no text. A notebook's text is its JSON.
+    `given`: macros.Definitions from outside the document (default: `GIVEN`'s, set by
+    `given_macros`). A row whose macros do not expand, or that uses a command neither
+    defined nor known, has `skip` saying so (naming the macro)."""
     if kind == NOTEBOOK:
         kind = MARKDOWN
     from .macros import Definitions, blank_definitions, definitions
+    if given is None:
+        given = GIVEN.get()
     if kind == MARKDOWN:
         masked, maths = masking.mask_markdown(text)
     else:
         masked, maths = masking.mask(text, kind), []
-    defs = definitions(masked) if kind in (LATEX, HTML, MARKDOWN) else Definitions()
-    if defs.macros or defs.environments:
+    defs = definitions(masked, given) if kind in (LATEX, HTML, MARKDOWN) else Definitions()
+    if defs.history or defs.environments:
         masked = blank_definitions(masked)
     found, errors = displays(masked, kind, tuple(defs.environments))
     found = sorted(found + maths)
@@ -187,26 +211,65 @@ def rows(text: str, kind: str = MARKDOWN) -> list[Row]:
     for n, (b0, body, env) in enumerate(found):
         if kind != LATEX:                   # MathJax: % to the end of the line, in math
             body = masking.math_comments(body)
-        if defs.macros:
-            expanded = defs.expand(Mapped.of(body))
-            if expanded.text != body:
-                out += _expanded_rows(expanded, b0, n, env, lines, len(body))
-                continue
-        # \\ in a $$ or \[ display with no environment still separates rows
-        for p in pieces(body, env):
-            if p.error:
-                at = b0 + p.start + len(body[p.start:p.end]) - len(body[p.start:p.end].lstrip())
-                out.append(Row(lines(at), at, "", n, env, p.error))
-                continue
-            lead = len(p.text) - len(p.text.lstrip())
-            start = b0 + p.start + lead
-            out.append(Row(lines(start), start, p.text.strip(), n, env, skip=p.skip))
+        macros = defs.at(b0)
+        if macros:
+            out += _display_rows(body, b0, n, env, lines, macros)
+            continue
+        out += _plain_rows(body, b0, n, env, lines)
     for row in out:
         m = _MATRIX.search(row.text)
         if m and m.group(1) == "begin":
             row.skip = ("a matrix or array written out entry by entry (a numeric example): "
                         "not a claim the checker reads")
+        elif row.text and not row.skip and (name := tex.unknown_command(row.text, defs.macros)):
+            row.skip = (f"uses \\{name}, which the document does not define and which is no "
+                        f"LaTeX command the checker knows: define it in the document or pass "
+                        f"the file that defines it with --macros FILE")
     out.sort(key=lambda r: r.start)
+    return out
+
+
+def _plain_rows(body: str, b0: int, n: int, env: str, lines) -> list[Row]:
+    """The rows of a display as written (no macro in it)."""
+    out = []
+    for p in pieces(body, env):         # \\ in a $$ or \[ display still separates rows
+        if p.error:
+            at = b0 + p.start + len(body[p.start:p.end]) - len(body[p.start:p.end].lstrip())
+            out.append(Row(lines(at), at, "", n, env, p.error))
+            continue
+        lead = len(p.text) - len(p.text.lstrip())
+        start = b0 + p.start + lead
+        out.append(Row(lines(start), start, p.text.strip(), n, env, skip=p.skip))
+    return out
+
+
+def _display_rows(body: str, b0: int, n: int, env: str, lines, macros) -> list[Row]:
+    """The rows of a display with its macros expanded; when the display's macros do not
+    expand (a macro that calls itself…), each row is expanded alone and a row that does not
+    expand is skipped with the reason."""
+    try:
+        expanded = tex.expand(Mapped.of(body), macros)
+    except tex.ExpansionError:
+        expanded = None
+    if expanded is not None:
+        if expanded.text == body:
+            return _plain_rows(body, b0, n, env, lines)
+        return _expanded_rows(expanded, b0, n, env, lines, len(body))
+    out = []
+    for row in _plain_rows(body, b0, n, env, lines):
+        if row.error or row.skip:
+            out.append(row)
+            continue
+        try:
+            one = tex.expand(Mapped.of(row.text), macros)
+        except tex.ExpansionError as err:
+            row.skip = str(err)
+            out.append(row)
+            continue
+        if one.text != row.text:
+            row.origin, row.end = one.origin, row.start + len(row.text)
+            row.text = one.text
+        out.append(row)
     return out
 
 

@@ -1,78 +1,68 @@
-"""The macros and environments a LaTeX document defines, and their expansion.
+"""The macros and environments a LaTeX document defines, in the order it defines them.
 
 Read: `\\newcommand`, `\\renewcommand`, `\\providecommand`, `\\DeclareRobustCommand` (with
-arguments, and a default for the first), `\\def\\name#1#2{…}` and `\\DeclareMathOperator`
-(`\\DeclareMathOperator{\\sigm}{sigm}` reads as `\\operatorname{sigm}`; one named exp, log
-or tanh as that function). `\\newenvironment` and `\\NewEnviron` whose begin holds a
-display (`\\begin{equation}`, `\\[`, `$$`) make a display environment of their own.
-Expansion keeps the map to the text as written (`rewrite.Mapped`), and is bounded: a
-macro that expands into itself is left after MAX_EXPANSIONS.
+arguments, and a default for the first: `[2][x]`), `\\def`, `\\gdef`, `\\edef`, `\\xdef`
+(`\\def\\name#1#2{…}`, also of a TeX primitive such as `\\par`; an `\\edef` body is expanded
+where it is defined), `\\let\\a\\b` (or `\\let\\a=\\b`: \\a means what \\b means there) and
+`\\DeclareMathOperator` (an operator named exp, log, ln or tanh reads as that function;
+any other name has no meaning for the checker, and a row using it says so).
+`\\newenvironment` and `\\NewEnviron` whose begin holds a display (`\\begin{equation}`,
+`\\[`, `$$`) make a display environment of their own. Definitions in a Markdown page's
+`$$…$$` block count like those of a preamble. A definition holds from where it is made
+on (`Definitions.at`); definitions given from outside the document (`--macros FILE`,
+`read_given`) hold from its start. Expansion itself (by tokens, bounded) is `tex`'s.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .rewrite import Mapped, argument, group_end, matched
+from .tex import ExpansionError, Macro, expand
 
-MAX_EXPANSIONS = 200
-MAX_LENGTH = 20000
+__all__ = ["Definitions", "ExpansionError", "Macro", "blank_definitions", "definitions",
+           "read_given"]
+
 _DEFINE = re.compile(r"\\(?:(?:re)?newcommand|providecommand|DeclareRobustCommand)\*?\s*"
-                     r"|\\def\s*(?=\\)|\\DeclareMathOperator\*?\s*"
+                     r"|\\[gex]?def\s*(?=\\)|\\let\s*(?=\\)|\\DeclareMathOperator\*?\s*"
                      r"|\\(?:re)?newenvironment\*?\s*|\\NewEnviron\s*")
 _DISPLAY_IN = re.compile(r"\\begin\{(equation|align|gather|multline|eqnarray|flalign|alignat|"
                          r"displaymath)\*?\}|\\\[|\$\$")
 _FUNCTIONS = {"exp", "log", "ln", "tanh"}
-
-
-@dataclass
-class Macro:
-    name: str                      # without the backslash
-    nargs: int
-    body: str
-    default: str | None = None     # of the first argument, when it is optional
+_LET = re.compile(r"\s*(\\(?:[a-zA-Z]+|.))\s*=?\s*(\\(?:[a-zA-Z]+|.)|[^\s\\{}])")
 
 
 @dataclass
 class Definitions:
-    macros: dict[str, Macro] = field(default_factory=dict)
+    macros: dict[str, Macro] = field(default_factory=dict)        # as at the end
     environments: dict[str, str] = field(default_factory=dict)   # name -> the display inside
+    history: list[tuple[int, Macro]] = field(default_factory=list)   # (offset, macro) in order
 
-    def expand(self, m: Mapped) -> Mapped:
-        if not self.macros:
-            return m
-        names = "|".join(sorted((re.escape(n) for n in self.macros), key=len, reverse=True))
-        pattern = re.compile(r"\\(" + names + r")(?![a-zA-Z])")
-        for _ in range(MAX_EXPANSIONS):
-            hit = pattern.search(m.text)
-            if hit is None or len(m.text) > MAX_LENGTH:
-                break
-            mac = self.macros[hit.group(1)]
-            args, at = [], hit.end()
-            if mac.default is not None:
-                opt = re.match(r"\s*\[([^\]]*)\]", m.text[at:])
-                if opt:
-                    args.append(opt.group(1))
-                    at += opt.end()
-                else:
-                    args.append(mac.default)
-            ok = True
-            while len(args) < mac.nargs:
-                got = argument(m.text, at)
-                if got is None:
-                    ok = False
-                    break
-                args.append(got[0])
-                at = got[1]
-            if not ok:
-                break
-            body = re.sub(r"#([1-9])", lambda g: args[int(g.group(1)) - 1]
-                          if int(g.group(1)) <= len(args) else g.group(0), mac.body)
-            if re.match(r"[a-zA-Z]", m.text[at:at + 1]) and re.search(r"\\[a-zA-Z]+$", body):
-                body += " "                        # \foo x: a command does not eat the letter
-            scripted = m.text[max(hit.start() - 1, 0):hit.start()] in ("^", "_")
-            m = m.edit([(hit.start(), at, "{" + body + "}" if scripted else body)])
-        return m
+    def define(self, offset: int, mac: Macro) -> None:
+        self.macros[mac.name] = mac
+        self.history.append((offset, mac))
+
+    def at(self, offset: int) -> dict[str, Macro]:
+        """The macros defined before `offset` (a later definition replaces an earlier)."""
+        return {mac.name: mac for where, mac in self.history if where < offset}
+
+    def expand(self, m: Mapped, offset: int | None = None) -> Mapped:
+        """m with the macros defined before `offset` (default: all) expanded, by tokens;
+        ExpansionError (naming the macro) when that does not end."""
+        macros = self.macros if offset is None else self.at(offset)
+        return expand(m, macros) if macros else m
+
+    def including(self, given: "Definitions | None") -> "Definitions":
+        """These definitions after `given` ones (which hold from the start)."""
+        if given is None or not (given.macros or given.environments):
+            return self
+        out = Definitions(dict(given.macros), dict(given.environments),
+                          [(-1, mac) for mac in given.macros.values()])
+        for where, mac in self.history:
+            out.define(where, mac)
+        out.environments.update(self.environments)
+        return out
 
 
 def blank_definitions(text: str) -> str:
@@ -83,10 +73,17 @@ def blank_definitions(text: str) -> str:
         if m.start() < at:
             continue
         end, n = m.end(), 0
-        while n < 4 and (head := re.match(r"\s*(?:\\[a-zA-Z]+|\[[^\]]*\]|(?:#[1-9])+)", text[end:])):
-            end += head.end()
-        while (got := argument(text, end)) is not None and text[end:got[1]].lstrip().startswith("{"):
-            end = got[1]
+        if m.group(0).startswith("\\let"):
+            let = _LET.match(text, end)
+            end = let.end() if let else end
+        else:
+            while n < 4 and (head := re.match(r"\s*(?:\\[a-zA-Z]+|\\.|\[[^\]]*\]|(?:#[1-9])+)",
+                                              text[end:])):
+                end += head.end()
+                n += 1
+            while (got := argument(text, end)) is not None and \
+                    text[end:got[1]].lstrip().startswith("{"):
+                end = got[1]
         out.append(text[at:m.start()] + re.sub(r"[^\n]", " ", text[m.start():end]))
         at = end
     return "".join(out) + text[at:]
@@ -108,21 +105,30 @@ def _group_end(text: str, start: int) -> int:
     return end
 
 
-def definitions(text: str) -> Definitions:
-    """The macros and environments `text` (comments blanked) defines, in order: a later
-    definition of a name replaces an earlier one."""
-    out = Definitions()
+def definitions(text: str, given: Definitions | None = None) -> Definitions:
+    """The macros and environments `text` (comments blanked) defines, in order, after the
+    `given` ones: a later definition of a name replaces an earlier one from where it is
+    made."""
+    out = Definitions().including(given)
     for m in _DEFINE.finditer(text):
         kind = m.group(0).strip()
         at = m.end()
         try:
-            if kind.startswith("\\def"):
-                head = matched(r"\\([a-zA-Z]+)", text[at:])
+            if re.match(r"\\[gex]?def", kind):
+                head = matched(r"\\([a-zA-Z]+|[^a-zA-Z\s])", text[at:])
                 params = matched(r"((?:#[1-9])*)\s*\{", text[at + head.end():])
                 start = at + head.end() + params.end() - 1
                 end = _group_end(text, start)
-                out.macros[head.group(1)] = Macro(head.group(1), len(params.group(1)) // 2,
-                                                  text[start + 1:end - 1])
+                body = text[start + 1:end - 1]
+                if kind[1] in "ex":                   # \edef, \xdef: expanded now
+                    body = out.expand(Mapped.of(body), m.start()).text
+                out.define(m.start(), Macro(head.group(1), len(params.group(1)) // 2, body))
+            elif kind.startswith("\\let"):
+                let = matched(_LET.pattern, text[at:])
+                name, meaning = let.group(1)[1:], let.group(2)
+                old = out.at(m.start()).get(meaning[1:]) if meaning.startswith("\\") else None
+                out.define(m.start(), Macro(name, old.nargs, old.body, old.default, old.unread)
+                           if old else Macro(name, 0, meaning))
             elif "Environ" in kind or "environment" in kind:
                 name, at = _argument(text, at)
                 nargs = re.match(r"\s*\[(\d)\]", text[at:])
@@ -136,9 +142,12 @@ def definitions(text: str) -> Definitions:
                 name, at = _argument(text, at)
                 body, at = _argument(text, at)
                 word = re.sub(r"\\[a-zA-Z]+\s*|[{}]", "", body).strip()
-                out.macros[name.lstrip("\\")] = Macro(
-                    name.lstrip("\\"), 0, f"\\{word}" if word in _FUNCTIONS else
-                    f"\\operatorname{{{word}}}")
+                name = name.strip().lstrip("\\")
+                out.define(m.start(), Macro(name, 0, f"\\{word}") if word in _FUNCTIONS else
+                           Macro(name, 0, f"\\operatorname{{{word}}}", unread=(
+                               f"\\{name} is the operator '{word}' "
+                               f"(\\DeclareMathOperator), which the checker gives no "
+                               f"meaning: write the function it stands for")))
             else:
                 name, at = _argument(text, at)
                 nargs = re.match(r"\s*\[(\d)\]", text[at:])
@@ -149,9 +158,33 @@ def definitions(text: str) -> Definitions:
                 if default:
                     at += default.end()
                 body, at = _argument(text, at)
+                name = name.strip()
                 if name.startswith("\\"):
-                    out.macros[name[1:]] = Macro(name[1:], n, body,
-                                                 default.group(1) if default else None)
+                    if kind.startswith("\\providecommand") and name[1:] in out.at(m.start()):
+                        continue                      # \providecommand keeps a definition
+                    out.define(m.start(), Macro(name[1:], n, body,
+                                                default.group(1) if default else None))
         except (TypeError, AttributeError):
             continue                       # a definition that is not complete: not read
+    return out
+
+
+def read_given(paths) -> Definitions:
+    """The definitions of the files `paths` (style files, in order), for a document that
+    does not include them. ValueError naming the file when one cannot be read or defines
+    nothing."""
+    from . import masking
+    out = Definitions()
+    for path in paths:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            raise ValueError(f"cannot read the macros file {path}: "
+                             f"{getattr(err, 'strerror', None) or err}") from None
+        found = definitions(masking.mask(text, "latex"), out)
+        if len(found.history) == len(out.history) and found.environments == out.environments:
+            raise ValueError(f"the macros file {path} defines no macro (expected \\newcommand, "
+                             f"\\def, \\DeclareMathOperator … definitions)")
+        out = Definitions(found.macros, found.environments,
+                          [(-1, mac) for _, mac in found.history])
     return out

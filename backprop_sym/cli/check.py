@@ -13,7 +13,7 @@ from ..engine.backends import BACKENDS
 from ..engine.vocabulary import Status
 from ..terminal import color
 from .base import Fail, finish
-from .options import backend_from_options, make_shape
+from .options import backend_from_options, macros_from_options, macros_option, make_shape
 from .types import CONVENTION, Activations, SampleCounts, Seconds, ShapeList
 
 STYLE = {Status.PROVED: "green", Status.REFUTED: "red", Status.ILL_FORMED: "red",
@@ -57,13 +57,14 @@ SEVERITY = {Status.REFUTED: "error", Status.ILL_FORMED: "error", Status.UNKNOWN:
 @click.option("--timeout", type=Seconds(), default=None, metavar="SECONDS",
               help="Wall-clock budget of the whole run (default: none); claims not finished "
                    "or not reached by then are 'unknown' (time budget exhausted).")
+@macros_option
 @click.option("--json", "as_json", is_flag=True,
               help="Print one JSON document on stdout and nothing else (--format json).")
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "gcc"]),
               default=None, help="text (default); json; gcc: one line per claim, "
               "FILE:LINE:1: error|warning|note: VERDICT: why, for editors and CI.")
 def check(file, claim, convention, activation, weight_layer, index_base, cost, shapes,
-          samples, backend, claim_timeout, timeout, as_json, output_format):
+          samples, backend, claim_timeout, timeout, macros, as_json, output_format):
     """Check a derivation written in LaTeX, claim by claim.
 
     Reads every display equation of FILE (Markdown, LaTeX, HTML with MathJax, or a Jupyter
@@ -80,6 +81,7 @@ def check(file, claim, convention, activation, weight_layer, index_base, cost, s
     Examples:
       backprop-sym check derivations/backprop.md
       backprop-sym check notes.tex --convention to-from
+      backprop-sym check notes.md --macros defs.sty   # macros of a style file
       backprop-sym check --claim '\\Delta_j^l = \\sum_k w_{jk}^{l+1} \\Delta_k^{l+1} f'"'"'(z_j^l)'
       backprop-sym check FILE --activation linear --json
       backprop-sym check FILE --format gcc        # FILE:LINE:1: error: refuted: ...
@@ -101,6 +103,7 @@ def check(file, claim, convention, activation, weight_layer, index_base, cost, s
     backend_from_options(backend)
     for w in widths or ((2, 2),):
         make_shape(w, activation, 1, convention or "from-to")
+    given = macros_from_options(macros)
     from .. import display
     from ..claims import check as C
     from ..claims import documents
@@ -109,7 +112,7 @@ def check(file, claim, convention, activation, weight_layer, index_base, cost, s
                    convention=convention, backend=backend)
     t0 = time.perf_counter()
     if claim is not None:
-        text, kind, total = claim, None, 1
+        text, kind, total = _expanded(claim, given), None, 1
     else:
         try:
             text = sys.stdin.read() if file == "-" else open(file, encoding="utf-8").read()
@@ -120,9 +123,9 @@ def check(file, claim, convention, activation, weight_layer, index_base, cost, s
             body = documents.notebook_markdown(text)[0] if kind == documents.NOTEBOOK else text
         except ValueError as err:                   # a notebook that is none
             raise Fail(f"cannot read {file}: {err}") from None
-        total = len(documents.rows(body, kind))
+        total = len(documents.rows(body, kind, given))
     with display.progress(total, enabled=not as_json and sys.stderr.isatty(),
-                          label="checking") as tick:
+                          label="checking") as tick, documents.given_macros(given):
         if claim is not None:
             result = C.check_claim(text, progress=tick, timeout=timeout,
                                    claim_timeout=claim_timeout, **options)
@@ -144,6 +147,19 @@ def check(file, claim, convention, activation, weight_layer, index_base, cost, s
     else:
         click.echo(format_text(doc, color=color(sys.stdout)))
     finish(doc["status"])
+
+
+def _expanded(claim: str, given) -> str:
+    """The claim with the --macros definitions expanded (as written when they do not
+    expand: the checker then says why it does not read it)."""
+    if given is None:
+        return claim
+    from ..claims.macros import ExpansionError, definitions
+    from ..claims.rewrite import Mapped
+    try:
+        return definitions("", given).expand(Mapped.of(claim)).text
+    except ExpansionError:
+        return claim
 
 
 def witness_text(w) -> str:

@@ -112,3 +112,26 @@ def warn_if_long(shapes, checks: int, backend: str, timeout, jobs=None) -> None:
         click.echo(f"backprop-sym: warning: {shapes[0].describe()} has {checks} checks and may "
                    f"take about {duration(estimate)} with {backend}"
                    + ("" if timeout else "; use --timeout to bound it"), err=True)
+
+
+def macros_option(fn):
+    """--macros FILE (repeatable): definitions from a style file the document does not
+    include."""
+    return click.option(
+        "--macros", "macros", multiple=True, metavar="FILE",
+        help="A LaTeX file (a .sty or a preamble) whose \\newcommand, \\def, "
+             "\\DeclareMathOperator … definitions hold for the document, as if made before "
+             "its first line (for macros of a style file the document does not include); "
+             "may be given again. The document's own definitions come after them.")(fn)
+
+
+def macros_from_options(paths):
+    """The definitions of the --macros files (claims.macros.Definitions), None without
+    any; Fail (exit 2) naming a file that cannot be read or that defines nothing."""
+    if not paths:
+        return None
+    from ..claims.macros import read_given
+    try:
+        return read_given(paths)
+    except ValueError as err:
+        raise Fail(str(err)) from None
