@@ -14,10 +14,11 @@ from .prescan import check_size, is_equation, prescan
 from .relations import RELATION, has_relation, masked
 from .tree import Lay
 
-_HARD_CUT = re.compile(r"\\(?:text|mbox|textrm)\s*\{\s*(?:and|where|with|since|because|hence|thus"
-                       r"|so|i\.e\.|then)\s*[,:]?\s*\}"
+_HARD_CUT = re.compile(r"\\(?:text|mbox|textrm)\s*\{\s*(?:and|where|since|because|hence|thus"
+                       r"|so|i\.e\.)\s*[,:]?\s*\}"
                        r"|\\(?:quad|qquad|text|mbox|textrm|textit|hspace|forall)(?![a-zA-Z])"
                        r"|\\[,;:]\s*\\(?:quad|qquad)(?![a-zA-Z])|\\\\|∀")
+_PROSE = re.compile(r"\\(?:text|mbox|textrm|textit)")
 _SPACE = re.compile(r"\\(?:quad|qquad|[,;:])")
 _OPERATOR = re.compile(r"\s*(?:[+\-−]|\\(?:cdot|times|odot)(?![a-zA-Z]))")
 _RUN = re.compile(r"\s*(?:\\(?:quad|qquad)(?![a-zA-Z])|\\[,;:])")
@@ -53,6 +54,12 @@ def split_condition(text: str) -> tuple[list[tuple[int, int]], Condition | None]
             return [(0, at)], cond
         if not hard:                                   # a , ; or ( that starts nothing
             continue
+        if at == after:                                # prose that is not a connective
+            raise ParseError("text after the equation that is neither an equation nor a "
+                             "condition the checker reads (words such as 'unless', 'with', "
+                             "'then' may change what it says; the checker reads \\quad "
+                             "\\text{for } l < L, (l < L), \\quad \\forall j, and "
+                             "\\text{and}, \\text{so} or \\text{where} between equations)", at)
         following = next((c for c in _cuts(text, after) if c[2]), None)
         nxt = text[after:following[0] if following else len(text)]
         if not nxt.strip(" \t\n,;.") and not following:
@@ -83,6 +90,10 @@ def _cuts(text: str, start: int):
         top = depth == 0 and i >= rel.end()
         if top and ch == "\\":
             m = _HARD_CUT.match(text, i)
+            if m and _PROSE.fullmatch(m.group(0)):     # other words: part of what follows
+                yield i, i, True
+                i = m.end()
+                continue
             if m:
                 end = m.end()
                 while (m2 := _RUN.match(text, end)) is not None:   # \quad\quad: one cut

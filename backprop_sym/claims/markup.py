@@ -85,7 +85,9 @@ _NAMED_AFTER = re.compile(r"=:\s*(?:\\[a-zA-Z]+|[A-Za-z])"
 # discourse before the equation of a row: \Rightarrow, \implies, \therefore, or a word
 # in \text (Similarly, Hence, Thus), not one that may start a condition (for, if, where)
 _DISCOURSE = re.compile(r"\s*(?:\\(?:Rightarrow|Longrightarrow|implies|therefore|hence)"
-                        r"(?![a-zA-Z])|\\(?:text|textrm|mbox)\s*\{(?P<words>[a-zA-Z ,.:;]*)\})\s*")
+                        r"(?![a-zA-Z])|\\(?:text|textrm|mbox)\s*\{\s*(?P<words>(?:similarly|likewise|"
+                        r"hence|thus|so|therefore|then|also|and|now|finally|next|again|"
+                        r"consequently|in particular|that is|i\.e\.)\s*[,.:;]?)\s*\})\s*", re.I)
 _CONDITION_WORD = re.compile(r"\b(?:for|if|when|where|with|all|each|every|any|unless|"
                              r"provided|given)\b", re.IGNORECASE)
 

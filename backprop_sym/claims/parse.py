@@ -440,13 +440,19 @@ def _product(items: list, pos: int) -> Node:
 
 
 def _bare_letter(sarg: _Sarg) -> str | None:
-    """The letter of an upper limit written as one letter (n, m), not N or a layer's n_l."""
+    """The letter of an upper limit written as one letter (n, m: `WIDTH_LETTERS`), not N,
+    L or a layer's n_l."""
     if sarg.neg or len(sarg.items) != 1 or len(sarg.items[0]) != 1:
         return None
     atom = sarg.items[0][0][1]
-    if isinstance(atom, Token) and atom.type == "LETTER" and str(atom) not in ("N", "T"):
+    if isinstance(atom, Token) and atom.type == "LETTER" and str(atom) in WIDTH_LETTERS:
         return _letter(atom)
     return None
+
+
+# letters an author names a width with; every other letter means something else here (L the
+# depth, N the examples, x and y, C, e, d, f, g, the quantities and the index letters)
+WIDTH_LETTERS = frozenset("nmpqrsKMPQRSH")
 
 
 def _bound(sarg: _Sarg) -> Node:
@@ -458,6 +464,10 @@ def _bound(sarg: _Sarg) -> Node:
         return Width(_layer(atom[2]))
     if isinstance(atom, Token) and atom.type == "NUMBER":
         return Num(Fraction(int(atom)))
+    if isinstance(atom, Token) and atom.type == "LETTER":
+        raise ParseError(f"the upper limit {atom} of a sum is no width here ({atom} means "
+                         "something else in this notation); write n_{layer}, a number, or n "
+                         "or m for the width the index runs over", sarg.pos)
     raise ParseError("the upper limit of a sum must be n_{layer} (the width of a layer) or a "
                      "number", sarg.pos)
 

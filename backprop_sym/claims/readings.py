@@ -138,16 +138,26 @@ def einstein_touches(lhs: Node, rhs: Node) -> bool:
 
 _EINSTEIN = re.compile(r"einstein", re.I)
 _NEAR = re.compile(r"notation|summation|convention|repeated ind", re.I)
-_DENIED = re.compile(r"\b(not|no|unlike|instead of|without|avoid\w*|rather than)\b[^.]*$", re.I)
+# a negation anywhere in the sentence: "Einstein summation is not used", "we never use …"
+NEGATION = re.compile(r"\b(not|no|never|neither|nor|unlike|instead of|without|avoid\w*|"
+                      r"rather than|opposed to|except)\b|n['’]t\b", re.I)
+_SENTENCE_END = re.compile(r"\.\s|\n\s*\n")
+
+
+def sentence_at(text: str, start: int, end: int) -> str:
+    """The sentence of prose holding text[start:end]."""
+    ends = [e.end() for e in _SENTENCE_END.finditer(text, 0, start)]
+    after = _SENTENCE_END.search(text, end)
+    return text[ends[-1] if ends else 0:after.start() if after else len(text)]
 
 
 def declares_einstein(text: str) -> int | None:
     """The line of prose that declares Einstein summation ("Einstein" near notation,
     summation, convention or repeated indices, and not just after a negation: "unlike
-    Einstein notation"), or None."""
+    Einstein notation", "is not used": no negation in its sentence), or None."""
     for m in _EINSTEIN.finditer(text):
         window = text[max(0, m.start() - 200):m.end() + 200]
-        if _NEAR.search(window) and not _DENIED.search(text[max(0, m.start() - 40):m.start()]):
+        if _NEAR.search(window) and not NEGATION.search(sentence_at(text, m.start(), m.end())):
             return text.count("\n", 0, m.start()) + 1
     return None
 
@@ -173,9 +183,9 @@ class CostEvent:
 _ONE_EXAMPLE = re.compile(
     r"\b(single|one|a\s+fixed|fixed)\s+(training\s+)?(example|sample|input|data\s*point)\b"
     r"|\bdrop(s|ping)?\s+(the\s+)?(subscript\s+)?\$?x\b", re.I)
-_OF_COST = re.compile(r"\bcost\b|\bloss\b|\$C\$|\bC_x\b|\bC_\{x\}", re.I)
-_NOT = re.compile(r"\b(not|rather than|instead of|opposed to|unlike)\b[^.]*$", re.I)
-_SENTENCE_END = re.compile(r"\.\s|\n\s*\n")
+_BARE_C = re.compile(r"(?<![\\\w])C(?![_\w])")
+_OF_COST = re.compile(r"\bcost\b|\bloss\b|(?-i:(?<![\\\w])C(?![_\w]))", re.I)
+_SUBSCRIPTED_C = re.compile(r"(?<![\\\w])C_")  # about C_x: not C, unless C is named too
 
 
 def one_example_prose(text: str) -> list[tuple[int, str]]:
@@ -184,12 +194,9 @@ def one_example_prose(text: str) -> list[tuple[int, str]]:
     and no negation comes just before ("not for a single example")."""
     out = []
     for m in _ONE_EXAMPLE.finditer(text):
-        starts = [e.end() for e in _SENTENCE_END.finditer(text, 0, m.start())]
-        start = starts[-1] if starts else 0
-        end = _SENTENCE_END.search(text, m.end())
-        sentence = text[start:end.start() if end else len(text)]
-        if _OF_COST.search(sentence) and not _NOT.search(text[max(start, m.start() - 40):
-                                                               m.start()]):
+        sentence = sentence_at(text, m.start(), m.end())
+        if _OF_COST.search(sentence) and not NEGATION.search(sentence) \
+                and (_BARE_C.search(sentence) or not _SUBSCRIPTED_C.search(sentence)):
             out.append((text.count("\n", 0, m.start()) + 1, " ".join(sentence.split())[:200]))
     return out
 

@@ -146,3 +146,17 @@ def test_the_transform_sums_over_the_product_term_only():
 ])
 def test_declares_einstein(text, line):
     assert declares_einstein(text) == line
+
+
+@pytest.mark.parametrize("prose", [
+    "Einstein summation is not used in these notes: every index is free unless a sum is written.",
+    "We don't use Einstein summation here.",
+    "We never use the Einstein summation convention.",
+    "No Einstein notation: repeated indices are not summed.",
+    "The Einstein convention is avoided in what follows.",
+])
+def test_a_sentence_denying_einstein_summation_declares_nothing(prose):
+    text = f"# Notes\n\n{prose}\n\n$$\\Delta^l_j \\delta_{{jk}} = \\Delta^l_k$$\n"
+    assert declares_einstein(text) is None
+    out = check_text(text, "markdown")
+    assert out[0]["status"] != Status.PROVED, out[0]["reason"]      # false for j != k

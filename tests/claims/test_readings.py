@@ -162,3 +162,25 @@ def test_combine_refutes_only_under_every_reading(statuses, want):
     assert out["status"] == want
     if want not in (Status.REFUTED, Status.PROVED):
         assert out["witness"] is None
+
+
+AVERAGE_DEFINED = "$$C = \\frac{1}{N}\\sum_x C_x$$\n\n"
+ONE_EXAMPLES_GRADIENT = "\n\n$$\\frac{\\partial C}{\\partial b^l_j} = \\Delta^l_j$$\n"
+
+
+@pytest.mark.parametrize("prose", [
+    "where the cost of a single example is $C_x = \\frac12 \\sum_j (a^L_j - y_j)^2$.",
+    "We never drop the x: $C$ is never the cost of a single example.",
+    "The cost is not that of a single training example.",
+    "Here $C_{x}$ is the loss of one example.",
+])
+def test_prose_about_c_x_or_denying_one_example_keeps_the_average(prose):
+    """C stays the average: ∂C/∂b^l_j = Δ^l_j (one example's gradient) is false for it."""
+    out = check_text(AVERAGE_DEFINED + prose + ONE_EXAMPLES_GRADIENT, "markdown")
+    assert out[-1]["status"] == Status.REFUTED, out[-1]["reason"]
+
+
+def test_prose_saying_c_is_one_examples_cost_still_decides():
+    prose = "From here on we drop the x and write $C$ for the cost of a single example."
+    out = check_text(AVERAGE_DEFINED + prose + ONE_EXAMPLES_GRADIENT, "markdown")
+    assert out[-1]["status"] == Status.PROVED, out[-1]["reason"]

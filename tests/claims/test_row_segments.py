@@ -106,3 +106,31 @@ def test_a_step_after_a_dropped_row_is_never_checked_across_the_gap(dropped):
     assert out[0]["status"] == Status.PROVED
     assert all(c["status"] != Status.PROVED for c in out[1:]), [(c["line"], c["status"]) for c in out]
     assert "continues an unread row" in out[-1]["reason"]
+
+
+@pytest.mark.parametrize("row", [
+    r"\Delta^l_j = (a^L_j - y_j) f'(z^L_j) \quad \text{unless } l < L",     # a condition word
+    r"\frac{\partial C}{\partial b^l_j} = \Delta^l_j \quad\text{except } l = L",
+    r"\frac{\partial C}{\partial b^l_j} = 0 \text{ with } \Delta^l_j = 0",   # a hypothesis
+    r"\Delta^l_j = 0 \text{ then } \frac{\partial C}{\partial b^l_j} = 0",
+    r"\text{Suppose } \Delta^l_j = 0 \text{ then } \frac{\partial C}{\partial b^l_j} = 0",
+    r"\text{It is not true that } \frac{\partial C}{\partial b^l_j} = 2\Delta^l_j",
+    r"\text{If } \Delta^l_j = 0 \text{, } \frac{\partial C}{\partial b^l_j} = 0",
+])
+def test_prose_that_may_change_the_meaning_leaves_the_row_unread(row):
+    """Words are never read as letters, a hypothesis is never checked as a claim and a
+    negation is never dropped: nothing is refuted or proved."""
+    out = check_claim(row)
+    assert all(c["status"] not in (Status.PROVED, Status.REFUTED) for c in out), \
+        [(c["parsed"], c["status"]) for c in out]
+
+
+@pytest.mark.parametrize("row", [
+    r"\text{Similarly, } \frac{\partial C}{\partial b^l_j} = \Delta^l_j",
+    r"\text{Hence } \frac{\partial C}{\partial b^l_j} = \Delta^l_j",
+    r"\frac{\partial C}{\partial b^l_j} = \Delta^l_j \quad \text{for } l < L",
+    r"\frac{\partial C}{\partial b^l_j} = \Delta^l_j \quad \text{and} \quad "
+    r"\Delta^L_j = (a^L_j - y_j) f'(z^L_j)",
+])
+def test_connectives_and_conditions_are_still_read(row):
+    assert all(c["status"] == Status.PROVED for c in check_claim(row))

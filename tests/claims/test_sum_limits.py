@@ -74,13 +74,13 @@ NO_WIDTH = "write the width as n_{layer}"
     (r"\Delta^l_j = \sum_{k=1}^m w^{l+1}_{jk} \Delta^{l+1}_k f'(z^l_j)",
      {"convention": "to-from"}, Status.REFUTED, None),
     # the letter is not a width here
-    (r"\sum_{l=1}^L a^l_j = \sum_{l=1}^L a^l_j", {}, Status.ILL_FORMED, "is a layer"),
+    (r"\sum_{l=1}^L a^l_j = \sum_{l=1}^L a^l_j", {}, Status.ILL_FORMED, "no width here"),
     (r"\sum_{i=1}^n n a^l_i = \sum_i a^l_i", {}, Status.ILL_FORMED, "as a value"),
     (r"\sum_{i=0}^n a^l_i = \sum_i a^l_i", {}, Status.ILL_FORMED, "from 0 to n"),
     (r"\sum_{i=2}^n a^l_i = \sum_i a^l_i", {}, Status.ILL_FORMED, "from 2 to n"),
     # the letter stands for something else in the same claim
     (r"\Delta^L_j = \sum_{k=1}^{L} w^{l}_{jk} a^{l-1}_k", {}, Status.ILL_FORMED,
-     "also stands for something else"),
+     "no width here"),
     (r"a^l_n = \sum_{k=1}^n a^{l-1}_k", {}, Status.ILL_FORMED, "also stands for something else"),
     (r"\mathcal{C} = \frac{1}{n}\sum_{i=1}^n a^L_i", {}, Status.ILL_FORMED,
      "also stands for something else"),
@@ -197,3 +197,11 @@ def test_one_letter_is_a_different_width_in_each_sum_of_a_document():
     assert [c["status"] for c in out[:4]] == [Status.PROVED] * 4, out
     assert out[4]["status"] in NOT_PROVED, out[4]
     assert ["n=n_{l+1}" in out[1]["parsed"], "n=n_{l-1}" in out[2]["parsed"]] == [True, True]
+
+
+@pytest.mark.parametrize("letter", ["L", "x", "y", "C", "e", "d", "N", "T", "l", "j"])
+def test_a_limit_letter_that_means_something_else_is_not_a_width(letter):
+    """\\sum_{k=1}^{L}: L is the depth, so the sum is partial where n_{l+1} > L: never proved."""
+    claim = (f"\\Delta^l_j = \\sum_{{k=1}}^{{{letter}}} w^{{l+1}}_{{jk}}\\Delta^{{l+1}}_k "
+             "f'(z^l_j)")
+    assert C.check_claim(claim)[0]["status"] != Status.PROVED
