@@ -215,8 +215,7 @@ def rows(text: str, kind: str = MARKDOWN, given=None) -> list[Row]:
     for n, (b0, body, env) in enumerate(found):
         if kind != LATEX:                   # MathJax: % to the end of the line, in math
             body = masking.math_comments(body)
-        if defs.at(b0) or any(b0 < p < b0 + len(body) for where, _, end in defs.history
-                              for p in (where, end)):
+        if defs.at(b0) or defs.changes(b0, b0 + len(body)):
             out += _display_rows(body, b0, n, env, lines, defs)
             continue
         out += _plain_rows(body, b0, n, env, lines)

@@ -69,13 +69,17 @@ class Definitions:
         macros = self.macros if offset is None else self.at(offset)
         return expand(m, macros) if macros else m
 
+    def changes(self, start: int, stop: int) -> list[int]:
+        """The offsets strictly between `start` and `stop` where a definition is made or
+        a definition's group closes, in order."""
+        return sorted({p for where, _, end in self.history for p in (where, end)
+                       if start < p < stop})
+
     def expand_from(self, m: Mapped, start: int) -> Mapped:
         """m, written from offset `start` on (m.origin counts from there), with the macros
         in force at each of its points expanded: a definition made inside m (or a group
         closing in it) changes the macros from there on. ExpansionError as `expand`."""
-        stop = start + len(m.text)
-        cuts = sorted({p - start for where, _, end in self.history for p in (where, end)
-                       if start < p < stop})
+        cuts = [p - start for p in self.changes(start, start + len(m.text))]
         if not cuts:
             return self.expand(m, start)
         text, origin = [], []
@@ -91,7 +95,7 @@ class Definitions:
         """Scope the definitions made in `text` (at `offset`: one display of a Markdown
         page) by its brace groups, as MathJax does; \\gdef and \\global ones stay."""
         spans = groups(text, _BRACES)
-        for k, (where, mac, end) in enumerate(self.history):
+        for k, (where, mac, _) in enumerate(self.history):
             if where in self.local and offset <= where < offset + len(text) and \
                     (close := scope_end(spans, where - offset, -1)) >= 0:
                 self.history[k] = (where, mac, offset + close)
