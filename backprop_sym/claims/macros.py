@@ -9,7 +9,7 @@ any other name has no meaning for the checker, and a row using it says so).
 `\\newenvironment` and `\\NewEnviron` whose begin holds a display (`\\begin{equation}`,
 `\\[`, `$$`) make a display environment of their own. Definitions in a Markdown page's
 `$$…$$` block count like those of a preamble. A definition holds from where it is made
-(`Definitions.at`) to the end of the TeX group it is made in (`groups`: in a LaTeX document
+(`Definitions.at`) to the end of the TeX group it is made in (`scopes`: in a LaTeX document
 braces, \\begingroup…\\endgroup, \\bgroup…\\egroup, \\left…\\right and every environment or
 math display; in a Markdown or HTML page, as MathJax reads it, only the braces and
 \\begingroup/\\bgroup of one display), unless it is global (\\gdef, \\xdef, \\global\\def…);
@@ -94,10 +94,12 @@ class Definitions:
     def localize(self, text: str, offset: int) -> None:
         """Scope the definitions made in `text` (at `offset`: one display of a Markdown
         page) by its brace groups, as MathJax does; \\gdef and \\global ones stay."""
-        spans = groups(text, _BRACES)
-        for k, (where, mac, _) in enumerate(self.history):
-            if where in self.local and offset <= where < offset + len(text) and \
-                    (close := scope_end(spans, where - offset, -1)) >= 0:
+        mine = [k for k, (where, _, _) in enumerate(self.history)
+                if where in self.local and offset <= where < offset + len(text)]
+        ends = scopes(text, [self.history[k][0] - offset for k in mine], _BRACES)
+        for k, close in zip(mine, ends):
+            if close is not None:
+                where, mac, _ = self.history[k]
                 self.history[k] = (where, mac, offset + close)
 
     def including(self, given: "Definitions | None") -> "Definitions":
@@ -112,14 +114,20 @@ class Definitions:
         return out
 
 
-def groups(text: str, kinds: set[str] | None = None) -> list[tuple[int, int]]:
-    """(open, close) offsets of every TeX group of `text` (all kinds, or those of `kinds`:
+def scopes(text: str, points: list[int], kinds: set[str] | None = None) -> list[int | None]:
+    """For each offset of `points` (in order), where the innermost TeX group of `text`
+    holding it closes (None: in no group). The groups are all kinds, or those of `kinds`:
     "{" braces and \\bgroup, "bg" \\begingroup, "left", "env" any environment, "[" "(" "$"
-    "$$" maths). A closer that closes no open group of its kind is ignored; one that closes
+    "$$" maths. A closer that closes no open group of its kind is ignored; one that closes
     an outer group closes the inner ones with it; a group never closed ends with the text."""
-    stack: list[tuple[str, int]] = []
-    out = []
+    stack: list[tuple[str, int]] = []              # (kind, group number)
+    close: list[int] = []                          # group number -> where it closes
+    inside: list[int | None] = []                  # point -> its innermost group's number
+    k = 0
     for m in _GROUP.finditer(text):
+        while k < len(points) and points[k] <= m.start():
+            inside.append(stack[-1][1] if stack else None)
+            k += 1
         tok = m.group("env") or m.group(0)
         if tok in ("$", "$$"):
             what = tok if stack and stack[-1][0] == tok else None
@@ -130,21 +138,16 @@ def groups(text: str, kinds: set[str] | None = None) -> list[tuple[int, int]]:
             what = what if what in kinds else None
             opened = opened if opened in kinds else None
         if opened:
-            stack.append((opened, m.start()))
-        elif what and any(k == what for k, _ in stack):
+            stack.append((opened, len(close)))
+            close.append(len(text))
+        elif what and any(kind == what for kind, _ in stack):
             while True:
-                k, start = stack.pop()
-                out.append((start, m.start()))
-                if k == what:
+                kind, number = stack.pop()
+                close[number] = m.start()
+                if kind == what:
                     break
-    out += [(start, len(text)) for _, start in stack]
-    return out
-
-
-def scope_end(spans: list[tuple[int, int]], where: int, default: int = _NEVER) -> int:
-    """Where the innermost of `spans` holding offset `where` closes (`default`: none)."""
-    inner = [(a, b) for a, b in spans if a < where < b]
-    return max(inner)[1] if inner else default
+    inside += [stack[-1][1] if stack else None] * (len(points) - k)
+    return [None if g is None else close[g] for g in inside]
 
 
 def blank_definitions(text: str) -> str:
@@ -195,13 +198,15 @@ def definitions(text: str, given: Definitions | None = None,
     Markdown or HTML page): no group is known yet; the definitions not global are noted
     (`local`) for `Definitions.localize` to scope by the braces of their display."""
     out = Definitions().including(given)
-    spans = groups(blank_definitions(text)) if latex else []
-    for m in _DEFINE.finditer(text):
+    found = list(_DEFINE.finditer(text))
+    ends = scopes(blank_definitions(text), [m.start() for m in found]) if latex else []
+    for n, m in enumerate(found):
         kind = m.group(0).strip()
         at = m.end()
         glob = kind[:3] in ("\\gd", "\\xd") or \
             _GLOBAL.search(text, max(0, m.start() - 60), m.start()) is not None
-        scope = _NEVER if glob else scope_end(spans, m.start())
+        close = ends[n] if ends and not glob else None
+        scope = _NEVER if close is None else close
         if not glob and not latex:
             out.local.add(m.start())
         try:
