@@ -166,12 +166,20 @@ def blank_definitions(text: str) -> str:
                                               text[end:])):
                 end += head.end()
                 n += 1
-            while (got := argument(text, end)) is not None and \
-                    text[end:got[1]].lstrip().startswith("{"):
-                end = got[1]
+            while (got := _braced(text, end)) is not None:
+                end = got
         out.append(text[at:m.start()] + re.sub(r"[^\n]", " ", text[m.start():end]))
         at = end
     return "".join(out) + text[at:]
+
+
+def _braced(text: str, at: int) -> int | None:
+    """The offset past a braced argument at text[at] (spaces first), or None."""
+    try:
+        got = argument(text, at)
+    except (TypeError, AttributeError):          # a lone backslash: no argument
+        return None
+    return got[1] if got is not None and text[at:got[1]].lstrip().startswith("{") else None
 
 
 def _argument(text: str, at: int) -> tuple[str, int]:

@@ -136,3 +136,8 @@ def test_markdown_braces_in_a_block_scope_a_def():
     assert statuses(text, documents.MARKDOWN)[-1] != Status.PROVED
     text = text.replace(r"{\def\D{\Delta}}", r"{\gdef\D{\Delta}}")
     assert statuses(text, documents.MARKDOWN)[-1] == Status.PROVED
+
+
+def test_an_incomplete_definition_beside_a_complete_one_is_no_traceback():
+    text = doc(r"\newcommand{\D}{\Delta}" "\n" "\\newcommand\\\n", eq(CLAIM))
+    assert statuses(text) == [Status.PROVED]
