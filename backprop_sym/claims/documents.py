@@ -7,7 +7,8 @@ each row located by cell and line. An HTML page is read for its MathJax display 
 (`\\[ \\]`, `$$`, environments, `<script type="math/tex; mode=display">`). The macros a
 document defines (`macros`: \\newcommand, \\def, \\gdef…, also in a Markdown `$$` block),
 and those given from outside (`given_macros`, from `--macros FILE`), are expanded by tokens
-(`tex`) from where they are defined on; a row whose macros never end, or that uses a
+(`tex`) from where they are defined to the end of their TeX group (`macros`), also
+within a display; a row whose macros never end, or that uses a
 command neither defined nor known, is skipped with the macro named. Environments a
 document defines around a display are displays.
 
