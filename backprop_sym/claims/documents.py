@@ -7,7 +7,8 @@ each row located by cell and line. An HTML page is read for its MathJax display 
 (`\\[ \\]`, `$$`, environments, `<script type="math/tex; mode=display">`). The macros a
 document defines (`macros`: \\newcommand, \\def, \\gdef…, also in a Markdown `$$` block),
 and those given from outside (`given_macros`, from `--macros FILE`), are expanded by tokens
-(`tex`) from where they are defined on; a row whose macros never end, or that uses a
+(`tex`) from where they are defined to the end of their TeX group (`macros`), also
+within a display; a row whose macros never end, or that uses a
 command neither defined nor known, is skipped with the macro named. Environments a
 document defines around a display are displays.
 
@@ -198,11 +199,15 @@ def rows(text: str, kind: str = MARKDOWN, given=None) -> list[Row]:
         masked, maths = masking.mask_markdown(text)
     else:
         masked, maths = masking.mask(text, kind), []
-    defs = definitions(masked, given) if kind in (LATEX, HTML, MARKDOWN) else Definitions()
+    defs = (definitions(masked, given, latex=kind == LATEX) if kind in (LATEX, HTML, MARKDOWN)
+            else Definitions())
     if defs.history or defs.environments:
         masked = blank_definitions(masked)
     found, errors = displays(masked, kind, tuple(defs.environments))
     found = sorted(found + maths)
+    if kind != LATEX and defs.local:
+        for b0, body, _ in found:       # MathJax: braces in a display scope a \def there
+            defs.localize(body, b0)
     lines = _Lines(text)
     out: list[Row] = [Row(lines(at), at, "", -1 - k, "", msg) for k, (at, msg) in enumerate(errors)]
     out += [Row(lines(at), at, "", -1 - len(errors) - k, name, unread=name)
@@ -211,9 +216,8 @@ def rows(text: str, kind: str = MARKDOWN, given=None) -> list[Row]:
     for n, (b0, body, env) in enumerate(found):
         if kind != LATEX:                   # MathJax: % to the end of the line, in math
             body = masking.math_comments(body)
-        macros = defs.at(b0)
-        if macros:
-            out += _display_rows(body, b0, n, env, lines, macros)
+        if defs.at(b0) or defs.changes(b0, b0 + len(body)):
+            out += _display_rows(body, b0, n, env, lines, defs)
             continue
         out += _plain_rows(body, b0, n, env, lines)
     for row in out:
@@ -243,12 +247,13 @@ def _plain_rows(body: str, b0: int, n: int, env: str, lines) -> list[Row]:
     return out
 
 
-def _display_rows(body: str, b0: int, n: int, env: str, lines, macros) -> list[Row]:
-    """The rows of a display with its macros expanded; when the display's macros do not
-    expand (a macro that calls itself…), each row is expanded alone and a row that does not
-    expand is skipped with the reason."""
+def _display_rows(body: str, b0: int, n: int, env: str, lines, defs) -> list[Row]:
+    """The rows of a display with its macros (those in force at each point, `defs`:
+    macros.Definitions) expanded; when the display's macros do not expand (a macro that
+    calls itself…), each row is expanded alone and a row that does not expand is skipped
+    with the reason."""
     try:
-        expanded = tex.expand(Mapped.of(body), macros)
+        expanded = defs.expand_from(Mapped.of(body), b0)
     except tex.ExpansionError:
         expanded = None
     if expanded is not None:
@@ -261,7 +266,7 @@ def _display_rows(body: str, b0: int, n: int, env: str, lines, macros) -> list[R
             out.append(row)
             continue
         try:
-            one = tex.expand(Mapped.of(row.text), macros)
+            one = defs.expand_from(Mapped.of(row.text), row.start)
         except tex.ExpansionError as err:
             row.skip = str(err)
             out.append(row)
