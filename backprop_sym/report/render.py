@@ -144,6 +144,17 @@ def today() -> str:
     return datetime.date.today().isoformat()
 
 
+def date_epoch(date: str) -> int | None:
+    """The SOURCE_DATE_EPOCH under which `today` prints `date` (midnight UTC of an ISO
+    date), or None for a date that is not one."""
+    try:
+        day = datetime.date.fromisoformat(date)
+    except ValueError:
+        return None
+    midnight = datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.timezone.utc)
+    return int(midnight.timestamp())
+
+
 def shell_quote(arg: str) -> str:
     """An argument for a POSIX shell, on one line: control characters as $'\\n' escapes."""
     import shlex
@@ -197,13 +208,14 @@ def context(shape: Shape, results: dict[str, Result], *, claims=None, claims_fil
     total = sum(len(r.checks) for r in results.values())
     proved = sum(r.counts[Status.PROVED] for r in results.values())
     rows = None if claims is None else claims_context(claims)
-    verdict = page_one(theorems, rows)
+    verdict = page_one(theorems, rows, shape.activations)
     title = title or DEFAULT_TITLE
     drawing = tikz(shape, n)
     return {
         "title": title,
         "pdf_title": pdf_string(title),
         "date": date or today(),
+        "source_date_epoch": date_epoch(date or today()),
         "version": __version__,
         "command": command or default_command(shape),
         "command_tex": breakable(command or default_command(shape)),

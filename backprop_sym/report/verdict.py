@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sympy
 
+from ..engine import activations
 from ..engine.vocabulary import Status, worst
 from .formulas import tex
 from .latex import Tex, breakable
@@ -17,9 +18,11 @@ NOT_PROVED = tuple(s for s in Status if worst([s]) not in (Status.PROVED, Status
 WORDS = frozenset(s.value for s in Status)
 
 
-def page_one(theorems: list, claims: list | None) -> dict:
+def page_one(theorems: list, claims: list | None, activations: tuple | None = None) -> dict:
     """The verdict of the whole document: every rule instance and every claim. Whatever
-    is not proved is named, with the section where it is shown."""
+    is not proved is named, with the section where it is shown. `activations` (the
+    network's, layer by layer) says for each theorem whether it was checked with this
+    network's own activations or with them replaced (`checked_on`)."""
     listed = list(claims) if claims is not None else []
     rule_bad = []
     for t in theorems:
@@ -46,7 +49,27 @@ def page_one(theorems: list, claims: list | None) -> dict:
             "claim_counts": [{"status": k, "n": counted[k]}
                              for k in (*order, *sorted(set(counted) - set(order)))
                              if k in counted],
-            "claims_total": len(listed)}
+            "claims_total": len(listed),
+            "claims_proved": sum(worst([c["status"]]) == Status.PROVED
+                                 for c in listed if c["status"] in WORDS),
+            "claims_skipped": counted.get(Status.SKIPPED.value, 0),
+            "instances": sum(t["total"] for t in theorems),
+            "checked_on": {t["number"]: checked_on(t, activations) for t in theorems}}
+
+
+def checked_on(theorem: dict, network: tuple | None) -> str:
+    """What a theorem's rule instances were checked on: "own" (this network, its own
+    activations), "identity" or "generic" (its widths, with every activation replaced by
+    f(z) = z, or by an undefined f), or "other" (other activations, named by the theorem)."""
+    used = tuple(layer["name"] for layer in theorem["layers"])
+    if network is None or used == tuple(network):
+        return "own"
+    kinds = [activations.get(a) for a in used]
+    if all(a.identity for a in kinds):
+        return "identity"
+    if all(a.is_generic for a in kinds):
+        return "generic"
+    return "other"
 
 
 def claims_scope(claims: list) -> dict:

@@ -79,10 +79,36 @@ def witness_context(w, shape: Shape | None = None) -> dict | None:
     claim = isinstance(w, Mapping) and "instance" in w
     return {"note": None, "values": values, "f": f,
             "others_zero": len(wit.values) - len(wit.nonzero),
+            "zero_groups": zero_groups(wit),
             "columns": 3 if len(values) > 12 else 2,
             "direct": number_tex(wit.left), "rule": number_tex(wit.right),
             "exact": wit.exact, "sides": "claim" if claim else "rule",
             "forward": [] if claim or shape is None else forward_pass(shape, wit, coeffs)}
+
+
+# what a witness's value names: the letter a value's name starts with, in the order shown
+GROUPS = (("x", "input", "inputs"), ("y", "target", "targets"), ("w", "weight", "weights"),
+          ("b", "bias", "biases"))
+
+
+def group_of(name: str) -> str:
+    """The kind of quantity a witness value names (x_1, x^(2)_1, y_1, w^1_12, b^2_1), by its
+    letter; "other" for a name of none of these kinds."""
+    head = name.split("^", 1)[0].split("_", 1)[0]
+    return head if head in {g[0] for g in GROUPS} else "other"
+
+
+def zero_groups(wit: Witness) -> list[dict]:
+    """The values of a witness that are 0, counted by kind (inputs, targets, weights,
+    biases, others), each kind present once, in that order: {n, word}."""
+    counted: dict[str, int] = {}
+    for name in wit.values:
+        if name not in wit.nonzero:
+            counted[group_of(name)] = counted.get(group_of(name), 0) + 1
+    words = {k: (one, many) for k, one, many in GROUPS} | {"other": ("other value",
+                                                                      "other values")}
+    return [{"n": counted[k], "word": words[k][counted[k] != 1]}
+            for k in (*(g[0] for g in GROUPS), "other") if k in counted]
 
 
 MAX_FORWARD_ROWS = 24        # neurons shown in a witness's forward pass

@@ -1,11 +1,13 @@
-"""The worked instance: ∂𝒞/∂w at the smallest instance that uses every rule, SymPy's direct
-derivative beside the closed form the rules give."""
+"""The worked instance: ∂𝒞/∂w for one weight of the last hidden layer (or of layer 1), SymPy's
+direct derivative beside the closed form the rules give, and which rules that closed form
+used."""
 from __future__ import annotations
 
 import sympy
 
 from ..engine import activations
 from ..engine.network import Shape
+from ..engine.vocabulary import KINDS, rule_kind
 from .abbreviations import Abbreviations, SymbolicQuantities
 from .formulas import Lines, terms, tex
 from .latex import Tex
@@ -30,14 +32,15 @@ def multiply_out(expr):
 
 
 def worked_layer(shape: Shape) -> int:
-    """The layer of the worked weight: the smallest instance that uses every rule (the
-    last hidden layer: one hidden_delta step below the output deltas), or layer 1."""
+    """The layer of the worked weight: the last hidden layer (one hidden_delta step below
+    the output deltas), or layer 1 when there is no hidden layer."""
     return max(1, shape.L - 1)
 
 
 def worked_instance(shape: Shape, n: Notation, overrides) -> dict:
-    """∂𝒞/∂w^l_{11} at the smallest instance that uses every rule: SymPy's direct
-    derivative, multiplied out once, beside the closed form the rules give."""
+    """∂𝒞/∂w^l_{11} for l = `worked_layer`: SymPy's direct derivative, multiplied out once,
+    beside the closed form the rules give, and the rules that closed form used (`uses`,
+    in the order applied: the weight rule, then the error signals from the output down)."""
     ex, names = n.ex, Abbreviations(shape, n)
     lw, p, r = worked_layer(shape), 1, 1
     wsym = ex.W(lw, p, r)
@@ -62,7 +65,7 @@ def worked_instance(shape: Shape, n: Notation, overrides) -> dict:
                 for j in range(1, shape.widths[l] + 1):
                     if l > lw or j == r:
                         needed.append((s, l, j))
-    chain = Lines()
+    chain, used = Lines(), ["weight_grad"] if closed is not None else []
     for (s, l, j) in needed:
         kind = "output_delta" if l == shape.L else "hidden_delta"
         try:
@@ -71,11 +74,15 @@ def worked_instance(shape: Shape, n: Notation, overrides) -> dict:
         except IndexError:
             continue
         chain.eq(tex(names.delta(s, l, j)), show(rhs))
+        used += [kind] if kind not in used else []
     nterms = len(terms(direct_expanded))
     out = {"weight": tex(wsym), "lhs": lhs, "error": error, "layer": lw,
            "direct_terms": nterms,
            "abbrev": Tex(", ".join(str(tex(v)) for v in (names.Z[1, 1, 1], names.A[1, 1, 1]))),
-           "too_big": nterms > MAX_WORKED_TERMS, "samples": shape.samples}
+           "too_big": nterms > MAX_WORKED_TERMS, "samples": shape.samples,
+           "output_layer": lw == shape.L,
+           "uses": [rule_kind(k).roman for k in used],
+           "unused": [rule_kind(k).roman for k in KINDS if k not in used]}
     out["direct_raw"] = Lines().eq(lhs, show(direct)).display()
     out["direct"] = (Lines().eq(lhs, show(direct_expanded)).display()
                      if not out["too_big"] and nterms > 1 else None)
