@@ -7,6 +7,7 @@ every number is rational.
 """
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 
 import sympy
@@ -188,24 +189,121 @@ def identity_name() -> str:
     return next(name for name in activations.names() if activations.get(name).identity)
 
 
-def example_shape(shape: Shape, linear: bool) -> Shape:
-    """The network of the numeric example, with f generic or linear: the report's widths
-    when they are small (depth at most 2, widths at most 3, N at most 2), else depth at
-    most 3, every width 2 and N at most 2 (the numbers stay short)."""
-    act = identity_name() if linear else activations.GENERIC
-    if shape.L <= 2 and max(shape.widths) <= 3:
-        widths = tuple(shape.widths)
+def example_sources(shape: Shape, linear: bool) -> list[tuple[int, str]]:
+    """For each layer of the numeric example, the layer of the report's network it stands
+    for and that layer's activation as the theorem shown checks it: every layer f(z) = z
+    when `linear`; else the network's own activations, or the generic f in every layer when
+    they are all the identity (as Theorem 1 does). A shorter example keeps the first layers
+    and the output layer."""
+    L, depth = shape.L, example_depth(shape)
+    if linear:
+        acts = (identity_name(),) * L
+    elif all(activations.get(a).identity for a in shape.activations):
+        acts = (activations.GENERIC,) * L
     else:
-        widths = (2,) * (min(shape.L, 3) + 1)
-    return Shape.make(",".join(map(str, widths)), act, samples=min(shape.samples, 2),
+        acts = tuple(shape.activations)
+    layers = [*range(1, depth), L]
+    return [(l, acts[l - 1]) for l in layers]
+
+
+def example_depth(shape: Shape) -> int:
+    """At most two layers of weights: with a quadratic f a third layer makes numbers of
+    ten digits and more (degree 8 in the inputs)."""
+    return min(shape.L, 2)
+
+
+def example_shape(shape: Shape, linear: bool) -> Shape:
+    """The network of the numeric example: the report's widths when they are small (depth
+    at most 2, widths at most 3), else depth at most 2 and every width 2; N at most 2 (the
+    numbers stay short). A layer is linear where the layer it stands for is
+    (`example_sources`), else it has the generic f (made concrete by `example_network`)."""
+    depth = example_depth(shape)
+    own = shape.L <= 2 and max(shape.widths) <= 3
+    widths = tuple(shape.widths) if own else (2,) * (depth + 1)
+    acts = [a if activations.get(a).identity else activations.GENERIC
+            for _, a in example_sources(shape, linear)]
+    return Shape.make(",".join(map(str, widths)), ",".join(acts), samples=min(shape.samples, 2),
                       convention=shape.convention)
 
 
-def example_network(shape: Shape, linear: bool) -> Concrete:
-    """The numeric example's network: EXAMPLE_VALUES cycled through the inputs, targets,
-    weights and biases, with f(t) = t when `linear`, else EXAMPLE_F."""
+# the example's values are chosen from these small numbers, by `example_network`'s search
+# (inputs and weights never 0, so that every term of every sum shows; biases may be 0)
+CANDIDATE_VALUES = tuple(sympy.Integer(v) for v in (1, -1, 2, -2))
+CANDIDATE_BIASES = tuple(sympy.Integer(v) for v in (0, 1, -1, 2))
+DRAWS = 20                   # draws tried for each layer's values, from each kept assignment
+BEAM = 4                     # assignments kept from one layer to the next
+FINALISTS = 3                # assignments whose error signals are computed at the end
+
+
+def example_network(shape: Shape, linear: bool = False) -> Concrete:
+    """The numeric example's network: f(t) = t in its linear layers and EXAMPLE_F in the
+    others, and values that print short. They are chosen layer by layer from the input up
+    (a beam search): the inputs with the weights and biases of layer 1, then each next
+    layer's weights and biases, from EXAMPLE_VALUES cycled and seeded draws of small
+    rationals; an assignment counts only where every z and a is nonzero and no f' of a
+    quadratic layer is 0 or ±1 (so that every factor of every rule shows), and the BEAM
+    whose z and a so far take the fewest characters are kept. Of the finalists, the one
+    whose z, a and Δ (every Δ nonzero) print shortest is taken. `linear` is kept for
+    callers: the layers' activations come from `shape`."""
     ex = _symbols(shape)
-    names = [str(v) for v in (*ex.x.values(), *ex.y.values(), *ex.w.values(), *ex.b.values())]
-    values = {name: EXAMPLE_VALUES[i % len(EXAMPLE_VALUES)] for i, name in enumerate(names)}
-    act = IDENTITY if linear else EXAMPLE_F
-    return Concrete(shape, values, [None] + [act] * shape.L)
+    L = shape.L
+    acts = [None] + [IDENTITY if activations.get(a).identity else EXAMPLE_F
+                     for a in shape.activations]
+    groups: list[list[str]] = [[] for _ in range(L + 1)]
+    groups[1] = [str(v) for v in ex.x.values()]
+    for (l, _k, _j), v in ex.w.items():
+        groups[l].append(str(v))
+    for (l, _j), v in ex.b.items():
+        groups[l].append(str(v))
+    targets = [str(v) for v in ex.y.values()]
+    names = [*(n for g in groups for n in g), *targets]
+    start = {name: EXAMPLE_VALUES[i % len(EXAMPLE_VALUES)] for i, name in enumerate(names)}
+    beam = [start]
+    for l in range(1, L + 1):
+        scored = []
+        for b, values in enumerate(beam):
+            for seed in range(DRAWS):
+                trial = values | (dict(zip(groups[l], draw((seed * BEAM + b) * (L + 1) + l,
+                                                           groups[l]))) if seed else {})
+                score = forward_score(Concrete(shape, trial, acts), l)
+                if score is not None:
+                    scored.append((score, b, seed, trial))
+        if scored:
+            beam = [t for *_, t in sorted(scored, key=lambda r: r[:3])[:BEAM]]
+    best = None
+    for i, values in enumerate(beam[:FINALISTS]):
+        net = Concrete(shape, values | dict(zip(targets, draw(-1 - i, targets))), acts)
+        deltas = net.deltas()
+        if any(v == 0 for v in deltas.values()):
+            continue
+        z, a = net.forward()
+        total = (printed(z.values()) + printed(a.values()) + printed(deltas.values()), i)
+        if best is None or total < best[0]:
+            best = (total, net)
+    return best[1] if best is not None else Concrete(shape, start, acts)
+
+
+def forward_score(net: Concrete, upto: int) -> int | None:
+    """Characters of every z and a of layers 1..upto, or None where one is 0 or where f'
+    of a quadratic layer is 0 or ±1 there."""
+    z, a = net.forward()
+    shown = [(key, v) for key, v in z.items() if key[1] <= upto]
+    if any(v == 0 or a[key] == 0 for key, v in shown):
+        return None
+    if any(net.acts[key[1]] is EXAMPLE_F and v in (0, sympy.Rational(1, 2), 1)
+           for key, v in shown):
+        return None
+    return printed(v for _, v in shown) + printed(a[key] for key, _ in shown)
+
+
+def draw(seed: int, names: list[str]) -> list:
+    """A value for each name, drawn by a generator seeded with `seed` (the same on every
+    run and platform): biases from CANDIDATE_BIASES, the others from CANDIDATE_VALUES."""
+    rng = random.Random(seed)
+    pools = [CANDIDATE_BIASES if name.startswith("b") else CANDIDATE_VALUES for name in names]
+    return [pool[rng.randrange(len(pool))] for pool in pools]
+
+
+def printed(values) -> int:
+    """Characters the numbers take when printed (p/q as SymPy writes it)."""
+    return sum(len(str(v)) for v in values)

@@ -156,19 +156,38 @@ def example(shape: Shape, linear: bool, overrides=None) -> dict:
                       rule_value if rule_value is not None else Tex(r"\text{--}"))
     generic = all(activations.get(x).is_generic for x in shape.activations)
     t = S("t")
-    f_tex = Tex(f"{tex(sympy.Function('f')(t))} = {tex(net.acts[1](t))}")
+    concrete = next((f for f in net.acts[1:] if f is not numeric.IDENTITY), numeric.IDENTITY)
+    f_tex = Tex(f"{tex(sympy.Function('f')(t))} = {tex(concrete(t))}")
     return {
         "widths": ", ".join(map(str, ex_shape.widths)), "own": ex_shape.widths == shape.widths,
         "N": ex_shape.samples, "linear": linear, "generic": generic,
-        "irrational": any(not activations.get(x).exact for x in shape.activations),
-        "activation": ", ".join(sorted(set(shape.activations))),
-        "f": f_tex, "fprime": Tex(f"f'(t) = {tex(sympy.diff(net.acts[1](t), t))}"),
+        "irrational": [{"l": l, "name": a} for l, a in enumerate(shape.activations, 1)
+                       if not linear and not activations.get(a).exact],
+        "layers": example_layers(shape, linear, net),
+        "depth": ex_shape.L, "network_depth": shape.L,
+        "f": f_tex, "fprime": Tex(f"f'(t) = {tex(sympy.diff(concrete(t), t))}"),
         "values": values, "columns": 4 if len(values) > 15 else 3, "rows": rows, "error": error,
         "deltas_agree": bool(rule_deltas) and all(rule_deltas[k] == direct[k] for k in direct),
         "weight": tex(weight), "rule": form.display(),
         "direct": Lines().eq(lhs, direct_value).display(),
         "equal": rule_value is not None and rule_value == direct_value,
-        "numbers": {"shape": ex_shape, "values": net.values, "f": net.acts[1],
+        "numbers": {"shape": ex_shape, "values": net.values, "f": concrete,
                     "rule": rule_value, "direct": direct_value, "weight": str(weight),
                     "deltas": rule_deltas, "direct_deltas": direct},
     }
+
+
+def example_layers(shape: Shape, linear: bool, net: numeric.Concrete) -> list[dict]:
+    """Each layer of the example: the layer of this network it stands for, that layer's
+    activation (as the theorem checks it) and what the example does with it: keeps the
+    identity ("identity"), makes the undefined f concrete ("instance"), or puts the
+    concrete f in place of an activation that would give irrational numbers ("replaced")."""
+    t = S("t")
+    out = []
+    for l, (source, name) in enumerate(numeric.example_sources(shape, linear), 1):
+        act = activations.get(name)
+        kind = "identity" if act.identity else "instance" if act.is_generic else "replaced"
+        out.append({"l": l, "source": source, "name": name, "kind": kind,
+                    "output": l == len(net.acts) - 1,
+                    "f": Tex(f"{tex(sympy.Function('f')(t))} = {tex(net.acts[l](t))}")})
+    return out
