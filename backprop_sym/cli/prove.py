@@ -77,15 +77,14 @@ def prove(activation, convention, rule_specs, timeout, as_json):
 def format_text(proof) -> str:
     """The chain, one step a line, with its status and how it is established."""
     from ..display import witness_text
-    from ..engine.prove import AGREE
+    from ..engine.prove import AGREE, how
     lines = [f"backprop-sym prove: activation {proof.activation}, {proof.convention}, "
              f"{proof.scope}"]
     if proof.reason:
         lines.append(f"  {proof.reason}")
     for s in proof.steps:
-        how = s.established
         label = f"({s.id})"
-        lines.append(f"  {label:<6}{s.title:<40} {MARK[Status(s.status)]:<8} {how}")
+        lines.append(f"  {label:<6}{s.title:<40} {MARK[Status(s.status)]:<8} {how(s)}")
         if s.assumptions:
             lines.append(f"        assumptions: {'; '.join(s.assumptions)}")
         if s.reason:

@@ -43,8 +43,8 @@ from .crosscheck import (AGREE, CROSS_SHAPES, DISAGREE, OWN_RULE_SHAPES, WITNESS
 from .errors import UsageError
 from .network import CONVENTIONS
 from .rule_steps import KIND_STEP, check_rule, rule_steps
-from .steps import (CHECKED, ESTABLISHED, INSPECTED, LEMMA, SYMPY_BASE, Step, average_step, chain_rule_step,
-                    dependency_step, local_steps)
+from .steps import (CHECKED, ESTABLISHED, INSPECTED, LEMMA, SYMPY_BASE, Step, average_step,
+                    chain_rule_step, dependency_step, how, local_steps)
 from .symbolic import (A, B, D, FP, N, SYMPY, W, Y, Z, Definitions, L, Undecided, i, in_range,
                        is_zero, j, k, k0, k1, l, m, n, resolve, statements, tex, weight, x, x0,
                        x1)
@@ -58,7 +58,7 @@ __all__ = [
     "FP", "INSPECTED", "KIND_STEP", "L", "LEMMA", "N", "OWN_RULE_SHAPES", "Proof",
     "SCOPE", "SYMPY", "SYMPY_BASE", "Step", "SymbolicQ", "Undecided", "Unreadable",
     "W", "WITNESS_SHAPES", "Y", "Z", "average_step", "chain_proved", "chain_rule_step",
-    "cross_validate", "dependency_step", "find_witness", "i", "in_range",
+    "cross_validate", "dependency_step", "find_witness", "how", "i", "in_range",
     "is_zero", "j", "k", "k0", "k1", "l", "local_steps", "m", "n", "prove",
     "prove_closed_form", "prove_within", "resolve", "rule_steps", "settle", "statements", "tex", "trace",
     "weight", "x", "x0", "x1"]

@@ -47,6 +47,14 @@ class Step:
         return asdict(self)
 
 
+def how(step: Step) -> str:
+    """How a step is established, in words: its mark, and for (g), which cites the
+    induction, that SymPy took the derivative of the average."""
+    if step.id == "g" and step.established == LEMMA and step.derived:
+        return f"{LEMMA}; the average checked by SymPy"
+    return step.established
+
+
 def check(step: Step, derived, stated, assumptions=()):
     """SymPy derived `derived`; the statement says `stated`: proved iff their difference,
     with the deltas resolved under the listed assumptions, is exactly 0."""

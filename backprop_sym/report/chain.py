@@ -176,14 +176,6 @@ def supplied_rule(statement: str, lhs: str, nt) -> tuple[Tex, Tex] | tuple[None,
     return (Tex(f"\\begin{{align*}}\n{lhs} &= {rhs}\n\\end{{align*}}"), Tex(f"{lhs} = {rhs}"))
 
 
-def mark(step) -> str:
-    """How a step is established, as the report says it: (g) cites the induction and
-    has SymPy take the derivative of the average."""
-    if step.id == "g" and step.established == prove.LEMMA and step.derived:
-        return f"{prove.LEMMA}; the average checked by SymPy"
-    return step.established
-
-
 def chain_context(proof: prove.Proof, n: Notation, *, rule_displays: dict, overrides,
                   linear: bool = False) -> dict:
     """The steps for the template: id, title, mark, statement, assumptions, uses, status,
@@ -210,7 +202,7 @@ def chain_context(proof: prove.Proof, n: Notation, *, rule_displays: dict, overr
             "id": rule_kind(rule).nielsen if rule else s.id, "rule": rule,
             "item": rule_kind(rule).roman if rule else None, "own": own,
             "title": s.title[:1].upper() + s.title[1:] if not rule else None,
-            "mark": mark(s), "established": s.established,
+            "mark": prove.how(s), "established": s.established,
             "status": s.status,
             "statement": statement,
             "computation": computation(rule, n, linear)["display"] if rule else None,
