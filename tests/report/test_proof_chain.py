@@ -89,6 +89,17 @@ def test_a_failed_chain_is_no_proof_and_nothing_holds_after_it(name):
     # and no sentence after it says that the rules hold
     assert not re.search(r"rules\s+(therefore\s+)?hold", ch), name
     assert "every differentiable activation" not in section(rep.tex, 1)
+    # why it fails is typeset: its mathematics as mathematics, never a raw ^ or _
+    assert r"\textasciicircum" not in ch and r"\_" not in re.sub(r"\\texttt\{[^}]*\}", "", ch)
+
+
+def test_a_message_sets_its_mathematics_as_mathematics_and_names_as_text():
+    from backprop_sym.report.chain import message_tex, own_notation
+    nt = lambda s: own_notation(s, sigma=True, to_from=True)
+    got = message_tex("fails at step (b): ∂a^l_j/∂z^l_j = f'(z^l_j) is not the factor; "
+                      "KeyError: 'hidden_delta'.", nt)
+    assert r"$\partial a^l_j/\partial z^l_j$" in got and r"$\sigma'(z^l_j)$" in got
+    assert r"'hidden\_delta'" in got and "$hidden" not in got
 
 
 @pytest.mark.parametrize("name", list(WRONG))
@@ -107,8 +118,9 @@ def test_what_is_refuted_is_the_supplied_rule_with_its_left_hand_side(name):
     # has failures: Σ_x without 1/N is right at N = 1)
     failed = rep.results["nonlinear"].status != "proved"
     assert failed or name == "dropped_mean"
-    assert not failed or re.search(r"the rule supplied to this run for \\texttt\{" + re.escape(kind.replace("_", r"\_"))
-                     + r"\} in place of rule " + re.escape(item), one)
+    tt = re.escape(kind.replace("_", r"\_"))
+    assert not failed or re.search(r"the rule supplied to this run for \\texttt\{" + tt
+                                   + r"\} in place of rule " + re.escape(item), one)
     # the chain states it and says it, not the theorem's rule, is refuted
     assert "The supplied rule is" in ch
     assert f"not\nrule {item} of Theorem" in ch or f"not rule {item} of Theorem" in ch
