@@ -122,10 +122,10 @@ def _align(*groups: tuple[str, list[tuple[str, str]]]) -> Tex:
     return Tex("\\begin{align*}\n" + " \\\\\n".join(lines) + "\n\\end{align*}")
 
 
-def computation(kind: str, n: Notation, linear: bool = False) -> dict:
+def computation(kind: str, n: Notation, linear: bool = False) -> Tex:
     """The chain-rule computation of rule `kind` from the steps (Nielsen's (37)-(42) and
-    their analogues), in the notation `n`: {"display": align*, "uses": the step ids it
-    cites}. With `linear`, f' = 1 at the last equality (steps as for every f)."""
+    their analogues) in the notation `n`, as an align* display, each equality tagged with
+    the steps it uses. With `linear`, f' = 1 at the last equality."""
     Cx, k, m = S("C_x"), S("k"), S("m")
     fp = (lambda z: sympy.Integer(1)) if linear else (lambda z: fprime(n.f, z))
     kron = (lambda p, q: rf"\delta_{{{p}{q}}}") if n.conv == "from-to" else (lambda p, q: f"[{p} = {q}]")
@@ -136,8 +136,7 @@ def computation(kind: str, n: Notation, linear: bool = False) -> dict:
         rows = [(_t(mul(D(Cx, aL), D(aL, zL))), _by("e", "f")),
                 (_t(mul(sympy.Add(aL, -S("y_j"), evaluate=False), fp(zL))) if not linear
                  else _t(sympy.Add(aL, -S("y_j"), evaluate=False)), _by("a", "b") + one)]
-        return {"display": _align((_t(n.delta("L", "j")) + " = " + _t(D(Cx, zL)), rows)),
-                "uses": ["e", "f", "a", "b"]}
+        return _align((_t(n.delta("L", "j")) + " = " + _t(D(Cx, zL)), rows))
     if kind == "hidden_delta":
         zl, al, zk = S("z^l_j"), S("a^l_j"), S("z^{l+1}_k")
         top = (k, 1, S("n_{l+1}"))
@@ -147,8 +146,7 @@ def computation(kind: str, n: Notation, linear: bool = False) -> dict:
                 (_t(sympy.Sum(mul(n.w("l+1", "j", "k"), n.delta("l+1", "k"), fp(zl)), top))
                  if not linear else _t(sympy.Sum(mul(n.w("l+1", "j", "k"), n.delta("l+1", "k")), top)),
                  _by("c", "b") + one)]
-        return {"display": _align((_t(n.delta("l", "j")) + " = " + _t(D(Cx, zl)), rows)),
-                "uses": ["e", "f", "c", "b"]}
+        return _align((_t(n.delta("l", "j")) + " = " + _t(D(Cx, zl)), rows))
     # the gradients: per example through z^l, then the average over the examples
     p = n.w("l", "i", "j") if kind == "weight_grad" else S("b^l_j")
     zm = S("z^l_m")
@@ -162,8 +160,7 @@ def computation(kind: str, n: Notation, linear: bool = False) -> dict:
         mul(S("a^{l-1}_i(x)"), n.delta("l", "j", "(x)")) if kind == "weight_grad"
         else n.delta("l", "j", "(x)")))
     second = [(_t(mul(1 / S("N"), over_examples(D(Cx, p)))), _by("g")), (_t(avg), "")]
-    return {"display": _align((_t(D(Cx, p)), rows), (_t(D(S("calC"), p)), second)),
-            "uses": ["e", "f", "d", "g"]}
+    return _align((_t(D(Cx, p)), rows), (_t(D(S("calC"), p)), second))
 
 
 def supplied_rule(statement: str, lhs: str, nt) -> tuple[Tex, Tex] | tuple[None, None]:
@@ -237,7 +234,7 @@ def chain_context(proof: prove.Proof, n: Notation, *, rule_displays: dict, overr
             "mark": prove.how(s), "established": s.established,
             "status": s.status,
             "statement": statement,
-            "computation": computation(rule, n, linear)["display"] if rule else None,
+            "computation": computation(rule, n, linear) if rule else None,
             "assumptions": Tex(", ".join(f"${nt(a)}$" for a in s.assumptions)),
             "uses": ", ".join(f"({u})" for u in s.uses),
             "derived": nt(s.derived) if s.derived and s.id in ("a", "c", "d", "g") else None,

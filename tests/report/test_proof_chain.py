@@ -148,7 +148,7 @@ def test_the_conclusion_cites_the_chain_and_cross_validation_comes_after():
         body = proofs(ch)
         assert len(body) == 1
         assert "hold for every depth and width" in body[0]
-        assert re.search(r"by the computations of the four rules above from steps \(a\)--\(g\)", body[0])
+        assert re.search(r"by the computations of the four rules from steps \(a\)--\(g\)", body[0])
         # the five shapes are not part of the argument: they come after the proof
         assert "Cross-validation" not in body[0]
         assert ch.index(r"\end{proof}") < ch.index("Cross-validation")
