@@ -41,11 +41,12 @@ def prove(activation, convention, rule_specs, timeout, as_json):
     """Prove the four backprop rules for every depth L ≥ 1 and all widths n_0..n_L.
 
     A chain of steps with symbolic widths: (a)-(d) the local derivatives, derived by
-    SymPy from the layer definitions; (e) the dependency graph; (f) the chain rule (the
-    one cited lemma); (g) induction on l and the average over N. Each rule is checked
+    SymPy from the layer definitions; (e) the dependency graph, checked by inspecting
+    the definitions; (f) the chain rule (cited); (g) induction on l (cited) and the
+    average over N. Each line says how its step is established. Each rule is checked
     against the steps; a wrong rule is refuted at the step it breaks, with a witness
-    from the explicit network. The steps are cross-validated against the explicit
-    network at five shapes.
+    from the explicit network. As a separate check, the steps are cross-validated
+    against the explicit network at five shapes.
 
     \b
     Examples:
@@ -76,15 +77,14 @@ def prove(activation, convention, rule_specs, timeout, as_json):
 def format_text(proof) -> str:
     """The chain, one step a line, with its status and how it is established."""
     from ..display import witness_text
-    from ..engine.prove import AGREE, LEMMA
+    from ..engine.prove import AGREE, how
     lines = [f"backprop-sym prove: activation {proof.activation}, {proof.convention}, "
              f"{proof.scope}"]
     if proof.reason:
         lines.append(f"  {proof.reason}")
     for s in proof.steps:
-        how = "cited lemma" if s.established == LEMMA else "checked with symbolic n"
         label = f"({s.id})"
-        lines.append(f"  {label:<6}{s.title:<40} {MARK[Status(s.status)]:<8} {how}")
+        lines.append(f"  {label:<6}{s.title:<40} {MARK[Status(s.status)]:<8} {how(s)}")
         if s.assumptions:
             lines.append(f"        assumptions: {'; '.join(s.assumptions)}")
         if s.reason:

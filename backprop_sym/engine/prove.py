@@ -2,15 +2,17 @@
 
 A generic layer l with symbolic widths n_{l-1}, n_l, n_{l+1}, n_L and N examples is
 written with SymPy's `IndexedBase` and `Sum` (symbolic upper bounds). Each step is a
-`Step`: its statement, how it is established ("checked with symbolic n": SymPy derives
-it and the difference with the statement is exactly 0; or "cited lemma"), the
+`Step`: its statement, how it is established (`steps.ESTABLISHED`: "checked by SymPy with
+symbolic sizes": SymPy derives it and the difference with the statement is exactly 0;
+"checked by inspecting the definitions": read off which quantities each definition reads;
+or "cited": a lemma or proof principle, named and not checked), the
 assumptions it uses (every range condition SymPy's Kronecker-delta sums produce is
 resolved only by an assumption listed there), and its trusted base.
 
   (a) ∂C_x/∂a^L_j = a^L_j - y_j          (b) ∂a^l_i/∂z^l_j = δ_ij f'(z^l_j)
   (c) ∂z^{l+1}_k/∂a^l_j = w^{l+1}_{jk}    (d) ∂z^l_m/∂w^l_{ij} = a^{l-1}_i δ_jm, ∂z^l_m/∂b^l_j = δ_jm
   (e) C_x depends on z^l only through z^{l+1} (read off the layer definitions)
-  (f) the chain rule (cited)              (g) induction on l from L down; the average
+  (f) the chain rule (cited)              (g) induction on l from L down (cited); the average
 
 The rules themselves (those of `rules.py`, or a user's own, same signature as
 `verify`'s `rules_override`) are read by tracing: the rule is called with `SymbolicQ`,
@@ -41,8 +43,8 @@ from .crosscheck import (AGREE, CROSS_SHAPES, DISAGREE, OWN_RULE_SHAPES, WITNESS
 from .errors import UsageError
 from .network import CONVENTIONS
 from .rule_steps import KIND_STEP, check_rule, rule_steps
-from .steps import (CHECKED, LEMMA, SYMPY_BASE, Step, average_step, chain_rule_step,
-                    dependency_step, local_steps)
+from .steps import (CHECKED, ESTABLISHED, INSPECTED, LEMMA, SYMPY_BASE, Step, average_step,
+                    chain_rule_step, dependency_step, how, local_steps)
 from .symbolic import (A, B, D, FP, N, SYMPY, W, Y, Z, Definitions, L, Undecided, i, in_range,
                        is_zero, j, k, k0, k1, l, m, n, resolve, statements, tex, weight, x, x0,
                        x1)
@@ -52,11 +54,11 @@ from .vocabulary import Status, worst
 SCOPE = "for every L ≥ 1 and all widths n_0, …, n_L"
 
 __all__ = [
-    "A", "AGREE", "B", "CHECKED", "CROSS_SHAPES", "D", "DISAGREE", "Definitions", "FP",
-    "KIND_STEP", "L", "LEMMA", "N", "OWN_RULE_SHAPES", "Proof",
+    "A", "AGREE", "B", "CHECKED", "CROSS_SHAPES", "D", "DISAGREE", "Definitions", "ESTABLISHED",
+    "FP", "INSPECTED", "KIND_STEP", "L", "LEMMA", "N", "OWN_RULE_SHAPES", "Proof",
     "SCOPE", "SYMPY", "SYMPY_BASE", "Step", "SymbolicQ", "Undecided", "Unreadable",
     "W", "WITNESS_SHAPES", "Y", "Z", "average_step", "chain_proved", "chain_rule_step",
-    "cross_validate", "dependency_step", "find_witness", "i", "in_range",
+    "cross_validate", "dependency_step", "find_witness", "how", "i", "in_range",
     "is_zero", "j", "k", "k0", "k1", "l", "local_steps", "m", "n", "prove",
     "prove_closed_form", "prove_within", "resolve", "rule_steps", "settle", "statements", "tex", "trace",
     "weight", "x", "x0", "x1"]

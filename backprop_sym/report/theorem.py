@@ -8,6 +8,7 @@ import sympy
 from ..engine import activations, rules
 from ..engine.verify import Result
 from ..engine.vocabulary import Status, counts
+from ..engine.vocabulary import rule_kind as rules_kind
 from .abbreviations import Abbreviations, SymbolicQuantities
 from .chain import chain_context, proof_for, prover_activation
 from .collapse import collapse
@@ -52,6 +53,7 @@ def theorem(kind: str, number: int, result: Result, overrides,
     per_layer = [{"l": l, "act": act_tex(a), "formula": act_formula(a), "name": a}
                  for l, a in enumerate(shape.activations, 1)]
     general = general_rules(n, linear)
+    bad_kinds = {c.rule for c in result.checks if c.status != Status.PROVED}
     t = {
         "number": number, "kind": kind, "linear": linear,
         "status": result.status, "counts": counts, "groups": groups, "failures": failures,
@@ -67,8 +69,11 @@ def theorem(kind: str, number: int, result: Result, overrides,
         "vector": vector_rules(n, linear),
         "chain": chain_context(
             proof_for(prover_activation(shape.activations, linear), shape.convention, overrides),
-            sigma=str(n.fname) == r"\sigma", to_from=n.conv == "to-from",
-            rule_displays=general, overrides=overrides),
+            n, rule_displays=general, overrides=overrides, linear=linear),
+        # the rules supplied to the run in place of the theorem's: what was checked
+        "supplied": [{"rule": k_, "item": rules_kind(k_).roman} for k_ in rules.KINDS
+                     if k_ in (overrides or {})],
+        "bad_only_supplied": bool(bad_kinds) and bad_kinds <= set(overrides or {}),
         "explicit": explicit(shape, n),
         "worked": worked_instance(shape, n, overrides),
         "collapse": collapse(shape, n) if linear else None,
