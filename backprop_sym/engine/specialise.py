@@ -23,9 +23,10 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import replace
 
-from . import activations
+from . import activations, rules
+from .backends import get_backend
 from .network import Shape
-from .vocabulary import Status
+from .vocabulary import KINDS, Status
 
 KEEP = 4                    # shapes whose generic proofs are kept
 
@@ -36,9 +37,33 @@ def generic_shape(shape: Shape) -> Shape | None:
     """The all-generic shape whose proofs specialise to `shape`, or None when `shape` has
     no linear layer or a layer that is neither linear nor the generic f."""
     acts = [activations.get(a) for a in shape.activations]
-    if not any(a.identity for a in acts) or not all(a.identity or a.is_generic for a in acts):
+    if not any(map(_is_identity, acts)) or \
+            not all(_is_identity(a) or a.is_generic for a in acts):
         return None
     return replace(shape, activations=(activations.GENERIC,) * shape.L)
+
+
+def _is_identity(act) -> bool:
+    """f(u) is u itself and its stated f'(u) the number 1, read off the registration
+    (not only its `identity` flag): exactly what the specialisation puts for the atoms."""
+    if not act.identity or act.is_generic:
+        return False
+    import sympy
+    u = sympy.Symbol("u")
+    try:
+        B = get_backend("sympy")
+        value, slope = act.value(B, u), act.derivative(B, u)
+    except Exception:                       # a registration that takes no SymPy symbol
+        return False
+    same = isinstance(value, sympy.Symbol) and value == u      # the very symbol u
+    return same and isinstance(slope, sympy.Integer) and int(slope) == 1
+
+
+def _key(shape: Shape, backend: str) -> tuple:
+    """What a generic proof depends on: the shape, the backend, the registered closed forms
+    of its convention and the generic f's registration (a test may swap any of them)."""
+    forms = tuple(rules.get(kind, shape.convention).closed_form for kind in KINDS)
+    return shape, backend, forms, activations.get(activations.GENERIC)
 
 
 def is_generic(shape: Shape) -> bool:
@@ -50,7 +75,7 @@ def remember(shape: Shape, backend: str, checks, overridden) -> None:
     registered one (kinds in `overridden` were the user's own: not kept)."""
     if not is_generic(shape):
         return
-    key = (shape, backend)
+    key = _key(shape, backend)
     kept = _PROVED.pop(key, {})
     for c in checks:
         if c.status == Status.PROVED and c.rule not in overridden:
@@ -63,7 +88,7 @@ def remember(shape: Shape, backend: str, checks, overridden) -> None:
 def proved(shape: Shape, backend: str) -> dict:
     """{(rule, layer, index, sample): seconds} of the generic proofs kept for `shape` (all
     generic f)."""
-    return dict(_PROVED.get((shape, backend), {}))
+    return dict(_PROVED.get(_key(shape, backend), {}))
 
 
 def forget() -> None:

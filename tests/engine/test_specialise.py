@@ -163,3 +163,30 @@ def test_dropped_mean_refuted_for_linear_with_two_examples(monkeypatch):
     assert after.status == "refuted"
     assert verdicts(after) == verdicts(old_path(monkeypatch, shape,
                                                 rules_override={"weight_grad": dropped_mean}))
+
+
+def test_an_activation_only_flagged_identity_is_not_specialised():
+    """identity=True on a registration whose f is not u (or f' not 1) is not trusted."""
+    from dataclasses import replace as dc_replace
+
+    from backprop_sym.engine import activations
+    lin = activations.get("linear")
+    doubled = dc_replace(lin, name="doubled", value=lambda B, u: 2 * u,
+                         derivative=lambda B, u: B.Integer(2))
+    slope = dc_replace(lin, name="slope", derivative=lambda B, u: B.Integer(2))
+    for act in (doubled, slope):
+        with activations.registered(act):
+            assert specialise.generic_shape(Shape.make((2, 2, 2), act.name)) is None
+
+
+def test_proofs_are_not_reused_once_a_registered_rule_changes(monkeypatch):
+    from backprop_sym.engine import rules
+    shape = Shape.make((2, 3, 2), "linear")
+    verify(Shape.make((2, 3, 2), "f"), backend="sympy")
+    assert specialise.proved(specialise.generic_shape(shape), "sympy")
+    key = ("output_delta", "from-to")
+    monkeypatch.setitem(rules.RULES, key, rules.Rule(*[
+        getattr(rules.RULES[key], f) for f in ("kind", "convention", "statement", "text")],
+        lambda q, s, j: q.a(s, q.L, j) * q.fprime(s, q.L, j)))        # no - y
+    assert not specialise.proved(specialise.generic_shape(shape), "sympy")
+    assert verify(shape, backend="sympy").status == "refuted"
