@@ -102,6 +102,9 @@ class Result:
     checks: list[Check]
     seconds: float
     backend: str
+    # how many checks were proved as the generic f's at the same widths with f = id
+    # (`specialise`), not on this network's own expressions
+    specialised: int = 0
     status: str = field(init=False)
     counts: dict = field(init=False)
 
@@ -552,6 +555,7 @@ def verify(network, *, backend: str | None = None, jobs: int | None = 1,
             progress(check)
 
     todo = _specialised(shape, name, todo, jobs, deadline, rules_override, report)
+    specialised = len(results)
     jobs = useful_jobs(shape, name, min(jobs or cores(), cores()), len(todo))
 
     def make_engine():
@@ -562,7 +566,7 @@ def verify(network, *, backend: str | None = None, jobs: int | None = 1,
         _run_here(make_engine, todo, deadline, report)
     checks = [results[i] for i in range(len(results))]
     specialise.remember(shape, name, checks, rules_override)
-    return Result(shape, checks, time.perf_counter() - t0, name)
+    return Result(shape, checks, time.perf_counter() - t0, name, specialised)
 
 
 def _specialised(shape, backend, todo, jobs, deadline, rules_override, report) -> list:

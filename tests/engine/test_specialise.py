@@ -99,6 +99,7 @@ def test_registered_rules_proved_as_before(monkeypatch, widths, samples, convent
     before = old_path(monkeypatch, shape)
     after = verify(shape, backend="sympy")
     assert after.status == "proved" and verdicts(after) == verdicts(before)
+    assert after.specialised == len(after.checks) and before.specialised == 0
     base = specialise.generic_shape(shape)
     assert base is not None and len(specialise.proved(base, "sympy")) == len(after.checks)
 
