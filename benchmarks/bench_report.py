@@ -73,12 +73,15 @@ print(json.dumps({"seconds": time.perf_counter() - t, "MB": r.ru_maxrss / 1024,
 """
 
 
-def measure(args: list[str], code_dir: str | None) -> dict:
+def measure(args: list[str], code_dir: str | None, cwd: str) -> dict:
+    """One command in a fresh parent; `code_dir`: the package imported from there (run
+    from `cwd`, never from a checkout, since `-m` puts the current directory first)."""
     env = dict(os.environ)
+    env.pop("PYTHONPATH", None)
     if code_dir:
         env["PYTHONPATH"] = code_dir
     cmd = [sys.executable, "-c", MEASURE, sys.executable, "-m", "backprop_sym", *args]
-    done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True)
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True, cwd=cwd)
     return json.loads(done.stdout)
 
 
@@ -87,16 +90,17 @@ def cost(old: str | None) -> None:
     print(f"# {platform.machine()}, {os.cpu_count()} cores, load average "
           f"{os.getloadavg()[0]:.1f} at the start")
     print("| command | code | seconds | peak MB | verdict | estimate warned |\n|---|---|---|---|---|---|")
-    runs = [("old", old), ("new", None)] if old else [("new", None)]
+    runs = [("old", os.path.abspath(old)), ("new", None)] if old else [("new", None)]
     report_new = None
     with tempfile.TemporaryDirectory() as tmp:
         for label, args in COST_COMMANDS:
             for name, where in runs:
                 full = [*args, str(Path(tmp) / "r.pdf")] if args[0] == "report" else args
-                m = measure(full, where)
+                m = measure(full, where, tmp)
                 warned = m["warning"][0].split("take about ")[-1].split(" with")[0] \
                     if m["warning"] else "-"
-                verdict = m["out"][0].split(":")[0] if m["out"] else f"exit {m['code']}"
+                verdict = m["out"][0].split(": ", 1)[-1].split(" (")[0] if m["out"] \
+                    else f"exit {m['code']}"
                 print(f"| {label} | {name} | {m['seconds']:.1f} | {m['MB']:.0f} | {verdict} "
                       f"| {warned} |", flush=True)
                 if args[0] == "report" and name == "new":
