@@ -103,11 +103,17 @@ def backend_from_options(backend, jobs=None) -> str:
     return name
 
 
-def warn_if_long(shapes, checks: int, backend: str, timeout, jobs=None) -> None:
-    """One warning line on stderr, with the estimate, before a run expected to be long."""
+def warn_if_long(shapes, checks: int, backend: str, timeout, jobs=None,
+                 report: dict | None = None) -> None:
+    """One warning line on stderr, with the estimate, before a run expected to be long.
+    For a report, `report` holds what `estimate.report_seconds` takes besides the
+    backend and jobs ({"shapes": {theorem: shape}, "pdf": bool}): the whole run."""
     from ..display import duration
-    from ..engine.estimate import WARN_SECONDS, estimate_seconds
-    estimate = sum(estimate_seconds(s, backend, jobs) for s in shapes)
+    from ..engine.estimate import WARN_SECONDS, estimate_seconds, report_seconds
+    if report is not None:
+        estimate = report_seconds(report["shapes"], backend, jobs, report["pdf"])["total"]
+    else:
+        estimate = sum(estimate_seconds(s, backend, jobs) for s in shapes)
     if estimate > WARN_SECONDS:
         click.echo(f"backprop-sym: warning: {shapes[0].describe()} has {checks} checks and may "
                    f"take about {duration(estimate)} with {backend}"

@@ -91,7 +91,9 @@ def report(widths, depth, width, inputs, outputs, activation, samples, conventio
                                       activation=shape.activations[0] if uniform else "f",
                                       backend=backend_name)
 
-    warn_if_long(theorem_shapes(shape, only), plan_size(shape, only), backend_name, timeout)
+    from ..report.render import theorem_shapes as shapes_of
+    warn_if_long(theorem_shapes(shape, only), plan_size(shape, only), backend_name, timeout,
+                 report={"shapes": shapes_of(shape, only), "pdf": pdf_path is not None})
     command = report_command(shape, only=only, claims=claims_path, title=title,
                              timings=timings, backend=backend, timeout=timeout)
     with display.progress(plan_size(shape, only),

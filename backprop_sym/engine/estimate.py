@@ -69,7 +69,8 @@ def cores() -> int:
 
 def estimate_seconds(shape: Shape, backend: str, jobs: int | None = None) -> float:
     """Expected wall time of the checks (not of starting Python) with `jobs` processes
-    (None: one per core, as the command line does)."""
+    (None: one per core, as the command line does). A shape whose layers are linear or
+    generic f costs what the generic f does (`specialise`: its proofs are taken)."""
     per_check, per_node, per_term = COST.get(backend, COST["sympy"])
     factor = activation_factor(shape)
     one = (checks(shape) * (per_check + per_node * cost_nodes(shape))
@@ -79,3 +80,50 @@ def estimate_seconds(shape: Shape, backend: str, jobs: int | None = None) -> flo
         return one
     # the checks spread well; each worker re-derives the Δ's its checks share
     return one / jobs * 1.15 + jobs * START_SECONDS
+
+
+# ---------------------------------------------------------------- a whole report
+
+# The rest of `report`, measured with `python benchmarks/bench_report.py --phases`
+# (SymEngine, 2-core machine; within a factor of about 2 like the checks):
+START_SECONDS_RUN = 0.8     # starting Python, importing SymPy, SymEngine and the report
+PROOF_SECONDS = 0.8         # per theorem: the symbolic proof and its cross-validation
+WORKED_PER_CHECK = 2.5e-3   # per theorem and check: the worked instance (its Δ's, exact)
+COLLAPSE_PER_TERM = 5e-6    # Theorem 2: per term of M = w^1 ⋯ w^L, expanded three times
+RENDER_SECONDS, RENDER_PER_CHECK = 0.6, 1.5e-3     # abbreviations, tables, templates
+TEX_SECONDS, TEX_PER_CHECK = 1.5, 4e-3             # the PDF build (pdflatex, twice)
+
+
+def collapse_terms(shape: Shape) -> int:
+    """Terms of M = w^1 ⋯ w^L (n_0 n_L entries of Π n_1..n_{L-1} terms each) and of the
+    explicit output it is checked against."""
+    n = shape.widths
+    inner = 1
+    for m in n[1:-1]:
+        inner *= m
+    return 3 * n[0] * n[-1] * inner
+
+
+def report_seconds(shapes: dict, backend: str, jobs: int | None = None,
+                   pdf: bool = True) -> dict:
+    """The parts of a `report` run and their sum ("total"), in seconds: `shapes` maps
+    each theorem ("nonlinear", "linear") to its shape. A theorem whose proofs are those of
+    another theorem's generic f (`specialise`) costs no checks of its own."""
+    from .specialise import generic_shape
+    listed = set(shapes.values())
+    checks_s, proof, worked, collapse, count = 0.0, 0.0, 0.0, 0.0, 0
+    for kind, shape in shapes.items():
+        n = checks(shape)
+        count += n
+        if generic_shape(shape) not in listed:
+            checks_s += estimate_seconds(shape, backend, jobs)
+        proof += PROOF_SECONDS
+        worked += WORKED_PER_CHECK * n
+        if kind == "linear":
+            collapse += COLLAPSE_PER_TERM * collapse_terms(shape)
+    parts = {"start": START_SECONDS_RUN, "checks": checks_s, "proof": proof,
+             "worked": worked, "collapse": collapse,
+             "render": RENDER_SECONDS + RENDER_PER_CHECK * count,
+             "tex": TEX_SECONDS + TEX_PER_CHECK * count if pdf else 0.0}
+    parts["total"] = sum(parts.values())
+    return parts

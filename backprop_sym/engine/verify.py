@@ -18,7 +18,7 @@ from typing import Callable
 import sympy
 
 from ..schemas import VERSION as SCHEMA_VERSION
-from . import activations, direct, rules, runner, witness
+from . import activations, direct, rules, runner, specialise, witness
 from . import arguments
 from .backends import get_backend
 from .canonical import Canonical
@@ -102,6 +102,9 @@ class Result:
     checks: list[Check]
     seconds: float
     backend: str
+    # how many checks were proved as the generic f's at the same widths with f = id
+    # (`specialise`), not on this network's own expressions
+    specialised: int = 0
     status: str = field(init=False)
     counts: dict = field(init=False)
 
@@ -544,7 +547,6 @@ def verify(network, *, backend: str | None = None, jobs: int | None = 1,
     deadline = None if timeout is None else time.monotonic() + timeout
     name = get_backend(backend).name
     todo = list(enumerate(plan(shape)))
-    jobs = useful_jobs(shape, name, min(jobs or cores(), cores()), len(todo))
     results: dict[int, Check] = {}
 
     def report(i, check):
@@ -552,14 +554,41 @@ def verify(network, *, backend: str | None = None, jobs: int | None = 1,
         if progress:
             progress(check)
 
+    todo = _specialised(shape, name, todo, jobs, deadline, rules_override, report)
+    specialised = len(results)
+    jobs = useful_jobs(shape, name, min(jobs or cores(), cores()), len(todo))
+
     def make_engine():
         return Engine(shape, backend, rules_override)
 
-    if not (deadline is not None or jobs > 1) or \
-            not _run_processes(shape, make_engine, todo, jobs, deadline, report):
+    if todo and (deadline is None and jobs <= 1 or
+                 not _run_processes(shape, make_engine, todo, jobs, deadline, report)):
         _run_here(make_engine, todo, deadline, report)
-    checks = [results[i] for i in range(len(todo))]
-    return Result(shape, checks, time.perf_counter() - t0, name)
+    checks = [results[i] for i in range(len(results))]
+    specialise.remember(shape, name, checks, rules_override)
+    return Result(shape, checks, time.perf_counter() - t0, name, specialised)
+
+
+def _specialised(shape, backend, todo, jobs, deadline, rules_override, report) -> list:
+    """For a shape whose layers are each linear or generic f: the instances of registered
+    rules proved for the generic f at the same widths (`specialise`: kept from an earlier
+    run, else run now) are reported proved; returns the rest, to check on `shape` itself."""
+    base = specialise.generic_shape(shape)
+    if base is None or all(inst.rule in rules_override for _, inst in todo):
+        return todo
+    if not specialise.proved(base, backend):
+        left = None if deadline is None else max(deadline - time.monotonic(), 1e-3)
+        verify(base, backend=backend, jobs=jobs, timeout=left, rules_override=rules_override)
+    proofs = specialise.proved(base, backend)
+    rest = []
+    for i, inst in todo:
+        key = (inst.rule, inst.layer, inst.index, inst.sample)
+        if inst.rule in rules_override or key not in proofs:
+            rest.append((i, inst))
+        else:
+            report(i, Check(inst.rule, inst.layer, list(inst.index), inst.sample,
+                            Status.PROVED, proofs[key]))
+    return rest
 
 
 def _run_here(make_engine, todo, deadline, report):
