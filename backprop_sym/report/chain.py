@@ -14,6 +14,7 @@ from ..engine import activations, prove
 from ..engine.vocabulary import KINDS, RULE_KINDS, Status, rule_kind, worst
 from .latex import Tex, escape
 from .numeric import identity_name
+from .prose import prose
 
 # a rule step found by the label it carries, should it carry no rule kind of its own
 BY_LABEL = {rule_kind(k).nielsen: k for k in KINDS}
@@ -114,7 +115,7 @@ def chain_context(proof: prove.Proof, *, sigma: bool, to_from: bool, rule_displa
             "derived": nt(s.derived) if s.derived and s.id in ("a", "c", "d") else None,
             "facts": Tex("; ".join(fact_tex(f) for f in s.derived.split("; ")))
             if s.id == "e" and s.derived else None,
-            "reason": escape(s.reason) if s.reason else None,
+            "reason": prose(s.reason) if s.reason else None,
             "at": {"layer": at["layer"], "index": ", ".join(map(str, at["index"])),
                    "rule_gives": nt(at["rule_gives"]), "step_gives": nt(at["step_gives"])}
             if at else None,
