@@ -26,10 +26,11 @@ _GREEK = ("alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iot
           "Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega").split()
 _SYMBOLS = ("partial nabla sum prod dots ldots cdots vdots ddots quad qquad cdot odot circ "
             "times otimes oplus le leq ge geq ne neq to mapsto equiv approx sim in notin "
+            "leftarrow rightarrow Leftarrow Rightarrow iff implies "
             "infty prime top intercal ell exp log ln tanh sinh cosh sin cos max min lim mid "
             "colon langle rangle lVert rVert vert Vert bigl bigr Bigl Bigr big Big biggl biggr "
             "displaystyle textstyle limits nolimits forall exists cdotp ast star pm mp div "
-            "setminus cup cap subset subseteq emptyset lfloor rfloor lceil rceil").split()
+            "setminus cup cap subset subseteq emptyset lfloor rfloor lceil rceil allowbreak").split()
 NO_ARGUMENT = frozenset(_GREEK + _SYMBOLS)
 ONE_ARGUMENT = frozenset("mathcal mathrm mathbf mathit mathsf mathtt mathbb boldsymbol "
                          "operatorname hat bar tilde vec dot ddot overline underline widehat "
