@@ -72,20 +72,22 @@ def breakable(text: str) -> Tex:
     """Text in typewriter type (commands, file names, claim sources), escaped, that breaks
     only between words (a shell word in quotes is one word): each word is kept whole in an
     \\mbox, except a word too long for that (LONG_WORD characters or more, such as a long
-    path), which breaks only after / , ; = | or a space. A hyphen is `-{}`, so that `--out`
-    is never TeX's dash ligature."""
+    path or name), which breaks after / , ; = | _ - . or a space, or every LONG_WORD
+    characters without one. A hyphen is `-{}`, so that `--out` is never TeX's dash
+    ligature."""
     text = str(text)
     tokens = _SHELL_WORD.findall(text)
     if "".join(tokens) != text:             # not shell words (an unpaired quote): at spaces
         tokens = re.findall(r"\s+|\S+", text)
     words = []
     for word in (t for t in tokens if not t.isspace()):
-        pieces, piece = [], ""
+        pieces, piece, run = [], "", 0
         for ch in word:
             piece += "-{}" if ch == "-" else escape(ch)
-            if ch in "/,;=| " and len(word) >= LONG_WORD:
+            run += 1
+            if len(word) >= LONG_WORD and (ch in "/,;=| _-." or run >= LONG_WORD):
                 pieces.append(piece)
-                piece = ""
+                piece, run = "", 0
         pieces.append(piece)
         words.append(r"\allowbreak{}".join(r"\mbox{%s}" % p for p in pieces if p))
     return Tex(" ".join(words))

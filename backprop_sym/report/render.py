@@ -223,7 +223,7 @@ def context(shape: Shape, results: dict[str, Result], *, claims=None, claims_fil
         "timings": timings,
         "overrides": sorted(rules_override or {}),
         "claims": rows,
-        "claims_file": claims_file or "the claims file",
+        "claims_file": breakable(claims_file) if claims_file else "the claims file",
         "claims_scope": claims_scope(claims if claims is not None else []),
     }
 

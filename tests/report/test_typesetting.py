@@ -184,13 +184,15 @@ def test_the_command_keeps_its_hyphens_and_breaks_only_between_words(command):
     assert re.fullmatch(r"(\\mbox\{(?:[^{}]|\{\})*\} ?)+", out)
 
 
-def test_a_path_too_long_for_a_line_breaks_after_its_slashes_only():
+def test_a_path_too_long_for_a_line_breaks_after_its_separators_only():
     out = breakable("--out /a/very/long/directory/name/for/the/reports/r.pdf")
     assert "--" not in out
     assert out.startswith(r"\mbox{-{}-{}out} ")
     pieces = out.split(" ", 1)[1].split(r"\allowbreak{}")
-    assert all(p.startswith(r"\mbox{") and (p.endswith("/}") or p == r"\mbox{r.pdf}")
-               for p in pieces), pieces
+    assert all(p.startswith(r"\mbox{") and p.endswith("}") for p in pieces), pieces
+    assert [p[len(r"\mbox{"):-1] for p in pieces] == [
+        "/", "a/", "very/", "long/", "directory/", "name/", "for/", "the/", "reports/", "r.",
+        "pdf"]
 
 
 def test_the_method_section_prints_option_names_without_ligature(shape_results):
@@ -260,6 +262,9 @@ def test_pdf_of_refuted_claims_has_no_raw_latex_and_keeps_figure_1_in_its_sectio
     text = pdf_text(built)
     assert_no_raw_tex_in_text(text)
     assert "Hint:" in text
+    # the claims file is named by its long absolute path, in typewriter type, on page 1
+    log = built.with_suffix(".log").read_text()
+    assert "Overfull \\hbox" not in log, re.findall(r"Overfull \\hbox.*", log)
     assert text.index("Figure 1:") < text.index("Definitions")
     assert "--widths 2,3,2 --activation f --claims" in text.replace("\n", " ")
 
@@ -306,3 +311,17 @@ def test_unread_sources_and_reasons_compile(shape_results):
     t = report.render(shape, results, claims=claims, claims_file="c.md", date="2000-01-01")
     build = latex.build_pdf(t)
     assert build.ok, build.error
+
+
+@needs_tex
+@pytest.mark.parametrize("name", [
+    "notes/on/backpropagation/derivations/from/the/lecture/of/week/three/backprop-by-hand.md",
+    "notes_on_backpropagation_derivations_from_the_lecture_of_week_three_backprop-by-hand.md"])
+def test_a_long_claims_file_name_runs_into_no_margin(shape_results, name):
+    shape, results = shape_results
+    claims = [{"line": 1, "latex": "a = b", "parsed": None, "status": "skipped",
+               "reason": "not read", "hint": None, "witness": None}]
+    t = report.render(shape, results, claims=claims, claims_file=name, date="2000-01-01")
+    build = latex.build_pdf(t)
+    assert build.ok, build.error
+    assert not build.overfull(), re.findall(r"Overfull \\hbox.*", build.log)
