@@ -325,3 +325,10 @@ def test_a_long_claims_file_name_runs_into_no_margin(shape_results, name):
     build = latex.build_pdf(t)
     assert build.ok, build.error
     assert not build.overfull(), re.findall(r"Overfull \\hbox.*", build.log)
+
+
+def test_the_note_of_a_witness_that_is_not_one_sets_its_formulas_as_math():
+    from backprop_sym.report.witness_tex import witness_context
+    note = witness_context({"reason": "no witness: w^{l}_{jk} times f'(z^l_j) differs"})["note"]
+    assert "$w^{l}_{jk}$" in note and "$f'(z^l_j)$" in note
+    assert_no_escaped_math(note)
