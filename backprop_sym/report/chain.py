@@ -106,7 +106,7 @@ def chain_context(proof: prove.Proof, *, sigma: bool, to_from: bool, rule_displa
         steps.append({
             "id": rule_kind(rule).nielsen if rule else s.id, "rule": rule,
             "item": rule_kind(rule).roman if rule else None, "own": own,
-            "title": s.title[:1].upper() + s.title[1:] if not rule else None,
+            "title": prose(s.title[:1].upper() + s.title[1:]) if not rule else None,
             "mark": "cited lemma" if s.established == prove.LEMMA else "checked with symbolic n",
             "status": s.status,
             "statement": statement,

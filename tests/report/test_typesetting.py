@@ -332,3 +332,18 @@ def test_the_note_of_a_witness_that_is_not_one_sets_its_formulas_as_math():
     note = witness_context({"reason": "no witness: w^{l}_{jk} times f'(z^l_j) differs"})["note"]
     assert "$w^{l}_{jk}$" in note and "$f'(z^l_j)$" in note
     assert_no_escaped_math(note)
+
+
+def test_no_symbol_of_the_report_is_set_as_a_word(shape_results):
+    """A one-letter symbol (l, L, n, f, C) outside math, as in "Induction on l from L down",
+    is mathematics set as text."""
+    shape, results = shape_results
+    t = report.render(shape, results, date="2000-01-01")
+    body = t[t.index(r"\begin{document}"):]
+    body = re.sub(r"(?<!\\)\$(.*?)(?<!\\)\$", " ", body, flags=re.S)
+    body = re.sub(r"\\\[.*?\\\]", " ", body, flags=re.S)
+    body = re.sub(r"\\begin\{(align\*|equation\*|tikzpicture|tabular)\}.*?\\end\{\1\}", " ",
+                  body, flags=re.S)
+    words = [body[m.start() - 30:m.end() + 30]
+             for m in re.finditer(r"(?<=\s)[b-zB-HJ-Z](?=[\s,.;:])", body)]
+    assert not words, words
