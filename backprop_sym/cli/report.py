@@ -22,9 +22,9 @@ MAX_TITLE = 200              # characters of a report's --title
 @click.command()
 @network_options
 @click.option("--out", "-o", "out", required=True, metavar="FILE.pdf|FILE.tex",
-              help="Where to write the report: FILE.pdf writes FILE.tex and compiles FILE.pdf "
-                   "(and keeps FILE.log if the build fails); FILE.tex writes the LaTeX "
-                   "source only. The directory must exist.")
+              help="Where to write the report: FILE.pdf writes FILE.tex, compiles FILE.pdf "
+                   "and keeps LaTeX's log as FILE.log (whether or not the build succeeds); "
+                   "FILE.tex writes the LaTeX source only. The directory must exist.")
 @click.option("--only", type=click.Choice(["nonlinear", "linear"]), default=None,
               help="Prove only Theorem 1 (nonlinear f) or only Theorem 2 (linear f); "
                    "default: both.")
@@ -113,9 +113,10 @@ def report(widths, depth, width, inputs, outputs, activation, samples, conventio
         else:
             build = latex.build_pdf(rep.tex, source_name=str(tex_path))
             built["ok"] = build.ok
-            if not build.ok:
+            if build.log:       # beside the PDF, built or not (README: "the log")
                 write_file(log_path, build.log.encode("utf-8"))
                 files["log"] = str(log_path)
+            if not build.ok:
                 click.echo(f"backprop-sym: error: {build.error} (log: {log_path})", err=True)
                 built["error"], code = build.error, EXIT_USAGE
             else:
@@ -156,8 +157,8 @@ def report_status(statuses) -> Status:
 
 
 def output_files(out: str, force: bool, inputs=()):
-    """FILE.tex, and for FILE.pdf also FILE.pdf and FILE.log (the log is written only when
-    the build fails), checked before any work: the directory exists, no target is one of
+    """FILE.tex, and for FILE.pdf also FILE.pdf and FILE.log (LaTeX's log, kept whether
+    the build succeeds or fails), checked before any work: the directory exists, no target is one of
     the command's `inputs` ((what, path) pairs; not even with --force), a directory or
     exists (unless --force), and each can be written. Fail otherwise."""
     from pathlib import Path
@@ -181,7 +182,7 @@ def output_files(out: str, force: bool, inputs=()):
             raise Fail(f"{target} is a directory; --out needs a file name")
         exists = target.exists() or target.is_symlink()
         if exists and not force:
-            why = " (it is written when the LaTeX build fails)" if target == log_path else ""
+            why = " (LaTeX's log is written there)" if target == log_path else ""
             raise Fail(f"{target} already exists{why}; use --force to overwrite it")
         try:
             if exists:      # opened for writing, not truncated: its content stays

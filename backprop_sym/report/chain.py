@@ -21,6 +21,7 @@ from .formulas import fprime, over_examples, tex
 from .latex import Tex, escape
 from .notation import D, Notation, mul
 from .numeric import identity_name
+from .prose import prose
 
 S = sympy.Symbol
 
@@ -174,36 +175,6 @@ def supplied_rule(statement: str, lhs: str, nt) -> tuple[Tex, Tex] | tuple[None,
 
 
 # a word of a message with a superscript or subscript (braces kept whole): mathematics
-MATH_WORD = re.compile(r"(?:[^\s{},;]|\{[^{}]*\})*[\^_](?:[^\s{},;]|\{[^{}]*\})*")
-IDENTIFIER = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}_")      # hidden_delta, foo_bar: text
-UNICODE_MATH = {"∂": r"\partial ", "Δ": r"\Delta ", "δ": r"\delta ", "σ": r"\sigma ", "−": "-"}
-
-
-def message_tex(text: str, nt) -> Tex:
-    """An engine message ("fails at step (b): ∂a^l_j/∂z^l_j = f'(z^l_j) is not ...") with
-    its mathematical words set as mathematics (in the theorem's notation) and the rest as
-    text."""
-    out: list[str] = []
-    at = 0
-    for m in MATH_WORD.finditer(text):
-        word = m.group(0)
-        if IDENTIFIER.search(word):
-            continue
-        tail = len(word) - len(word.rstrip("."))
-        word = word[:len(word) - tail]
-        out.append(escape(text[at:m.start()]))
-        for u, t in UNICODE_MATH.items():
-            word = word.replace(u, t)
-        out.append(f"${nt(word)}$")
-        at = m.end() - tail
-    out.append(escape(text[at:]))
-    return Tex("".join(out))
-
-
-def title_tex(title: str) -> Tex:
-    """A step's title, its one-letter symbols (l, L, N) as mathematics."""
-    return Tex(re.sub(r"\b([lLN])\b", r"$\1$", str(escape(title))))
-
 
 def chain_context(proof: prove.Proof, n: Notation, *, rule_displays: dict, overrides,
                   linear: bool = False) -> dict:
@@ -230,7 +201,7 @@ def chain_context(proof: prove.Proof, n: Notation, *, rule_displays: dict, overr
         steps.append({
             "id": rule_kind(rule).nielsen if rule else s.id, "rule": rule,
             "item": rule_kind(rule).roman if rule else None, "own": own,
-            "title": title_tex(s.title[:1].upper() + s.title[1:]) if not rule else None,
+            "title": prose(s.title[:1].upper() + s.title[1:]) if not rule else None,
             "mark": prove.how(s), "established": s.established,
             "status": s.status,
             "statement": statement,
@@ -240,7 +211,7 @@ def chain_context(proof: prove.Proof, n: Notation, *, rule_displays: dict, overr
             "derived": nt(s.derived) if s.derived and s.id in ("a", "c", "d", "g") else None,
             "facts": Tex("; ".join(fact_tex(f) for f in s.derived.split("; ")))
             if s.id == "e" and s.derived else None,
-            "reason": message_tex(s.reason, nt) if s.reason else None,
+            "reason": prose(s.reason, nt) if s.reason else None,
             "at": {"layer": at["layer"], "index": ", ".join(map(str, at["index"])),
                    "rule_gives": nt(at["rule_gives"]), "step_gives": nt(at["step_gives"])}
             if at else None,

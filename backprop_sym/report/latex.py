@@ -64,15 +64,33 @@ def pdf_string(text) -> Tex:
     return Tex("".join("\\%03o" % byte for byte in ("\ufeff" + str(text)).encode("utf-16-be")))
 
 
+LONG_WORD = 28      # characters from which a word in typewriter type may break inside
+_SHELL_WORD = re.compile(r"""\s+|(?:[^\s'"\\]|\\.|\$'(?:[^'\\]|\\.)*'|'[^']*'|"(?:[^"\\]|\\.)*")+""")
+
+
 def breakable(text: str) -> Tex:
-    """Text escaped, with a break allowed after , / - _ = and spaces (long commands,
-    file names and claim sources in typewriter type)."""
-    out: list[str] = []
-    for ch in str(text):
-        out.append(escape(ch))
-        if ch in ",/-_=|;":
-            out.append(r"\allowbreak{}")
-    return Tex("".join(out))
+    """Text in typewriter type (commands, file names, claim sources), escaped, that breaks
+    only between words (a shell word in quotes is one word): each word is kept whole in an
+    \\mbox, except a word too long for that (LONG_WORD characters or more, such as a long
+    path or name), which breaks after / , ; = | _ - . or a space, or every LONG_WORD
+    characters without one. A hyphen is `-{}`, so that `--out` is never TeX's dash
+    ligature."""
+    text = str(text)
+    tokens = _SHELL_WORD.findall(text)
+    if "".join(tokens) != text:             # not shell words (an unpaired quote): at spaces
+        tokens = re.findall(r"\s+|\S+", text)
+    words = []
+    for word in (t for t in tokens if not t.isspace()):
+        pieces, piece, run = [], "", 0
+        for ch in word:
+            piece += "-{}" if ch == "-" else escape(ch)
+            run += 1
+            if len(word) >= LONG_WORD and (ch in "/,;=| _-." or run >= LONG_WORD):
+                pieces.append(piece)
+                piece, run = "", 0
+        pieces.append(piece)
+        words.append(r"\allowbreak{}".join(r"\mbox{%s}" % p for p in pieces if p))
+    return Tex(" ".join(words))
 
 
 # ---------------------------------------------------------------- the build

@@ -225,6 +225,10 @@ def context(shape: Shape, results: dict[str, Result], *, claims=None, claims_fil
         "definitions": definitions(n),
         "sym": prose_formulas(n),
         "theorems": theorems,
+        "specialised": [{"number": t["number"], "count": results[k].specialised,
+                         "total": len(results[k].checks)}
+                        for t, k in zip(theorems, (k for k in THEOREMS if k in results))
+                        if results[k].specialised],
         "failures": failures,
         "failures_refuted": sum(f["status"] == Status.REFUTED for f in failures),
         "failures_unknown": sum(f["status"] == Status.UNKNOWN for f in failures),
@@ -235,7 +239,7 @@ def context(shape: Shape, results: dict[str, Result], *, claims=None, claims_fil
         "timings": timings,
         "overrides": sorted(rules_override or {}),
         "claims": rows,
-        "claims_file": claims_file or "the claims file",
+        "claims_file": breakable(claims_file) if claims_file else "the claims file",
         "claims_scope": claims_scope(claims if claims is not None else []),
     }
 

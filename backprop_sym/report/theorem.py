@@ -16,6 +16,7 @@ from .formulas import Lines, tex
 from .latex import Tex
 from .network import act_formula, act_tex, explicit
 from .notation import D, Notation, in_notation
+from .prose import prose
 from .statements import general_rules, vector_rules
 from .witness_tex import witness_context
 from .worked import worked_instance
@@ -103,7 +104,7 @@ def failure(number, kind, c, n: Notation, overrides=None) -> dict:
     reason = (c.reason or "").rstrip(".")
     return {"theorem": number, "kind": kind, "rule": c.rule,
             "instance": instance_tex(c, n, slash=True),
-            "status": c.status, "reason": reason[:1].upper() + reason[1:],
+            "status": c.status, "reason": prose(reason[:1].upper() + reason[1:]),
             "checked": checked_form(c, n, overrides),
             "witness": witness_context(c.witness, n.shape)}
 

@@ -7,6 +7,7 @@ import sympy
 from ..engine import activations
 from ..engine.vocabulary import Status, worst
 from .formulas import tex
+from .prose import prose, source_math
 from .latex import Tex, breakable
 from .witness_tex import witness_context
 
@@ -91,7 +92,9 @@ def claims_scope(claims: list) -> dict:
 
 def claims_context(claims: list) -> list:
     """Checked claims -> rows for the "Claims from FILE" section (see `render`): each
-    typeset from its parse tree, or its source (escaped, breakable) where it did not parse."""
+    typeset from its parse tree; where it did not parse, its source in math mode when it is
+    TeX math (`prose.source_math`), else verbatim (escaped, breakable). Reasons and hints
+    are text with their formulas in math mode (`prose.prose`)."""
     from .claim_tex import claim_display
     out = []
     for number, c in enumerate(claims, 1):
@@ -101,10 +104,11 @@ def claims_context(claims: list) -> list:
             "number": number,
             "line": c.get("line"),
             "formula": claim_display(written) if written else None,
+            "source_math": source_math(written),
             "written": breakable(written),
             "status": c.get("status") or Status.UNKNOWN,
-            "reason": (c.get("reason") or "").rstrip("."),
-            "hint": (c.get("hint") or "").rstrip("."),
+            "reason": prose((c.get("reason") or "").rstrip(".")),
+            "hint": prose((c.get("hint") or "").rstrip(".")),
             "shapes": "; ".join(",".join(map(str, s)) for s in scope.get("shapes") or []),
             "samples": ", ".join(map(str, scope.get("samples") or [1])),
             "witness": witness_context(c.get("witness")),

@@ -15,6 +15,7 @@ from . import numeric
 from .formulas import tex
 from .latex import Tex, escape
 from .notation import Notation
+from .prose import prose
 
 S = sympy.Symbol
 
@@ -60,7 +61,7 @@ def witness_context(w, shape: Shape | None = None) -> dict | None:
     wit = as_witness(w)
     if wit is None:
         note = w.get("reason", str(w)) if isinstance(w, Mapping) else str(w)
-        return {"note": note, "values": [], "f": None, "direct": None,
+        return {"note": prose(note), "values": [], "f": None, "direct": None,
                 "rule": None, "exact": True, "sides": "rule", "forward": []}
     values = []
     for name, v in wit.nonzero.items():

@@ -94,12 +94,14 @@ def test_a_failed_chain_is_no_proof_and_nothing_holds_after_it(name):
 
 
 def test_a_message_sets_its_mathematics_as_mathematics_and_names_as_text():
-    from backprop_sym.report.chain import message_tex, own_notation
+    from backprop_sym.report.chain import own_notation
+    from backprop_sym.report.prose import prose
     nt = lambda s: own_notation(s, sigma=True, to_from=True)
-    got = message_tex("fails at step (b): ∂a^l_j/∂z^l_j = f'(z^l_j) is not the factor; "
-                      "KeyError: 'hidden_delta'.", nt)
-    assert r"$\partial a^l_j/\partial z^l_j$" in got and r"$\sigma'(z^l_j)$" in got
-    assert r"'hidden\_delta'" in got and "$hidden" not in got
+    got = prose("fails at step (b): ∂a^l_j/∂z^l_j = f'(z^l_j) is not the factor; "
+                "KeyError: 'hidden_delta'.", nt)
+    maths = " ".join(re.findall(r"\$([^$]*)\$", got))
+    assert r"\partial a^l_j/\partial z^l_j" in maths and r"\sigma'(z^l_j)" in maths, got
+    assert r"'hidden\_delta'" in got and "hidden" not in maths
 
 
 @pytest.mark.parametrize("name", list(WRONG))

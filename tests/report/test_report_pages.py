@@ -61,7 +61,7 @@ def test_claims_are_typeset_not_raw_source(mistakes):
     tmp, _ = mistakes
     src = (tmp / "m.tex").read_text()
     section = src[src.index(r"\section{Claims from"):]
-    assert r"\texttt{mistakes.md}" in src.split("\n\\section{Claims from")[1][:60]
+    assert r"\texttt{\mbox{mistakes.md}}" in src.split("\n\\section{Claims from")[1][:60]
     assert section.count(r"\begin{align*}") >= 8          # every claim parsed is a display
     assert r"\textbackslash{}" not in section              # no raw source where it parsed
     assert "shapes" not in section or "widths" in section
