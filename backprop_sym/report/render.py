@@ -28,6 +28,7 @@ from ..engine import activations
 from ..engine.network import Shape
 from ..engine.verify import Result, plan, verify
 from ..engine.vocabulary import RULE_KINDS, Status, worst
+from .formulas import fprime, tex
 from .latex import Tex, breakable, escape, pdf_string
 from .network import network_context, tikz
 from .numeric import identity_name
@@ -198,6 +199,14 @@ def default_command(shape: Shape, only: str | None = None) -> str:
     return report_command(shape, only=only)
 
 
+def identity_formulas() -> dict:
+    """f(z) = z and f'(z) = 1 for an undefined f, as the specialisation puts them."""
+    import sympy
+    f, z = sympy.Function("f"), sympy.Symbol("z")
+    return {"identity": tex(sympy.Eq(f(z), z, evaluate=False)),
+            "slope": tex(sympy.Eq(fprime(f, z), 1, evaluate=False))}
+
+
 def context(shape: Shape, results: dict[str, Result], *, claims=None, claims_file=None,
             title=None, date=None, command=None, rules_override=None, timings=False) -> dict:
     n = Notation(shape)
@@ -226,7 +235,7 @@ def context(shape: Shape, results: dict[str, Result], *, claims=None, claims_fil
         "sym": prose_formulas(n),
         "theorems": theorems,
         "specialised": [{"number": t["number"], "count": results[k].specialised,
-                         "total": len(results[k].checks)}
+                         "total": len(results[k].checks), **identity_formulas()}
                         for t, k in zip(theorems, (k for k in THEOREMS if k in results))
                         if results[k].specialised],
         "failures": failures,

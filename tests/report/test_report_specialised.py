@@ -14,7 +14,8 @@ def method(tex: str) -> str:
 
 
 @pytest.mark.parametrize("widths,acts,only", [("2,3,2", "f", None), ("2,2", "linear", "linear"),
-                                              ("3,2,2", "f,linear", None)])
+                                              ("3,2,2", "f,linear", None),
+                                              ("2,3,2", "sigmoid", None)])
 def test_the_specialised_count_is_the_engines(widths, acts, only):
     specialise.forget()
     rep = make_report(Shape.make(widths, acts), only=only)
@@ -26,6 +27,8 @@ def test_the_specialised_count_is_the_engines(widths, acts, only):
     m = re.search(r"(none of the (\d+) instances was|(\d+) of the (\d+) instances were not)\s+"
                   r"differentiated on the linear network", text)
     assert m, text[:2000]
+    # the substitution is stated for the undefined f whose proofs were taken, not the network's own
+    assert "f(z) = z" in text and r"\sigma(z) = z" not in text
     if m.group(2):
         assert int(m.group(2)) == linear.specialised == len(linear.checks)
     else:
