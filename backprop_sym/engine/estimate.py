@@ -115,7 +115,7 @@ def report_seconds(shapes: dict, backend: str, jobs: int | None = None,
     for kind, shape in shapes.items():
         n = checks(shape)
         count += n
-        if generic_shape(shape) not in listed:
+        if generic_shape(shape, backend) not in listed:
             checks_s += estimate_seconds(shape, backend, jobs)
         proof += PROOF_SECONDS
         worked += WORKED_PER_CHECK * n

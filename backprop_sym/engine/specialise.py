@@ -33,30 +33,56 @@ KEEP = 4                    # shapes whose generic proofs are kept
 _PROVED: OrderedDict = OrderedDict()    # (shape, backend) -> {instance: seconds}
 
 
-def generic_shape(shape: Shape) -> Shape | None:
+def generic_shape(shape: Shape, backend: str | None = None) -> Shape | None:
     """The all-generic shape whose proofs specialise to `shape`, or None when `shape` has
-    no linear layer or a layer that is neither linear nor the generic f."""
+    no linear layer or a layer that is neither linear nor the generic f itself (the
+    registration of "f", not any activation flagged `is_generic`)."""
     acts = [activations.get(a) for a in shape.activations]
-    if not any(map(_is_identity, acts)) or \
-            not all(_is_identity(a) or a.is_generic for a in acts):
+    generic = activations.get(activations.GENERIC)
+    ident = [_is_identity(a, backend) for a in acts]
+    if not any(ident) or not all(i or a is generic for a, i in zip(acts, ident)):
         return None
     return replace(shape, activations=(activations.GENERIC,) * shape.L)
 
 
-def _is_identity(act) -> bool:
+def base_for(shape: Shape, backend: str) -> Shape | None:
+    """`generic_shape` for a run in `backend`: its linear layers read as the identity in
+    that backend too."""
+    base = generic_shape(shape)
+    if base is None:
+        return None
+    acts = [activations.get(a) for a in shape.activations]
+    generic = activations.get(activations.GENERIC)
+    return base if all(a is generic or _is_identity(a, backend) for a in acts) else None
+
+
+def _is_identity(act, backend: str | None = None) -> bool:
     """f(u) is u itself and its stated f'(u) the number 1, read off the registration
-    (not only its `identity` flag): exactly what the specialisation puts for the atoms."""
+    (not only its `identity` flag): exactly what the specialisation puts for the atoms.
+    Read in SymPy and in the backend of the run (a registration may answer differently
+    in each), at a bare symbol and at a compound u like the weighted inputs the network
+    gives it."""
     if not act.identity or act.is_generic:
         return False
     import sympy
-    u = sympy.Symbol("u")
     try:
-        B = get_backend("sympy")
-        value, slope = act.value(B, u), act.derivative(B, u)
-    except Exception:                       # a registration that takes no SymPy symbol
+        names = {"sympy", get_backend(backend).name}
+    except Exception:
         return False
-    same = isinstance(value, sympy.Symbol) and value == u      # the very symbol u
-    return same and isinstance(slope, sympy.Integer) and int(slope) == 1
+    for name in sorted(names):
+        B = get_backend(name)
+        u, v, c = B.Symbol("u"), B.Symbol("v"), B.Symbol("c")
+        for arg in (u, u * v + c):
+            try:
+                value, slope = act.value(B, arg), act.derivative(B, arg)
+                value, slope, want = B.to_sympy(value), B.to_sympy(slope), B.to_sympy(arg)
+            except Exception:               # a registration that takes no such symbol
+                return False
+            if not (value == want and type(value) is type(want)):   # the very u
+                return False
+            if not (isinstance(slope, sympy.Integer) and int(slope) == 1):
+                return False
+    return True
 
 
 def _key(shape: Shape, backend: str) -> tuple:

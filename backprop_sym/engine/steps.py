@@ -168,7 +168,7 @@ def dependency_step(defs: Definitions) -> Step:
              r"C_x \text{ depends on } z^{l}_{j} \text{ only through } z^{l+1}_{1},\dots,z^{l+1}_{n_{l+1}}"
              r"\ (l<L),\ \text{on } z^{L}_{j} \text{ only through } a^{L}_{j},\ \text{on } w^{l}, b^{l}"
              r" \text{ only through } z^{l}",
-             INSPECTED, [r"1 \le l \le L-1 \text{ (so } l \ne L)",
+             INSPECTED, [r"1 \le l \le L \text{ (the first clause for } l \le L-1)",
                          r"\text{layers } 1, \dots, L \text{ only}"],
              ["the layer definitions of z, a and C, read as SymPy expressions (which "
               "indexed quantities each one reads)"])

@@ -573,7 +573,7 @@ def _specialised(shape, backend, todo, jobs, deadline, rules_override, report) -
     """For a shape whose layers are each linear or generic f: the instances of registered
     rules proved for the generic f at the same widths (`specialise`: kept from an earlier
     run, else run now) are reported proved; returns the rest, to check on `shape` itself."""
-    base = specialise.generic_shape(shape)
+    base = specialise.base_for(shape, backend)
     if base is None or all(inst.rule in rules_override for _, inst in todo):
         return todo
     if not specialise.proved(base, backend):

@@ -234,8 +234,8 @@ def context(shape: Shape, results: dict[str, Result], *, claims=None, claims_fil
         "definitions": definitions(n),
         "sym": prose_formulas(n),
         "theorems": theorems,
-        "specialised": [{"number": t["number"], "count": results[k].specialised,
-                         "total": len(results[k].checks), **identity_formulas()}
+        "generic_identity": identity_formulas()["identity"],
+        "specialised": [_specialised_context(t["number"], results[k])
                         for t, k in zip(theorems, (k for k in THEOREMS if k in results))
                         if results[k].specialised],
         "failures": failures,
@@ -255,3 +255,19 @@ def context(shape: Shape, results: dict[str, Result], *, claims=None, claims_fil
 
 def plan_size(shape: Shape, only: str | None = None) -> int:
     return sum(len(plan(s)) for s in theorem_shapes(shape, only).values())
+
+
+def _specialised_context(number, result) -> dict:
+    """What the method section says of a theorem whose instances are the generic f's
+    proofs with f = id: which network was not differentiated, and at which layers the
+    identity was put (all of them only for the linear network)."""
+    acts = result.shape.activations
+    linear = [l for l, a in enumerate(acts, 1) if not activations.get(a).is_generic]
+    every = len(linear) == len(acts)
+    return {"number": number, "count": result.specialised, "total": len(result.checks),
+            **identity_formulas(),
+            "network": "the linear network" if every else "this network",
+            "where": "each weighted input" if every else
+                     ("each weighted input of layer" + ("s " if len(linear) > 1 else " ")
+                      + ", ".join(map(str, linear)) + " (the linear layer"
+                      + ("s" if len(linear) > 1 else "") + ")")}

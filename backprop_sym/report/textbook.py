@@ -158,8 +158,14 @@ def example(shape: Shape, linear: bool, overrides=None) -> dict:
     t = S("t")
     concrete = next((f for f in net.acts[1:] if f is not numeric.IDENTITY), numeric.IDENTITY)
     f_tex = Tex(f"{tex(sympy.Function('f')(t))} = {tex(concrete(t))}")
+    # a linear network's example is Theorem 1's: the identity replaced by a concrete f
+    replaces_identity = not linear and all(activations.get(x).identity
+                                           for x in shape.activations)
     return {
-        "widths": ", ".join(map(str, ex_shape.widths)), "own": ex_shape.widths == shape.widths,
+        "widths": ", ".join(map(str, ex_shape.widths)),
+        "own": ex_shape.widths == shape.widths and not replaces_identity,
+        "replaces_identity": replaces_identity,
+        "widths_differ": ex_shape.widths != shape.widths,
         "N": ex_shape.samples, "linear": linear, "generic": generic,
         "irrational": [{"l": l, "name": a} for l, a in enumerate(shape.activations, 1)
                        if not linear and not activations.get(a).exact],

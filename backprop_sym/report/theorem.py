@@ -59,6 +59,7 @@ def theorem(kind: str, number: int, result: Result, overrides,
         "number": number, "kind": kind, "linear": linear,
         "status": result.status, "counts": counts, "groups": groups, "failures": failures,
         "total": len(result.checks), **tally(result.checks),
+        "specialised": result.specialised,
         "seconds": (f"{result.seconds:.2f}" if result.seconds >= 0.01
                     else f"{result.seconds:.4f}") if timings else None,
         "backend": result.backend,
