@@ -12,14 +12,26 @@ them under a whitelist and computes the expected gradients and the verdict
 (`implementation.judge`): nothing of the engine or the expected values exists in the
 submission's process, and anything it sends that is not one well-formed recording is an
 error for that file, never a verdict. A crash, an infinite loop, `sys.exit` or a huge
-allocation in one file does not stop the others. One row per file: status, the first
-failing entry, its hint, a detail (the error or the reason, and which call) and seconds.
+allocation in one file does not stop the others. `grade_all` grades several files at
+once (`jobs` worker processes, each grading one file at a time as above) and returns the
+rows sorted by path, whatever the order they finished in.
+
+Input (`submissions`): a file, or a folder of *.py / *.ipynb files (the student is the
+file's stem) and of per-student folders (`alice/hw3.py`: the student is the folder name).
+A notebook's code cells are run in order, IPython magics and shell lines (`%`, `!`) left
+out (`notebook_cells`, the standard library's json: no IPython). One row per file:
+student, status, the entries proved in the call that decides the verdict (`proved`,
+`entries`, per layer in `layers`), the first failing entry, its hint, its witness (the
+direct derivative and the code's value), a detail (the error or the reason, and which
+call) and seconds.
 """
 from __future__ import annotations
 
+import ast
 import csv
 import importlib.util
 import io
+import json
 import os
 import signal
 import sys
@@ -28,34 +40,175 @@ import traceback
 from pathlib import Path
 
 from .engine import implementation, runner, transport
+from .engine.entries import witness_text
 from .engine.vocabulary import Status, worst
 
-COLUMNS = ("file", "status", "first", "hint", "detail", "seconds")
+SUFFIXES = (".py", ".ipynb")
+DEFAULT_TIMEOUT = 10.0       # seconds per file: a correct backward takes well under one
+COLUMNS = ("student", "file", "status", "proved", "entries", "percent", "first", "hint",
+           "witness", "detail", "seconds")
+_SKIPPED_DIRS = ("__pycache__", ".ipynb_checkpoints")
 
 
-def submissions(target) -> list[Path]:
-    """The file itself, or every *.py file of a folder, sorted."""
+# ---------------------------------------------------------------- the input
+
+def submissions(target, entry: str | None = None) -> list[tuple[str, Path]]:
+    """(student, file) pairs, sorted by path: the file itself; or, in a folder, each
+    *.py / *.ipynb file (the student is its stem) and the files of each sub-folder (the
+    student is the folder's name; where a folder holds several files, only those that
+    may define `entry`, when some do: a student's helper modules are not submissions)."""
     path = Path(target)
-    if path.is_dir():
-        return sorted(p for p in path.glob("*.py") if p.is_file())
-    return [path]
+    if not path.is_dir():
+        return [(path.stem, path)]
+    found: list[tuple[str, Path]] = []
+    for item in sorted(path.iterdir()):
+        if item.name.startswith(".") or item.name in _SKIPPED_DIRS:
+            continue
+        if item.is_file() and item.suffix in SUFFIXES:
+            found.append((item.stem, item))
+        elif item.is_dir():
+            files = sorted(p for p in item.rglob("*") if p.is_file() and p.suffix in SUFFIXES
+                           and not any(part.startswith(".") or part in _SKIPPED_DIRS
+                                       for part in p.relative_to(item).parts))
+            if entry is not None and len(files) > 1:
+                files = [p for p in files if may_define(p, entry)] or files
+            found += [(item.name, p) for p in files]
+    return sorted(found, key=lambda pair: str(pair[1]))
 
 
-def _row(path, status, first=None, hint=None, detail=None, seconds=0.0, call=None) -> dict:
-    return {"file": str(path), "status": status, "first": first, "hint": hint,
-            "detail": detail, "seconds": round(seconds, 3), "call": call}
+def notebook_cells(path: Path) -> list[str]:
+    """The code cells of a notebook (.ipynb JSON), in order; lines that are IPython magics
+    or shell commands (`%...`, `!...`) become blank lines, and a cell magic (`%%...`)
+    leaves its cell out. ValueError when the file is not a notebook."""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise ValueError(f"{path.name} is not a readable notebook ({err})") from None
+    cells = doc.get("cells") if isinstance(doc, dict) else None
+    if not isinstance(cells, list):
+        raise ValueError(f"{path.name} is not a notebook (no list of cells)")
+    out = []
+    for cell in cells:
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        text = "".join(source) if isinstance(source, list) else str(source)
+        if text.lstrip().startswith("%%"):
+            out.append("")
+            continue
+        out.append("\n".join("" if line.lstrip().startswith(("%", "!")) else line
+                             for line in text.splitlines()))
+    return out
+
+
+def source_text(path: Path) -> str:
+    """The Python source of a submission (a notebook's code cells joined)."""
+    if path.suffix == ".ipynb":
+        return "\n".join(notebook_cells(path))
+    return path.read_text(encoding="utf-8", errors="replace")
+
+
+def defined_names(path: Path) -> set[str] | None:
+    """The names a file defines at module level (functions, classes, assignments,
+    imports), read without running it; None when that cannot be told (it does not parse,
+    or it imports `*`)."""
+    try:
+        tree = ast.parse(source_text(path))
+    except (SyntaxError, ValueError, OSError):
+        return None
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                if alias.name == "*":
+                    return None
+                names.add(alias.asname or alias.name.split(".")[0])
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+        else:       # a def under `if`/`try`: any name bound anywhere at module level
+            names |= {n.name for n in ast.walk(node)
+                      if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+            names |= {n.id for n in ast.walk(node)
+                      if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    return names
+
+
+def may_define(path: Path, entry: str) -> bool:
+    names = defined_names(path)
+    return names is None or entry in names
+
+
+def missing_entry(files: list[Path], entry: str) -> str | None:
+    """A usage error when no file can define `entry` (a mistyped --entry) and at least one
+    could be read: the message names the functions the files do define; else None."""
+    read = [defined_names(p) for p in files]
+    if all(names is None for names in read):
+        return None                                  # nothing could be read
+    if any(names is not None and entry in names for names in read):
+        return None
+    if any(names is None and _star(p) for p, names in zip(files, read)):
+        return None                                  # `from x import *` may bring it
+    functions: dict[str, int] = {}
+    for p in files:
+        for name in _functions(p):
+            functions[name] = functions.get(name, 0) + 1
+    listed = sorted(functions, key=lambda n: (-functions[n], n))[:12]
+    shown = ", ".join(f"{n} ({functions[n]} file{'s' if functions[n] > 1 else ''})"
+                      for n in listed) or "no functions"
+    return (f"--entry {entry}: none of the {len(files)} submission file(s) defines a "
+            f"function {entry!r}; they define: {shown}. Give --entry the name the "
+            f"assignment asks for")
+
+
+def _star(path: Path) -> bool:
+    try:
+        tree = ast.parse(source_text(path))
+    except (SyntaxError, ValueError, OSError):
+        return False
+    return any(isinstance(n, ast.ImportFrom) and any(a.name == "*" for a in n.names)
+               for n in tree.body)
+
+
+def _functions(path: Path) -> list[str]:
+    try:
+        tree = ast.parse(source_text(path))
+    except (SyntaxError, ValueError, OSError):
+        return []
+    return [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+
+
+# ---------------------------------------------------------------- one submission
+
+def _row(path, status, first=None, hint=None, detail=None, seconds=0.0, call=None,
+         student=None, proved=0, entries=0, layers=None, witness=None) -> dict:
+    return {"file": str(path), "student": student if student is not None else Path(path).stem,
+            "status": status, "proved": proved, "entries": entries, "layers": layers or {},
+            "first": first, "hint": hint, "witness": witness, "detail": detail,
+            "seconds": round(seconds, 3), "call": call}
 
 
 def _load(path: Path, entry: str):
-    """The submission's function `entry`, from a fresh module."""
+    """The submission's function `entry`, from a fresh module (a notebook's code cells
+    run in order, each compiled as `FILE [cell N]`)."""
     name = f"submission_{abs(hash(str(path.resolve())))}"
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"{path} is not a Python file")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
     sys.path.insert(0, str(path.parent))
-    spec.loader.exec_module(module)
+    if path.suffix == ".ipynb":
+        import types
+        module = types.ModuleType(name)
+        module.__file__ = str(path)
+        sys.modules[name] = module
+        for n, cell in enumerate(notebook_cells(path), 1):
+            exec(compile(cell, f"{path} [cell {n}]", "exec"), module.__dict__)
+    else:
+        spec = importlib.util.spec_from_file_location(name, path)
+        if spec is None or spec.loader is None:
+            raise ImportError(f"{path} is not a Python file")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
     fn = getattr(module, entry, None)
     if not callable(fn):
         raise LookupError(f"{path.name} defines no function {entry!r} (use --entry to name it)")
@@ -70,7 +223,7 @@ def _load_error(path: Path, err: BaseException) -> str:
     what = (f"sys.exit({err.code!r})" if isinstance(err, SystemExit)
             else f"{type(err).__name__}: {err}")
     frames = [f for f in traceback.extract_tb(err.__traceback__)
-              if Path(f.filename).resolve() == path.resolve()]
+              if Path(f.filename.split(" [cell ")[0]).resolve() == path.resolve()]
     where = f" (at {frames[-1].filename}:{frames[-1].lineno})" if frames else ""
     return f"loading {path.name} raised {what}{where}"
 
@@ -164,13 +317,33 @@ def _check(send, path: Path, entry: str, options: dict) -> None:
                    first=result.label(bad) if bad is not None else None,
                    hint=bad.hint if bad is not None else None,
                    detail=result.failure_text, seconds=time.perf_counter() - t0,
-                   call=result.failed_call))
+                   call=result.failed_call, **score(result),
+                   witness=witness_text(bad.witness) if bad is not None and bad.witness
+                   else None))
+
+
+def score(result) -> dict:
+    """Partial credit: the entries proved in the call that decides the verdict (the call
+    of the first failure; call 1 when everything is proved), in all and per layer
+    ({"w^1": [proved, entries], ..., "b^1": ...})."""
+    checks = result.checks
+    if result.failed_call not in (None, result.description):
+        checks = next(c.checks for c in result.calls if c.description == result.failed_call)
+    layers: dict[str, list[int]] = {}
+    for c in checks:
+        key = f"{'w' if c.rule == 'weight_grad' else 'b'}^{c.layer}"
+        tally = layers.setdefault(key, [0, 0])
+        tally[0] += c.status == Status.PROVED
+        tally[1] += 1
+    return {"proved": sum(p for p, _ in layers.values()),
+            "entries": sum(n for _, n in layers.values()), "layers": layers}
 
 
 RETURNED = "returned"        # the submission's process ended: the rest is the checker's
 
 
-def grade_one(path: Path, entry: str, options: dict, timeout: float) -> dict:
+def grade_one(path: Path, entry: str, options: dict, timeout: float,
+              student: str | None = None) -> dict:
     """One submission: a checker process (`runner.run`) that runs it in a process of its
     own and judges what it returned; both killed at `timeout` seconds. This process is
     made non-dumpable first (`undumpable`)."""
@@ -187,7 +360,12 @@ def grade_one(path: Path, entry: str, options: dict, timeout: float) -> dict:
 
     ended = runner.run(_check, [(path, entry, options)], receive,
                        deadline=time.monotonic() + timeout)
-    seconds = time.perf_counter() - t0
+    row = _ended(path, got, ended, timeout, time.perf_counter() - t0)
+    row["student"] = student if student is not None else path.stem
+    return row
+
+
+def _ended(path: Path, got: dict, ended, timeout: float, seconds: float) -> dict:
     row = got["row"]
     if row is not None:
         row["seconds"] = round(seconds, 3)
@@ -204,14 +382,129 @@ def grade_one(path: Path, entry: str, options: dict, timeout: float) -> dict:
                 seconds=seconds)
 
 
+def grade_all(items: list[tuple[str, Path]], entry: str, options: dict, timeout: float,
+              jobs: int = 1, tick=None) -> list[dict]:
+    """Grade (student, file) pairs with `jobs` worker processes (`runner.run`), each
+    taking the next file and grading it with `grade_one` (so each file still has its own
+    checker and submission processes and its own `timeout`: an infinite loop costs one
+    worker at most `timeout` seconds). `tick(row)` is called as each file is done; the
+    rows come back sorted by path."""
+    items = sorted(items, key=lambda pair: str(pair[1]))
+    ctx = runner.context()
+    taken = ctx.Value("i", 0)
+    rows: dict[int, dict] = {}
+
+    def receive(message) -> bool:
+        i, row = message
+        rows[i] = row
+        if tick is not None:
+            tick(row)
+        return False
+
+    workers = max(1, min(jobs, len(items)))
+    runner.run(_worker, [(taken, items, entry, options, timeout)] * workers, receive,
+               ctx=ctx)
+    return [rows.get(i) or _row(path, Status.UNKNOWN, student=student,
+                                detail="the grader's worker ended before grading this file")
+            for i, (student, path) in enumerate(items)]
+
+
+def _worker(send, taken, items, entry, options, timeout) -> None:
+    """A grading worker: the next file not yet taken, until none is left. It starts a
+    checker per file (`grade_one`), so it must not count as a daemonic process, which
+    multiprocessing forbids to have children; its children die with it all the same
+    (`runner.die_with_parent`, and `runner.run` kills them however it is left)."""
+    import multiprocessing
+    multiprocessing.current_process().daemon = False
+    while True:
+        with taken.get_lock():
+            i = taken.value
+            taken.value += 1
+        if i >= len(items):
+            return
+        student, path = items[i]
+        send.send((i, grade_one(path, entry, options, timeout, student=student)))
+
+
 def overall(rows: list[dict]) -> Status:
     """The status of a run: the worst of its rows (proved when there are none)."""
     return worst((r["status"] for r in rows), empty=Status.PROVED)
 
 
+# ---------------------------------------------------------------- what is written
+
+def feedback_paths(items: list[tuple[str, Path]], folder) -> dict[str, Path]:
+    """file -> the feedback file of its row: FOLDER/<student>.md, or
+    FOLDER/<student>-<file stem>.md where a student has several files."""
+    per_student: dict[str, int] = {}
+    for student, _ in items:
+        per_student[student] = per_student.get(student, 0) + 1
+    out = {}
+    for student, path in items:
+        name = student if per_student[student] == 1 else f"{student}-{path.stem}"
+        out[str(path)] = Path(folder) / f"{_safe(name)}.md"
+    return out
+
+
+def _safe(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name).lstrip(".") or "_"
+
+
+def feedback_text(row: dict, network: str) -> str:
+    """A student's feedback, Markdown: the verdict, partial credit per layer, the first
+    failing entry with the expected (direct) and returned (code) values, the hint, the
+    detail."""
+    lines = [f"# Feedback: {row['student']}", "",
+             f"File: `{Path(row['file']).name}`  ", f"Network: {network}  ",
+             f"Verdict: **{row['status']}**  ",
+             f"Entries proved: {row['proved']}/{row['entries']} ({percent(row):g} %)"
+             + (f", in {row['call']}" if row.get("call") else ""), ""]
+    if row["layers"]:
+        lines += ["| gradient | entries proved |", "|---|---|"]
+        lines += [f"| ∂C/∂{k} | {p}/{n} |" for k, (p, n) in row["layers"].items()]
+        lines.append("")
+    if row["first"]:
+        lines += [f"First failing entry: {row['first']}", ""]
+    if row["witness"]:
+        lines += ["Expected (the direct derivative) and returned (your code), at:", "",
+                  f"    {row['witness']}", ""]
+    if row["hint"]:
+        lines += [f"Hint: {row['hint']}", ""]
+    if row["detail"] and row["status"] != Status.PROVED:
+        lines += ["Detail:", "", "    " + row["detail"].replace("\n", "\n    "), ""]
+    if row["status"] == Status.PROVED:
+        lines += ["Every entry of the gradient equals the derivative of the cost exactly.", ""]
+    return "\n".join(lines)
+
+
+def write_feedback(rows: list[dict], paths: dict[str, Path], network: str) -> None:
+    """Each row's feedback file (its folder created when missing)."""
+    for row in rows:
+        path = paths[row["file"]]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(feedback_text(row, network), encoding="utf-8")
+
+
+def percent(row: dict) -> float:
+    return round(100.0 * row["proved"] / row["entries"], 1) if row["entries"] else 0.0
+
+
 def write_csv(rows: list[dict], path) -> None:
-    with open(path, "w", newline="", encoding="utf-8") as fh:
+    """One row per file, UTF-8 with a byte-order mark (so that a spreadsheet reads ∂ and
+    accented names right); proved and entries are two numeric columns (a "8/17" cell
+    would be read as a date), percent their ratio. A text cell that a spreadsheet would
+    take for a formula (=, +, -, @ first) is prefixed with an apostrophe."""
+    with open(path, "w", newline="", encoding="utf-8-sig") as fh:
         writer = csv.DictWriter(fh, fieldnames=COLUMNS, extrasaction="ignore")
         writer.writeheader()
         for r in rows:
-            writer.writerow({k: "" if r[k] is None else r[k] for k in COLUMNS})
+            cells = {**r, "percent": percent(r)}
+            writer.writerow({k: _cell(cells[k]) for k in COLUMNS})
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value

@@ -9,8 +9,11 @@ import click
 
 from ..engine import activations
 from ..engine.backends import BACKENDS
+from ..engine.implementation import (DEFAULT_ACTIVATION, DEFAULT_CONVENTION, DEFAULT_SAMPLES,
+                                     DEFAULT_WIDTHS)
 from ..engine.vocabulary import Status, counts
 from ..schemas import VERSION as SCHEMA_VERSION
+from ..grade import COLUMNS, DEFAULT_TIMEOUT, SUFFIXES
 from .base import Fail, finish
 from .files import refuse_overwriting_inputs
 from .options import backend_from_options, make_shape
@@ -21,78 +24,123 @@ from .types import CONVENTION, Activations, Count, Seconds, Widths
 @click.argument("target", metavar="FILE|FOLDER")
 @click.option("--entry", default="backward", show_default=True, metavar="NAME",
               help="The function to check in each file: backward(weights, biases, x, y) "
-                   "returning (grad_weights, grad_biases).")
-@click.option("--widths", type=Widths(), default="2,3,2", show_default=True,
-              metavar="N0,N1,...,NL",
+                   "returning (grad_weights, grad_biases). A name no file defines is a "
+                   "usage error that lists the names they do define.")
+@click.option("--widths", type=Widths(), default=",".join(map(str, DEFAULT_WIDTHS)),
+              show_default=True, metavar="N0,N1,...,NL",
               help="Widths of the network the functions are run on.")
-@click.option("--activation", type=Activations(), default="sigmoid", show_default=True,
-              metavar="NAME[,NAME...]",
+@click.option("--activation", type=Activations(), default=DEFAULT_ACTIVATION,
+              show_default=True, metavar="NAME[,NAME...]",
               help=f"The activation the submissions implement. Known: "
                    f"{', '.join(activations.names())}; with 'f' backward also gets f= and "
                    f"fprime=.")
-@click.option("--convention", type=CONVENTION, default="from-to",
+@click.option("--convention", type=CONVENTION, default=DEFAULT_CONVENTION,
               show_default=True,
-              help="Shape of weights[l-1]: from-to n_{l-1} x n_l; to-from (Nielsen) "
-                   "n_l x n_{l-1}.")
-@click.option("--samples", "-N", type=Count(), default=2, show_default=True,
+              help="Shape of weights[l-1]: from-to n_{l-1} x n_l; to-from (Nielsen, NumPy "
+                   "code that computes w @ a) n_l x n_{l-1}.")
+@click.option("--samples", "-N", type=Count(), default=DEFAULT_SAMPLES, show_default=True,
               help="Examples (columns of x and y); 2 or more catches a missing 1/N.")
 @click.option("--csv", "csv_path", default=None, metavar="OUT.csv",
               type=click.Path(dir_okay=False),
-              help="Also write one row per file: file,status,first,hint,detail,seconds.")
+              help="Also write one row per file (UTF-8 with a BOM, for spreadsheets): "
+                   f"{','.join(COLUMNS)}.")
+@click.option("--feedback", "feedback_dir", default=None, metavar="DIR",
+              type=click.Path(file_okay=False),
+              help="Also write DIR/<student>.md for each student: the verdict, the entries "
+                   "proved per layer, the first failing entry with the expected and the "
+                   "returned value, the hint and the detail. An existing file is refused "
+                   "unless --force.")
+@click.option("--force", is_flag=True, help="Overwrite existing --feedback files.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print one JSON document on stdout and nothing else.")
-@click.option("--timeout", type=Seconds(), default=60.0, show_default=True, metavar="SECONDS",
-              help="Time for each submission; its process is killed after that.")
+@click.option("--jobs", "-j", type=Count(), default=None, metavar="N",
+              help="Files graded at once (default: the number of cores). Each file still "
+                   "runs in processes of its own.")
+@click.option("--timeout", type=Seconds(), default=DEFAULT_TIMEOUT, show_default=True,
+              metavar="SECONDS",
+              help="Time for each submission; its processes are killed after that.")
 @click.option("--backend", type=click.Choice(BACKENDS), default=None,
               help="Symbolic engine (default: symengine when installed, else sympy).")
-def grade(target, entry, widths, activation, convention, samples, csv_path, as_json, timeout,
-          backend):
+def grade(target, entry, widths, activation, convention, samples, csv_path, feedback_dir,
+          force, as_json, jobs, timeout, backend):
     """Prove students' NumPy backward functions exactly, entry by entry.
 
     WARNING: this EXECUTES the code of every submission (it is imported and its backward
     is called) with your rights. Each file runs in its own process, killed after
     --timeout seconds; its output is discarded. Run untrusted submissions in a sandbox.
 
-    Each function is called once on symbols, and every gradient entry it returns is
-    compared with the direct derivative of the cost (1/N) Σ ½‖a^L − y‖²: proved, refuted
-    (with a witness and a hint), error (the exception and its line, or wrong shapes) or
-    unknown. A folder gives one row per *.py file.
+    Each function is called on symbols, and every gradient entry it returns is compared
+    with the direct derivative of the cost (1/N) Σ ½‖a^L − y‖²: proved, refuted (with a
+    witness: the direct derivative and the code's value; and a hint), error (the
+    exception and its line, or wrong shapes) or unknown. Partial credit: the entries
+    proved, in all and per layer.
+
+    FILE|FOLDER is a .py or .ipynb file, or a folder of them; in a folder of per-student
+    folders (alice/hw3.py, bob/hw3.ipynb, as an LMS exports them) the student is the
+    folder's name. Notebooks: the code cells in order, without %magic and !shell lines.
+    Files are graded in parallel (--jobs), sorted by path in the output; a progress bar
+    runs on stderr when it is a terminal.
 
     \b
     Examples:
       backprop-sym grade student.py --entry backward --widths 2,3,2 --activation tanh --convention to-from
-      backprop-sym grade submissions/ --widths 2,3,2 --csv grades.csv --json
+      backprop-sym grade submissions/ --convention to-from --csv grades.csv --feedback feedback/
 
     Exit status: 0 every submission proved, 1 something refuted or an error, 3 something
-    unknown, 2 usage error.
+    unknown, 2 usage error (also: NumPy missing where the grader runs, an --entry no file
+    defines).
     """
     from pathlib import Path
 
     shape = make_shape(widths, activation, samples, convention)
     if not Path(target).exists():
-        raise Fail(f"{target} does not exist; expected a Python file or a folder of them")
-    if Path(target).is_file() and Path(target).suffix != ".py":
-        raise Fail(f"{target} is not a .py file; expected a Python file or a folder of them")
-    backend_name = backend_from_options(backend)
+        raise Fail(f"{target} does not exist; expected a .py or .ipynb file or a folder of "
+                   f"them")
+    if Path(target).is_file() and Path(target).suffix not in SUFFIXES:
+        raise Fail(f"{target} is not a .py or .ipynb file; expected a .py or .ipynb file or "
+                   f"a folder of them")
+    try:
+        import numpy  # noqa: F401  (the submissions are run with the grader's Python)
+    except ImportError:
+        raise Fail("grade needs NumPy in the environment it runs in (the submissions are "
+                   "run there): install backprop-sym[impl] (pip install "
+                   "'backprop-sym[impl]')") from None
+    backend_name = backend_from_options(backend, jobs)
     from .. import display
     from .. import grade as G
+    from ..engine.estimate import cores
 
-    files = G.submissions(target)
-    if not files:
-        raise Fail(f"{target} holds no *.py files")
+    items = G.submissions(target, entry)
+    if not items:
+        raise Fail(f"{target} holds no .py or .ipynb files (nor folders of them)")
+    files = [path for _, path in items]
+    missing = G.missing_entry(files, entry)
+    if missing:
+        raise Fail(missing)
     refuse_overwriting_inputs([("--csv", csv_path)],
                               [("the submission", target)] + [("the submission", f)
                                                               for f in files])
+    notes = G.feedback_paths(items, feedback_dir) if feedback_dir else {}
+    refuse_overwriting_inputs([("--feedback writes", p) for p in notes.values()],
+                              [("the submission", f) for f in files])
+    existing = [str(p) for p in notes.values() if Path(p).exists()]
+    if existing and not force:
+        raise Fail(f"{existing[0]} already exists"
+                   + (f" (and {len(existing) - 1} more feedback files)" if len(existing) > 1
+                      else "") + "; use --force to overwrite them")
     options = dict(widths=shape.widths, activation=",".join(shape.activations),
                    convention=convention, samples=samples, backend=backend_name)
-    rows = []
-    with display.progress(len(files), enabled=not as_json and sys.stderr.isatty()) as tick:
-        for path in files:
-            rows.append(G.grade_one(path, entry, options, timeout))
-            if tick:
-                tick(None)
+    jobs = min(jobs or cores(), cores())
+    with display.progress(len(items), enabled=not as_json and sys.stderr.isatty(),
+                          label="grading") as tick:
+        rows = G.grade_all(items, entry, options, timeout, jobs, tick)
     if csv_path:
         G.write_csv(rows, csv_path)
+    if feedback_dir:
+        try:
+            G.write_feedback(rows, notes, shape.describe())
+        except OSError as err:
+            raise Fail(f"cannot write the feedback files in {feedback_dir}: {err}") from None
     status = G.overall(rows)
     if as_json:
         tally = counts((r["status"] for r in rows), (Status.PROVED, Status.REFUTED,
@@ -103,11 +151,12 @@ def grade(target, entry, widths, activation, convention, samples, csv_path, as_j
             indent=2, ensure_ascii=False))
     else:
         for r in rows:
-            line = f"{r['status']:<8} {r['file']}  ({r['seconds']:.2f} s)"
+            line = (f"{r['status']:<8} {r['student']}  {r['proved']}/{r['entries']} entries "
+                    f"proved  ({r['file']}, {r['seconds']:.2f} s)")
             if r["first"]:
                 line += f"  first: {r['first']}"
             click.echo(line)
-            for key in ("hint", "detail"):
+            for key in ("witness", "hint", "detail"):
                 if r[key] and not (key == "detail" and r["status"] == Status.PROVED):
                     click.echo(f"         {key}: {r[key]}")
         proved = sum(r["status"] == Status.PROVED for r in rows)

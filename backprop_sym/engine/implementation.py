@@ -34,14 +34,24 @@ from .sym import SymContext, array, numpy_module, object_arrays, running
 from .verify import Instance
 from .vocabulary import Status
 
-__all__ = ["EntryCheck", "ImplementationResult", "check_implementation", "judge", "plan",
+__all__ = ["DEFAULT_ACTIVATION", "DEFAULT_CONVENTION", "DEFAULT_SAMPLES", "DEFAULT_WIDTHS",
+           "EntryCheck", "ImplementationResult", "check_implementation", "judge", "plan",
            "record", "witness_text"]
 
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def check_implementation(backward, widths, activation="f", convention="from-to",
-                         samples=2, *, backend: str | None = None,
+# The defaults of `check_implementation`, and of `backprop-sym grade` (cli/grade.py uses
+# these constants): a test written with the defaults checks what the grader checks.
+DEFAULT_WIDTHS = (2, 3, 2)
+DEFAULT_ACTIVATION = "sigmoid"
+DEFAULT_CONVENTION = "from-to"
+DEFAULT_SAMPLES = 2
+
+
+def check_implementation(backward, widths=DEFAULT_WIDTHS, activation=DEFAULT_ACTIVATION,
+                         convention=DEFAULT_CONVENTION, samples=DEFAULT_SAMPLES, *,
+                         backend: str | None = None,
                          hints: bool = True) -> ImplementationResult:
     """Run `backward(weights, biases, x, y)` on symbols and prove, entry by entry, that it
     returns the gradient of 𝒞 = (1/N) Σ_x ½‖a^L − y‖² (see the module doc); the result

@@ -55,9 +55,9 @@ def _backward(hidden_fprime: bool):
 
 
 def test_implementation_result():
-    good = check_implementation(_backward(True), (2, 3, 2), convention="to-from")
+    good = check_implementation(_backward(True), (2, 3, 2), "f", convention="to-from")
     assert good and good.status == "proved"
-    bad = check_implementation(_backward(False), (2, 3, 2), convention="to-from")
+    bad = check_implementation(_backward(False), (2, 3, 2), "f", convention="to-from")
     assert bad.status == "refuted" and not bad
 
 
