@@ -45,10 +45,11 @@ def test_a_folder_one_row_per_file(tmp_path):
     assert "MemoryError" in rows["h_huge.py"]["detail"] or \
         "ended without" in rows["h_huge.py"]["detail"]
     assert "noise" not in out.stdout
-    with open(tmp_path / "g.csv") as fh:
+    with open(tmp_path / "g.csv", encoding="utf-8-sig") as fh:
         table = list(csv.DictReader(fh))
     assert len(table) == len(SUBMISSIONS) and set(table[0]) == \
-        {"file", "status", "first", "hint", "detail", "seconds"}
+        {"student", "file", "status", "proved", "entries", "percent", "first", "hint",
+         "witness", "detail", "seconds"}
 
 
 @pytest.mark.slow
