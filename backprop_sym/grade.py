@@ -39,9 +39,11 @@ import time
 import traceback
 from pathlib import Path
 
-from .engine import implementation, runner, transport
-from .engine.entries import witness_text
+from .engine import runner
 from .engine.vocabulary import Status, worst
+
+# The engine (SymPy) is imported where a file is graded, not with this module: the CLI
+# imports it to answer --help and usage errors.
 
 SUFFIXES = (".py", ".ipynb")
 DEFAULT_TIMEOUT = 10.0       # seconds per file: a correct backward takes well under one
@@ -233,6 +235,7 @@ def _submission(write_fd: int, path: Path, entry: str, calls: list) -> None:
     recording (or the loading error) to `write_fd` as JSON bytes, exit."""
     code = 0
     try:
+        from .engine import implementation, transport
         runner.die_with_parent()
         devnull = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
@@ -270,6 +273,8 @@ def undumpable() -> None:
 def _check(send, path: Path, entry: str, options: dict) -> None:
     """The checker (a runner worker): fork the submission's process, read what it writes
     (bounded), and only then judge it; send `RETURNED`, then the row."""
+    from .engine import implementation, transport
+    from .engine.entries import witness_text
     t0 = time.perf_counter()
     undumpable()
     options = dict(options)

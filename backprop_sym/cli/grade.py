@@ -9,8 +9,8 @@ import click
 
 from ..engine import activations
 from ..engine.backends import BACKENDS
-from ..engine.implementation import (DEFAULT_ACTIVATION, DEFAULT_CONVENTION, DEFAULT_SAMPLES,
-                                     DEFAULT_WIDTHS)
+from ..engine.defaults import (DEFAULT_ACTIVATION, DEFAULT_CONVENTION, DEFAULT_SAMPLES,
+                               DEFAULT_WIDTHS)
 from ..engine.vocabulary import Status, counts
 from ..schemas import VERSION as SCHEMA_VERSION
 from ..grade import COLUMNS, DEFAULT_TIMEOUT, SUFFIXES

@@ -26,6 +26,7 @@ import traceback
 from fractions import Fraction
 
 from . import activations, floatcall, transport
+from .defaults import DEFAULT_ACTIVATION, DEFAULT_CONVENTION, DEFAULT_SAMPLES, DEFAULT_WIDTHS
 from .entries import (Call, EntryCheck, ImplementationResult, compare, entry_check,
                       witness_text)
 from .hints import add_hints
@@ -39,14 +40,6 @@ __all__ = ["DEFAULT_ACTIVATION", "DEFAULT_CONVENTION", "DEFAULT_SAMPLES", "DEFAU
            "record", "witness_text"]
 
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-# The defaults of `check_implementation`, and of `backprop-sym grade` (cli/grade.py uses
-# these constants): a test written with the defaults checks what the grader checks.
-DEFAULT_WIDTHS = (2, 3, 2)
-DEFAULT_ACTIVATION = "sigmoid"
-DEFAULT_CONVENTION = "from-to"
-DEFAULT_SAMPLES = 2
 
 
 def check_implementation(backward, widths=DEFAULT_WIDTHS, activation=DEFAULT_ACTIVATION,
