@@ -43,7 +43,7 @@ from .types import CONVENTION, Activations, Count, Seconds, Widths
 @click.option("--csv", "csv_path", default=None, metavar="OUT.csv",
               type=click.Path(dir_okay=False),
               help="Also write one row per file (UTF-8 with a BOM, for spreadsheets): "
-                   f"{','.join(COLUMNS)}.")
+                   f"{', '.join(COLUMNS)}.")
 @click.option("--feedback", "feedback_dir", default=None, metavar="DIR",
               type=click.Path(file_okay=False),
               help="Also write DIR/<student>.md for each student: the verdict, the entries "
