@@ -132,3 +132,15 @@ def test_a_file_that_is_neither_is_refused(tmp_path):
     (tmp_path / "empty").mkdir()
     out = cli_process("grade", tmp_path / "empty")
     assert out.returncode == 2 and "holds no .py or .ipynb" in out.stderr
+
+
+def test_a_module_missing_for_one_student_is_that_students_error(tmp_path):
+    """Only NumPy missing in the grader is a usage error: a submission importing what is
+    not installed is an error of that submission, and the others are graded."""
+    (tmp_path / "a.py").write_text(GOOD)
+    (tmp_path / "b.py").write_text("import no_such_module_for_grading\n" + GOOD)
+    out = cli_process("grade", tmp_path, "--convention", "to-from", "--json")
+    assert out.returncode == 1, out.stderr
+    rows = {r["student"]: r for r in json.loads(out.stdout)["submissions"]}
+    assert rows["a"]["status"] == "proved" and rows["b"]["status"] == "error"
+    assert "no_such_module_for_grading" in rows["b"]["detail"]
