@@ -122,17 +122,14 @@ def _start_ahead(shapes: dict, backend: str | None):
     """`parts_ahead` in a forked process while this one runs the checks, for a shape whose
     checks take long enough to pay for the process (and with a second core to run it);
     None otherwise. The parts are the same computed here or there."""
+    from ..engine import estimate
     from ..engine.backends import get_backend
-    from ..engine.estimate import PARALLEL_SECONDS, cores, estimate_seconds
     from ..engine.runner import Ahead
     try:
         name = get_backend(backend).name
     except ValueError:
         return None                 # verify names the backend that is wrong
-    if cores() < 2 or all(estimate_seconds(sh, name, jobs=1) < PARALLEL_SECONDS
-                          for sh in shapes.values()):
-        return None
-    return Ahead(parts_ahead, shapes)
+    return Ahead(parts_ahead, shapes) if estimate.parts_ahead(shapes, name) else None
 
 
 def _keep_ahead(shapes: dict, parts: dict | None) -> None:

@@ -19,8 +19,7 @@ SHAPES = [Shape.make([2, 3, 2], "f"), Shape.make([2, 2, 2], "tanh", samples=2),
 
 
 def _always_ahead(monkeypatch):
-    monkeypatch.setattr(estimate, "PARALLEL_SECONDS", -1.0)
-    monkeypatch.setattr(estimate, "cores", lambda: 2)
+    monkeypatch.setattr(estimate, "parts_ahead", lambda shapes, backend: True)
 
 
 @pytest.mark.parametrize("shape", SHAPES, ids=lambda s: s.describe())
