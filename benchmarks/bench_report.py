@@ -5,7 +5,8 @@ whether 8,8,8,8,8 keeps the budget: under 20 pages and under 20 s.
     python benchmarks/bench_report.py --cost [--old /work/main]
     python benchmarks/bench_report.py --phases
 
-`--cost`: wall seconds and peak RSS (the largest process of the run's tree, from
+`--cost`: wall seconds, CPU seconds of the whole process tree (user + system: what a
+busy machine's load does not change much) and peak RSS (the largest process of the run's tree, from
 getrusage(RUSAGE_CHILDREN) of a fresh parent per command) of `report --depth 5 --width 8`
 and of `verify --depth 5 --width 8` with a linear and a generic f, for this checkout and,
 with `--old DIR`, side by side for the code in DIR (run with PYTHONPATH=DIR); each row
@@ -68,6 +69,7 @@ t = time.perf_counter()
 p = subprocess.run(sys.argv[1:], capture_output=True, text=True)
 r = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"seconds": time.perf_counter() - t, "MB": r.ru_maxrss / 1024,
+                  "cpu": r.ru_utime + r.ru_stime,
                   "code": p.returncode, "out": p.stdout.strip().splitlines()[-1:],
                   "warning": [l for l in p.stderr.splitlines() if "may take" in l]}))
 """
@@ -89,7 +91,8 @@ def cost(old: str | None) -> None:
     import platform
     print(f"# {platform.machine()}, {os.cpu_count()} cores, load average "
           f"{os.getloadavg()[0]:.1f} at the start")
-    print("| command | code | seconds | peak MB | verdict | estimate warned |\n|---|---|---|---|---|---|")
+    print("| command | code | seconds | CPU s | peak MB | verdict | estimate warned |\n"
+          "|---|---|---|---|---|---|---|")
     runs = [("old", os.path.abspath(old)), ("new", None)] if old else [("new", None)]
     report_new = None
     with tempfile.TemporaryDirectory() as tmp:
@@ -101,7 +104,8 @@ def cost(old: str | None) -> None:
                     if m["warning"] else "-"
                 verdict = m["out"][0].split(": ", 1)[-1].split(" (")[0] if m["out"] \
                     else f"exit {m['code']}"
-                print(f"| {label} | {name} | {m['seconds']:.1f} | {m['MB']:.0f} | {verdict} "
+                print(f"| {label} | {name} | {m['seconds']:.1f} | {m['cpu']:.1f} | {m['MB']:.0f} "
+                      f"| {verdict} "
                       f"| {warned} |", flush=True)
                 if args[0] == "report" and name == "new":
                     report_new = m

@@ -104,6 +104,14 @@ def collapse_terms(shape: Shape) -> int:
     return 3 * n[0] * n[-1] * inner
 
 
+def parts_ahead(shapes: dict, backend: str) -> bool:
+    """Whether a report computes the parts that depend on the shape only (the worked
+    instances, the collapse) in a process of their own while the checks run: with a
+    second core, when some theorem's checks take long enough to pay for the process."""
+    return cores() > 1 and any(estimate_seconds(s, backend, jobs=1) >= PARALLEL_SECONDS
+                               for s in shapes.values())
+
+
 def report_seconds(shapes: dict, backend: str, jobs: int | None = None,
                    pdf: bool = True) -> dict:
     """The parts of a `report` run and their sum ("total"), in seconds: `shapes` maps
@@ -121,6 +129,10 @@ def report_seconds(shapes: dict, backend: str, jobs: int | None = None,
         worked += WORKED_PER_CHECK * n
         if kind == "linear":
             collapse += COLLAPSE_PER_TERM * collapse_terms(shape)
+    if parts_ahead(shapes, backend):
+        # beside the checks, sharing the cores with them (rules of one's own excepted,
+        # whose reports are small)
+        worked, collapse = worked / cores(), collapse / cores()
     parts = {"start": START_SECONDS_RUN, "checks": checks_s, "proof": proof,
              "worked": worked, "collapse": collapse,
              "render": RENDER_SECONDS + RENDER_PER_CHECK * count,

@@ -129,6 +129,51 @@ def _main(target: Callable, send, args: tuple) -> None:
         send.close()
 
 
+class Ahead:
+    """fn(*args) computed in a forked process from now on, while this process does
+    something else; `result` takes its value (pickled back) or None when there is no fork,
+    the computation failed or did not finish within the wait. The process is killed
+    (and joined) once the result is taken, or by `close`."""
+
+    def __init__(self, fn: Callable, *args):
+        self._proc = self._conn = None
+        ctx = fork_context()
+        if ctx is None:
+            return
+        receiving, send = ctx.Pipe(duplex=False)
+        self._proc = ctx.Process(target=_main, args=(_send_value, send, (fn, *args)),
+                                 daemon=True)
+        self._conn = receiving
+        self._proc.start()
+        send.close()
+
+    def result(self, wait: float | None = None):
+        if self._proc is None or self._conn is None:
+            return None
+        try:
+            return self._conn.recv() if self._conn.poll(wait) else None
+        except (EOFError, OSError):
+            return None
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self._proc is not None and self._conn is not None:
+            if self._proc.is_alive():
+                self._proc.kill()
+            self._proc.join()
+            self._conn.close()
+        self._proc = self._conn = None
+
+
+def _send_value(send, fn: Callable, *args) -> None:
+    try:
+        value = fn(*args)
+    except Exception:          # noqa: BLE001 - the parent computes it itself instead
+        return
+    send.send(value)
+
+
 EXIT_GRACE = 2.0         # seconds a worker that closed its pipe is given to exit by itself
 
 

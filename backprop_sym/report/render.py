@@ -34,7 +34,11 @@ from .network import network_context, tikz
 from .numeric import identity_name
 from .notation import Notation, prose_formulas
 from .statements import definitions
+from . import collapse as collapse_module
+from . import worked
+from .collapse import collapse
 from .textbook import textbook_context
+from .worked import worked_instance
 from .theorem import LINEAR, NONLINEAR, THEOREMS, theorem
 from .verdict import claims_context, claims_scope, page_one
 
@@ -85,14 +89,60 @@ def make_report(shape: Shape, *, only: str | None = None, backend: str | None = 
     shapes = theorem_shapes(shape, only)
     deadline = None if timeout is None else time.time() + timeout
     results = {}
-    for kind, sh in shapes.items():
-        left = None if deadline is None else max(deadline - time.time(), 1e-3)
-        results[kind] = verify(sh, backend=backend, jobs=jobs, timeout=left,
-                               rules_override=rules_override, progress=progress)
+    ahead = None if rules_override else _start_ahead(shapes, backend)
+    try:
+        for kind, sh in shapes.items():
+            left = None if deadline is None else max(deadline - time.time(), 1e-3)
+            results[kind] = verify(sh, backend=backend, jobs=jobs, timeout=left,
+                                   rules_override=rules_override, progress=progress)
+        if ahead is not None:
+            _keep_ahead(shapes, ahead.result(None if deadline is None else
+                                             max(deadline - time.time(), 0.0)))
+    finally:
+        if ahead is not None:
+            ahead.close()
     source = render(shape, results, claims=claims, claims_file=claims_file, title=title,
                     date=date, command=command or report_command(shape, only=only, title=title),
                     rules_override=rules_override, timings=timings)
     return Report(source, results, shapes)
+
+
+def parts_ahead(shapes: dict) -> dict:
+    """What the report shows of each theorem that depends on its shape only, not on the
+    checks: the worked instance (with the registered rules) and Theorem 2's collapse."""
+    out = {}
+    for kind, sh in shapes.items():
+        n = Notation(sh)
+        out[kind] = {"worked": worked_instance(sh, n, None),
+                     "collapse": collapse(sh, n) if kind == LINEAR else None}
+    return out
+
+
+def _start_ahead(shapes: dict, backend: str | None):
+    """`parts_ahead` in a forked process while this one runs the checks, for a shape whose
+    checks take long enough to pay for the process (and with a second core to run it);
+    None otherwise. The parts are the same computed here or there."""
+    from ..engine import estimate
+    from ..engine.backends import get_backend
+    from ..engine.runner import Ahead
+    try:
+        name = get_backend(backend).name
+    except ValueError:
+        return None                 # verify names the backend that is wrong
+    return Ahead(parts_ahead, shapes) if estimate.parts_ahead(shapes, name) else None
+
+
+def _keep_ahead(shapes: dict, parts: dict | None) -> None:
+    """Hand the parts computed ahead to `worked_instance` and `collapse`, which take each
+    once (nothing when the process failed: they are then computed here)."""
+    if not parts:
+        return
+    for kind, sh in shapes.items():
+        got = parts.get(kind) or {}
+        if got.get("worked") is not None:
+            worked.AHEAD[sh] = got["worked"]
+        if got.get("collapse") is not None:
+            collapse_module.AHEAD[sh] = got["collapse"]
 
 
 # ---------------------------------------------------------------- rendering
