@@ -104,6 +104,7 @@ def collapse(shape: Shape, n: Notation) -> dict:
         "c_entries": cs.display() if len(cs) else None, "matrix": matrix, "small": small,
         "entry_terms": entry_terms, "c_terms": c_terms,
         "affine_ok": affine_ok, "n0": w_[0], "nL": w_[L],
+        "library": "SymEngine" if conv is not sympy.sympify else "SymPy",
     }
 
 

@@ -45,3 +45,14 @@ def test_a_supplied_rule_is_never_specialised():
     # hidden_delta without f' is true for f = id: proved on the linear network itself
     assert all(c.status == "proved" for c in linear.checks if c.rule == "hidden_delta")
     assert f"{linear.specialised} of the {len(linear.checks)} instances were not" in method(rep.tex)
+
+
+def test_the_collapse_names_the_library_that_expanded_it():
+    from backprop_sym.report import collapse as module
+    try:
+        import symengine  # noqa: F401
+        library = "SymEngine"
+    except ImportError:
+        library = "SymPy"
+    rep = make_report(Shape.make("2,2", "linear"), only="linear")
+    assert module.collapse.__module__ and f"{library} computed $M$" in rep.tex
