@@ -48,11 +48,10 @@ def test_a_supplied_rule_is_never_specialised():
 
 
 def test_the_collapse_names_the_library_that_expanded_it():
-    from backprop_sym.report import collapse as module
     try:
         import symengine  # noqa: F401
         library = "SymEngine"
     except ImportError:
         library = "SymPy"
     rep = make_report(Shape.make("2,2", "linear"), only="linear")
-    assert module.collapse.__module__ and f"{library} computed $M$" in rep.tex
+    assert f"{library} computed $M$" in rep.tex
