@@ -95,6 +95,20 @@ def lift(o):
     return None
 
 
+SIMPLE = 1000                # the largest denominator of a "simple" rational
+
+
+def simple(q: Fraction, f: float) -> Fraction | None:
+    """The rational p/d with d <= SIMPLE whose nearest double is exactly f (q = f
+    exactly), or None. Two such rationals differ by at least 1/SIMPLE², far more than
+    the spacing of doubles below 2**20 (2**-32 there), so at most one has f as its
+    nearest double: the reading is what the code wrote (1.0/3 as 1/3), unambiguous."""
+    if abs(q) >= 2 ** 20:
+        return None
+    r = q.limit_denominator(SIMPLE)
+    return r if float(r) == f else None
+
+
 def numpy_module():
     try:
         import numpy
@@ -156,11 +170,19 @@ class SymContext:
                        for arg, atom in r.get("log", {}).items()}
         self.exp_atoms: dict = {}                   # key -> E = e^{z}, tanh layers
         self.floats: dict = {}                      # float constants that are not simple
+        self.read: dict = {}                        # float -> the simple rational it is read as
         self._f = B.Function("f")
 
     def number(self, q: Fraction, f: float):
-        if q.denominator > 1 and q.limit_denominator(1000) != q:
-            self.floats[f] = q.limit_denominator(1000)
+        """The float f (exactly the binary rational q) as a backend number: the simple
+        rational it stands for when f is exactly the double nearest to it (`simple`), else
+        q itself (noted in `floats` when it is close to a simple rational)."""
+        r = simple(q, f)
+        if r is not None and r != q:
+            self.read[f] = r
+            q = r
+        elif q.denominator > 1 and q.limit_denominator(SIMPLE) != q:
+            self.floats[f] = q.limit_denominator(SIMPLE)
         return self.B.Rational(q.numerator, q.denominator)
 
     def match(self, u):
@@ -255,9 +277,9 @@ class SymContext:
 def object_arrays(np, constant):
     """NumPy's zeros/ones(_like) making object arrays of `constant(0)` / `constant(1)` (a
     Sym, or a recording number of `engine.transport`) inside the block (students
-    fill np.zeros(shape) in place), NumPy's own functions back afterwards, however the
-    block is left. NumPy's own calls, explicit dtypes and integer arrays' _like are left
-    as they were."""
+    fill np.zeros(shape) in place, also with dtype=float), NumPy's own functions back
+    afterwards, however the block is left. NumPy's own calls, other explicit dtypes and
+    integer arrays' _like are left as they were."""
     # not np.empty: compiled parts of NumPy (np.random.randn) call it without a dtype
     names = ("zeros", "ones", "zeros_like", "ones_like")
     saved = {n: getattr(np, n) for n in names}
@@ -268,6 +290,8 @@ def object_arrays(np, constant):
 
         def make(source, dtype=None, *args, **kw):
             caller = sys._getframe(1).f_globals.get("__name__", "")
+            if _is_float(np, dtype) and caller.split(".")[0] not in ("numpy", "backprop_sym"):
+                dtype = None                # dtype=float in the code: entries are numbers
             if dtype is not None or caller.split(".")[0] in ("numpy", "backprop_sym") or \
                     (like and getattr(source, "dtype", None) is not None
                      and source.dtype.kind in "iub"):
@@ -285,6 +309,16 @@ def object_arrays(np, constant):
     finally:
         for n, fn in saved.items():
             setattr(np, n, fn)
+
+
+def _is_float(np, dtype) -> bool:
+    """dtype=float (or float64, np.double, "float"): the code's real numbers."""
+    if dtype is None:
+        return False
+    try:
+        return np.dtype(dtype) == np.dtype(np.float64)
+    except TypeError:
+        return False
 
 
 @contextlib.contextmanager
