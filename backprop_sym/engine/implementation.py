@@ -27,7 +27,7 @@ import traceback
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from . import activations, floatcall, transport
+from . import activations, floatcall, points, transport
 from .entries import (Call, EntryCheck, ImplementationResult, compare, entry_check,
                       witness_text)
 from .hints import add_hints
@@ -90,6 +90,8 @@ def plan(widths, activation="f", convention="from-to", samples=2, *,
     for i, c in enumerate(calls, 1):
         c["what"] = f"call {i} of {len(calls)} ({c['what']})"
         c["detect"] = bool(detect)
+        if c["kind"] == "symbols":
+            c["points"] = points.make(_shape(c), seed=i)
     return calls
 
 
@@ -156,15 +158,36 @@ def record(backward, calls: list[dict]) -> bytes:
 
 
 def _record_one(backward, call: dict) -> dict:
-    np = numpy_module()
     shape = _shape(call)
-    n, L, N = shape.widths, shape.L, shape.samples
     generic = any(activations.get(a).is_generic for a in shape.activations)
     if generic and not _accepts(backward, ("f", "fprime")):
         return {"error": "with activation 'f', backward is called as backward(weights, "
                          "biases, x, y, f=..., fprime=...); give it the parameters f and "
                          "fprime"}
-    tape = transport.Tape()
+    if call["kind"] == "symbols":
+        tape = transport.Tape()
+        got = _run(backward, call, shape, generic, tape)
+        if not tape.branched or not call.get("points"):
+            return got
+        found: list = []                # the code compares entries: run it at points
+        for k, pt in enumerate(call["points"]):
+            tape = transport.Tape(points.keys(pt), points.coefficients(pt))
+            got = _run(backward, call, shape, generic, tape)
+            if tape.undecided:
+                continue                # a comparison too close to call: another point
+            if "error" in got:
+                return got
+            found.append({"point": k, **got})
+            if len(found) == points.COUNT:
+                break
+        return {"points": found} if found else \
+            {"error": "backward compares entries, and no point decided its comparisons"}
+    return _run(backward, call, shape, generic, transport.Tape())
+
+
+def _run(backward, call: dict, shape, generic: bool, tape) -> dict:
+    np = numpy_module()
+    n, L, N = shape.widths, shape.L, shape.samples
     if call["kind"] == "floats":
         pt = call["point"]
         args = ([np.array(m, dtype=np.float64) for m in pt["weights"]],
@@ -302,6 +325,12 @@ def judge(data: bytes, calls: list[dict], *, backend: str | None = None,
             break                       # the floats check code that runs on symbols
         if isinstance(got, Call):
             done.append(got)
+        elif isinstance(got, _AtPoints):
+            done.append(points.judge(ctx, call, _entries(ctx), got))
+            if not any("compares entries" in n for n in notes):
+                notes.append("backward compares entries (np.where, np.clip, np.maximum, <), "
+                             "so it was run at exact random rational points, not on "
+                             "symbols: never proved for every input")
         else:
             values, problems = got
             done.append(_judge_call(ctx, call, values, problems, hints and not done))
@@ -355,6 +384,29 @@ def _decode_call(ctx, call: dict, got):
         if set(got) != {"error"}:
             raise transport.Malformed("an error with other fields")
         return _error_call(ctx, call, transport.text(got["error"]))
+    if "points" in got and call["kind"] == "symbols":
+        found, seen = [], set()
+        if set(got) != {"points"} or not isinstance(got["points"], list) or \
+                not 0 < len(got["points"]) <= len(call["points"]):
+            raise transport.Malformed("points that are not a list of results")
+        for one in got["points"]:
+            if not isinstance(one, dict) or set(one) != {"point", "nodes", "layers"}:
+                raise transport.Malformed("a result at a point that is not one")
+            k = one["point"]
+            if type(k) is not int or not 0 <= k < len(call["points"]) or k in seen:
+                raise transport.Malformed("a point that was not offered")
+            seen.add(k)
+            found.append((k, *_decode_nodes(ctx, call, {"nodes": one["nodes"],
+                                                        "layers": one["layers"]})))
+        return _AtPoints(found)
+    return _decode_nodes(ctx, call, got)
+
+
+class _AtPoints(list):
+    """A call's results at points: [(point number, values, problems)]."""
+
+
+def _decode_nodes(ctx, call: dict, got: dict):
     if set(got) != {"nodes", "layers"} or not isinstance(got["layers"], list):
         raise transport.Malformed("a call's result that is not nodes and layers")
     entries = _entries(ctx)

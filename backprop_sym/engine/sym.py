@@ -302,13 +302,42 @@ def object_arrays(np, constant):
             return np.full(shape, constant(value), dtype=object)
         return make
 
+    # np.maximum(z, 0) and its kind return the plain number where it is larger: as an
+    # entry, so that np.exp and the like still apply to it
+    picks = ("maximum", "minimum", "fmax", "fmin", "clip", "where")
+    saved.update({n: getattr(np, n) for n in picks})
+
+    def entry(v):
+        return constant(v) if isinstance(v, numbers.Number) and \
+            not isinstance(v, (bool, complex)) else v
+    entries = np.frompyfunc(entry, 1, 1)
+
     try:
         for n in names:
             setattr(np, n, patched(n))
+        for n in picks:
+            setattr(np, n, _Entries(saved[n], entries, np))
         yield
     finally:
         for n, fn in saved.items():
             setattr(np, n, fn)
+
+
+class _Entries:
+    """A NumPy function whose object-array results have every plain number made an entry
+    (`constant`); its other attributes (a ufunc's reduce, ...) are the function's own."""
+
+    def __init__(self, fn, entries, np):
+        self._fn, self._entries, self._np = fn, entries, np
+
+    def __call__(self, *args, **kw):
+        out = self._fn(*args, **kw)
+        if isinstance(out, self._np.ndarray) and out.dtype == object:
+            return self._entries(out)
+        return out
+
+    def __getattr__(self, name):
+        return getattr(self._fn, name)
 
 
 def _is_float(np, dtype) -> bool:
@@ -327,7 +356,7 @@ def running(ctx: SymContext):
     `object_arrays`), for the block's duration; both restored afterwards."""
     token = _CURRENT.set(ctx)
     try:
-        with object_arrays(numpy_module(), lambda v: Sym(ctx.B.Integer(v))):
+        with object_arrays(numpy_module(), lambda v: Sym(lift(v))):
             yield
     finally:
         _CURRENT.reset(token)
