@@ -85,7 +85,7 @@ def single_place(L: int) -> list:
               lambda fs, l, z, a: fs[l][0](z[l])),
              ("holds with f'(z^{m}) instead of f'(a^{m}) {where} (the code applies f' to the "
               "activation there)", lambda fs, l, z, a: fs[l][1](a[l]))]
-    out = []
+    out: list[tuple] = []
     for m in range(L, 0, -1):
         where = ("in the output error only" if m == L else
                  f"in the error recursion into layer {m} only")
