@@ -172,11 +172,20 @@ def test_a_forged_convention_is_malformed():
 
 # ---------------------------------------------------------------- dtype=float, comparisons
 
-def test_zeros_with_dtype_float_is_proved():
-    for zeros in ("lambda s: np.zeros(s, dtype=float)", "lambda s: np.zeros(s, np.float64)",
-                  "lambda s: np.zeros_like(np.empty(s), dtype='float64')"):
-        r = check_implementation(code(ZEROS=zeros), (2, 3, 2), "sigmoid", "to-from", 2)
-        assert r.status == "proved", (zeros, r.summary())
+def test_zeros_with_dtype_float_filled_in_place_is_proved():
+    global TEMPLATE
+    saved = TEMPLATE
+    TEMPLATE = TEMPLATE.replace("gw[l] = ", "gw[l][...] = ").replace("gb[l] = ", "gb[l][...] = ")
+    try:
+        for zeros in ("(lambda s: np.zeros(s, dtype=float))",
+                      "(lambda s: np.zeros(s, np.float64))",
+                      "(lambda s: np.zeros_like(np.empty(s), dtype='float64'))"):
+            backward = code(ZEROS=zeros)
+            to_from_on_floats(backward, 2)
+            r = check_implementation(backward, (2, 3, 2), "sigmoid", "to-from", 2)
+            assert r.status == "proved", (zeros, r.summary())
+    finally:
+        TEMPLATE = saved
 
 
 BRANCHING = {
