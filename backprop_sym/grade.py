@@ -48,7 +48,7 @@ from .engine.vocabulary import Status, worst
 SUFFIXES = (".py", ".ipynb")
 DEFAULT_TIMEOUT = 10.0       # seconds per file: a correct backward takes well under one
 COLUMNS = ("student", "file", "status", "proved", "entries", "percent", "first", "hint",
-           "witness", "detail", "seconds")
+           "witness", "detail", "notes", "seconds")
 _SKIPPED_DIRS = ("__pycache__", ".ipynb_checkpoints")
 
 
@@ -185,11 +185,11 @@ def _functions(path: Path) -> list[str]:
 # ---------------------------------------------------------------- one submission
 
 def _row(path, status, first=None, hint=None, detail=None, seconds=0.0, call=None,
-         student=None, proved=0, entries=0, layers=None, witness=None) -> dict:
+         student=None, proved=0, entries=0, layers=None, witness=None, notes=()) -> dict:
     return {"file": str(path), "student": student if student is not None else Path(path).stem,
             "status": status, "proved": proved, "entries": entries, "layers": layers or {},
             "first": first, "hint": hint, "witness": witness, "detail": detail,
-            "seconds": round(seconds, 3), "call": call}
+            "seconds": round(seconds, 3), "call": call, "notes": list(notes)}
 
 
 def _load(path: Path, entry: str):
@@ -324,7 +324,7 @@ def _check(send, path: Path, entry: str, options: dict) -> None:
                    detail=result.failure_text, seconds=time.perf_counter() - t0,
                    call=result.failed_call, **score(result),
                    witness=witness_text(bad.witness) if bad is not None and bad.witness
-                   else None))
+                   else None, notes=getattr(result, "notes", ())))
 
 
 def score(result) -> dict:
@@ -475,6 +475,8 @@ def feedback_text(row: dict, network: str) -> str:
                   f"    {row['witness']}", ""]
     if row["hint"]:
         lines += [f"Hint: {row['hint']}", ""]
+    if row.get("notes"):
+        lines += ["Notes:", ""] + [f"- {n}" for n in row["notes"]] + [""]
     if row["detail"] and row["status"] != Status.PROVED:
         lines += ["Detail:", "", "    " + row["detail"].replace("\n", "\n    "), ""]
     if row["status"] == Status.PROVED:
@@ -503,7 +505,7 @@ def write_csv(rows: list[dict], path) -> None:
         writer = csv.DictWriter(fh, fieldnames=COLUMNS, extrasaction="ignore")
         writer.writeheader()
         for r in rows:
-            cells = {**r, "percent": percent(r)}
+            cells = {**r, "percent": percent(r), "notes": "; ".join(r.get("notes") or ())}
             writer.writerow({k: _cell(cells[k]) for k in COLUMNS})
 
 

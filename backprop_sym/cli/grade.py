@@ -34,10 +34,11 @@ from .types import CONVENTION, Activations, Count, Seconds, Widths
               help=f"The activation the submissions implement. Known: "
                    f"{', '.join(activations.names())}; with 'f' backward also gets f= and "
                    f"fprime=.")
-@click.option("--convention", type=CONVENTION, default=DEFAULT_CONVENTION,
-              show_default=True,
+@click.option("--convention", type=CONVENTION, default=None,
               help="Shape of weights[l-1]: from-to n_{l-1} x n_l; to-from (Nielsen, NumPy "
-                   "code that computes w @ a) n_l x n_{l-1}.")
+                   "code that computes w @ a) n_l x n_{l-1}. Without it each submission's "
+                   f"layout is detected (tried {DEFAULT_CONVENTION} first; the one used is "
+                   "noted per file); with it, that layout is binding.")
 @click.option("--samples", "-N", type=Count(), default=DEFAULT_SAMPLES, show_default=True,
               help="Examples (columns of x and y); 2 or more catches a missing 1/N.")
 @click.option("--csv", "csv_path", default=None, metavar="OUT.csv",
@@ -92,6 +93,8 @@ def grade(target, entry, widths, activation, convention, samples, csv_path, feed
     """
     from pathlib import Path
 
+    detect = convention is None
+    convention = convention or DEFAULT_CONVENTION
     shape = make_shape(widths, activation, samples, convention)
     if not Path(target).exists():
         raise Fail(f"{target} does not exist; expected a .py or .ipynb file or a folder of "
@@ -129,7 +132,8 @@ def grade(target, entry, widths, activation, convention, samples, csv_path, feed
                    + (f" (and {len(existing) - 1} more feedback files)" if len(existing) > 1
                       else "") + "; use --force to overwrite them")
     options = dict(widths=shape.widths, activation=",".join(shape.activations),
-                   convention=convention, samples=samples, backend=backend_name)
+                   convention=convention, samples=samples, backend=backend_name,
+                   detect=detect)
     jobs = min(jobs or cores(), cores())
     with display.progress(len(items), enabled=not as_json and sys.stderr.isatty(),
                           label="grading") as tick:
@@ -159,7 +163,10 @@ def grade(target, entry, widths, activation, convention, samples, csv_path, feed
             for key in ("witness", "hint", "detail"):
                 if r[key] and not (key == "detail" and r["status"] == Status.PROVED):
                     click.echo(f"         {key}: {r[key]}")
+            for note in r.get("notes") or ():
+                click.echo(f"         note: {note}")
         proved = sum(r["status"] == Status.PROVED for r in rows)
         click.echo(f"{status}: {proved}/{len(rows)} "
-                   f"submissions proved ({shape.describe()})")
+                   f"submissions proved ({shape.describe()}"
+                   + ("; the weights' layout detected per file" if detect else "") + ")")
     finish(status)

@@ -2,7 +2,9 @@
 
 A refuted layer (the weights or biases of layer l) is compared with the direct gradient
 changed by one common slip at a time: a sign, the 1/N, a transpose, f for f', f' of a, a
-missing f', a layer off by one (a textbook backward pass with that slip, `reference`).
+missing f', a layer off by one (a textbook backward pass with that slip, `reference`),
+made in every layer at once, then in one place only (`single_place`: one layer's f'
+factor, or one step of the recursion with w^l untransposed), naming the place.
 Verdicts never use any of this; it only names the likely repair.
 """
 from __future__ import annotations
@@ -25,10 +27,11 @@ def functions(ctx: SymContext, name: str):
     return act.numpy(numpy_module())
 
 
-def reference(ctx: SymContext, W, b, x, y, deriv, a_shift=0):
+def reference(ctx: SymContext, W, b, x, y, deriv, a_shift=0, plain=()):
     """The textbook backward (to-from matrices) with `deriv(l, z, a)` standing for
-    f'(z^l): a generator of wrong variants for hints. Verdicts never use it. Its z and a
-    come from the one forward pass (`engine.forward`), example by example."""
+    f'(z^l), and w^l instead of (w^l)^T in the recursion from each layer l in `plain`:
+    a generator of wrong variants for hints. Verdicts never use it. Its z and a come
+    from the one forward pass (`engine.forward`), example by example."""
     shape = ctx.shape
     L, N, n = shape.L, shape.samples, shape.widths
     if shape.convention == "from-to":
@@ -52,7 +55,8 @@ def reference(ctx: SymContext, W, b, x, y, deriv, a_shift=0):
         gw[l - 1] = delta @ a[l - 1 + a_shift].T / N
         gb[l - 1] = delta.sum(axis=1, keepdims=True) / N
         if l > 1:
-            delta = (W[l - 1].T @ delta) * deriv(fs, l - 1, z, a)
+            back = W[l - 1] if l in plain else W[l - 1].T
+            delta = (back @ delta) * deriv(fs, l - 1, z, a)
     if shape.convention == "from-to":
         gw = [g.T for g in gw]
     return [e.e for g in gw for e in g.ravel()] + [e.e for g in gb for e in g.ravel()]
@@ -70,6 +74,31 @@ VARIANTS = [
 ]
 
 
+def single_place(L: int) -> list:
+    """(label, deriv, a_shift, plain): one slip in one place only. f' left out, f for f',
+    f' of a, each in one layer's factor (layer m: the output error when m = L, the
+    recursion into layer m otherwise); w^l untransposed in one step of the recursion."""
+    right = lambda fs, l, z, a: fs[l][1](z[l])                   # noqa: E731
+    slips = [("holds with the factor f'(z^{m}) added {where} (the code leaves it out there)",
+              lambda fs, l, z, a: 1),
+             ("holds with f' instead of f {where} (the code uses f(z^{m}) there)",
+              lambda fs, l, z, a: fs[l][0](z[l])),
+             ("holds with f'(z^{m}) instead of f'(a^{m}) {where} (the code applies f' to the "
+              "activation there)", lambda fs, l, z, a: fs[l][1](a[l]))]
+    out: list[tuple] = []
+    for m in range(L, 0, -1):
+        where = ("in the output error only" if m == L else
+                 f"in the error recursion into layer {m} only")
+        for label, slip in slips:
+            out.append((label.format(m=m, where=where),
+                        lambda fs, l, z, a, m=m, slip=slip:
+                        slip(fs, l, z, a) if l == m else right(fs, l, z, a), 0, ()))
+    for l in range(L, 1, -1):
+        out.append((f"holds with (w^{l})^T in the error recursion from layer {l} to layer "
+                    f"{l - 1} only (the code uses w^{l} untransposed there)", right, 0, (l,)))
+    return out
+
+
 def add_hints(ctx: SymContext, checks, entries, got, W, b, x, y, budget: float = 20.0):
     """A hint on each refuted entry whose layer (weights or biases of layer l) a common
     repair makes exactly right: a sign, 1/N, a transpose, f for f', f' of a, a missing
@@ -80,13 +109,15 @@ def add_hints(ctx: SymContext, checks, entries, got, W, b, x, y, budget: float =
         groups.setdefault((inst.rule, inst.layer), []).append(i)
     direct = {i: ctx.engine.gradient(p) for i, (_, p) in enumerate(entries)}
     variants: dict = {}
+    every = [(label, deriv, shift, ()) for label, deriv, shift in VARIANTS]
+    places = every + single_place(ctx.shape.L)
 
     def variant(k):
         if k not in variants:
-            label, deriv, shift = VARIANTS[k]
+            label, deriv, shift, plain = places[k]
             try:
                 with running(ctx):
-                    variants[k] = reference(ctx, W, b, x, y, deriv, shift)
+                    variants[k] = reference(ctx, W, b, x, y, deriv, shift, plain)
             except (ValueError, TypeError, ArithmeticError):
                 variants[k] = None
         return variants[k]
@@ -110,7 +141,7 @@ def add_hints(ctx: SymContext, checks, entries, got, W, b, x, y, budget: float =
             pos = {i: k for k, i in enumerate(idx)}
             t = lambda i: direct[idx[(pos[i] % rows) * cols + pos[i] // rows]]  # noqa: E731
             candidates.append((f"holds with the gradient of w^{l} transposed", t))
-        for k, (label, _, _) in enumerate(VARIANTS):
+        for k, (label, _, _, _) in enumerate(places):
             def entry(i, k=k):
                 got = variant(k)
                 return got[i] if got else None

@@ -20,12 +20,14 @@ from __future__ import annotations
 import ast
 import inspect
 import os
+import re
 import textwrap
 import time
 import traceback
+from dataclasses import dataclass, field
 from fractions import Fraction
 
-from . import activations, floatcall, transport
+from . import activations, floatcall, points, transport
 from .defaults import DEFAULT_ACTIVATION, DEFAULT_CONVENTION, DEFAULT_SAMPLES, DEFAULT_WIDTHS
 from .entries import (Call, EntryCheck, ImplementationResult, compare, entry_check,
                       witness_text)
@@ -44,8 +46,8 @@ _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def check_implementation(backward, widths=DEFAULT_WIDTHS, activation=DEFAULT_ACTIVATION,
                          convention=DEFAULT_CONVENTION, samples=DEFAULT_SAMPLES, *,
-                         backend: str | None = None,
-                         hints: bool = True) -> ImplementationResult:
+                         backend: str | None = None, hints: bool = True,
+                         detect: bool = True) -> ImplementationResult:
     """Run `backward(weights, biases, x, y)` on symbols and prove, entry by entry, that it
     returns the gradient of 𝒞 = (1/N) Σ_x ½‖a^L − y‖² (see the module doc); the result
     is the worst over its calls (`plan`).
@@ -55,18 +57,23 @@ def check_implementation(backward, widths=DEFAULT_WIDTHS, activation=DEFAULT_ACT
     (grad_weights, grad_biases) in the same shapes (or any shapes with as many entries).
     With activation "f", it is also called with `f=` and `fprime=`, elementwise callables.
     `samples` (N) is 2 by default: with one example a gradient of the sum is the mean's.
+    With `detect` (the default), code that fails under `convention` and runs under the
+    other orientation of the weights is graded under that one, and the result's `notes`
+    say which orientation was used; code that fails under both keeps its error.
     """
     if not callable(backward):
         raise TypeError(f"backward must be a function, got {type(backward).__name__}")
-    calls = plan(widths, activation, convention, samples)
+    calls = plan(widths, activation, convention, samples, detect=detect)
     return judge(record(backward, calls), calls, backend=backend, hints=hints)
 
 
 # ---------------------------------------------------------------- the calls
 
-def plan(widths, activation="f", convention="from-to", samples=2) -> list[dict]:
+def plan(widths, activation="f", convention="from-to", samples=2, *,
+         detect: bool = True) -> list[dict]:
     """The calls, as plain data: twice at the given shape, twice at other widths (every
-    layer non-square, one more example), once on float64 arrays at the given shape."""
+    layer non-square, one more example), once on float64 arrays at the given shape.
+    With `detect`, `record` may run them in the other convention (`flipped`)."""
     shape = Network(widths, activation, samples, convention).shape
     other = _other_widths(shape.widths)
     second = Network(other, ",".join(shape.activations), samples + 1, convention).shape
@@ -85,7 +92,42 @@ def plan(widths, activation="f", convention="from-to", samples=2) -> list[dict]:
                                       f"at an exact point"), "point": floatcall.point(shape)}]
     for i, c in enumerate(calls, 1):
         c["what"] = f"call {i} of {len(calls)} ({c['what']})"
+        c["detect"] = bool(detect)
+        if c["kind"] == "symbols":
+            c["points"] = points.make(_shape(c), seed=i)
     return calls
+
+
+OTHER = {"from-to": "to-from", "to-from": "from-to"}
+LAYOUT = {"to-from": "W[out, in] (to-from)", "from-to": "W[in, out] (from-to)"}
+
+
+def flipped(calls: list[dict]) -> list[dict]:
+    """The same calls with the weights in the other convention (the float call's weight
+    matrices transposed; the same physical weights)."""
+    out = []
+    for c in calls:
+        c = {**c, "convention": OTHER[c["convention"]]}
+        if "point" in c:
+            pt = c["point"]
+            c["point"] = {**pt, "weights": [[list(r) for r in zip(*m)] for m in pt["weights"]]}
+        out.append(c)
+    return out
+
+
+def _failed(got: dict) -> bool:
+    """A recorded call that raised or returned arrays of the wrong shapes."""
+    return "error" in got or any("problem" in layer for layer in got.get("layers", []))
+
+
+def _first_error(results: list[dict]) -> str:
+    for got in results:
+        if "error" in got:
+            return str(got["error"])
+        for layer in got.get("layers", []):
+            if "problem" in layer:
+                return str(layer["problem"])
+    return ""
 
 
 def _other_widths(widths) -> tuple:
@@ -106,19 +148,49 @@ def _shape(call: dict):
 def record(backward, calls: list[dict]) -> bytes:
     """Run every call of `calls` (from `plan`) in this process; what the code returned,
     as JSON bytes (`engine.transport`). The code gets no engine and no expressions."""
-    return transport.encode({"calls": [_record_one(backward, c) for c in calls]})
+    results = [_record_one(backward, c) for c in calls]
+    doc: dict = {"calls": results}
+    if calls and calls[0].get("detect") and any(_failed(r) for r in results):
+        other = flipped(calls)
+        again = [_record_one(backward, c) for c in other]
+        if any(_failed(r) for r in again):
+            doc["other_error"] = _first_error(again)[:transport.MAX_TEXT]
+        else:
+            doc = {"calls": again, "convention": other[0]["convention"]}
+    return transport.encode(doc)
 
 
 def _record_one(backward, call: dict) -> dict:
-    np = numpy_module()
     shape = _shape(call)
-    n, L, N = shape.widths, shape.L, shape.samples
     generic = any(activations.get(a).is_generic for a in shape.activations)
     if generic and not _accepts(backward, ("f", "fprime")):
         return {"error": "with activation 'f', backward is called as backward(weights, "
                          "biases, x, y, f=..., fprime=...); give it the parameters f and "
                          "fprime"}
-    tape = transport.Tape()
+    if call["kind"] == "symbols":
+        tape = transport.Tape()
+        got = _run(backward, call, shape, generic, tape)
+        if not tape.branched or not call.get("points"):
+            return got
+        found: list = []                # the code compares entries: run it at points
+        for k, pt in enumerate(call["points"]):
+            tape = transport.Tape(points.keys(pt), points.coefficients(pt))
+            got = _run(backward, call, shape, generic, tape)
+            if tape.undecided:
+                continue                # a comparison too close to call: another point
+            if "error" in got:
+                return got
+            found.append({"point": k, **got})
+            if len(found) == points.COUNT:
+                break
+        return {"points": found} if found else \
+            {"error": "backward compares entries, and no point decided its comparisons"}
+    return _run(backward, call, shape, generic, transport.Tape())
+
+
+def _run(backward, call: dict, shape, generic: bool, tape) -> dict:
+    np = numpy_module()
+    n, L, N = shape.widths, shape.L, shape.samples
     if call["kind"] == "floats":
         pt = call["point"]
         args = ([np.array(m, dtype=np.float64) for m in pt["weights"]],
@@ -213,12 +285,29 @@ def judge(data: bytes, calls: list[dict], *, backend: str | None = None,
     here, after the code has run."""
     t0 = time.perf_counter()
     shape = _shape(calls[0])
+    notes: list[str] = []
     try:
         doc = transport.load(data)
         results = doc.get("calls")
-        if set(doc) != {"calls"} or not isinstance(results, list) or \
-                len(results) != len(calls):
+        if not {"calls"} <= set(doc) <= {"calls", "convention", "other_error"} or \
+                not isinstance(results, list) or len(results) != len(calls):
             raise transport.Malformed("it did not send one result per call")
+        given = calls[0]["convention"]
+        if "convention" in doc:
+            if doc["convention"] != OTHER[given] or not calls[0].get("detect") or \
+                    "other_error" in doc:
+                raise transport.Malformed("a convention that was not tried")
+            calls = flipped(calls)
+            shape = _shape(calls[0])
+            notes.append(f"weights read as {LAYOUT[OTHER[given]]}: backward fails with "
+                         f"{LAYOUT[given]}, the layout tried first")
+        elif "other_error" in doc:
+            notes.append(f"backward fails with the weights in either layout: with "
+                         f"{LAYOUT[given]} (the layout tried first) as reported, and with "
+                         f"{LAYOUT[OTHER[given]]}: {transport.text(doc['other_error'])}")
+        elif calls[0].get("detect"):
+            notes.append(f"weights read as {LAYOUT[given]}, the layout tried first (the "
+                         f"other layout was not needed)")
     except transport.Malformed as err:
         return _all_error(shape, backend, t0, calls[0]["what"], _not_expressions(err))
     contexts: dict = {}
@@ -239,14 +328,37 @@ def judge(data: bytes, calls: list[dict], *, backend: str | None = None,
             break                       # the floats check code that runs on symbols
         if isinstance(got, Call):
             done.append(got)
+        elif isinstance(got, _AtPoints):
+            done.append(points.judge(ctx, call, _entries(ctx), got))
+            if not any("compares entries" in n for n in notes):
+                notes.append("backward compares entries (np.where, np.clip, np.maximum, <), "
+                             "so it was run at exact random rational points, not on "
+                             "symbols: never proved for every input")
         else:
             values, problems = got
             done.append(_judge_call(ctx, call, values, problems, hints and not done))
     first = done[0]
-    return ImplementationResult(shape, first.checks, time.perf_counter() - t0,
-                                contexts[tuple(calls[0]["widths"]), calls[0]["samples"]].B.name,
-                                error=first.error, calls=done[1:],
-                                description=first.description)
+    read = {f: q for ctx in contexts.values() for f, q in ctx.read.items()}
+    notes += [f"read {f!r} as {q}" for f, q in sorted(read.items())]
+    return Result(shape, first.checks, time.perf_counter() - t0,
+                  contexts[tuple(calls[0]["widths"]), calls[0]["samples"]].B.name,
+                  error=first.error, calls=done[1:], description=first.description,
+                  notes=notes)
+
+
+@dataclass(repr=False)
+class Result(ImplementationResult):
+    """An `ImplementationResult` with `notes`: how the code was read (the weights'
+    layout, floats read as the simple rationals they stand for, the scope of a check),
+    in words, in `summary()` and in the JSON (`notes`)."""
+    notes: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {**super().to_json(), "notes": list(self.notes)}
+
+    def summary(self) -> str:
+        text = super().summary()
+        return text + "".join(f"\n  note: {n}" for n in self.notes)
 
 
 def _not_expressions(err) -> str:
@@ -256,8 +368,8 @@ def _not_expressions(err) -> str:
 def _all_error(shape, backend, t0, what, message) -> ImplementationResult:
     ctx = SymContext(shape, backend)
     checks = [entry_check(i, Status.ERROR, 0.0, reason=message) for i, _ in _entries(ctx)]
-    return ImplementationResult(shape, checks, time.perf_counter() - t0, ctx.B.name,
-                                error=message, description=what)
+    return Result(shape, checks, time.perf_counter() - t0, ctx.B.name, error=message,
+                  description=what)
 
 
 def _error_call(ctx, call, message) -> Call:
@@ -275,6 +387,29 @@ def _decode_call(ctx, call: dict, got):
         if set(got) != {"error"}:
             raise transport.Malformed("an error with other fields")
         return _error_call(ctx, call, transport.text(got["error"]))
+    if "points" in got and call["kind"] == "symbols":
+        found, seen = [], set()
+        if set(got) != {"points"} or not isinstance(got["points"], list) or \
+                not 0 < len(got["points"]) <= len(call["points"]):
+            raise transport.Malformed("points that are not a list of results")
+        for one in got["points"]:
+            if not isinstance(one, dict) or set(one) != {"point", "nodes", "layers"}:
+                raise transport.Malformed("a result at a point that is not one")
+            k = one["point"]
+            if type(k) is not int or not 0 <= k < len(call["points"]) or k in seen:
+                raise transport.Malformed("a point that was not offered")
+            seen.add(k)
+            found.append((k, *_decode_nodes(ctx, call, {"nodes": one["nodes"],
+                                                        "layers": one["layers"]})))
+        return _AtPoints(found)
+    return _decode_nodes(ctx, call, got)
+
+
+class _AtPoints(list):
+    """A call's results at points: [(point number, values, problems)]."""
+
+
+def _decode_nodes(ctx, call: dict, got: dict):
     if set(got) != {"nodes", "layers"} or not isinstance(got["layers"], list):
         raise transport.Malformed("a call's result that is not nodes and layers")
     entries = _entries(ctx)
@@ -414,8 +549,11 @@ def _user_frame(tb):
 def _raised(err, backward) -> str:
     if isinstance(err, _Returned):
         return str(err)
+    words = _shapes_in_words(err)
     if isinstance(err, SystemExit):
         what = f"backward called sys.exit({err.code!r})"
+    elif words:
+        what = f"backward's array shapes do not fit: {words}"
     else:
         what = f"backward raised {type(err).__name__}: {err}"
     frame = _user_frame(err.__traceback__)
@@ -423,6 +561,26 @@ def _raised(err, backward) -> str:
         return what
     code = f": {frame.line.strip()}" if frame.line else ""
     return f"{what} (at {frame.filename}:{frame.lineno}{code})"
+
+
+def _shapes_in_words(err) -> str | None:
+    """NumPy's message on arrays whose shapes do not fit, in words, or None."""
+    if not isinstance(err, ValueError):
+        return None
+    msg = str(err)
+    m = re.search(r"matmul.*size (\d+) is different from (\d+)", msg)
+    if m:
+        return (f"a matrix product A @ B where A has {m.group(2)} columns but B has "
+                f"{m.group(1)} rows")
+    m = re.search(r"shapes (\([\d, ]*\)) and (\([\d, ]*\)) not aligned", msg)
+    if m:
+        return (f"np.dot of arrays of shapes {m.group(1)} and {m.group(2)}, whose inner "
+                f"sizes differ")
+    m = re.search(r"could not be broadcast together with shapes ((?:\([\d, ]*\) ?)+)", msg)
+    if m:
+        return (f"an elementwise operation on arrays of shapes "
+                f"{' and '.join(m.group(1).split())}, which do not match")
+    return None
 
 
 def _return_line(backward) -> str:

@@ -95,6 +95,20 @@ def lift(o):
     return None
 
 
+SIMPLE = 1000                # the largest denominator of a "simple" rational
+
+
+def simple(q: Fraction, f: float) -> Fraction | None:
+    """The rational p/d with d <= SIMPLE whose nearest double is exactly f (q = f
+    exactly), or None. Two such rationals differ by at least 1/SIMPLE², far more than
+    the spacing of doubles below 2**20 (2**-32 there), so at most one has f as its
+    nearest double: the reading is what the code wrote (1.0/3 as 1/3), unambiguous."""
+    if abs(q) >= 2 ** 20:
+        return None
+    r = q.limit_denominator(SIMPLE)
+    return r if float(r) == f else None
+
+
 def numpy_module():
     try:
         import numpy
@@ -156,11 +170,19 @@ class SymContext:
                        for arg, atom in r.get("log", {}).items()}
         self.exp_atoms: dict = {}                   # key -> E = e^{z}, tanh layers
         self.floats: dict = {}                      # float constants that are not simple
+        self.read: dict = {}                        # float -> the simple rational it is read as
         self._f = B.Function("f")
 
     def number(self, q: Fraction, f: float):
-        if q.denominator > 1 and q.limit_denominator(1000) != q:
-            self.floats[f] = q.limit_denominator(1000)
+        """The float f (exactly the binary rational q) as a backend number: the simple
+        rational it stands for when f is exactly the double nearest to it (`simple`), else
+        q itself (noted in `floats` when it is close to a simple rational)."""
+        r = simple(q, f)
+        if r is not None and r != q:
+            self.read[f] = r
+            q = r
+        elif q.denominator > 1 and q.limit_denominator(SIMPLE) != q:
+            self.floats[f] = q.limit_denominator(SIMPLE)
         return self.B.Rational(q.numerator, q.denominator)
 
     def match(self, u):
@@ -255,9 +277,9 @@ class SymContext:
 def object_arrays(np, constant):
     """NumPy's zeros/ones(_like) making object arrays of `constant(0)` / `constant(1)` (a
     Sym, or a recording number of `engine.transport`) inside the block (students
-    fill np.zeros(shape) in place), NumPy's own functions back afterwards, however the
-    block is left. NumPy's own calls, explicit dtypes and integer arrays' _like are left
-    as they were."""
+    fill np.zeros(shape) in place, also with dtype=float), NumPy's own functions back
+    afterwards, however the block is left. NumPy's own calls, other explicit dtypes and
+    integer arrays' _like are left as they were."""
     # not np.empty: compiled parts of NumPy (np.random.randn) call it without a dtype
     names = ("zeros", "ones", "zeros_like", "ones_like")
     saved = {n: getattr(np, n) for n in names}
@@ -268,6 +290,8 @@ def object_arrays(np, constant):
 
         def make(source, dtype=None, *args, **kw):
             caller = sys._getframe(1).f_globals.get("__name__", "")
+            if _is_float(np, dtype) and caller.split(".")[0] not in ("numpy", "backprop_sym"):
+                dtype = None                # dtype=float in the code: entries are numbers
             if dtype is not None or caller.split(".")[0] in ("numpy", "backprop_sym") or \
                     (like and getattr(source, "dtype", None) is not None
                      and source.dtype.kind in "iub"):
@@ -278,13 +302,52 @@ def object_arrays(np, constant):
             return np.full(shape, constant(value), dtype=object)
         return make
 
+    # np.maximum(z, 0) and its kind return the plain number where it is larger: as an
+    # entry, so that np.exp and the like still apply to it
+    picks = ("maximum", "minimum", "fmax", "fmin", "clip", "where")
+    saved.update({n: getattr(np, n) for n in picks})
+
+    def entry(v):
+        return constant(v) if isinstance(v, numbers.Number) and \
+            not isinstance(v, (bool, complex)) else v
+    entries = np.frompyfunc(entry, 1, 1)
+
     try:
         for n in names:
             setattr(np, n, patched(n))
+        for n in picks:
+            setattr(np, n, _Entries(saved[n], entries, np))
         yield
     finally:
         for n, fn in saved.items():
             setattr(np, n, fn)
+
+
+class _Entries:
+    """A NumPy function whose object-array results have every plain number made an entry
+    (`constant`); its other attributes (a ufunc's reduce, ...) are the function's own."""
+
+    def __init__(self, fn, entries, np):
+        self._fn, self._entries, self._np = fn, entries, np
+
+    def __call__(self, *args, **kw):
+        out = self._fn(*args, **kw)
+        if isinstance(out, self._np.ndarray) and out.dtype == object:
+            return self._entries(out)
+        return out
+
+    def __getattr__(self, name):
+        return getattr(self._fn, name)
+
+
+def _is_float(np, dtype) -> bool:
+    """dtype=float (or float64, np.double, "float"): the code's real numbers."""
+    if dtype is None:
+        return False
+    try:
+        return np.dtype(dtype) == np.dtype(np.float64)
+    except TypeError:
+        return False
 
 
 @contextlib.contextmanager
@@ -293,7 +356,7 @@ def running(ctx: SymContext):
     `object_arrays`), for the block's duration; both restored afterwards."""
     token = _CURRENT.set(ctx)
     try:
-        with object_arrays(numpy_module(), lambda v: Sym(ctx.B.Integer(v))):
+        with object_arrays(numpy_module(), lambda v: Sym(lift(v))):
             yield
     finally:
         _CURRENT.reset(token)

@@ -36,15 +36,95 @@ class Malformed(BackpropSymError):
 
 # ---------------------------------------------------------------- recording (the code's side)
 
-class Tape:
-    """The nodes recorded so far: lists [op, args...] (node numbers refer to earlier nodes)."""
+class Branching(TypeError):
+    """The code compared entries (np.where, np.clip, np.maximum, <, >=, abs, if) on
+    symbols, or at a point where the comparison is too close to call."""
 
-    def __init__(self):
+
+class Tape:
+    """The nodes recorded so far: lists [op, args...] (node numbers refer to earlier nodes).
+
+    With `at` (symbol key (name, *indices) -> Fraction) every node also carries its value
+    at that point as a rigorous interval (`values`), so that the code's comparisons are
+    decided there (`decide`); `branched` says the code compared at all."""
+
+    PREC = 256                   # bits of the intervals at a point
+
+    def __init__(self, at: dict | None = None, coeffs=None):
         self.nodes: list = []
+        self.at, self.coeffs = at, coeffs
+        self.values: list = []
+        self.branched = self.undecided = False
 
     def add(self, *node) -> "Rec":
         self.nodes.append(list(node))
+        if self.at is not None:
+            try:
+                value = self._value(node[0], node[1:])
+            except (ArithmeticError, ValueError, TypeError, KeyError):
+                value = None                   # no value: comparisons on it are undecided
+            self.values.append(value)
         return Rec(self, len(self.nodes) - 1)
+
+    def _value(self, op, args):
+        from mpmath import iv
+        saved, iv.prec = iv.prec, self.PREC
+        try:
+            return self._interval(iv, op, args)
+        finally:
+            iv.prec = saved
+
+    def _interval(self, iv, op, args):
+        v = self.values
+        if op == "int":
+            return iv.mpf(int(args[0]))
+        if op == "float":
+            return iv.mpf(float.fromhex(args[0]))
+        if op == "rat":
+            return iv.mpf(int(args[0])) / int(args[1])
+        if op == "sym":
+            q = self.at[tuple(args)]
+            return iv.mpf(q.numerator) / q.denominator
+        a = v[args[0]]
+        if a is None or (op in BINARY and v[args[1]] is None):
+            return None
+        if op in BINARY:
+            b = v[args[1]]
+            if op == "pow":
+                k = self.nodes[args[1]]
+                if k[0] == "int":
+                    return a ** int(k[1])
+                return iv.exp(b * iv.log(a))
+            return {"add": lambda: a + b, "sub": lambda: a - b, "mul": lambda: a * b,
+                    "div": lambda: a / b}[op]()
+        c0, c1, c2 = self.coeffs or (0, 0, 0)
+        return {"neg": lambda: -a, "exp": lambda: iv.exp(a),
+                "tanh": lambda: 1 - 2 / (iv.exp(2 * a) + 1), "log": lambda: iv.log(a),
+                "log1p": lambda: iv.log(1 + a), "sqrt": lambda: iv.sqrt(a),
+                "f": lambda: c0 + c1 * a + c2 * a * a, "fprime": lambda: c1 + 2 * c2 * a}[op]()
+
+    def sign(self, a: "Rec", o) -> int:
+        """The sign of a - o at the point: -1, 0 or 1; `Branching` when there is no point
+        or the interval does not decide it."""
+        self.branched = True
+        if self.at is None:
+            raise Branching("a symbolic entry has no truth value: backprop-sym runs backward "
+                            "on symbols and checks code that compares entries (np.where, "
+                            "np.clip, np.maximum, <) at exact points instead")
+        b = self.constant(o)
+        va, vb = self.values[a.i], None if b is None else self.values[b.i]
+        if va is None or vb is None:
+            self.undecided = True
+            raise Branching("a comparison at a point where an entry has no value")
+        d = va - vb
+        if d.a == d.b == 0:
+            return 0
+        if d.b < 0:
+            return -1
+        if d.a > 0:
+            return 1
+        self.undecided = True
+        raise Branching("a comparison too close to call at this point")
 
     def constant(self, o) -> "Rec | None":
         """A number as a node (a float as the binary rational it is), or None."""
@@ -97,9 +177,15 @@ class Rec:
     def square(self): return self._bin(self, "mul")
     def conjugate(self): return self
 
+    def __lt__(self, o): return self.tape.sign(self, o) < 0
+    def __le__(self, o): return self.tape.sign(self, o) <= 0
+    def __gt__(self, o): return self.tape.sign(self, o) > 0
+    def __ge__(self, o): return self.tape.sign(self, o) >= 0
+    def __bool__(self): return self.tape.sign(self, 0) != 0
+    def __abs__(self): return -self if self.tape.sign(self, 0) < 0 else self
+
     __float__ = Sym.__float__
     __int__ = Sym.__float__
-    __bool__ = Sym.__bool__
 
     def __repr__(self):
         return f"Rec(#{self.i})"

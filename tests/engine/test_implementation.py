@@ -284,10 +284,12 @@ def mistaken(mistake, act, convention):
     return backward
 
 
+# g * (1 / N) with N = 3 is correct since issue 20 (1/3's nearest double is read as 1/3):
+# tests/engine/test_impl_exact.py
 MISTAKES = ["no transpose", "f for f'", "f' of a", "no 1/N", "sign", "layer", "rounded 0.5",
-            "float 1/N", "gradient transposed"]
+            "gradient transposed"]
 EXPECTED_HINT = {"sign": "sign", "no 1/N": "1/N", "f for f'": "f' instead of f",
-                 "f' of a": "f'(a^l)", "rounded 0.5": "0.99998", "float 1/N": "0.3333",
+                 "f' of a": "f'(a^l)", "rounded 0.5": "0.99998",
                  "gradient transposed": "transposed"}
 
 
@@ -329,13 +331,19 @@ def test_witness_is_small(fast_backend):
 
 
 def test_floats_are_exact_not_rounded(fast_backend):
-    """0.1 is the float it is: 0.1 * 10 is not 1 in exact arithmetic ... except that it is
-    the binary value of 0.1 times 10, which is not 1; so this is refuted."""
+    """0.1 is the double nearest to 1/10, so it is read as 1/10 (issue 20) and said so;
+    0.1000001 is the float it is (its binary value times 10 is not 1): refuted, and the
+    hint names it."""
     def scaled(weights, biases, x, y):
         gw, gb = vectorized_to_from("sigmoid")(weights, biases, x, y)
         return [g * 0.1 * 10 for g in gw], gb
     r = check_implementation(scaled, [2, 2], "sigmoid", "to-from", backend=fast_backend)
-    assert r.status == "refuted" and "0.1" in r.first_failure.hint
+    assert r.status == "proved" and "read 0.1 as 1/10" in r.notes
+    def near(weights, biases, x, y):
+        gw, gb = vectorized_to_from("sigmoid")(weights, biases, x, y)
+        return [g * 0.1000001 * 10 for g in gw], gb
+    r = check_implementation(near, [2, 2], "sigmoid", "to-from", backend=fast_backend)
+    assert r.status == "refuted" and "0.1000001" in r.first_failure.hint
     def halves(weights, biases, x, y):
         gw, gb = vectorized_to_from("sigmoid")(weights, biases, x, y)
         return [g * 0.5 * 2.0 for g in gw], gb
