@@ -34,7 +34,13 @@ def test_the_defaults_are_the_graders():
     params = {p.name: p.default for p in grade.params}
     assert tuple(int(v) for v in params["widths"].split(",")) == implementation.DEFAULT_WIDTHS
     assert params["activation"] == implementation.DEFAULT_ACTIVATION == "sigmoid"
-    assert params["convention"] == implementation.DEFAULT_CONVENTION
+    # grade without --convention detects the layout, trying DEFAULT_CONVENTION first, as
+    # check_implementation does by default (detect=True)
+    assert params["convention"] is None
+    import inspect
+    signature = inspect.signature(implementation.check_implementation).parameters
+    assert signature["convention"].default == implementation.DEFAULT_CONVENTION
+    assert signature["detect"].default is True
     assert params["samples"] == implementation.DEFAULT_SAMPLES >= 2
 
 
