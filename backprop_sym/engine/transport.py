@@ -182,6 +182,14 @@ class Rec:
     def __gt__(self, o): return self.tape.sign(self, o) > 0
     def __ge__(self, o): return self.tape.sign(self, o) >= 0
     def __bool__(self): return self.tape.sign(self, 0) != 0
+    # == and != compare values like < does (without them Python compares identities:
+    # `s[s == 0.25] = 0` would be all False on symbols and go unnoticed)
+    def __eq__(self, o): return self.tape.sign(self, o) == 0 if self._number(o) else NotImplemented
+    def __ne__(self, o): return self.tape.sign(self, o) != 0 if self._number(o) else NotImplemented
+    __hash__ = object.__hash__
+
+    def _number(self, o) -> bool:
+        return isinstance(o, (Rec, numbers.Number)) and not isinstance(o, complex)
     def __abs__(self): return -self if self.tape.sign(self, 0) < 0 else self
 
     __float__ = Sym.__float__

@@ -1,0 +1,108 @@
+"""Review of issue 20 (adversarial): findings that must stay fixed.
+
+- `==` / `!=` on entries compared identities (no comparison recorded), so code wrong
+  exactly where a value equals a constant (`np.where(z == 0, 0, s)`) was "proved".
+- two students whose names make the same feedback file name ("a b", "a_b") shared one
+  file: the first student's feedback was lost.
+- in a flat folder, each submission's folder (shared by every student) was first on
+  sys.path: one student's scipy.py was imported by another's `import scipy`.
+- a file that never ran counted "0/0 entries"; the note for "fails in either layout"
+  said "as reported" where a refutation was reported, and hid the first layout's error.
+"""
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from backprop_sym import grade as G
+from support import GOOD_BACKWARD as GOOD, cli_process
+
+SIGMOID = textwrap.dedent("""
+    import numpy as np
+    def sigmoid(z): return 1 / (1 + np.exp(-z))
+    def backward(weights, biases, x, y):
+        m = x.shape[1]
+        a, zs = [x], []
+        for W, b in zip(weights, biases):
+            z = W @ a[-1] + b; zs.append(z); a.append(sigmoid(z))
+        def sp(z):
+            s = sigmoid(z) * (1 - sigmoid(z))
+            HOOK
+            return s
+        d = (a[-1] - y) * sp(zs[-1])
+        gW, gb = [None] * len(weights), [None] * len(weights)
+        for l in range(len(weights) - 1, -1, -1):
+            gW[l] = d @ a[l].T / m
+            gb[l] = d.sum(axis=1, keepdims=True) / m
+            if l:
+                d = (weights[l].T @ d) * sp(zs[l - 1])
+        return gW, gb
+""")
+
+
+def _backward(hook):
+    scope: dict = {}
+    exec(SIGMOID.replace("HOOK", hook), scope)
+    return scope["backward"]
+
+
+@pytest.mark.parametrize("hook", [
+    "s = np.where(z == 0, 0.0, s)",          # wrong at z = 0: sigma'(0) = 1/4, not 0
+    "s[s == 0.25] = 0",
+    "s = s * (s != 0.25)",
+    "s = s if not any(v == 0.25 for v in s.ravel()) else s * 0",
+])
+def test_equality_on_entries_is_a_comparison_never_proved(hook):
+    from backprop_sym.engine.implementation import check_implementation
+    r = check_implementation(_backward(hook), (2, 3, 2), "sigmoid", "to-from", 2)
+    assert r.status != "proved", r.summary()
+    assert any("compares entries" in n for n in r.notes), r.summary()
+
+
+def test_correct_code_without_comparisons_is_still_proved():
+    from backprop_sym.engine.implementation import check_implementation
+    r = check_implementation(_backward("pass"), (2, 3, 2), "sigmoid", "to-from", 2)
+    assert r.status == "proved", r.summary()
+
+
+def test_feedback_files_never_collide(tmp_path):
+    items = [("a b", Path("s/a b/hw.py")), ("a_b", Path("s/a_b/hw.py")),
+             ("Alice", Path("s/Alice/hw.py")), ("alice", Path("s/alice/hw.py"))]
+    paths = G.feedback_paths(items, tmp_path)
+    names = [p.name.casefold() for p in paths.values()]
+    assert len(set(names)) == len(items), paths
+    assert all(p.parent == tmp_path for p in paths.values())
+
+
+@pytest.mark.slow
+def test_a_classmates_file_is_not_importable(tmp_path):
+    """Flat folder: bob's scipy.py must not stand in for scipy in carol's submission."""
+    (tmp_path / "scipy.py").write_text("special = None\n")
+    (tmp_path / "carol.py").write_text("import scipy\n" + textwrap.dedent(GOOD))
+    alone = tmp_path / "own"
+    alone.mkdir()                                   # one student's own folder: importable
+    (alone / "helper.py").write_text(textwrap.dedent(GOOD).replace("def backward", "def g"))
+    (alone / "hw.py").write_text("from helper import g as backward\n")
+    out = cli_process("grade", tmp_path, "--convention", "to-from", "--json",
+                      "--timeout", "30")
+    rows = {r["student"]: r for r in json.loads(out.stdout)["submissions"]}
+    try:
+        import scipy  # noqa: F401
+    except ImportError:
+        assert rows["carol"]["status"] == "error", rows["carol"]
+        assert "scipy" in rows["carol"]["detail"]
+    assert rows["own"]["status"] == "proved", rows["own"]
+    assert rows["scipy"]["entries"] == 17            # 0 of the 17 entries, not 0/0
+
+
+def test_either_layout_note_names_both_errors():
+    from backprop_sym.engine.implementation import check_implementation
+
+    def backward(weights, biases, x, y):             # square only: fails in both layouts
+        if weights[0].shape[0] != weights[0].shape[1]:
+            raise ValueError("only square layers, please")
+        return [w * 0 for w in weights], [b * 0 for b in biases]
+    r = check_implementation(backward, (2, 3, 2), "sigmoid", "from-to", 2)
+    note = next(n for n in r.notes if "either layout" in n)
+    assert "as reported" not in note and note.count("ValueError: only square layers") == 2, note
