@@ -466,7 +466,10 @@ def feedback_paths(items: list[tuple[str, Path]], folder) -> dict[str, Path]:
 
 
 def _safe(name: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name).lstrip(".") or "_"
+    """A file name: letters, digits, - _ . (no leading dot), at most 150 bytes in UTF-8
+    (a disk's limit is 255: a long folder name plus a file stem must not end the run)."""
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name).lstrip(".")
+    return safe.encode("utf-8")[:150].decode("utf-8", "ignore") or "_"
 
 
 def feedback_text(row: dict, network: str) -> str:

@@ -106,3 +106,15 @@ def test_either_layout_note_names_both_errors():
     r = check_implementation(backward, (2, 3, 2), "sigmoid", "from-to", 2)
     note = next(n for n in r.notes if "either layout" in n)
     assert "as reported" not in note and note.count("ValueError: only square layers") == 2, note
+
+
+def test_long_names_make_feedback_files_a_disk_takes(tmp_path):
+    """A 200-character folder and a 60-character file stem: the feedback file name fits
+    in 255 bytes (it ended the whole run with exit 2, after grading, with no output)."""
+    long, stem = "s" * 200, "é" * 60
+    items = [(long, Path(f"x/{long}/{stem}.py")), (long, Path(f"x/{long}/{stem}2.py"))]
+    paths = G.feedback_paths(items, tmp_path)
+    assert len(set(paths.values())) == 2
+    for p in paths.values():
+        assert len(p.name.encode("utf-8")) <= 255
+        p.write_text("ok")
