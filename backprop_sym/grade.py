@@ -83,8 +83,8 @@ def notebook_cells(path: Path) -> list[str]:
     or shell commands (`%...`, `!...`) become blank lines, and a cell magic (`%%...`)
     leaves its cell out. ValueError when the file is not a notebook."""
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        doc = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
         raise ValueError(f"{path.name} is not a readable notebook ({err})") from None
     cells = doc.get("cells") if isinstance(doc, dict) else None
     if not isinstance(cells, list):
@@ -94,7 +94,13 @@ def notebook_cells(path: Path) -> list[str]:
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
         source = cell.get("source", "")
-        text = "".join(source) if isinstance(source, list) else str(source)
+        if isinstance(source, list) and all(isinstance(s, str) for s in source):
+            text = "".join(source)
+        elif isinstance(source, str):
+            text = source
+        else:
+            raise ValueError(f"{path.name} is not a notebook (a code cell whose source is "
+                             f"not text)")
         if text.lstrip().startswith("%%"):
             out.append("")
             continue
@@ -116,7 +122,7 @@ def defined_names(path: Path) -> set[str] | None:
     or it imports `*`)."""
     try:
         tree = ast.parse(source_text(path))
-    except (SyntaxError, ValueError, OSError):
+    except (SyntaxError, ValueError, OSError, RecursionError, MemoryError):
         return None
     names: set[str] = set()
     for node in tree.body:
@@ -168,7 +174,7 @@ def missing_entry(files: list[Path], entry: str) -> str | None:
 def _star(path: Path) -> bool:
     try:
         tree = ast.parse(source_text(path))
-    except (SyntaxError, ValueError, OSError):
+    except (SyntaxError, ValueError, OSError, RecursionError, MemoryError):
         return False
     return any(isinstance(n, ast.ImportFrom) and any(a.name == "*" for a in n.names)
                for n in tree.body)
@@ -177,7 +183,7 @@ def _star(path: Path) -> bool:
 def _functions(path: Path) -> list[str]:
     try:
         tree = ast.parse(source_text(path))
-    except (SyntaxError, ValueError, OSError):
+    except (SyntaxError, ValueError, OSError, RecursionError, MemoryError):
         return []
     return [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
 

@@ -106,6 +106,8 @@ class Tape:
     def sign(self, a: "Rec", o) -> int:
         """The sign of a - o at the point: -1, 0 or 1; `Branching` when there is no point
         or the interval does not decide it."""
+        if o is a:
+            return 0                           # an entry and itself: equal for every input
         self.branched = True
         if self.at is None:
             raise Branching("a symbolic entry has no truth value: backprop-sym runs backward "

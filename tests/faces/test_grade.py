@@ -49,7 +49,7 @@ def test_a_folder_one_row_per_file(tmp_path):
         table = list(csv.DictReader(fh))
     assert len(table) == len(SUBMISSIONS) and set(table[0]) == \
         {"student", "file", "status", "proved", "entries", "percent", "first", "hint",
-         "witness", "detail", "seconds"}
+         "witness", "detail", "notes", "seconds"}
 
 
 @pytest.mark.slow

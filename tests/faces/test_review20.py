@@ -118,3 +118,32 @@ def test_long_names_make_feedback_files_a_disk_takes(tmp_path):
     for p in paths.values():
         assert len(p.name.encode("utf-8")) <= 255
         p.write_text("ok")
+
+
+def test_an_entry_compared_with_itself_is_no_branch():
+    """With == a comparison, `a == a` (always true) must not send correct code to points,
+    where the interval of a non-rational value never decides it (an error)."""
+    from backprop_sym.engine import transport
+    tape = transport.Tape()
+    z = transport.symbols(tape, "x", 2, 2, lambda r, c: (c, r))
+    assert (z == z).all() and not (z != z).any() and not tape.branched
+    with pytest.raises(transport.Branching):
+        bool(z[0, 0] == z[0, 1])
+
+
+@pytest.mark.slow
+def test_odd_files_are_that_students_error_not_the_runs(tmp_path):
+    """A cell source of numbers, JSON nested 100000 deep, Python nested 200000 deep: each
+    was an internal error of the whole run (exit 2, no student graded)."""
+    (tmp_path / "a.ipynb").write_text('{"cells":[{"cell_type":"code","source":[1,2]}]}')
+    (tmp_path / "j.ipynb").write_text("[" * 100000 + "]" * 100000)
+    (tmp_path / "r.py").write_text("x" + ".a" * 200000 + "\n")
+    (tmp_path / "bom.ipynb").write_bytes(b"\xef\xbb\xbf" + json.dumps(
+        {"cells": [{"cell_type": "code", "source": textwrap.dedent(GOOD)}]}).encode())
+    (tmp_path / "ok.py").write_text(textwrap.dedent(GOOD))
+    out = cli_process("grade", tmp_path, "--convention", "to-from", "--json",
+                      "--timeout", "30")
+    assert out.returncode == 1 and "internal error" not in out.stderr, out.stderr
+    rows = {r["student"]: r["status"] for r in json.loads(out.stdout)["submissions"]}
+    assert rows == {"a": "error", "j": "error", "r": "error", "bom": "proved",
+                    "ok": "proved"}, rows
