@@ -34,7 +34,8 @@ def test_the_defaults_are_the_graders():
     params = {p.name: p.default for p in grade.params}
     assert tuple(int(v) for v in params["widths"].split(",")) == implementation.DEFAULT_WIDTHS
     assert params["activation"] == implementation.DEFAULT_ACTIVATION == "sigmoid"
-    assert params["convention"] == implementation.DEFAULT_CONVENTION
+    # no --convention: detected, trying check_implementation's default first (as it does)
+    assert params["convention"] is None and implementation.DEFAULT_CONVENTION == "from-to"
     assert params["samples"] == implementation.DEFAULT_SAMPLES >= 2
 
 
