@@ -147,3 +147,11 @@ def test_odd_files_are_that_students_error_not_the_runs(tmp_path):
     rows = {r["student"]: r["status"] for r in json.loads(out.stdout)["submissions"]}
     assert rows == {"a": "error", "j": "error", "r": "error", "bom": "proved",
                     "ok": "proved"}, rows
+
+
+def test_a_csv_in_a_missing_folder_is_a_usage_error_before_grading(tmp_path):
+    """It was an internal error (exit 70) after every file had been graded."""
+    (tmp_path / "a.py").write_text(textwrap.dedent(GOOD))
+    out = cli_process("grade", tmp_path / "a.py", "--csv", tmp_path / "nodir" / "g.csv")
+    assert out.returncode == 2 and "does not exist" in out.stderr, out.stderr
+    assert "internal error" not in out.stderr
