@@ -83,8 +83,8 @@ def notebook_cells(path: Path) -> list[str]:
     or shell commands (`%...`, `!...`) become blank lines, and a cell magic (`%%...`)
     leaves its cell out. ValueError when the file is not a notebook."""
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        doc = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
         raise ValueError(f"{path.name} is not a readable notebook ({err})") from None
     cells = doc.get("cells") if isinstance(doc, dict) else None
     if not isinstance(cells, list):
@@ -94,7 +94,13 @@ def notebook_cells(path: Path) -> list[str]:
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
         source = cell.get("source", "")
-        text = "".join(source) if isinstance(source, list) else str(source)
+        if isinstance(source, list) and all(isinstance(s, str) for s in source):
+            text = "".join(source)
+        elif isinstance(source, str):
+            text = source
+        else:
+            raise ValueError(f"{path.name} is not a notebook (a code cell whose source is "
+                             f"not text)")
         if text.lstrip().startswith("%%"):
             out.append("")
             continue
@@ -116,7 +122,7 @@ def defined_names(path: Path) -> set[str] | None:
     or it imports `*`)."""
     try:
         tree = ast.parse(source_text(path))
-    except (SyntaxError, ValueError, OSError):
+    except (SyntaxError, ValueError, OSError, RecursionError, MemoryError):
         return None
     names: set[str] = set()
     for node in tree.body:
@@ -168,7 +174,7 @@ def missing_entry(files: list[Path], entry: str) -> str | None:
 def _star(path: Path) -> bool:
     try:
         tree = ast.parse(source_text(path))
-    except (SyntaxError, ValueError, OSError):
+    except (SyntaxError, ValueError, OSError, RecursionError, MemoryError):
         return False
     return any(isinstance(n, ast.ImportFrom) and any(a.name == "*" for a in n.names)
                for n in tree.body)
@@ -177,7 +183,7 @@ def _star(path: Path) -> bool:
 def _functions(path: Path) -> list[str]:
     try:
         tree = ast.parse(source_text(path))
-    except (SyntaxError, ValueError, OSError):
+    except (SyntaxError, ValueError, OSError, RecursionError, MemoryError):
         return []
     return [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
 
@@ -192,11 +198,14 @@ def _row(path, status, first=None, hint=None, detail=None, seconds=0.0, call=Non
             "seconds": round(seconds, 3), "call": call, "notes": list(notes)}
 
 
-def _load(path: Path, entry: str):
+def _load(path: Path, entry: str, shared: bool = False):
     """The submission's function `entry`, from a fresh module (a notebook's code cells
-    run in order, each compiled as `FILE [cell N]`)."""
+    run in order, each compiled as `FILE [cell N]`). Its folder is importable (a student's
+    helper modules) unless it is `shared` with other students' files, which must not be
+    importable in its place (another student's scipy.py or utils.py)."""
     name = f"submission_{abs(hash(str(path.resolve())))}"
-    sys.path.insert(0, str(path.parent))
+    if not shared:
+        sys.path.insert(0, str(path.parent))
     if path.suffix == ".ipynb":
         import types
         module = types.ModuleType(name)
@@ -230,7 +239,8 @@ def _load_error(path: Path, err: BaseException) -> str:
     return f"loading {path.name} raised {what}{where}"
 
 
-def _submission(write_fd: int, path: Path, entry: str, calls: list) -> None:
+def _submission(write_fd: int, path: Path, entry: str, calls: list,
+                shared: bool = False) -> None:
     """In the submission's process (never returns): load, run the calls, write the
     recording (or the loading error) to `write_fd` as JSON bytes, exit."""
     code = 0
@@ -245,7 +255,7 @@ def _submission(write_fd: int, path: Path, entry: str, calls: list) -> None:
             os.closerange(lo + 1, hi)
         sys.stdout = sys.stderr = io.StringIO()
         try:
-            fn = _load(path, entry)
+            fn = _load(path, entry, shared)
         except BaseException as err:                 # noqa: B036 (its own process)
             data = transport.encode({"load": _load_error(path, err)})
         else:
@@ -270,7 +280,7 @@ def undumpable() -> None:
         pass
 
 
-def _check(send, path: Path, entry: str, options: dict) -> None:
+def _check(send, path: Path, entry: str, options: dict, shared: bool = False) -> None:
     """The checker (a runner worker): fork the submission's process, read what it writes
     (bounded), and only then judge it; send `RETURNED`, then the row."""
     from .engine import implementation, transport
@@ -284,7 +294,7 @@ def _check(send, path: Path, entry: str, options: dict) -> None:
     pid = os.fork()
     if pid == 0:
         os.close(read_fd)
-        _submission(write_fd, path, entry, calls)
+        _submission(write_fd, path, entry, calls, shared)
     os.close(write_fd)
     chunks, size = [], 0
     with os.fdopen(read_fd, "rb") as pipe:
@@ -348,7 +358,7 @@ RETURNED = "returned"        # the submission's process ended: the rest is the c
 
 
 def grade_one(path: Path, entry: str, options: dict, timeout: float,
-              student: str | None = None) -> dict:
+              student: str | None = None, shared: bool = False) -> dict:
     """One submission: a checker process (`runner.run`) that runs it in a process of its
     own and judges what it returned; both killed at `timeout` seconds. This process is
     made non-dumpable first (`undumpable`)."""
@@ -363,10 +373,13 @@ def grade_one(path: Path, entry: str, options: dict, timeout: float,
         got["row"] = message
         return True
 
-    ended = runner.run(_check, [(path, entry, options)], receive,
+    ended = runner.run(_check, [(path, entry, options, shared)], receive,
                        deadline=time.monotonic() + timeout)
     row = _ended(path, got, ended, timeout, time.perf_counter() - t0)
     row["student"] = student if student is not None else path.stem
+    if not row["entries"]:          # not run or not judged: 0 of all the entries, not 0/0
+        n = list(options.get("widths") or ())
+        row["entries"] = sum(a * b + b for a, b in zip(n, n[1:]))
     return row
 
 
@@ -428,7 +441,9 @@ def _worker(send, taken, items, entry, options, timeout) -> None:
         if i >= len(items):
             return
         student, path = items[i]
-        send.send((i, grade_one(path, entry, options, timeout, student=student)))
+        students = {s for s, p in items if p.parent == path.parent}
+        send.send((i, grade_one(path, entry, options, timeout, student=student,
+                                shared=len(students) > 1)))
 
 
 def overall(rows: list[dict]) -> Status:
@@ -444,15 +459,23 @@ def feedback_paths(items: list[tuple[str, Path]], folder) -> dict[str, Path]:
     per_student: dict[str, int] = {}
     for student, _ in items:
         per_student[student] = per_student.get(student, 0) + 1
-    out = {}
+    out, taken = {}, set()
     for student, path in items:
-        name = student if per_student[student] == 1 else f"{student}-{path.stem}"
-        out[str(path)] = Path(folder) / f"{_safe(name)}.md"
+        name = _safe(student if per_student[student] == 1 else f"{student}-{path.stem}")
+        unique, k = name, 1
+        while unique.casefold() in taken:     # "a b" and "a_b" (or Alice and alice on a
+            k += 1                            # case-insensitive disk): never one file
+            unique = f"{name}-{k}"
+        taken.add(unique.casefold())
+        out[str(path)] = Path(folder) / f"{unique}.md"
     return out
 
 
 def _safe(name: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name).lstrip(".") or "_"
+    """A file name: letters, digits, - _ . (no leading dot), at most 150 bytes in UTF-8
+    (a disk's limit is 255: a long folder name plus a file stem must not end the run)."""
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name).lstrip(".")
+    return safe.encode("utf-8")[:150].decode("utf-8", "ignore") or "_"
 
 
 def feedback_text(row: dict, network: str) -> str:

@@ -120,6 +120,8 @@ def grade(target, entry, widths, activation, convention, samples, csv_path, feed
     missing = G.missing_entry(files, entry)
     if missing:
         raise Fail(missing)
+    if csv_path and not Path(csv_path).resolve().parent.is_dir():
+        raise Fail(f"--csv {csv_path}: the folder {Path(csv_path).parent} does not exist")
     refuse_overwriting_inputs([("--csv", csv_path)],
                               [("the submission", target)] + [("the submission", f)
                                                               for f in files])
@@ -139,7 +141,10 @@ def grade(target, entry, widths, activation, convention, samples, csv_path, feed
                           label="grading") as tick:
         rows = G.grade_all(items, entry, options, timeout, jobs, tick)
     if csv_path:
-        G.write_csv(rows, csv_path)
+        try:
+            G.write_csv(rows, csv_path)
+        except OSError as err:
+            raise Fail(f"cannot write {csv_path}: {err}") from None
     if feedback_dir:
         try:
             G.write_feedback(rows, notes, shape.describe())

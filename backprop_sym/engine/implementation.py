@@ -302,8 +302,14 @@ def judge(data: bytes, calls: list[dict], *, backend: str | None = None,
             notes.append(f"weights read as {LAYOUT[OTHER[given]]}: backward fails with "
                          f"{LAYOUT[given]}, the layout tried first")
         elif "other_error" in doc:
+            try:                            # (from the code's process: anything)
+                mine = _first_error(results)
+            except (TypeError, AttributeError):
+                mine = ""
+            mine = f": {transport.text(mine)}" if isinstance(mine, str) and mine else \
+                " as reported"              # (a refuted call may be reported before it)
             notes.append(f"backward fails with the weights in either layout: with "
-                         f"{LAYOUT[given]} (the layout tried first) as reported, and with "
+                         f"{LAYOUT[given]} (the layout tried first){mine}; with "
                          f"{LAYOUT[OTHER[given]]}: {transport.text(doc['other_error'])}")
         elif calls[0].get("detect"):
             notes.append(f"weights read as {LAYOUT[given]}, the layout tried first (the "

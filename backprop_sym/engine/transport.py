@@ -106,6 +106,8 @@ class Tape:
     def sign(self, a: "Rec", o) -> int:
         """The sign of a - o at the point: -1, 0 or 1; `Branching` when there is no point
         or the interval does not decide it."""
+        if o is a:
+            return 0                           # an entry and itself: equal for every input
         self.branched = True
         if self.at is None:
             raise Branching("a symbolic entry has no truth value: backprop-sym runs backward "
@@ -182,6 +184,14 @@ class Rec:
     def __gt__(self, o): return self.tape.sign(self, o) > 0
     def __ge__(self, o): return self.tape.sign(self, o) >= 0
     def __bool__(self): return self.tape.sign(self, 0) != 0
+    # == and != compare values like < does (without them Python compares identities:
+    # `s[s == 0.25] = 0` would be all False on symbols and go unnoticed)
+    def __eq__(self, o): return self.tape.sign(self, o) == 0 if self._number(o) else NotImplemented
+    def __ne__(self, o): return self.tape.sign(self, o) != 0 if self._number(o) else NotImplemented
+    __hash__ = object.__hash__
+
+    def _number(self, o) -> bool:
+        return isinstance(o, (Rec, numbers.Number)) and not isinstance(o, complex)
     def __abs__(self): return -self if self.tape.sign(self, 0) < 0 else self
 
     __float__ = Sym.__float__
