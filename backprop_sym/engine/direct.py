@@ -33,6 +33,11 @@ def _swept(ex: Expressions, which, expr, variables) -> dict | None:
     return kept[which]
 
 
+def walked(ex: Expressions) -> bool:
+    """Whether the derivatives of `ex` come from the reverse walk (their nodes shared)."""
+    return _swept(ex, "cost", ex.cost, [*ex.w.values(), *ex.b.values()]) is not None
+
+
 def cost_gradient(ex: Expressions, parameter):
     """∂𝒞/∂p for a weight or bias symbol p: the derivative of the data-set cost."""
     g = _swept(ex, "cost", ex.cost, [*ex.w.values(), *ex.b.values()])

@@ -215,10 +215,10 @@ class _ExprForms:
         self.symbol = lambda e: e
         self.is_zero = lambda d: B.expand(d) == 0
         self.to_sympy = B.to_sympy
-        # Δ kept atomized, unexpanded, with SymEngine: its nodes are those of the
-        # reverse-mode gradients (`direct`), so a rule's product with Δ meets the same
-        # nodes and cancels without expansion; `is_zero` expands what is left
-        self.kept = canon.atomize if B.name == "symengine" else canon.reduce
+        # Δ kept atomized, unexpanded, when its nodes are those of the reverse-mode
+        # gradients (`direct.walked`): a rule's product with Δ then meets the same nodes
+        # and cancels without expansion; `is_zero` expands what is left
+        self.kept = canon.atomize if direct.walked(canon.ex) else canon.reduce
 
 
 class _PolyForms:
