@@ -22,7 +22,7 @@ ACTS = ["f", "linear", "tanh", "f,linear,tanh", "linear,f,f", "sigmoid", "softpl
 def _cases(n=10, seed=2207):
     rnd = random.Random(seed)
     out = []
-    for i in range(n):
+    for _ in range(n):
         depth = rnd.randint(1, 3)
         widths = ",".join(str(rnd.randint(1, 3)) for _ in range(depth + 1))
         acts = [a for a in ACTS if a.count(",") in (0, depth - 1)]
