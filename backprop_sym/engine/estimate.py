@@ -9,6 +9,11 @@ every activation, linear included, costs about the same), which dominates deep n
 The coefficients are measured with `benchmarks/calibrate_estimate.py` on the project's
 2-core machine (SymEngine 0.15, SymPy 1.14), one process; the estimate is meant to
 within a factor of about 2, which is enough to warn.
+
+With SymEngine and activations whose nodes the reverse walk takes (`direct.walked`: no
+exponentials), every derivative comes from one walk and a weight's or bias's check
+cancels on shared nodes without expansion: a cost per check and layer, per check and
+node (the atoms put in), and per expanded term of the Δ checks only (`walked_seconds`).
 """
 from __future__ import annotations
 
@@ -19,6 +24,9 @@ from .network import Shape
 
 # (seconds per check, per check and node of the explicit cost, per expanded term)
 COST = {"symengine": (1.5e-4, 1.5e-6, 1.8e-6), "sympy": (3.0e-3, 4.1e-6, 2.1e-5)}
+# walked (see above): (per check and layer, per check and node, per expanded Δ term),
+# measured at load average about 6 (two cores shared by five sessions): conservative
+COST_WALKED = {"symengine": (2.5e-4, 5e-8, 3e-7)}
 WARN_SECONDS = 30.0
 # below this, one process: starting workers and re-deriving shared Δ's would cost more
 PARALLEL_SECONDS = 1.5
@@ -38,6 +46,24 @@ def expanded_terms(shape: Shape) -> int:
         total += (n[l - 1] * n[l] + n[l]) * paths * (L - l + 2) * n[L]
         total += n[l] * paths * (L - l + 2) * n[L] * shape.samples
     return total * shape.samples
+
+
+def delta_terms(shape: Shape) -> int:
+    """About how many terms the expanded differences of the Δ checks have."""
+    n, L = shape.widths, shape.L
+    total = 0
+    for l in range(1, L + 1):
+        paths = 1
+        for m in range(l + 1, L + 1):
+            paths *= n[m]
+        total += n[l] * paths * (L - l + 2) * n[L] * shape.samples
+    return total * shape.samples
+
+
+def walked(shape: Shape, backend: str) -> bool:
+    """Whether the checks take their derivatives from the reverse walk (`direct`)."""
+    return backend in COST_WALKED and not any(
+        activations.get(a).uses_exp for a in shape.activations)
 
 
 def cost_nodes(shape: Shape) -> int:
@@ -71,10 +97,15 @@ def estimate_seconds(shape: Shape, backend: str, jobs: int | None = None) -> flo
     """Expected wall time of the checks (not of starting Python) with `jobs` processes
     (None: one per core, as the command line does). A shape whose layers are linear or
     generic f costs what the generic f does (`specialise`: its proofs are taken)."""
-    per_check, per_node, per_term = COST.get(backend, COST["sympy"])
     factor = activation_factor(shape)
-    one = (checks(shape) * (per_check + per_node * cost_nodes(shape))
-           + expanded_terms(shape) * per_term * factor)
+    if walked(shape, backend):
+        per_layer, per_node, per_term = COST_WALKED[backend]
+        one = (checks(shape) * (per_layer * shape.L + per_node * cost_nodes(shape))
+               + delta_terms(shape) * per_term * factor)
+    else:
+        per_check, per_node, per_term = COST.get(backend, COST["sympy"])
+        one = (checks(shape) * (per_check + per_node * cost_nodes(shape))
+               + expanded_terms(shape) * per_term * factor)
     jobs = min(jobs or cores(), cores())
     if jobs <= 1 or one < PARALLEL_SECONDS:
         return one
@@ -104,12 +135,20 @@ def collapse_terms(shape: Shape) -> int:
     return 3 * n[0] * n[-1] * inner
 
 
+def parts_seconds(shapes: dict) -> tuple[float, float]:
+    """(worked instances, collapse) of a report, in one process."""
+    worked = sum(WORKED_PER_CHECK * checks(sh) for sh in shapes.values())
+    collapse = sum(COLLAPSE_PER_TERM * collapse_terms(sh)
+                   for kind, sh in shapes.items() if kind == "linear")
+    return worked, collapse
+
+
 def parts_ahead(shapes: dict, backend: str) -> bool:
     """Whether a report computes the parts that depend on the shape only (the worked
-    instances, the collapse) in a process of their own while the checks run: with a
-    second core, when some theorem's checks take long enough to pay for the process."""
-    return cores() > 1 and any(estimate_seconds(s, backend, jobs=1) >= PARALLEL_SECONDS
-                               for s in shapes.values())
+    instances, the collapse) in a process of their own, beside the checks and the
+    symbolic proofs: with a second core, when those parts take long enough to pay for
+    the process."""
+    return cores() > 1 and sum(parts_seconds(shapes)) >= PARALLEL_SECONDS
 
 
 def report_seconds(shapes: dict, backend: str, jobs: int | None = None,
@@ -119,16 +158,13 @@ def report_seconds(shapes: dict, backend: str, jobs: int | None = None,
     another theorem's generic f (`specialise`) costs no checks of its own."""
     from .specialise import generic_shape
     listed = set(shapes.values())
-    checks_s, proof, worked, collapse, count = 0.0, 0.0, 0.0, 0.0, 0
-    for kind, shape in shapes.items():
-        n = checks(shape)
-        count += n
+    checks_s, proof, count = 0.0, 0.0, 0
+    for shape in shapes.values():
+        count += checks(shape)
         if generic_shape(shape, backend) not in listed:
             checks_s += estimate_seconds(shape, backend, jobs)
         proof += PROOF_SECONDS
-        worked += WORKED_PER_CHECK * n
-        if kind == "linear":
-            collapse += COLLAPSE_PER_TERM * collapse_terms(shape)
+    worked, collapse = parts_seconds(shapes)
     if parts_ahead(shapes, backend):
         # beside the checks, sharing the cores with them (rules of one's own excepted,
         # whose reports are small)

@@ -215,6 +215,10 @@ class _ExprForms:
         self.symbol = lambda e: e
         self.is_zero = lambda d: B.expand(d) == 0
         self.to_sympy = B.to_sympy
+        # Δ kept atomized, unexpanded, when its nodes are those of the reverse-mode
+        # gradients (`direct.walked`): a rule's product with Δ then meets the same nodes
+        # and cancels without expansion; `is_zero` expands what is left
+        self.kept = canon.atomize if direct.walked(canon.ex) else canon.reduce
 
 
 class _PolyForms:
@@ -226,7 +230,7 @@ class _PolyForms:
         self.canon, ring = canon, canon.ring
         self.zero = ring.zero
         self.const = lambda p, q: ring.ground_new(QQ(p, q))
-        self.atomized = self.full = self.symbol = canon.poly
+        self.atomized = self.full = self.kept = self.symbol = canon.poly
         self.is_zero = lambda d: not d
         self.to_sympy = canon.poly_to_sympy
 
@@ -304,7 +308,7 @@ class Engine:
         """Δ^l_j(s) by direct differentiation, in canonical form."""
         _get(self.ex.probe, (s, l, j), "Δ")
         return self._memoized(("Δ", s, l, j),
-                              lambda: self.forms.full(direct.delta(self.ex, s, l, j)))
+                              lambda: self.forms.kept(direct.delta(self.ex, s, l, j)))
 
     def gradient(self, parameter):
         """∂𝒞/∂p by direct differentiation, in canonical form."""

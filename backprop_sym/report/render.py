@@ -96,6 +96,7 @@ def make_report(shape: Shape, *, only: str | None = None, backend: str | None = 
             results[kind] = verify(sh, backend=backend, jobs=jobs, timeout=left,
                                    rules_override=rules_override, progress=progress)
         if ahead is not None:
+            _prove_meanwhile(shapes)
             _keep_ahead(shapes, ahead.result(None if deadline is None else
                                              max(deadline - time.time(), 0.0)))
     finally:
@@ -130,6 +131,14 @@ def _start_ahead(shapes: dict, backend: str | None):
     except ValueError:
         return None                 # verify names the backend that is wrong
     return Ahead(parts_ahead, shapes) if estimate.parts_ahead(shapes, name) else None
+
+
+def _prove_meanwhile(shapes: dict) -> None:
+    """The symbolic proof of each theorem (kept per process by `chain.proof_for`), taken
+    here while the parts ahead are still being computed beside it."""
+    from .chain import proof_for, prover_activation
+    for kind, sh in shapes.items():
+        proof_for(prover_activation(sh.activations, kind == LINEAR), sh.convention, None)
 
 
 def _keep_ahead(shapes: dict, parts: dict | None) -> None:

@@ -51,7 +51,7 @@ def test_no_pdf_no_tex_build():
 
 
 def test_the_warning_prints_the_whole_run(capsys):
-    s = shapes([8] * 6)
+    s = shapes([12] * 6)
     warn_if_long(list(s.values()), 800, "symengine", None, 2, report={"shapes": s, "pdf": True})
     err = capsys.readouterr().err
     total = estimate.report_seconds(s, "symengine", 2, True)["total"]
