@@ -50,6 +50,8 @@ DEFAULT_TIMEOUT = 10.0       # seconds per file: a correct backward takes well u
 COLUMNS = ("student", "file", "status", "proved", "entries", "percent", "first", "hint",
            "witness", "detail", "notes", "seconds")
 _SKIPPED_DIRS = ("__pycache__", ".ipynb_checkpoints")
+# cell magics whose body Jupyter runs as Python in the notebook's namespace (once here)
+BODY_MAGICS = ("time", "capture", "timeit", "prun")
 
 
 # ---------------------------------------------------------------- the input
@@ -80,8 +82,10 @@ def submissions(target, entry: str | None = None) -> list[tuple[str, Path]]:
 
 def notebook_cells(path: Path) -> list[str]:
     """The code cells of a notebook (.ipynb JSON), in order; lines that are IPython magics
-    or shell commands (`%...`, `!...`) become blank lines, and a cell magic (`%%...`)
-    leaves its cell out. ValueError when the file is not a notebook."""
+    or shell commands (`%...`, `!...`) become blank lines. A cell magic that runs its
+    body as Python in the notebook's namespace (`BODY_MAGICS`: %%time, %%capture...) is
+    a blank line and its body; any other (%%bash, %%writefile, %%html...) leaves its cell
+    out, as Jupyter runs no Python there. ValueError when the file is not a notebook."""
     try:
         doc = json.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
@@ -102,8 +106,12 @@ def notebook_cells(path: Path) -> list[str]:
             raise ValueError(f"{path.name} is not a notebook (a code cell whose source is "
                              f"not text)")
         if text.lstrip().startswith("%%"):
-            out.append("")
-            continue
+            magic = text.lstrip().split(None, 1)[0][2:]
+            if magic not in BODY_MAGICS:
+                out.append("")             # %%bash, %%writefile, %%html...: not Python run
+                continue
+            head, _, body = text.lstrip().partition("\n")
+            text = "\n" * (text.count("\n") - body.count("\n") - 1) + "\n" + body
         out.append("\n".join("" if line.lstrip().startswith(("%", "!")) else line
                              for line in text.splitlines()))
     return out
