@@ -48,7 +48,7 @@ from .engine.vocabulary import Status, worst
 SUFFIXES = (".py", ".ipynb")
 DEFAULT_TIMEOUT = 10.0       # seconds per file: a correct backward takes well under one
 COLUMNS = ("student", "file", "status", "proved", "entries", "percent", "first", "hint",
-           "witness", "detail", "notes", "seconds")
+           "witness", "witness_arrays", "detail", "notes", "seconds")
 _SKIPPED_DIRS = ("__pycache__", ".ipynb_checkpoints")
 # cell magics whose body Jupyter runs as Python in the notebook's namespace (once here)
 BODY_MAGICS = ("time", "capture", "timeit", "prun")
@@ -199,10 +199,12 @@ def _functions(path: Path) -> list[str]:
 # ---------------------------------------------------------------- one submission
 
 def _row(path, status, first=None, hint=None, detail=None, seconds=0.0, call=None,
-         student=None, proved=0, entries=0, layers=None, witness=None, notes=()) -> dict:
+         student=None, proved=0, entries=0, layers=None, witness=None, notes=(),
+         witness_arrays=None) -> dict:
     return {"file": str(path), "student": student if student is not None else Path(path).stem,
             "status": status, "proved": proved, "entries": entries, "layers": layers or {},
-            "first": first, "hint": hint, "witness": witness, "detail": detail,
+            "first": first, "hint": hint, "witness": witness,
+            "witness_arrays": witness_arrays, "detail": detail,
             "seconds": round(seconds, 3), "call": call, "notes": list(notes)}
 
 
@@ -334,7 +336,7 @@ def _check(send, path: Path, entry: str, options: dict, shared: bool = False) ->
             return
     except transport.Malformed:
         pass                                         # judge says what was wrong
-    result = implementation.judge(data, calls, backend=backend)
+    result = implementation.judge(data, calls, backend=backend, entry=entry)
     bad = result.first_failure
     send.send(_row(path, result.status,
                    first=result.label(bad) if bad is not None else None,
@@ -342,7 +344,8 @@ def _check(send, path: Path, entry: str, options: dict, shared: bool = False) ->
                    detail=result.failure_text, seconds=time.perf_counter() - t0,
                    call=result.failed_call, **score(result),
                    witness=witness_text(bad.witness) if bad is not None and bad.witness
-                   else None, notes=getattr(result, "notes", ())))
+                   else None, notes=getattr(result, "notes", ()),
+                   witness_arrays=getattr(result, "arrays", None)))
 
 
 def score(result) -> dict:
@@ -504,6 +507,10 @@ def feedback_text(row: dict, network: str) -> str:
     if row["witness"]:
         lines += ["Expected (the direct derivative) and returned (your code), at:", "",
                   f"    {row['witness']}", ""]
+    if row.get("witness_arrays"):
+        lines += ["The same values as NumPy arrays in your layout: paste them into a test, "
+                  "call your function, and compare with the expected gradient below them:",
+                  "", "```python", row["witness_arrays"], "```", ""]
     if row["hint"]:
         lines += [f"Hint: {row['hint']}", ""]
     if row.get("notes"):

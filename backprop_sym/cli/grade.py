@@ -49,8 +49,9 @@ from .types import CONVENTION, Activations, Count, Seconds, Widths
               type=click.Path(file_okay=False),
               help="Also write DIR/<student>.md for each student: the verdict, the entries "
                    "proved per layer, the first failing entry with the expected and the "
-                   "returned value, the hint and the detail. An existing file is refused "
-                   "unless --force.")
+                   "returned value, the witness as NumPy arrays in the student's layout "
+                   "(with both gradients there side by side), the hint and the detail. An "
+                   "existing file is refused unless --force.")
 @click.option("--force", is_flag=True, help="Overwrite existing --feedback files.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print one JSON document on stdout and nothing else.")
@@ -72,8 +73,10 @@ def grade(target, entry, widths, activation, convention, samples, csv_path, feed
 
     Each function is called on symbols, and every gradient entry it returns is compared
     with the direct derivative of the cost (1/N) Σ ½‖a^L − y‖²: proved, refuted (with a
-    witness: the direct derivative and the code's value; and a hint), error (the
-    exception and its line, or wrong shapes) or unknown. Partial credit: the entries
+    witness: the direct derivative and the code's value, and the same values as NumPy
+    arrays in the submission's layout, W1 = np.array(...), b1, x, y, to paste into a
+    test, with the expected and the returned gradient there side by side; and a hint),
+    error (the exception and its line, or wrong shapes) or unknown. Partial credit: the entries
     proved, in all and per layer.
 
     FILE|FOLDER is a .py or .ipynb file, or a folder of them; in a folder of per-student
@@ -169,6 +172,10 @@ def grade(target, entry, widths, activation, convention, samples, csv_path, feed
             for key in ("witness", "hint", "detail"):
                 if r[key] and not (key == "detail" and r["status"] == Status.PROVED):
                     click.echo(f"         {key}: {r[key]}")
+            if r.get("witness_arrays"):
+                click.echo("         the witness in NumPy (paste into a test):")
+                for code in r["witness_arrays"].splitlines():
+                    click.echo(f"           {code}")
             for note in r.get("notes") or ():
                 click.echo(f"         note: {note}")
         proved = sum(r["status"] == Status.PROVED for r in rows)
