@@ -20,10 +20,10 @@ Input (`submissions`): a file, or a folder of *.py / *.ipynb files (the student 
 file's stem) and of per-student folders (`alice/hw3.py`: the student is the folder name).
 A notebook's code cells are run in order, IPython magics and shell lines (`%`, `!`) left
 out (`notebook_cells`, the standard library's json: no IPython). One row per file:
-student, status, the entries proved in the call that decides the verdict (`proved`,
-`entries`, per layer in `layers`), the first failing entry, its hint, its witness (the
-direct derivative and the code's value), a detail (the error or the reason, and which
-call) and seconds.
+student, status, the entries proved at the graded widths, the same entries for every
+student (`proved`, `entries`, per layer in `layers`: `score`), the first failing entry,
+its hint, its witness (the direct derivative and the code's value; as NumPy code in
+`witness_arrays`), a detail (the error or the reason, and which call) and seconds.
 """
 from __future__ import annotations
 
@@ -349,17 +349,29 @@ def _check(send, path: Path, entry: str, options: dict, shared: bool = False) ->
 
 
 def score(result) -> dict:
-    """Partial credit: the entries proved in the call that decides the verdict (the call
-    of the first failure; call 1 when everything is proved), in all and per layer
-    ({"w^1": [proved, entries], ..., "b^1": ...})."""
-    checks = result.checks
-    if result.failed_call not in (None, result.description):
-        checks = next(c.checks for c in result.calls if c.description == result.failed_call)
+    """Partial credit, on the same entries for every student: the gradient entries at the
+    graded widths (call 1's), in all and per layer ({"w^1": [proved, entries], ...,
+    "b^1": ...}). An entry counts as proved when every judged call at those widths (the
+    same inputs again, the float64 call) proved it, and no judged call at the other widths
+    failed in its layer's gradient (w^l or b^l there: entries of another shape, matched
+    by layer). Calls not judged (after a refutation) take nothing away."""
+    def key(c):
+        return (c.rule, c.layer, tuple(c.index))
+    ok = {key(c): c.status == Status.PROVED for c in result.checks}
+    for call in result.calls:
+        if [key(c) for c in call.checks] == list(ok):
+            for c in call.checks:
+                ok[key(c)] = ok[key(c)] and c.status == Status.PROVED
+            continue
+        failed = {(c.rule, c.layer) for c in call.checks if c.status != Status.PROVED}
+        if call.error or not call.checks:
+            failed = {k[:2] for k in ok}
+        for k in ok:
+            ok[k] = ok[k] and k[:2] not in failed
     layers: dict[str, list[int]] = {}
-    for c in checks:
-        key = f"{'w' if c.rule == 'weight_grad' else 'b'}^{c.layer}"
-        tally = layers.setdefault(key, [0, 0])
-        tally[0] += c.status == Status.PROVED
+    for (rule, layer, _), proved in ok.items():
+        tally = layers.setdefault(f"{'w' if rule == 'weight_grad' else 'b'}^{layer}", [0, 0])
+        tally[0] += proved
         tally[1] += 1
     return {"proved": sum(p for p, _ in layers.values()),
             "entries": sum(n for _, n in layers.values()), "layers": layers}
@@ -496,8 +508,10 @@ def feedback_text(row: dict, network: str) -> str:
     lines = [f"# Feedback: {row['student']}", "",
              f"File: `{Path(row['file']).name}`  ", f"Network: {network}  ",
              f"Verdict: **{row['status']}**  ",
-             f"Entries proved: {row['proved']}/{row['entries']} ({percent(row):g} %)"
-             + (f", in {row['call']}" if row.get("call") else ""), ""]
+             f"Entries proved: {row['proved']}/{row['entries']} ({percent(row):g} %), the "
+             f"gradient's entries at the graded widths (each proved in every call there, "
+             f"its layer also right at the other widths)"
+             + (f"; first failure in {row['call']}" if row.get("call") else ""), ""]
     if row["layers"]:
         lines += ["| gradient | entries proved |", "|---|---|"]
         lines += [f"| ∂C/∂{k} | {p}/{n} |" for k, (p, n) in row["layers"].items()]

@@ -76,8 +76,10 @@ def grade(target, entry, widths, activation, convention, samples, csv_path, feed
     witness: the direct derivative and the code's value, and the same values as NumPy
     arrays in the submission's layout, W1 = np.array(...), b1, x, y, to paste into a
     test, with the expected and the returned gradient there side by side; and a hint),
-    error (the exception and its line, or wrong shapes) or unknown. Partial credit: the entries
-    proved, in all and per layer.
+    error (the exception and its line, or wrong shapes) or unknown. Partial credit, the
+    same for every student: of the gradient's entries at --widths (the "entries" column),
+    those proved in every call at those widths whose layer's gradient (w^l or b^l) is also
+    right in the calls at the other widths ("proved"), in all and per layer.
 
     FILE|FOLDER is a .py or .ipynb file, or a folder of them; in a folder of per-student
     folders (alice/hw3.py, bob/hw3.ipynb, as an LMS exports them) the student is the
