@@ -120,6 +120,14 @@ def _failed(got: dict) -> bool:
     return "error" in got or any("problem" in layer for layer in got.get("layers", []))
 
 
+def _failures(results: list[dict]) -> int:
+    """How much of a recording failed: calls that raised, then arrays of wrong shapes
+    (the layout where less fails is graded, so that the rest still gets verdicts and
+    hints)."""
+    return sum(1000 if "error" in r else sum("problem" in x for x in r.get("layers", []))
+               for r in results)
+
+
 def _first_error(results: list[dict]) -> str:
     for got in results:
         if "error" in got:
@@ -153,7 +161,10 @@ def record(backward, calls: list[dict]) -> bytes:
     if calls and calls[0].get("detect") and any(_failed(r) for r in results):
         other = flipped(calls)
         again = [_record_one(backward, c) for c in other]
-        if any(_failed(r) for r in again):
+        if any(_failed(r) for r in again) and _failures(again) < _failures(results):
+            doc = {"calls": again, "convention": other[0]["convention"],   # fails less
+                   "other_error": _first_error(results)[:transport.MAX_TEXT]}
+        elif any(_failed(r) for r in again):
             doc["other_error"] = _first_error(again)[:transport.MAX_TEXT]
         else:
             doc = {"calls": again, "convention": other[0]["convention"]}
@@ -295,13 +306,18 @@ def judge(data: bytes, calls: list[dict], *, backend: str | None = None,
             raise transport.Malformed("it did not send one result per call")
         given = calls[0]["convention"]
         if "convention" in doc:
-            if doc["convention"] != OTHER[given] or not calls[0].get("detect") or \
-                    "other_error" in doc:
+            if doc["convention"] != OTHER[given] or not calls[0].get("detect"):
                 raise transport.Malformed("a convention that was not tried")
             calls = flipped(calls)
             shape = _shape(calls[0])
-            notes.append(f"weights read as {LAYOUT[OTHER[given]]}: backward fails with "
-                         f"{LAYOUT[given]}, the layout tried first")
+            if "other_error" in doc:
+                notes.append(f"backward fails with the weights in either layout; graded "
+                             f"with {LAYOUT[OTHER[given]]}, where less of it fails (with "
+                             f"{LAYOUT[given]}, the layout tried first: "
+                             f"{transport.text(doc['other_error'])})")
+            else:
+                notes.append(f"weights read as {LAYOUT[OTHER[given]]}: backward fails with "
+                             f"{LAYOUT[given]}, the layout tried first")
         elif "other_error" in doc:
             try:                            # (from the code's process: anything)
                 mine = _first_error(results)
