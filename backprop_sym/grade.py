@@ -14,7 +14,8 @@ submission's process, and anything it sends that is not one well-formed recordin
 error for that file, never a verdict. A crash, an infinite loop, `sys.exit` or a huge
 allocation in one file does not stop the others. `grade_all` grades several files at
 once (`jobs` worker processes, each grading one file at a time as above) and returns the
-rows sorted by path, whatever the order they finished in.
+rows sorted by path, whatever the order they finished in; `grade_on_cluster` runs the same
+per-file grading as tasks of an existing Dask `distributed.Client`.
 
 Input (`submissions`): a file, or a folder of *.py / *.ipynb files (the student is the
 file's stem) and of per-student folders (`alice/hw3.py`: the student is the folder name).
@@ -467,6 +468,54 @@ def _worker(send, taken, items, entry, options, timeout) -> None:
         students = {s for s, p in items if p.parent == path.parent}
         send.send((i, grade_one(path, entry, options, timeout, student=student,
                                 shared=len(students) > 1)))
+
+
+def grade_on_cluster(items: list[tuple[str, Path]], entry: str, options: dict,
+                     timeout: float, client, tick=None) -> list[dict]:
+    """Grade (student, file) pairs as tasks of an existing Dask `distributed.Client`
+    (`client`), one task per file, each running `grade_one` on a worker (so each file
+    keeps its own checker and submission processes and its own `timeout`); `tick(row)`
+    as each file is done; the rows sorted by path. The files must be readable at the
+    same paths on the workers (a shared file system), with backprop-sym and NumPy
+    installed there."""
+    from distributed import as_completed
+    items = sorted(items, key=lambda pair: str(pair[1]))
+    futures = {}
+    for i, (student, path) in enumerate(items):
+        shared = len({s for s, p in items if p.parent == path.parent}) > 1
+        future = client.submit(cluster_task, str(path), entry, options, timeout, student,
+                               shared, pure=False, key=f"backprop-sym-grade-{i}-{os.getpid()}"
+                               f"-{time.time_ns()}")
+        futures[future] = i
+    rows: dict[int, dict] = {}
+    for future in as_completed(list(futures), loop=client.loop):
+        i = futures[future]
+        student, path = items[i]
+        try:
+            row = future.result()
+        except Exception as err:                     # noqa: BLE001 (the cluster's failure)
+            row = _row(path, Status.UNKNOWN, student=student,
+                       detail=f"the cluster did not grade this file: "
+                              f"{type(err).__name__}: {err}")
+        rows[i] = row
+        if tick is not None:
+            tick(row)
+    return [rows[i] for i in range(len(items))]
+
+
+def cluster_task(path: str, entry: str, options: dict, timeout: float, student: str,
+                 shared: bool) -> dict:
+    """One file, as a Dask task on a worker: `grade_one` (its own checker and submission
+    processes, killed at `timeout`). A Dask worker process may be daemonic, which
+    multiprocessing forbids to have children: it is marked otherwise, as `_worker` is."""
+    import multiprocessing
+    multiprocessing.current_process().daemon = False
+    file = Path(path)
+    if not file.is_file():
+        return _row(file, Status.UNKNOWN, student=student,
+                    detail=f"{path} is not readable on the Dask worker that took it: the "
+                           f"submissions must be on a file system the workers share")
+    return grade_one(file, entry, options, timeout, student=student, shared=shared)
 
 
 def overall(rows: list[dict]) -> Status:

@@ -58,13 +58,20 @@ from .types import CONVENTION, Activations, Count, Seconds, Widths
 @click.option("--jobs", "-j", type=Count(), default=None, metavar="N",
               help="Files graded at once (default: the number of cores). Each file still "
                    "runs in processes of its own.")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Grade on an existing Dask cluster: the address of its scheduler "
+                   "(tcp://host:8786). Each file is one task, run on a worker in processes "
+                   "of its own with the same --timeout; --jobs is then the cluster's "
+                   "business. The files must be at the same paths on the workers (a shared "
+                   "file system), with backprop-sym and NumPy installed there. Needs "
+                   "backprop-sym[cluster].")
 @click.option("--timeout", type=Seconds(), default=DEFAULT_TIMEOUT, show_default=True,
               metavar="SECONDS",
               help="Time for each submission; its processes are killed after that.")
 @click.option("--backend", type=click.Choice(BACKENDS), default=None,
               help="Symbolic engine (default: symengine when installed, else sympy).")
 def grade(target, entry, widths, activation, convention, samples, csv_path, feedback_dir,
-          force, as_json, jobs, timeout, backend):
+          force, as_json, jobs, scheduler, timeout, backend):
     """Prove students' NumPy backward functions exactly, entry by entry.
 
     WARNING: this EXECUTES the code of every submission (it is imported and its backward
@@ -85,13 +92,14 @@ def grade(target, entry, widths, activation, convention, samples, csv_path, feed
     folders (alice/hw3.py, bob/hw3.ipynb, as an LMS exports them) the student is the
     folder's name. Notebooks: the code cells in order, without %magic and !shell lines; the body of a
     %%time, %%capture, %%timeit or %%prun cell runs once, other %% cells are left out.
-    Files are graded in parallel (--jobs), sorted by path in the output; a progress bar
-    runs on stderr when it is a terminal.
+    Files are graded in parallel (--jobs, or as tasks of a Dask cluster with --scheduler),
+    sorted by path in the output; a progress bar runs on stderr when it is a terminal.
 
     \b
     Examples:
       backprop-sym grade student.py --entry backward --widths 2,3,2 --activation tanh --convention to-from
       backprop-sym grade submissions/ --convention to-from --csv grades.csv --feedback feedback/
+      backprop-sym grade /shared/hw3/ --scheduler tcp://scheduler:8786 --csv grades.csv
 
     Exit status: 0 every submission proved, 1 something refuted or an error, 3 something
     unknown, 2 usage error (also: NumPy missing where the grader runs, an --entry no file
@@ -114,6 +122,7 @@ def grade(target, entry, widths, activation, convention, samples, csv_path, feed
         raise Fail("grade needs NumPy in the environment it runs in (the submissions are "
                    "run there): install backprop-sym[impl] (pip install "
                    "'backprop-sym[impl]')") from None
+    client = connect(scheduler) if scheduler else None
     backend_name = backend_from_options(backend, jobs)
     from .. import display
     from .. import grade as G
@@ -145,7 +154,13 @@ def grade(target, entry, widths, activation, convention, samples, csv_path, feed
     jobs = min(jobs or cores(), cores())
     with display.progress(len(items), enabled=not as_json and sys.stderr.isatty(),
                           label="grading") as tick:
-        rows = G.grade_all(items, entry, options, timeout, jobs, tick)
+        if client is not None:
+            try:
+                rows = G.grade_on_cluster(items, entry, options, timeout, client, tick)
+            finally:
+                client.close()
+        else:
+            rows = G.grade_all(items, entry, options, timeout, jobs, tick)
     if csv_path:
         try:
             G.write_csv(rows, csv_path)
@@ -185,3 +200,21 @@ def grade(target, entry, widths, activation, convention, samples, csv_path, feed
                    f"submissions proved ({shape.describe()}"
                    + ("; the weights' layout detected per file" if detect else "") + ")")
     finish(status)
+
+
+def connect(address: str):
+    """A Dask `distributed.Client` on the scheduler at `address`; a usage error when Dask's
+    distributed is not installed or the scheduler cannot be reached."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise Fail("--scheduler needs Dask's distributed: install backprop-sym[cluster] "
+                   "(pip install 'backprop-sym[cluster]')") from None
+    try:
+        return Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
+    except (OSError, TimeoutError, ValueError, TypeError) as err:
+        raise Fail(f"--scheduler {address}: cannot reach a Dask scheduler there ({err}); "
+                   f"expected the address of a running one, like tcp://host:8786") from None
+
+
+CONNECT_TIMEOUT = "10s"
