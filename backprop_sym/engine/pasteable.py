@@ -127,6 +127,8 @@ def gradients(ctx, entries, values, witness) -> str | None:
         bad = [f"[{i // cols}, {i % cols}]" for i, c in enumerate(cells) if c[3]]
         if bad:
             lines.append(f"#   {name} differs at {', '.join(bad)}")
+    if any(c[2] == "?" for cells in table.values() for c in cells):
+        lines.append("#   ? : an array of the wrong shape (see the detail)")
     return "\n".join(lines)
 
 
