@@ -14,16 +14,17 @@ submission's process, and anything it sends that is not one well-formed recordin
 error for that file, never a verdict. A crash, an infinite loop, `sys.exit` or a huge
 allocation in one file does not stop the others. `grade_all` grades several files at
 once (`jobs` worker processes, each grading one file at a time as above) and returns the
-rows sorted by path, whatever the order they finished in.
+rows sorted by path, whatever the order they finished in; `grade_on_cluster` runs the same
+per-file grading as tasks of an existing Dask `distributed.Client`.
 
 Input (`submissions`): a file, or a folder of *.py / *.ipynb files (the student is the
 file's stem) and of per-student folders (`alice/hw3.py`: the student is the folder name).
 A notebook's code cells are run in order, IPython magics and shell lines (`%`, `!`) left
 out (`notebook_cells`, the standard library's json: no IPython). One row per file:
-student, status, the entries proved in the call that decides the verdict (`proved`,
-`entries`, per layer in `layers`), the first failing entry, its hint, its witness (the
-direct derivative and the code's value), a detail (the error or the reason, and which
-call) and seconds.
+student, status, the entries proved at the graded widths, the same entries for every
+student (`proved`, `entries`, per layer in `layers`: `score`), the first failing entry,
+its hint, its witness (the direct derivative and the code's value; as NumPy code in
+`witness_arrays`), a detail (the error or the reason, and which call) and seconds.
 """
 from __future__ import annotations
 
@@ -48,8 +49,10 @@ from .engine.vocabulary import Status, worst
 SUFFIXES = (".py", ".ipynb")
 DEFAULT_TIMEOUT = 10.0       # seconds per file: a correct backward takes well under one
 COLUMNS = ("student", "file", "status", "proved", "entries", "percent", "first", "hint",
-           "witness", "detail", "notes", "seconds")
+           "witness", "witness_arrays", "detail", "notes", "seconds")
 _SKIPPED_DIRS = ("__pycache__", ".ipynb_checkpoints")
+# cell magics whose body Jupyter runs as Python in the notebook's namespace (once here)
+BODY_MAGICS = ("time", "capture", "timeit", "prun")
 
 
 # ---------------------------------------------------------------- the input
@@ -80,8 +83,10 @@ def submissions(target, entry: str | None = None) -> list[tuple[str, Path]]:
 
 def notebook_cells(path: Path) -> list[str]:
     """The code cells of a notebook (.ipynb JSON), in order; lines that are IPython magics
-    or shell commands (`%...`, `!...`) become blank lines, and a cell magic (`%%...`)
-    leaves its cell out. ValueError when the file is not a notebook."""
+    or shell commands (`%...`, `!...`) become blank lines. A cell magic that runs its
+    body as Python in the notebook's namespace (`BODY_MAGICS`: %%time, %%capture...) is
+    a blank line and its body; any other (%%bash, %%writefile, %%html...) leaves its cell
+    out, as Jupyter runs no Python there. ValueError when the file is not a notebook."""
     try:
         doc = json.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
@@ -102,8 +107,12 @@ def notebook_cells(path: Path) -> list[str]:
             raise ValueError(f"{path.name} is not a notebook (a code cell whose source is "
                              f"not text)")
         if text.lstrip().startswith("%%"):
-            out.append("")
-            continue
+            magic = text.lstrip().split(None, 1)[0][2:]
+            if magic not in BODY_MAGICS:
+                out.append("")             # %%bash, %%writefile, %%html...: not Python run
+                continue
+            head, _, body = text.lstrip().partition("\n")
+            text = "\n" * (text.count("\n") - body.count("\n") - 1) + "\n" + body
         out.append("\n".join("" if line.lstrip().startswith(("%", "!")) else line
                              for line in text.splitlines()))
     return out
@@ -191,10 +200,12 @@ def _functions(path: Path) -> list[str]:
 # ---------------------------------------------------------------- one submission
 
 def _row(path, status, first=None, hint=None, detail=None, seconds=0.0, call=None,
-         student=None, proved=0, entries=0, layers=None, witness=None, notes=()) -> dict:
+         student=None, proved=0, entries=0, layers=None, witness=None, notes=(),
+         witness_arrays=None) -> dict:
     return {"file": str(path), "student": student if student is not None else Path(path).stem,
             "status": status, "proved": proved, "entries": entries, "layers": layers or {},
-            "first": first, "hint": hint, "witness": witness, "detail": detail,
+            "first": first, "hint": hint, "witness": witness,
+            "witness_arrays": witness_arrays, "detail": detail,
             "seconds": round(seconds, 3), "call": call, "notes": list(notes)}
 
 
@@ -326,7 +337,7 @@ def _check(send, path: Path, entry: str, options: dict, shared: bool = False) ->
             return
     except transport.Malformed:
         pass                                         # judge says what was wrong
-    result = implementation.judge(data, calls, backend=backend)
+    result = implementation.judge(data, calls, backend=backend, entry=entry)
     bad = result.first_failure
     send.send(_row(path, result.status,
                    first=result.label(bad) if bad is not None else None,
@@ -334,21 +345,34 @@ def _check(send, path: Path, entry: str, options: dict, shared: bool = False) ->
                    detail=result.failure_text, seconds=time.perf_counter() - t0,
                    call=result.failed_call, **score(result),
                    witness=witness_text(bad.witness) if bad is not None and bad.witness
-                   else None, notes=getattr(result, "notes", ())))
+                   else None, notes=getattr(result, "notes", ()),
+                   witness_arrays=getattr(result, "arrays", None)))
 
 
 def score(result) -> dict:
-    """Partial credit: the entries proved in the call that decides the verdict (the call
-    of the first failure; call 1 when everything is proved), in all and per layer
-    ({"w^1": [proved, entries], ..., "b^1": ...})."""
-    checks = result.checks
-    if result.failed_call not in (None, result.description):
-        checks = next(c.checks for c in result.calls if c.description == result.failed_call)
+    """Partial credit, on the same entries for every student: the gradient entries at the
+    graded widths (call 1's), in all and per layer ({"w^1": [proved, entries], ...,
+    "b^1": ...}). An entry counts as proved when every judged call at those widths (the
+    same inputs again, the float64 call) proved it, and no judged call at the other widths
+    failed in its layer's gradient (w^l or b^l there: entries of another shape, matched
+    by layer). Calls not judged (after a refutation) take nothing away."""
+    def key(c):
+        return (c.rule, c.layer, tuple(c.index))
+    ok = {key(c): c.status == Status.PROVED for c in result.checks}
+    for call in result.calls:
+        if [key(c) for c in call.checks] == list(ok):
+            for c in call.checks:
+                ok[key(c)] = ok[key(c)] and c.status == Status.PROVED
+            continue
+        failed = {(c.rule, c.layer) for c in call.checks if c.status != Status.PROVED}
+        if call.error or not call.checks:
+            failed = {k[:2] for k in ok}
+        for k in ok:
+            ok[k] = ok[k] and k[:2] not in failed
     layers: dict[str, list[int]] = {}
-    for c in checks:
-        key = f"{'w' if c.rule == 'weight_grad' else 'b'}^{c.layer}"
-        tally = layers.setdefault(key, [0, 0])
-        tally[0] += c.status == Status.PROVED
+    for (rule, layer, _), proved in ok.items():
+        tally = layers.setdefault(f"{'w' if rule == 'weight_grad' else 'b'}^{layer}", [0, 0])
+        tally[0] += proved
         tally[1] += 1
     return {"proved": sum(p for p, _ in layers.values()),
             "entries": sum(n for _, n in layers.values()), "layers": layers}
@@ -446,6 +470,54 @@ def _worker(send, taken, items, entry, options, timeout) -> None:
                                 shared=len(students) > 1)))
 
 
+def grade_on_cluster(items: list[tuple[str, Path]], entry: str, options: dict,
+                     timeout: float, client, tick=None) -> list[dict]:
+    """Grade (student, file) pairs as tasks of an existing Dask `distributed.Client`
+    (`client`), one task per file, each running `grade_one` on a worker (so each file
+    keeps its own checker and submission processes and its own `timeout`); `tick(row)`
+    as each file is done; the rows sorted by path. The files must be readable at the
+    same paths on the workers (a shared file system), with backprop-sym and NumPy
+    installed there."""
+    from distributed import as_completed
+    items = sorted(items, key=lambda pair: str(pair[1]))
+    futures = {}
+    for i, (student, path) in enumerate(items):
+        shared = len({s for s, p in items if p.parent == path.parent}) > 1
+        future = client.submit(cluster_task, str(path), entry, options, timeout, student,
+                               shared, pure=False, key=f"backprop-sym-grade-{i}-{os.getpid()}"
+                               f"-{time.time_ns()}")
+        futures[future] = i
+    rows: dict[int, dict] = {}
+    for future in as_completed(list(futures), loop=client.loop):
+        i = futures[future]
+        student, path = items[i]
+        try:
+            row = future.result()
+        except Exception as err:                     # noqa: BLE001 (the cluster's failure)
+            row = _row(path, Status.UNKNOWN, student=student,
+                       detail=f"the cluster did not grade this file: "
+                              f"{type(err).__name__}: {err}")
+        rows[i] = row
+        if tick is not None:
+            tick(row)
+    return [rows[i] for i in range(len(items))]
+
+
+def cluster_task(path: str, entry: str, options: dict, timeout: float, student: str,
+                 shared: bool) -> dict:
+    """One file, as a Dask task on a worker: `grade_one` (its own checker and submission
+    processes, killed at `timeout`). A Dask worker process may be daemonic, which
+    multiprocessing forbids to have children: it is marked otherwise, as `_worker` is."""
+    import multiprocessing
+    multiprocessing.current_process().daemon = False
+    file = Path(path)
+    if not file.is_file():
+        return _row(file, Status.UNKNOWN, student=student,
+                    detail=f"{path} is not readable on the Dask worker that took it: the "
+                           f"submissions must be on a file system the workers share")
+    return grade_one(file, entry, options, timeout, student=student, shared=shared)
+
+
 def overall(rows: list[dict]) -> Status:
     """The status of a run: the worst of its rows (proved when there are none)."""
     return worst((r["status"] for r in rows), empty=Status.PROVED)
@@ -485,8 +557,10 @@ def feedback_text(row: dict, network: str) -> str:
     lines = [f"# Feedback: {row['student']}", "",
              f"File: `{Path(row['file']).name}`  ", f"Network: {network}  ",
              f"Verdict: **{row['status']}**  ",
-             f"Entries proved: {row['proved']}/{row['entries']} ({percent(row):g} %)"
-             + (f", in {row['call']}" if row.get("call") else ""), ""]
+             f"Entries proved: {row['proved']}/{row['entries']} ({percent(row):g} %), the "
+             f"gradient's entries at the graded widths (each proved in every call there, "
+             f"its layer also right at the other widths)"
+             + (f"; first failure in {row['call']}" if row.get("call") else ""), ""]
     if row["layers"]:
         lines += ["| gradient | entries proved |", "|---|---|"]
         lines += [f"| ∂C/∂{k} | {p}/{n} |" for k, (p, n) in row["layers"].items()]
@@ -496,6 +570,10 @@ def feedback_text(row: dict, network: str) -> str:
     if row["witness"]:
         lines += ["Expected (the direct derivative) and returned (your code), at:", "",
                   f"    {row['witness']}", ""]
+    if row.get("witness_arrays"):
+        lines += ["The same values as NumPy arrays in your layout: paste them into a test, "
+                  "call your function, and compare with the expected gradient below them:",
+                  "", "```python", row["witness_arrays"], "```", ""]
     if row["hint"]:
         lines += [f"Hint: {row['hint']}", ""]
     if row.get("notes"):

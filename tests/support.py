@@ -111,6 +111,37 @@ def backward(weights, biases, x, y):
 """
 
 
+# A correct backward pass in the to-from layout (W @ a), as NumPy homework writes it: the
+# float 1.0 / m (read as 1/m), a bias of any shape, a 1-D bias gradient. HOOK is a line of
+# its sigma' helper that a test replaces (`to_from_backward`); "pass" leaves it correct.
+TO_FROM_BACKWARD = """
+import numpy as np
+def sigmoid(z): return 1 / (1 + np.exp(-z))
+def backward(weights, biases, x, y):
+    m = x.shape[1]
+    a, zs = [x], []
+    for W, b in zip(weights, biases):
+        z = W @ a[-1] + b.reshape(-1, 1); zs.append(z); a.append(sigmoid(z))
+    def sp(z):
+        s = sigmoid(z) * (1 - sigmoid(z))
+        HOOK
+        return s
+    d = (a[-1] - y) * sp(zs[-1])
+    gW, gb = [None] * len(weights), [None] * len(weights)
+    for l in range(len(weights) - 1, -1, -1):
+        gW[l] = (1.0 / m) * d @ a[l].T
+        gb[l] = (1.0 / m) * d.sum(axis=1)
+        if l:
+            d = (weights[l].T @ d) * sp(zs[l - 1])
+    return gW, gb
+"""
+
+
+def to_from_backward(hook: str = "pass") -> str:
+    """TO_FROM_BACKWARD's source with `hook` as the line in its sigma' helper."""
+    return TO_FROM_BACKWARD.replace("HOOK", hook)
+
+
 # ---------------------------------------------------------------- processes
 
 def session_processes(sid: int) -> list[int]:

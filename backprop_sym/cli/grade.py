@@ -49,21 +49,29 @@ from .types import CONVENTION, Activations, Count, Seconds, Widths
               type=click.Path(file_okay=False),
               help="Also write DIR/<student>.md for each student: the verdict, the entries "
                    "proved per layer, the first failing entry with the expected and the "
-                   "returned value, the hint and the detail. An existing file is refused "
-                   "unless --force.")
+                   "returned value, the witness as NumPy arrays in the student's layout "
+                   "(with both gradients there side by side), the hint and the detail. An "
+                   "existing file is refused unless --force.")
 @click.option("--force", is_flag=True, help="Overwrite existing --feedback files.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print one JSON document on stdout and nothing else.")
 @click.option("--jobs", "-j", type=Count(), default=None, metavar="N",
               help="Files graded at once (default: the number of cores). Each file still "
                    "runs in processes of its own.")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Grade on an existing Dask cluster: the address of its scheduler "
+                   "(tcp://host:8786). Each file is one task, run on a worker in processes "
+                   "of its own with the same --timeout; --jobs is then the cluster's "
+                   "business. The files must be at the same paths on the workers (a shared "
+                   "file system), with backprop-sym and NumPy installed there. Needs "
+                   "backprop-sym[cluster].")
 @click.option("--timeout", type=Seconds(), default=DEFAULT_TIMEOUT, show_default=True,
               metavar="SECONDS",
               help="Time for each submission; its processes are killed after that.")
 @click.option("--backend", type=click.Choice(BACKENDS), default=None,
               help="Symbolic engine (default: symengine when installed, else sympy).")
 def grade(target, entry, widths, activation, convention, samples, csv_path, feedback_dir,
-          force, as_json, jobs, timeout, backend):
+          force, as_json, jobs, scheduler, timeout, backend):
     """Prove students' NumPy backward functions exactly, entry by entry.
 
     WARNING: this EXECUTES the code of every submission (it is imported and its backward
@@ -72,20 +80,26 @@ def grade(target, entry, widths, activation, convention, samples, csv_path, feed
 
     Each function is called on symbols, and every gradient entry it returns is compared
     with the direct derivative of the cost (1/N) Σ ½‖a^L − y‖²: proved, refuted (with a
-    witness: the direct derivative and the code's value; and a hint), error (the
-    exception and its line, or wrong shapes) or unknown. Partial credit: the entries
-    proved, in all and per layer.
+    witness: the direct derivative and the code's value, and the same values as NumPy
+    arrays in the submission's layout, W1 = np.array(...), b1, x, y, to paste into a
+    test, with the expected and the returned gradient there side by side; and a hint),
+    error (the exception and its line, or wrong shapes) or unknown. Partial credit, the
+    same for every student: of the gradient's entries at --widths (the "entries" column),
+    those proved in every call at those widths whose layer's gradient (w^l or b^l) is also
+    right in the calls at the other widths ("proved"), in all and per layer.
 
     FILE|FOLDER is a .py or .ipynb file, or a folder of them; in a folder of per-student
     folders (alice/hw3.py, bob/hw3.ipynb, as an LMS exports them) the student is the
-    folder's name. Notebooks: the code cells in order, without %magic and !shell lines.
-    Files are graded in parallel (--jobs), sorted by path in the output; a progress bar
-    runs on stderr when it is a terminal.
+    folder's name. Notebooks: the code cells in order, without %magic and !shell lines; the body of a
+    %%time, %%capture, %%timeit or %%prun cell runs once, other %% cells are left out.
+    Files are graded in parallel (--jobs, or as tasks of a Dask cluster with --scheduler),
+    sorted by path in the output; a progress bar runs on stderr when it is a terminal.
 
     \b
     Examples:
       backprop-sym grade student.py --entry backward --widths 2,3,2 --activation tanh --convention to-from
       backprop-sym grade submissions/ --convention to-from --csv grades.csv --feedback feedback/
+      backprop-sym grade /shared/hw3/ --scheduler tcp://scheduler:8786 --csv grades.csv
 
     Exit status: 0 every submission proved, 1 something refuted or an error, 3 something
     unknown, 2 usage error (also: NumPy missing where the grader runs, an --entry no file
@@ -108,6 +122,7 @@ def grade(target, entry, widths, activation, convention, samples, csv_path, feed
         raise Fail("grade needs NumPy in the environment it runs in (the submissions are "
                    "run there): install backprop-sym[impl] (pip install "
                    "'backprop-sym[impl]')") from None
+    client = connect(scheduler) if scheduler else None
     backend_name = backend_from_options(backend, jobs)
     from .. import display
     from .. import grade as G
@@ -139,7 +154,13 @@ def grade(target, entry, widths, activation, convention, samples, csv_path, feed
     jobs = min(jobs or cores(), cores())
     with display.progress(len(items), enabled=not as_json and sys.stderr.isatty(),
                           label="grading") as tick:
-        rows = G.grade_all(items, entry, options, timeout, jobs, tick)
+        if client is not None:
+            try:
+                rows = G.grade_on_cluster(items, entry, options, timeout, client, tick)
+            finally:
+                client.close()
+        else:
+            rows = G.grade_all(items, entry, options, timeout, jobs, tick)
     if csv_path:
         try:
             G.write_csv(rows, csv_path)
@@ -168,6 +189,10 @@ def grade(target, entry, widths, activation, convention, samples, csv_path, feed
             for key in ("witness", "hint", "detail"):
                 if r[key] and not (key == "detail" and r["status"] == Status.PROVED):
                     click.echo(f"         {key}: {r[key]}")
+            if r.get("witness_arrays"):
+                click.echo("         the witness in NumPy (paste into a test):")
+                for code in r["witness_arrays"].splitlines():
+                    click.echo(f"           {code}")
             for note in r.get("notes") or ():
                 click.echo(f"         note: {note}")
         proved = sum(r["status"] == Status.PROVED for r in rows)
@@ -175,3 +200,21 @@ def grade(target, entry, widths, activation, convention, samples, csv_path, feed
                    f"submissions proved ({shape.describe()}"
                    + ("; the weights' layout detected per file" if detect else "") + ")")
     finish(status)
+
+
+def connect(address: str):
+    """A Dask `distributed.Client` on the scheduler at `address`; a usage error when Dask's
+    distributed is not installed or the scheduler cannot be reached."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise Fail("--scheduler needs Dask's distributed: install backprop-sym[cluster] "
+                   "(pip install 'backprop-sym[cluster]')") from None
+    try:
+        return Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
+    except (OSError, TimeoutError, ValueError, TypeError) as err:
+        raise Fail(f"--scheduler {address}: cannot reach a Dask scheduler there ({err}); "
+                   f"expected the address of a running one, like tcp://host:8786") from None
+
+
+CONNECT_TIMEOUT = "10s"

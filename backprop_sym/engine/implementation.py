@@ -27,7 +27,7 @@ import traceback
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from . import activations, floatcall, points, transport
+from . import activations, floatcall, pasteable, points, transport
 from .defaults import DEFAULT_ACTIVATION, DEFAULT_CONVENTION, DEFAULT_SAMPLES, DEFAULT_WIDTHS
 from .entries import (Call, EntryCheck, ImplementationResult, compare, entry_check,
                       witness_text)
@@ -120,6 +120,14 @@ def _failed(got: dict) -> bool:
     return "error" in got or any("problem" in layer for layer in got.get("layers", []))
 
 
+def _failures(results: list[dict]) -> int:
+    """How much of a recording failed: calls that raised, then arrays of wrong shapes
+    (the layout where less fails is graded, so that the rest still gets verdicts and
+    hints)."""
+    return sum(1000 if "error" in r else sum("problem" in x for x in r.get("layers", []))
+               for r in results)
+
+
 def _first_error(results: list[dict]) -> str:
     for got in results:
         if "error" in got:
@@ -153,7 +161,10 @@ def record(backward, calls: list[dict]) -> bytes:
     if calls and calls[0].get("detect") and any(_failed(r) for r in results):
         other = flipped(calls)
         again = [_record_one(backward, c) for c in other]
-        if any(_failed(r) for r in again):
+        if any(_failed(r) for r in again) and _failures(again) < _failures(results):
+            doc = {"calls": again, "convention": other[0]["convention"],   # fails less
+                   "other_error": _first_error(results)[:transport.MAX_TEXT]}
+        elif any(_failed(r) for r in again):
             doc["other_error"] = _first_error(again)[:transport.MAX_TEXT]
         else:
             doc = {"calls": again, "convention": other[0]["convention"]}
@@ -278,11 +289,12 @@ def _count(shape, rule, l) -> int:
 # ---------------------------------------------------------------- the verdicts
 
 def judge(data: bytes, calls: list[dict], *, backend: str | None = None,
-          hints: bool = True) -> ImplementationResult:
+          hints: bool = True, entry: str = "backward") -> ImplementationResult:
     """The verdict on `data` (what `record` wrote for `calls`), decoded under the
     whitelist of `engine.transport`: anything that is not a well-formed recording of the
     calls is an error for the code, never a verdict. The expected gradients are computed
-    here, after the code has run."""
+    here, after the code has run. A refutation's witness is also given as NumPy code
+    calling `entry` (`pasteable`, the result's `arrays`)."""
     t0 = time.perf_counter()
     shape = _shape(calls[0])
     notes: list[str] = []
@@ -294,13 +306,18 @@ def judge(data: bytes, calls: list[dict], *, backend: str | None = None,
             raise transport.Malformed("it did not send one result per call")
         given = calls[0]["convention"]
         if "convention" in doc:
-            if doc["convention"] != OTHER[given] or not calls[0].get("detect") or \
-                    "other_error" in doc:
+            if doc["convention"] != OTHER[given] or not calls[0].get("detect"):
                 raise transport.Malformed("a convention that was not tried")
             calls = flipped(calls)
             shape = _shape(calls[0])
-            notes.append(f"weights read as {LAYOUT[OTHER[given]]}: backward fails with "
-                         f"{LAYOUT[given]}, the layout tried first")
+            if "other_error" in doc:
+                notes.append(f"backward fails with the weights in either layout; graded "
+                             f"with {LAYOUT[OTHER[given]]}, where less of it fails (with "
+                             f"{LAYOUT[given]}, the layout tried first: "
+                             f"{transport.text(doc['other_error'])})")
+            else:
+                notes.append(f"weights read as {LAYOUT[OTHER[given]]}: backward fails with "
+                             f"{LAYOUT[given]}, the layout tried first")
         elif "other_error" in doc:
             try:                            # (from the code's process: anything)
                 mine = _first_error(results)
@@ -327,6 +344,7 @@ def judge(data: bytes, calls: list[dict], *, backend: str | None = None,
     except transport.Malformed as err:
         return _all_error(shape, backend, t0, calls[0]["what"], _not_expressions(err))
     done: list[Call] = []
+    kept: dict = {}                     # call -> (its context, the code's entries)
     for ctx, call, got in decoded:
         if any(c.status == Status.REFUTED for c in done):
             break                       # refuted already: no later call can make it worse
@@ -342,14 +360,22 @@ def judge(data: bytes, calls: list[dict], *, backend: str | None = None,
                              "symbols: never proved for every input")
         else:
             values, problems = got
+            kept[call["what"]] = (ctx, values)
             done.append(_judge_call(ctx, call, values, problems, hints and not done))
     first = done[0]
     read = {f: q for ctx in contexts.values() for f, q in ctx.read.items()}
     notes += [f"read {f!r} as {q}" for f, q in sorted(read.items())]
-    return Result(shape, first.checks, time.perf_counter() - t0,
-                  contexts[tuple(calls[0]["widths"]), calls[0]["samples"]].B.name,
-                  error=first.error, calls=done[1:], description=first.description,
-                  notes=notes)
+    result = Result(shape, first.checks, time.perf_counter() - t0,
+                    contexts[tuple(calls[0]["widths"]), calls[0]["samples"]].B.name,
+                    error=first.error, calls=done[1:], description=first.description,
+                    notes=notes)
+    bad, where = result.first_failure, result.failed_call
+    if bad is not None and bad.witness is not None:
+        ctx = next((c for c, k, _ in decoded if k["what"] == where), None)
+        values = kept.get(where, (None, None))[1]
+        if ctx is not None:
+            result.arrays = pasteable.text(ctx, _entries(ctx), values, bad.witness, entry)
+    return result
 
 
 @dataclass(repr=False)
@@ -358,13 +384,16 @@ class Result(ImplementationResult):
     layout, floats read as the simple rationals they stand for, the scope of a check),
     in words, in `summary()` and in the JSON (`notes`)."""
     notes: list[str] = field(default_factory=list)
+    arrays: str | None = None           # the first failure's witness as NumPy code
 
     def to_json(self) -> dict:
-        return {**super().to_json(), "notes": list(self.notes)}
+        return {**super().to_json(), "notes": list(self.notes), "witness_arrays": self.arrays}
 
     def summary(self) -> str:
-        text = super().summary()
-        return text + "".join(f"\n  note: {n}" for n in self.notes)
+        text = super().summary() + "".join(f"\n  note: {n}" for n in self.notes)
+        if self.arrays:
+            text += "\n  the witness in NumPy:\n    " + self.arrays.replace("\n", "\n    ")
+        return text
 
 
 def _not_expressions(err) -> str:

@@ -256,8 +256,9 @@ def text(v) -> str:
 
 
 def _integer(v) -> int:
-    if not isinstance(v, str) or not 0 < len(v) <= MAX_DIGITS + 1 or \
-            not (v.isdigit() or (v[0] == "-" and v[1:].isdigit())) or not v.isascii():
+    digits = v[1:] if isinstance(v, str) and v[:1] == "-" else v
+    if not isinstance(digits, str) or not 0 < len(digits) <= MAX_DIGITS or \
+            not digits.isdigit() or not digits.isascii():
         raise Malformed(f"an integer that is not one (or too long): {str(v)[:40]!r}")
     return int(v)
 

@@ -2,27 +2,10 @@
 (in the text, the JSON rows, the CSV and the feedback); with --convention the layout is binding."""
 import csv
 import json
-import textwrap
 
-from tests.support import cli
+from tests.support import cli, to_from_backward
 
-TO_FROM = textwrap.dedent("""
-    import numpy as np
-    def sigmoid(z): return 1 / (1 + np.exp(-z))
-    def backward(weights, biases, x, y):
-        m = x.shape[1]
-        a, zs = [x], []
-        for W, b in zip(weights, biases):
-            z = W @ a[-1] + b.reshape(-1, 1); zs.append(z); a.append(sigmoid(z))
-        d = (a[-1] - y) * sigmoid(zs[-1]) * (1 - sigmoid(zs[-1]))
-        gW, gb = [None] * len(weights), [None] * len(weights)
-        for l in range(len(weights) - 1, -1, -1):
-            gW[l] = (1.0 / m) * d @ a[l].T
-            gb[l] = (1.0 / m) * d.sum(axis=1)
-            if l:
-                d = (weights[l].T @ d) * sigmoid(zs[l - 1]) * (1 - sigmoid(zs[l - 1]))
-        return gW, gb
-""")
+TO_FROM = to_from_backward()
 
 
 def run(tmp_path, *options):

@@ -86,7 +86,7 @@ def test_per_student_folders_and_notebooks(tmp_path):
     (subs / "bob" / "hw3.ipynb").write_text(notebook(
         ("markdown", "# Homework 3\n$\\delta = ...$"),
         ("code", ["%matplotlib inline\n", "!pip install numpy\n", "import numpy as np\n"]),
-        ("code", "%%time\nraise SystemExit('a cell magic is not run')\n"),
+        ("code", "%%writefile out.txt\nraise SystemExit('this cell magic is not run')\n"),
         ("code", GOOD.replace("import numpy as np\n", "")),
         ("code", "  %time backward\n")))
     # carol's helper module is imported by her submission, not graded itself

@@ -16,34 +16,12 @@ from pathlib import Path
 import pytest
 
 from backprop_sym import grade as G
-from support import GOOD_BACKWARD as GOOD, cli_process
-
-SIGMOID = textwrap.dedent("""
-    import numpy as np
-    def sigmoid(z): return 1 / (1 + np.exp(-z))
-    def backward(weights, biases, x, y):
-        m = x.shape[1]
-        a, zs = [x], []
-        for W, b in zip(weights, biases):
-            z = W @ a[-1] + b; zs.append(z); a.append(sigmoid(z))
-        def sp(z):
-            s = sigmoid(z) * (1 - sigmoid(z))
-            HOOK
-            return s
-        d = (a[-1] - y) * sp(zs[-1])
-        gW, gb = [None] * len(weights), [None] * len(weights)
-        for l in range(len(weights) - 1, -1, -1):
-            gW[l] = d @ a[l].T / m
-            gb[l] = d.sum(axis=1, keepdims=True) / m
-            if l:
-                d = (weights[l].T @ d) * sp(zs[l - 1])
-        return gW, gb
-""")
+from support import GOOD_BACKWARD as GOOD, cli_process, to_from_backward
 
 
 def _backward(hook):
     scope: dict = {}
-    exec(SIGMOID.replace("HOOK", hook), scope)
+    exec(to_from_backward(hook), scope)
     return scope["backward"]
 
 

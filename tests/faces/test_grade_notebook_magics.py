@@ -1,0 +1,48 @@
+"""A notebook's cell magics: Jupyter runs the body of %%time, %%capture, %%timeit and
+%%prun as Python in the notebook's namespace, so grade does too (once); a cell under any
+other cell magic (%%bash, %%writefile, %%html...) is no Python that runs, and is left out."""
+import json
+
+import pytest
+
+from backprop_sym import grade as G
+from support import GOOD_BACKWARD as GOOD, cli_process
+
+SIGN = GOOD.replace("(a[-1] - y)", "(y - a[-1])")
+
+
+def notebook(*sources) -> str:
+    return json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {},
+                       "cells": [{"cell_type": "code", "metadata": {}, "source": s,
+                                  "outputs": [], "execution_count": None} for s in sources]})
+
+
+@pytest.mark.parametrize("magic", ["%%time", "%%capture out", "  %%capture --no-stderr",
+                                   "%%timeit -n1 -r1", "%%prun -q"])
+def test_a_body_magic_runs_its_body_keeping_line_numbers(tmp_path, magic):
+    nb = tmp_path / "n.ipynb"
+    nb.write_text(notebook(f"\n{magic}\na = 1\n%ls\nb = 2\n", "c = 3"))
+    assert G.notebook_cells(nb) == ["\n\na = 1\n\nb = 2", "c = 3"]
+
+
+@pytest.mark.parametrize("magic", ["%%bash", "%%writefile f.py", "%%html", "%%script sh"])
+def test_other_cell_magics_are_left_out(tmp_path, magic):
+    nb = tmp_path / "n.ipynb"
+    nb.write_text(notebook(f"{magic}\na = 1\n", "c = 3"))
+    assert G.notebook_cells(nb) == ["", "c = 3"]
+
+
+def test_graded_backward_defined_under_time_and_capture(tmp_path):
+    body = GOOD.replace("import numpy as np\n", "")
+    (tmp_path / "timed.ipynb").write_text(notebook("import numpy as np", "%%time\n" + body))
+    (tmp_path / "captured.ipynb").write_text(notebook(
+        "import numpy as np", "%%capture cap\n" + SIGN.replace("import numpy as np\n", "")))
+    # a backward under %%writefile is not defined: the wrong one before it is graded
+    (tmp_path / "written.ipynb").write_text(notebook(
+        SIGN, "%%writefile good.py\n" + GOOD))
+    out = cli_process("grade", tmp_path, "--convention", "to-from", "--json",
+                      "--timeout", "30")
+    rows = {r["student"]: r for r in json.loads(out.stdout)["submissions"]}
+    assert {s: r["status"] for s, r in rows.items()} == {
+        "timed": "proved", "captured": "refuted", "written": "refuted"}, out.stdout
+    assert "sign" in rows["captured"]["hint"]
