@@ -13,8 +13,10 @@ for extra in extras:
     requirements += project["optional-dependencies"][extra]
 pins = {}
 for req in requirements:
-    m = re.fullmatch(r"\s*([A-Za-z0-9_.\-]+)\s*>=\s*([^,;\s]+)\s*", req)
+    m = re.fullmatch(r"\s*([A-Za-z0-9_.\-]+(?:\[[A-Za-z0-9_,.\-]+\])?)\s*>=\s*([^,;\s]+)"
+                     r"\s*(;.*)?", req)
     if not m:
         sys.exit(f"minimum_versions: cannot read a lower bound from {req!r}")
-    pins[m.group(1).lower()] = m.group(2)
+    marker = f" ;{m.group(3)[1:]}" if m.group(3) else ""
+    pins[m.group(1).lower()] = f"{m.group(2)}{marker}"
 print("\n".join(f"{name}=={version}" for name, version in sorted(pins.items())))
