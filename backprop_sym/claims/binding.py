@@ -42,7 +42,7 @@ _GREEK = ("alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iot
 _FUNCTIONS = {"\\sigma", "\\varphi", "\\phi", "f", "g", "\\psi", "\\tanh", "\\theta"}
 _WEIGHTS = {"w", "W", "\\omega", "\\Omega", "\\theta", "\\Theta"}
 # the model's own letters: a symbol already one of them needs no binding
-_MODEL = {"z": "z", "a": "a", "w": "w", "W": "w", "b": "b", "y": "y", "C": "C",
+_MODEL = {"z": "z", "Z": "z", "a": "a", "A": "a", "w": "w", "W": "w", "b": "b", "y": "y", "C": "C",
           "\\mathcal{C}": "C", "\\delta": "\\delta", "\\Delta": "\\delta"}
 _COST_USAGE = ("L", "\\mathcal{L}")
 _HALF = re.compile(r"\\[dt]?frac\s*(?:\{\s*1\s*\}\s*\{\s*2\s*(?:[NnMm]\s*)?\}|12)|(?<![\d.])1\s*/\s*2"
@@ -62,8 +62,7 @@ class Bound:
 @dataclass
 class Binding:
     bound: dict[str, Bound] = field(default_factory=dict)
-    ambiguous: dict[str, str] = field(default_factory=dict)   # symbol -> why
-    notes: list[tuple[str, str, int, str]] = field(default_factory=list)
+    ambiguous: dict[str, tuple[str, int, str]] = field(default_factory=dict)  # -> why, line, latex
 
     @property
     def found(self) -> tuple:
@@ -71,9 +70,9 @@ class Binding:
         out = [("notation", f"{b.symbol} → {_shown(b)}"
                  + ("" if b.source == "definition" else f" ({b.source})"), b.line, b.latex)
                for b in sorted(self.bound.values(), key=lambda b: b.line)]
-        out += [("notation", f"{s} is ambiguous: {why}; claims using it are not read", 0, "")
-                for s, why in self.ambiguous.items()]
-        return tuple(out) + tuple(self.notes)
+        out += [("notation", f"{s} not read: {why}; the claims that use it are not read",
+                 line, latex) for s, (why, line, latex) in self.ambiguous.items()]
+        return tuple(out)
 
     def __bool__(self) -> bool:
         return bool(self.bound or self.ambiguous)
@@ -96,9 +95,12 @@ class Binding:
         for g in pattern.finditer(m.text):
             sym = g.group()
             if sym in self.ambiguous:
-                edits.append((g.start(), g.end(), f"\\text{{{_plain(sym)}}}\\unbound "))
+                edits.append((g.start(), g.end(), f"\\unbound{{{_plain(sym)}}}"))
                 continue
             b = self.bound[sym]
+            if b.role == "C" and b.source != "definition" and \
+                    not re.search(r"\\partial\s*$", m.text[:g.start()]):
+                continue                     # read as the cost only where differentiated
             if b.role == "C" and any(lo <= g.start() < hi for lo, hi in scripts):
                 continue                     # L in a^{[L]}, \sum_{l=1}^{L}: the depth
             if b.role == "C" and sym == "J" and re.match(r"\s*(?:\\left\s*)?\(", m.text[g.end():]):
@@ -123,9 +125,9 @@ class Binding:
         old = self.bound.get(symbol)
         if old is not None and (old.role, old.sign) != (role, sign):
             del self.bound[symbol]
-            self.ambiguous[symbol] = (f"{_shown(old)} (line {old.line}) and "
+            self.ambiguous[symbol] = (f"bound two ways, {_shown(old)} (line {old.line}) and "
                                       f"{_shown(Bound(symbol, role, line, latex, sign))} "
-                                      f"(line {line})")
+                                      f"(line {line})", line, latex)
             return
         if old is None:
             self.bound[symbol] = Bound(symbol, role, line, latex, sign, source)
@@ -317,6 +319,8 @@ def _forward(binding, line, latex, lhs, rhs, words) -> None:
     if len(products) != 1 or len(products) + len(singles) != len(parsed):
         return
     p, q = products[0]
+    if _CALL.fullmatch(rhs) or {p.base, q.base} & _FUNCTIONS - _WEIGHTS:
+        return                               # a function applied, not a product
 
     def weight_like(a: _Atom) -> bool:
         sub = re.search(r"_\s*(\{[^{}]*\}|\w)", a.scripts)
@@ -358,14 +362,30 @@ def _activation(binding, line, latex, lhs, rhs, words) -> None:
     binding.bind(lhs.base, "a", line, latex)
 
 
-_SQUARED = re.compile(r"(?:\(|\\\||\|\|)(?P<in>[^()|]*?)(?:\)|\\\||\|\|)\s*(?:_\s*2\s*)?\^\s*\{?\s*2")
+_NORM2 = re.compile(r"(?:\\\||\|\||\\[lr]?Vert)(?P<in>[^|]*?)(?:\\\||\|\||\\[lr]?Vert)\s*(?:_\s*2\s*)?"
+                    r"\^\s*\{?\s*2")
+
+
+def _squared(rhs: str) -> list[str]:
+    """What is squared in rhs: (…)^2, [(…)]^2, \\|…\\|^2."""
+    out = [g.group("in") for g in _NORM2.finditer(rhs)]
+    for g in re.finditer(r"[)\]]\s*\^\s*\{?\s*2(?![0-9])", rhs):
+        depth, k = 0, g.start()
+        while k >= 0:
+            depth += rhs[k] in ")]"
+            depth -= rhs[k] in "(["
+            if depth == 0:
+                out.append(rhs[k + 1:g.start()])
+                break
+            k -= 1
+    return out
 
 
 def _cost(binding, line, latex, lhs, rhs, words) -> None:
     if _role(binding, lhs.base) in ("z", "a", "w", "b", "y", "\\delta"):
         return
-    for g in _SQUARED.finditer(rhs):
-        terms = _top_terms(g.group("in"))
+    for inner in _squared(rhs):
+        terms = _top_terms(inner)
         if len(terms) != 2 or terms[1][0] != "-":
             continue
         atoms = [_atoms(t, words) for _, t in terms]
@@ -379,10 +399,9 @@ def _cost(binding, line, latex, lhs, rhs, words) -> None:
         if _role(binding, target.base) not in (None, "y"):
             continue
         if not _HALF.search(rhs):
-            if lhs.base not in ("C", "\\mathcal{C}"):
-                binding.notes.append(("notation", f"{lhs.base} is a squared error without "
-                                      "the ½, a cost the checker does not have: not read as "
-                                      "the cost C", line, latex))
+            if lhs.base not in ("C", "\\mathcal{C}") and lhs.base not in binding.bound:
+                binding.ambiguous[lhs.base] = ("defined as a squared error without the ½, a "
+                                               "cost the checker does not have", line, latex)
             return
         binding.bind(lhs.base, "C", line, latex)
         binding.bind(target.base, "y", line, latex)
