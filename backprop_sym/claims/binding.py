@@ -105,6 +105,11 @@ class Binding:
                 continue                     # L in a^{[L]}, \sum_{l=1}^{L}: the depth
             if b.role == "C" and sym == "J" and re.match(r"\s*(?:\\left\s*)?\(", m.text[g.end():]):
                 continue                     # J(W,b;x,y): notation reads it with its arguments
+            if b.role == "C" and sym != "J":     # E(w), \mathcal{L}(\hat y, y): the cost
+                args = re.match(r"\s*(?:\\left\s*)?\([^()]*(?:\\right\s*)?\)", m.text[g.end():])
+                if args and not RELATION.search(args.group()):
+                    edits.append((g.start(), g.end() + args.end(), "C"))
+                    continue
             if b.sign < 0:
                 end = _scripts_end(m.text, g.end())
                 edits.append((g.start(), end, f"(-{b.role}{m.text[g.end():end]})"))

@@ -177,3 +177,30 @@ def test_learn_reads_the_roles_structurally():
 def test_a_numeral_minus_a_vector_is_entrywise(latex, want):
     got = list(check_claim(latex, activation="sigmoid"))
     assert_verdicts([(latex, want)], got)
+
+
+@pytest.mark.parametrize("latex, want", [
+    (r"z^l_j = \sum_\mu w^l_{j\mu} a^{l-1}_\mu + b^l_j", "to-from"),
+    (r"z^l_j = \sum_{\nu} w^l_{\nu j} a^{l-1}_{\nu} + b^l_j", "from-to"),
+])
+def test_a_greek_summation_index_is_an_index(latex, want):
+    for convention in ("from-to", "to-from"):
+        got = list(check_claim(latex, convention=convention))
+        assert got[0]["status"] == (P if convention == want else R), (latex, convention, got)
+
+
+def test_a_greek_letter_that_is_no_index_is_left_as_written():
+    got = list(check_claim(r"w^l_{j\mu} = \mu"))
+    assert got[0]["status"] in (I, S, Status.UNKNOWN), got
+
+
+@pytest.mark.parametrize("cost", [r"E(\mathbf{w})", r"\mathcal{L}(\theta)", r"E(W, b)"])
+def test_a_cost_defined_with_its_arguments(cost):
+    definitions = [r"u^l = W^l h^{l-1} + b^l", r"h^l = \sigma(u^l)",
+                   cost + r" = \frac{1}{2} \sum_k (h^L_k - t_k)^2"]
+    name = cost.split("(")[0]
+    claims = [(rf"\frac{{\partial {name}}}{{\partial h^L_k}} = h^L_k - t_k", P),
+              (rf"\frac{{\partial {name}}}{{\partial h^L_k}} = t_k - h^L_k", R),
+              (rf"\frac{{\partial {cost}}}{{\partial u^L_k}} = (h^L_k - t_k) \sigma'(u^L_k)", P)]
+    got, _ = run(definitions, claims)
+    assert_verdicts(claims, got)
