@@ -216,8 +216,9 @@ def _atom_at(text: str, i: int, words: set[str]) -> tuple[_Atom, int] | None:
     text_i = text[i:]
     for w in sorted(words, key=len, reverse=True):
         if text_i.startswith(w) and not re.match(r"[a-zA-Z]", text_i[len(w):len(w) + 1]):
-            s = re.match(_SCRIPT, text_i[len(w):])
-            return _Atom(w, s.group().strip()), i + len(w) + s.end()
+            s = re.compile(_SCRIPT).match(text_i, len(w))
+            if s is not None:
+                return _Atom(w, s.group().strip()), i + s.end()
     g = re.match(rf"({_SYM})({_SCRIPT})", text_i)
     if g is None:
         return None
@@ -290,10 +291,9 @@ def learn(rows) -> Binding:
         parts = [p for p in re.split(r"(?<![<>!\\])=|:=|\\equiv|\\coloneqq", clean) if p.strip()]
         if len(parts) < 2 or RELATION.search(parts[0]) and "=" not in parts[0]:
             continue
-        lhs = _lhs_symbol(parts[0], words)
-        if lhs is None:
-            continue
-        defs.append((line, text.strip(), lhs[0], parts[1].strip()))
+        named = _lhs_symbol(parts[0], words)
+        if named is not None:
+            defs.append((line, text.strip(), named[0], parts[1].strip()))
     for _ in range(2):                  # the forward pass first, then what it names
         for line, latex, lhs, rhs in defs:
             _forward(binding, line, latex, lhs, rhs, words)
@@ -352,7 +352,8 @@ def _forward(binding, line, latex, lhs, rhs, words) -> None:
         binding.bind(singles[0][0].base, "b", line, latex)
 
 
-_CALL = re.compile(rf"\s*(?P<fn>{_SYM}|[a-zA-Z]+)\s*(?:[\^_]\s*(?:\{{[^{{}}]*\}}|\w))*\s*\(\s*(?P<arg>.*)\)\s*")
+_CALL = re.compile(rf"\s*(?P<fn>{_SYM}|[a-zA-Z]+)\s*(?:[\^_]\s*(?:\{{[^{{}}]*\}}|\w))*"
+                   r"\s*\(\s*(?P<arg>.*)\)\s*")
 
 
 def _activation(binding, line, latex, lhs, rhs, words) -> None:
@@ -393,10 +394,10 @@ def _cost(binding, line, latex, lhs, rhs, words) -> None:
         terms = _top_terms(inner)
         if len(terms) != 2 or terms[1][0] != "-":
             continue
-        atoms = [_atoms(t, words) for _, t in terms]
-        if any(not a or len(a) != 1 for a in atoms):
+        first, second = _atoms(terms[0][1], words), _atoms(terms[1][1], words)
+        if not first or not second or len(first) != 1 or len(second) != 1:
             continue
-        one, two = atoms[0][0], atoms[1][0]
+        one, two = first[0], second[0]
         roles = (_role(binding, one.base), _role(binding, two.base))
         if roles.count("a") != 1:
             continue
