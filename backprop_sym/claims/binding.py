@@ -32,6 +32,8 @@ from .rewrite import Mapped, group_end
 
 _WORD_WRAP = re.compile(r"\\(?:mathrm|text|textit|mathit|operatorname|textrm|mathsf)\s*"
                         r"\{\s*([a-zA-Z]{2,})\s*\}")
+_HAT = re.compile(r"\\(?:hat|widehat)\s*\{?\s*(?:\\(?:mathbf|bm|boldsymbol)\s*)?\{?\s*([a-zA-Z])"
+                  r"\s*\}?\s*\}?")
 _CAL = re.compile(r"\\(?:mathcal|mathscr|cal)\s*\{\s*([A-Z])\s*\}")
 _BOLD = re.compile(r"\\(?:mathbf|bm|boldsymbol|vec|pmb)\s*\{\s*(\\?[a-zA-Z]+)\s*\}"
                    r"|\\(?:mathbf|bm|boldsymbol|vec|pmb)\s*(\\[a-zA-Z]+|[a-zA-Z])")
@@ -57,6 +59,7 @@ class Bound:
     latex: str
     sign: int = 1        # the error signal written with a minus: -1
     source: str = "definition"
+    text: str = ""       # a whole quantity it stands for (ŷ = a^{[L]}): written in its place
 
 
 @dataclass
@@ -85,15 +88,18 @@ class Binding:
             return m
         m = m.sub(_WORD_WRAP, lambda g: g.group(1) if g.group(1) in self._symbols() else None)
         m = m.sub(_CAL, lambda g: f"\\mathcal{{{g.group(1)}}}")
+        m = m.sub(_HAT, lambda g: f"\\hat{{{g.group(1)}}}")
         symbols = sorted(self._symbols(), key=len, reverse=True)
         if not symbols:
             return m
         alternation = "|".join(re.escape(s) for s in symbols)
         pattern = re.compile(rf"(?<![\\a-zA-Z])(?:{alternation})(?![a-zA-Z])")
         scripts = _script_spans(m.text)
-        edits = []
+        edits: list[tuple[int, int, str]] = []
         for g in pattern.finditer(m.text):
             sym = g.group()
+            if edits and g.start() < edits[-1][1]:
+                continue                     # inside a cost's arguments, dropped with them
             if sym in self.ambiguous:
                 edits.append((g.start(), g.end(), f"\\unbound{{{_plain(sym)}}}"))
                 continue
@@ -114,7 +120,7 @@ class Binding:
                 end = _scripts_end(m.text, g.end())
                 edits.append((g.start(), end, f"(-{b.role}{m.text[g.end():end]})"))
                 continue
-            edits.append((g.start(), g.end(), b.role))
+            edits.append((g.start(), g.end(), b.text or b.role))
         edits.sort(key=lambda e: (e[0], e[1]))
         return m.edit(edits) if edits else m
 
@@ -122,20 +128,20 @@ class Binding:
         return {s for s, b in self.bound.items() if b.role != s or b.sign < 0} | set(self.ambiguous)
 
     def bind(self, symbol: str, role: str, line: int, latex: str, sign: int = 1,
-             source: str = "definition") -> None:
+             source: str = "definition", text: str = "") -> None:
         if symbol in self.ambiguous:
             return
         if _MODEL.get(symbol) == role and sign > 0:
             return                           # the model's own letter, as the model reads it
         old = self.bound.get(symbol)
-        if old is not None and (old.role, old.sign) != (role, sign):
+        if old is not None and (old.role, old.sign, old.text) != (role, sign, text):
             del self.bound[symbol]
             self.ambiguous[symbol] = (f"bound two ways, {_shown(old)} (line {old.line}) and "
                                       f"{_shown(Bound(symbol, role, line, latex, sign))} "
                                       f"(line {line})", line, latex)
             return
         if old is None:
-            self.bound[symbol] = Bound(symbol, role, line, latex, sign, source)
+            self.bound[symbol] = Bound(symbol, role, line, latex, sign, source, text)
 
 
 def _shown(b: Bound) -> str:
@@ -144,6 +150,8 @@ def _shown(b: Bound) -> str:
             "\\delta": "δ = ∂C/∂z (error signal)"}[b.role]
     if b.sign < 0:
         name = "−δ (error signal, δ = −∂C/∂z)"
+    if b.text:
+        name = f"{b.text.strip()} (the output)"
     return name
 
 
@@ -193,7 +201,7 @@ def _scripts_end(text: str, i: int) -> int:
 
 # ---------------------------------------------------------------- reading the definitions
 
-_SYM = (r"\\mathcal\{[A-Z]\}|\\(?:" + "|".join(_GREEK) + r")(?![a-zA-Z])|[a-zA-Z]")
+_SYM = (r"\\mathcal\{[A-Z]\}|\\hat\{[a-zA-Z]\}|\\(?:" + "|".join(_GREEK) + r")(?![a-zA-Z])|[a-zA-Z]")
 _SCRIPT = r"(?:\s*(?:[\^_]\s*(?:\{(?:[^{}]|\{[^{}]*\})*\}|\\[a-zA-Z]+|[a-zA-Z0-9])|'))*"
 
 
@@ -207,6 +215,7 @@ def _clean(text: str, words: set[str]) -> str:
     text = read_through(Mapped.of(text)).text
     text = _WORD_WRAP.sub(lambda g: g.group(1), text)
     text = _CAL.sub(lambda g: f"\\mathcal{{{g.group(1)}}}", text)
+    text = _HAT.sub(lambda g: f"\\hat{{{g.group(1)}}}", text)
     text = _BOLD.sub(lambda g: g.group(1) or g.group(2), text)
     text = _NOISE.sub(" ", text)
     return text
@@ -298,6 +307,7 @@ def learn(rows) -> Binding:
         for line, latex, lhs, rhs in defs:
             _forward(binding, line, latex, lhs, rhs, words)
             _activation(binding, line, latex, lhs, rhs, words)
+            _output(binding, line, latex, lhs, rhs, words)
     for line, latex, lhs, rhs in defs:
         _cost(binding, line, latex, lhs, rhs, words)
     for line, latex, lhs, rhs in defs:
@@ -363,8 +373,8 @@ def _activation(binding, line, latex, lhs, rhs, words) -> None:
     arg = _atoms(g.group("arg"), words)
     if not arg or len(arg) != 1 or _role(binding, arg[0].base) != "z":
         return
-    if _role(binding, lhs.base) in ("z", "w", "b", "C", "y"):
-        return
+    if _role(binding, lhs.base) in ("z", "w", "b", "C", "y") or lhs.base.startswith("\\hat"):
+        return                               # ŷ = σ(z^{[L]}): one activation (`_output`)
     binding.bind(lhs.base, "a", line, latex)
 
 
@@ -432,3 +442,18 @@ def _error_signal(binding, line, latex, lhs, rhs, words) -> None:
     sign = -1 if g.group("sign") == "-" else 1
     if lhs.base not in ("\\delta", "\\Delta") or sign < 0:
         binding.bind(lhs.base, "\\delta", line, latex, sign)
+
+
+def _output(binding, line, latex, lhs, rhs, words) -> None:
+    """ŷ = a^{[L]}, ŷ = σ(z^{[L]}): a name without scripts for a whole activation."""
+    if lhs.scripts or not lhs.base.startswith("\\hat"):
+        return
+    g = _CALL.fullmatch(rhs)
+    inner = g.group("arg") if g is not None and g.group("fn") in _FUNCTIONS else rhs
+    atoms = _atoms(inner, words)
+    if not atoms or len(atoms) != 1 or "^" not in atoms[0].scripts:
+        return
+    want = "z" if inner is not rhs else "a"
+    if _role(binding, atoms[0].base) != want:
+        return
+    binding.bind(lhs.base, "a", line, latex, text="a" + atoms[0].scripts + " ")

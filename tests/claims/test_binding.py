@@ -204,3 +204,17 @@ def test_a_cost_defined_with_its_arguments(cost):
               (rf"\frac{{\partial {cost}}}{{\partial u^L_k}} = (h^L_k - t_k) \sigma'(u^L_k)", P)]
     got, _ = run(definitions, claims)
     assert_verdicts(claims, got)
+
+
+@pytest.mark.parametrize("output", [r"\hat{y} = a^{[L]}", r"\hat{\mathbf{y}} = \sigma(z^{[L]})"])
+def test_the_output_named_y_hat(output):
+    definitions = [r"z^{[l]} = W^{[l]} a^{[l-1]} + b^{[l]}", r"a^{[l]} = \sigma(z^{[l]})",
+                   output, r"\mathcal{L}(\hat y, y) = \frac{1}{2} \| \hat{y} - y \|^2"]
+    claims = [(r"\frac{\partial \mathcal{L}}{\partial z^{[L]}} = (\hat y - y) \odot "
+               r"\sigma'(z^{[L]})", P),
+              (r"\frac{\partial \mathcal{L}}{\partial z^{[L]}} = (y - \hat y) \odot "
+               r"\sigma'(z^{[L]})", R),
+              (r"\frac{\partial \mathcal{L}}{\partial \hat{y}_j} = \hat{y}_j - y_j", P),
+              (r"\frac{\partial \mathcal{L}}{\partial \hat{y}_j} = \hat{y}_j", R)]
+    got, _ = run(definitions, claims)
+    assert_verdicts(claims, got)
