@@ -286,6 +286,17 @@ def _role(binding: Binding, sym: str) -> str | None:
     return _MODEL.get(sym)
 
 
+def _free_role(binding: Binding, sym: str) -> str | None:
+    """The role of a symbol being defined: the model's letter is free for another role
+    once the document names that role with another symbol (a = W x + b, z = σ(a))."""
+    if sym in binding.bound:
+        return binding.bound[sym].role
+    role = _MODEL.get(sym)
+    if role is not None and any(b.role == role for b in binding.bound.values()):
+        return None
+    return role
+
+
 def learn(rows) -> Binding:
     """The binding a document's definitions fix. `rows`: (line, text) of each display row."""
     rows = list(rows)
@@ -354,6 +365,8 @@ def _forward(binding, line, latex, lhs, rhs, words) -> None:
     weight, prev = (p, q) if wp else (q, p)
     if lhs.base in (weight.base, prev.base):
         return
+    if {_role(binding, x.base) for x in (lhs, prev)} & {"\\delta", "C", "y", "w", "b"}:
+        return                               # δ^l = W^{l+1} δ^{l+1}: a recursion, no forward pass
     binding.bind(lhs.base, "z", line, latex)
     binding.bind(weight.base if weight.base not in ("W",) else "W", "w", line, latex)
     if prev.base not in ("x", "X"):
@@ -373,7 +386,7 @@ def _activation(binding, line, latex, lhs, rhs, words) -> None:
     arg = _atoms(g.group("arg"), words)
     if not arg or len(arg) != 1 or _role(binding, arg[0].base) != "z":
         return
-    if _role(binding, lhs.base) in ("z", "w", "b", "C", "y") or lhs.base.startswith("\\hat"):
+    if _free_role(binding, lhs.base) in ("z", "w", "b", "C", "y") or lhs.base.startswith("\\hat"):
         return                               # ŷ = σ(z^{[L]}): one activation (`_output`)
     binding.bind(lhs.base, "a", line, latex)
 
