@@ -218,3 +218,10 @@ def test_the_output_named_y_hat(output):
               (r"\frac{\partial \mathcal{L}}{\partial \hat{y}_j} = \hat{y}_j", R)]
     got, _ = run(definitions, claims)
     assert_verdicts(claims, got)
+
+
+def test_a_recursion_is_no_forward_pass_and_bishops_letters_swap():
+    assert learn(enumerate([r"\delta^l = W^{l+1} \delta^{l+1}"], 1)).bound == {}
+    b = learn(enumerate([r"a_j = \sum_i w_{ji} x_i + b_j", r"z_j = \sigma(a_j)"], 1))
+    assert {s: x.role for s, x in b.bound.items()} == {"a": "z", "z": "a"}
+    assert b.apply(r"z_j a_j").text == "a_j z_j"
