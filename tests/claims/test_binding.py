@@ -225,3 +225,9 @@ def test_a_recursion_is_no_forward_pass_and_bishops_letters_swap():
     b = learn(enumerate([r"a_j = \sum_i w_{ji} x_i + b_j", r"z_j = \sigma(a_j)"], 1))
     assert {s: x.role for s, x in b.bound.items()} == {"a": "z", "z": "a"}
     assert b.apply(r"z_j a_j").text == "a_j z_j"
+
+
+def test_a_symbol_defined_nowhere_is_named():
+    got = list(check_claim(r"\frac{\partial E}{\partial a^L_j} = a^L_j - y_j"))
+    assert got[0]["status"] == I, got
+    assert "E is defined nowhere" in got[0]["reason"], got
