@@ -365,7 +365,7 @@ def _forward(binding, line, latex, lhs, rhs, words) -> None:
     weight, prev = (p, q) if wp else (q, p)
     if lhs.base in (weight.base, prev.base):
         return
-    if {_role(binding, x.base) for x in (lhs, prev)} & {"\\delta", "C", "y", "w", "b"}:
+    if {_role(binding, x.base) for x in (lhs, prev)} & {"\\delta", "C"}:
         return                               # δ^l = W^{l+1} δ^{l+1}: a recursion, no forward pass
     binding.bind(lhs.base, "z", line, latex)
     binding.bind(weight.base if weight.base not in ("W",) else "W", "w", line, latex)
