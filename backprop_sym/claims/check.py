@@ -463,7 +463,10 @@ def _checked_rows(text: str, rows, opts: Options, reading=None, ctx=None, limits
         else:
             lost = None
             origin = row.origin or range(len(row.text))
-            normal = notation.normalize(documents.Mapped(row.text, list(origin)), opts.scalar)
+            written = documents.Mapped(row.text, list(origin))
+            if reading is not None:                 # the document's own names (`binding`)
+                written = reading.binding.apply(written)
+            normal = notation.normalize(written, opts.scalar)
             locate = (lambda m, start: lambda pos: documents.locate(text, start + m.at(pos)))(
                 normal, row.start)
             claims, prev = checker.check_row(normal.text, row.line, locate, prev)

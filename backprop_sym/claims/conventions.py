@@ -23,9 +23,10 @@ gives every open reading a claim's symbols touch (summation, cost, convention).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from ..engine.vocabulary import Status
+from .binding import Binding, learn
 from .errors import IllFormed, Skip
 from .form import EXAMPLES, Form, analyze
 from .readings import (COST, CONVENTION, SUMMATION, Alternative, CostEvent, CostTimeline,
@@ -48,6 +49,7 @@ class Reading:
     open: tuple = ()              # the conventions left open: neither given nor read
     einstein: bool | None = None  # True: declared; None: open (summed, or for every value)
     costs: CostTimeline = CostTimeline()     # the cost's reading line by line
+    binding: Binding = field(default_factory=Binding)   # the document's names (`binding`)
 
     def at(self, line: int) -> "Reading":
         """The reading of a claim on `line` (the cost as the latest definition of C made it)."""
@@ -213,10 +215,12 @@ def read_document(rows, text: str, given: dict, convention, ctx, opts):
     from .errors import ParseError, UnsupportedNotation
     from .parse import parse
     claims = []
+    binding = learn((row.line, row.text) for row in rows
+                    if not (row.error or row.unread or row.skip))
     for row in rows:
         if row.error or row.unread or row.skip:
             continue
-        normal = notation.normalize(row.text, opts.scalar)
+        normal = notation.normalize(binding.apply(row.text), opts.scalar)
         try:
             segments, _ = split_condition(normal.text)
             for a, b in segments:
@@ -244,5 +248,6 @@ def read_document(rows, text: str, given: dict, convention, ctx, opts):
     if given["cost"] is not None:
         reading.average = given["cost"] == "average"
         reading.costs = CostTimeline()
-    reading.found = tuple(found)
+    reading.found = binding.found + tuple(found)
+    reading.binding = binding
     return reading, opts

@@ -16,7 +16,7 @@ from ..engine.verify import Engine
 from .errors import IllFormed
 from .form import EXAMPLES, pretty
 from .printing import show, show_quantity
-from .tree import Call, Deriv, Idx, Lay, Num, Q, Width, dispatch
+from .tree import Call, Deriv, Idx, Lay, Neg, Num, Q, Width, dispatch
 
 
 class NotEvaluated(Exception):
@@ -160,6 +160,10 @@ class Evaluator:
 
     def type_Add(self, node):
         ts = [self.type(t) for t in node.terms]
+        vector = next((t for t in ts if t is not None and 1 in t), None)
+        if vector is not None and all(t == vector or (t is None and _numeral(x))
+                                      for t, x in zip(ts, node.terms)):
+            return vector                   # 1 - a^l: the numeral in every entry (a ⊙ (1 - a))
         for t in ts[1:]:
             if t != ts[0]:
                 raise OutOfRange(f"shapes do not match: {show(node)} adds {size_text(ts[0])} "
@@ -280,6 +284,10 @@ class Evaluator:
 
     def value_Add(self, node, env):
         vals = [self.value(t, env) for t in node.terms]
+        template = next((v for v in vals if isinstance(v, list)), None)
+        if template is not None:            # a numeral added to a vector: in every entry
+            vals = [_each(lambda _t, v=v: v, template) if not isinstance(v, list)
+                    and _numeral(x) else v for v, x in zip(vals, node.terms)]
         out = vals[0]
         for v in vals[1:]:
             out = _each2(lambda a, b: a + b, out, v)
@@ -492,6 +500,13 @@ def _by_zero(den) -> str:
 
 def _entries(v) -> list:
     return [x for row in v for x in row] if isinstance(v, list) else [v]
+
+
+def _numeral(node) -> bool:
+    """A number as written (1, -1, ½): added to a vector, it is added to every entry."""
+    while isinstance(node, Neg):
+        node = node.x
+    return isinstance(node, Num)
 
 
 def _each2(fn, a, b):

@@ -156,7 +156,49 @@ def normalize(m: Mapped | str, scalar: bool = False) -> Mapped:
     m = _pdv(m)
     m = _operator(m)
     m = _diagonal(m)
+    m = _greek_indices(m)
     return _index_names(m)
+
+
+_GREEK_INDEX = r"\\(?:mu|nu|kappa|alpha|beta|gamma|iota|xi)(?![a-zA-Z])"
+
+
+def _greek_indices(m: Mapped) -> Mapped:
+    """Greek letters used as index names (w^l_{j\\mu}, \\sum_\\mu): fresh Latin letters the
+    equation does not use, the same letter for the same name; a Greek letter anywhere
+    else in the equation (a quantity, a rate) leaves the equation as written."""
+    text = m.text
+    spots = []
+    for sub in re.finditer(r"_\s*", text):
+        at = sub.end()
+        if text.startswith("{", at):
+            end = group_end(text, at)
+            if end is None:
+                continue
+            spots += [(g.start(), g.end()) for g in re.finditer(_GREEK_INDEX, text[:end])
+                      if g.start() >= at]
+        else:
+            g = re.match(_GREEK_INDEX, text[at:])
+            if g:
+                spots.append((at, at + g.end()))
+    if not spots:
+        return m
+    spots = sorted(set(spots))
+    everywhere = [(g.start(), g.end()) for g in re.finditer(_GREEK_INDEX, text)]
+    if any(s not in spots for s in everywhere):
+        return m
+    used = set(re.sub(r"\\[a-zA-Z]+", " ", text))
+    free = [c for c in _FRESH if c not in used]
+    names: dict[str, str] = {}
+    edits = []
+    for lo, hi in spots:
+        key = text[lo:hi]
+        if key not in names:
+            if not free:
+                return m
+            names[key] = free.pop(0)
+        edits.append((lo, hi, names[key] + " "))
+    return m.edit(edits)
 
 
 # ---------------------------------------------------------------- index names, Σ'

@@ -367,7 +367,10 @@ def _differentiable(node: Node, pos: int, numerator: bool = False) -> Q:
     if numerator and not isinstance(node, (Num, Var)):
         raise UnsupportedNotation("a derivative of an expression (the operator ∂/∂ applied to a sum "
                           "or product) is not read: only derivatives of a quantity", pos)
-    raise ParseError("a derivative must be of and with respect to a quantity such as C, "
+    named = f"{node.name} is defined nowhere as a quantity of the network (a cost is read " \
+        "through its definition, as E = \\frac12 \\sum_k (t_k - o^L_k)^2); " \
+        if isinstance(node, Var) else ""
+    raise ParseError(f"{named}a derivative must be of and with respect to a quantity such as C, "
                      "z^l_j, a^l_j, w^l_{jk} or b^l_j", pos)
 
 

@@ -70,6 +70,12 @@ def prescan(text: str) -> None:
                               "read: write \\sum_x for the sum over the examples", m.start())
         if name in NOT_EQUALITIES:
             raise UnsupportedNotation(f"not an equality (uses \\{name})", m.start())
+        if name == "unbound":           # `binding`: a name the definitions leave open
+            sym = re.match(r"\\unbound\{([^{}]*)\}", text[m.start():])
+            shown = sym.group(1) if sym else "a symbol"
+            raise UnsupportedNotation(f"uses {shown}, which the document's definitions bind two "
+                                      "ways or to a cost the checker does not have (see the "
+                                      "notation read from the document)", m.start())
         if name in PROSE:
             raise UnsupportedNotation(f"contains prose (\\{name})", m.start())
         if name not in KNOWN:
