@@ -67,7 +67,7 @@ class Canonical:
             for n, (sub, rep) in enumerate(atoms.replace.items()):
                 if rep not in atoms.numeric:          # a relation, e.g. e^{-z} = P - 1
                     self._opaque(B.Atom(f"R{n}{tag}"), sub, key, rep, values)
-            if act.identity and l < L:
+            if (act.identity or act.kink) and l < L:       # z itself is a factor of a
                 self._opaque(B.Atom(f"Z{tag}"), u, key, None, {})
             d = B.diff(act.value(B, u), ex.probe[key])   # the direct form of f'(z)
             if d not in self.replace and (d.is_Add or d.is_Function):

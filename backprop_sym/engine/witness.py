@@ -61,6 +61,7 @@ def find(canon: Canonical, lhs, rhs, seed: int, attempts: int = 4,
     generic = any(a.is_generic for a in ex.acts[1:])
 
     inside = _domain(ex)
+    kinked = any(a.kink for a in ex.acts[1:])
 
     def sides(chosen: dict, coeffs) -> tuple | None:
         num = (Exact if exact else Interval)(coeffs)
@@ -91,7 +92,9 @@ def find(canon: Canonical, lhs, rhs, seed: int, attempts: int = 4,
         try:
             found = sides(chosen, coeffs)
         except NotEvaluable:
-            return None
+            if not kinked:
+                return None
+            continue                # a ReLU input at 0 (not differentiable): try again
         except ZeroDivisionError:
             continue
         if found is not None:
