@@ -79,16 +79,15 @@ def find(canon: Canonical, lhs, rhs, seed: int, attempts: int = 4,
     rng = random.Random(seed)
     names = [str(sym) for sym in (*ex.x.values(), *ex.y.values(), *ex.w.values(),
                                   *ex.b.values(), *ex.constants.values())]
-    pick_f, pick = (rng.choice,) * 3, rng.choice
+    f0, values = SMALL, SMALL
     if costs.for_shape(ex.shape).domain is not None:
         # the cost is defined on part of the outputs' range (0 < a < 1): many tries,
         # small values and a concrete f with f(0) in (0, 1), so that some points lie in it
         attempts *= 10
-        pick_f = (lambda _: rng.choice(DOMAIN_F0),) + (rng.choice,) * 2
-        pick = lambda vals: rng.choice(vals + [Fraction(0)] * len(vals))
+        f0, values = DOMAIN_F0, SMALL + [Fraction(0)] * len(SMALL)
     for _ in range(attempts):
-        coeffs = tuple(p(SMALL) for p in pick_f)
-        chosen = {k: pick(SMALL) for k in names}
+        coeffs = (rng.choice(f0), rng.choice(SMALL), rng.choice(SMALL))
+        chosen = {k: rng.choice(values) for k in names}
         try:
             found = sides(chosen, coeffs)
         except NotEvaluable:
