@@ -1,11 +1,12 @@
 """The options several commands share: the network (--widths or --depth/--width/--inputs/
 --outputs, --activation, --samples, --convention) and how the checks run (--backend,
---jobs, --timeout); the Shape and the backend they give; the warning before a long run."""
+--jobs, --timeout); the cost (--cost, --reduction, --l2); the Shape and the backend they
+give; the warning before a long run."""
 from __future__ import annotations
 
 import click
 
-from ..engine import activations
+from ..engine import activations, costs
 from ..engine.backends import BACKENDS
 from ..engine.network import Shape
 from .base import Fail
@@ -69,6 +70,33 @@ def shape_from_options(widths, depth, width, inputs, outputs, activation, sample
 def make_shape(widths, activation, samples, convention) -> Shape:
     try:
         return Shape.make(widths, activation, samples, convention)
+    except USAGE_ERRORS as err:
+        raise Fail(str(err)) from None
+
+
+def cost_options(fn):
+    """--cost, --reduction, --l2: the cost the rules are checked against."""
+    listed = "; ".join(f"{c.name}: {c.text}" for c in costs.REGISTRY.values())
+    return apply([
+        click.option("--cost", type=click.Choice(costs.names()), default=costs.DEFAULT,
+                     show_default=True,
+                     help=f"The per-example cost C_x. Known: {listed}. The output rule is "
+                          "Δ^L = (∂C/∂a^L) ⊙ f'(z^L); the other rules do not change."),
+        click.option("--reduction", type=click.Choice(costs.REDUCTIONS),
+                     default=costs.DEFAULT_REDUCTION, show_default=True,
+                     help="mean: 𝒞 = (1/N) Σ_x C_x, the gradient rules carry 1/N; "
+                          "sum: 𝒞 = Σ_x C_x, without it."),
+        click.option("--l2", is_flag=True,
+                     help="Add (λ/2N) Σ w² to the cost (λ/2 Σ w² with --reduction sum), λ "
+                          "symbolic, biases not regularised: the weight rule gains (λ/N) w "
+                          "(λ w with sum)."),
+    ], fn)
+
+
+def with_cost(shape: Shape, cost, reduction, l2) -> Shape:
+    """`shape` with the cost options applied, or Fail with a one-line reason."""
+    try:
+        return shape.with_cost(cost, reduction, l2)
     except USAGE_ERRORS as err:
         raise Fail(str(err)) from None
 

@@ -57,11 +57,13 @@ class Activation:
                                     # them (None: the generic f, given to the code)
     cost: float = 2.0      # the estimate's factor over a generic f (see `estimate`)
     uses_exp: bool = False # its atoms stand for e^{±z}, which SymEngine may merge
+    rational: bool = False # piecewise linear: rational at rational z (ReLU)
+    kink: bool = False     # not differentiable at z = 0: no witness there
 
     @property
     def exact(self) -> bool:
         """True when a forward pass at rational values stays rational (no e^z, tanh, log)."""
-        return self.is_generic or self.identity
+        return self.is_generic or self.identity or self.rational
 
 
 REGISTRY: dict[str, Activation] = {}
@@ -227,6 +229,71 @@ register(Activation(
     cost=2.0,
     uses_exp=True,
 ))
+
+
+# ---------------------------------------------------------------- ReLU, leaky ReLU
+#
+# f(z) = z·(α + (1 - α) H(z)) with H the unit step (α = 0: ReLU, max(0, z); α = 1/100:
+# leaky ReLU), H an undefined function `step` to the backends, so that both differentiate
+# it by the chain rule. Atoms: H(z) -> an atom whose value is 1 for z > 0 and 0 for z < 0,
+# and H'(z) -> 0, its derivative wherever z != 0. So f'(z) = α + (1 - α) H(z): 1 for z > 0,
+# α for z < 0. At z = 0 (where f is not differentiable) the step is taken as 0, so
+# f'(0) = α (0 for ReLU), as NumPy's np.where(z > 0, 1, α) has it; the proofs hold wherever
+# every z^l_j != 0, and witnesses are never taken where some z of such a layer is 0.
+
+LEAK = (1, 100)            # α of the leaky ReLU
+
+
+def _step(B):
+    return B.Function("step")
+
+
+def _sign_of(z):
+    """1 for z > 0, 0 for z < 0 (exact or interval); NotEvaluable at 0 or straddling it."""
+    from .arithmetic import NotEvaluable
+    lo, hi = (z.a, z.b) if hasattr(z, "_mpi_") else (z, z)
+    if lo > 0:
+        return 1
+    if hi < 0:
+        return 0
+    raise NotEvaluable("a ReLU input at 0, where f is not differentiable")
+
+
+def _piecewise(alpha):
+    a = alpha
+
+    def value(B, u):
+        return u * (B.Rational(*a) + (1 - B.Rational(*a)) * _step(B)(u))
+
+    def derivative(B, u):
+        return B.Rational(*a) + (1 - B.Rational(*a)) * _step(B)(u)
+
+    def atoms(B, u, probe, tag):
+        H = B.Atom(f"H{tag}")
+        h = _step(B)(u)
+        dh = B.diff(h, probe)           # the backend's form of H'(u): 0 where u != 0
+        return Atoms({h: H, dh: B.zero},
+                     {H: lambda z, num: num.const(_sign_of(z), 1)}, {"step": H})
+
+    def forward(z, num):
+        return z * (num.const(1, 1) if _sign_of(z) else num.const(*a))
+
+    def numpy(np):
+        k = a[0] / a[1]
+        return (lambda z: np.where(z > 0, z, z * k), lambda z: np.where(z > 0, 1.0, k))
+    return value, derivative, atoms, forward, numpy
+
+
+for _name, _alpha, _tex, _formula in (
+        ("relu", (0, 1), r"\operatorname{ReLU}",
+         r"\operatorname{ReLU}(z) = \max(0, z),\quad \operatorname{ReLU}'(z) = H(z) "
+         r"\ (1 \text{ for } z > 0,\ 0 \text{ for } z < 0;\ 0 \text{ at } z = 0)"),
+        ("leaky-relu", LEAK, r"\operatorname{LReLU}",
+         r"\operatorname{LReLU}(z) = \max(z/100, z),\quad \operatorname{LReLU}'(z) = "
+         r"1 \text{ for } z > 0,\ 1/100 \text{ for } z < 0 \ (1/100 \text{ at } z = 0)")):
+    _pv, _pd, _pa, _pf, _pn = _piecewise(_alpha)
+    register(Activation(name=_name, formula=_formula, value=_pv, derivative=_pd, atoms=_pa,
+                        forward=_pf, tex=_tex, numpy=_pn, cost=1.5, rational=True, kink=True))
 
 
 def generic_derivative(B, u, probe):

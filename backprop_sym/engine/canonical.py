@@ -67,7 +67,7 @@ class Canonical:
             for n, (sub, rep) in enumerate(atoms.replace.items()):
                 if rep not in atoms.numeric:          # a relation, e.g. e^{-z} = P - 1
                     self._opaque(B.Atom(f"R{n}{tag}"), sub, key, rep, values)
-            if act.identity and l < L:
+            if (act.identity or act.kink) and l < L:       # z itself is a factor of a
                 self._opaque(B.Atom(f"Z{tag}"), u, key, None, {})
             d = B.diff(act.value(B, u), ex.probe[key])   # the direct form of f'(z)
             if d not in self.replace and (d.is_Add or d.is_Function):
@@ -163,7 +163,7 @@ class Canonical:
         if self._ring is None:
             ex = self.ex
             gens = [*ex.x.values(), *ex.y.values(), *ex.w.values(), *ex.b.values(),
-                    *self.numeric]
+                    *ex.constants.values(), *self.numeric]
             self._ring = PolyRing(gens, QQ, lex)
             self._gen = dict(zip(gens, self._ring.gens))
         return self._ring
@@ -214,6 +214,16 @@ class Canonical:
 
     def poly_to_sympy(self, p):
         return p.as_expr()
+
+
+def rational_zero(expr) -> bool:
+    """Whether a rational function of the atoms (a SymPy expression) is exactly 0: put over
+    one denominator (`together`, value-preserving) with its numerator expanded to 0. It
+    is then 0 wherever its denominators are nonzero: for a cost that divides by the
+    outputs (cross-entropy: a and 1 - a), wherever the cost is defined. Never a float."""
+    import sympy
+    numerator, _ = sympy.fraction(sympy.together(expr))
+    return sympy.expand(numerator) == 0
 
 
 def _identity(z, num):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from . import activations
+from . import activations, costs
 from .backends import Backend, get_backend
 from .errors import BackpropSymError, UsageError
 from .forward import forward
@@ -39,6 +39,9 @@ class Shape:
     activations: tuple[str, ...]
     samples: int = 1
     convention: str = "from-to"
+    cost: str = costs.DEFAULT                  # a name in `costs.REGISTRY`
+    reduction: str = costs.DEFAULT_REDUCTION   # "mean" (1/N Σ_x) or "sum"
+    l2: bool = False                           # + (λ/2N) Σ w² (λ/2 Σ w² under sum)
 
     @property
     def L(self) -> int:
@@ -48,7 +51,8 @@ class Shape:
         return self.widths[l]
 
     @classmethod
-    def make(cls, widths, activation="f", samples=1, convention="from-to") -> "Shape":
+    def make(cls, widths, activation="f", samples=1, convention="from-to",
+             cost=costs.DEFAULT, reduction=costs.DEFAULT_REDUCTION, l2=False) -> "Shape":
         widths = parse_widths(widths)
         if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
             raise ShapeError(f"samples must be a whole number >= 1, got {samples!r}")
@@ -56,7 +60,18 @@ class Shape:
             raise ShapeError(f"unknown convention {convention!r}; expected one of: "
                              f"{', '.join(CONVENTIONS)}")
         acts = activations.parse_list(activation, len(widths) - 1)
-        return cls(widths, acts, samples, convention)
+        costs.get(cost)
+        costs.check_reduction(reduction)
+        if not isinstance(l2, bool):
+            raise ShapeError(f"l2 must be True or False, got {l2!r}")
+        return cls(widths, acts, samples, convention, cost, reduction, l2)
+
+    def with_cost(self, cost=None, reduction=None, l2=None) -> "Shape":
+        """This shape with the cost options that are not None replaced (checked)."""
+        return Shape.make(self.widths, self.activations, self.samples, self.convention,
+                          self.cost if cost is None else cost,
+                          self.reduction if reduction is None else reduction,
+                          self.l2 if l2 is None else l2)
 
     def weight_pair(self, k: int, j: int) -> tuple[int, int]:
         """The indices (p, q) of w^l_{pq} for the weight from neuron k to neuron j."""
@@ -84,12 +99,17 @@ class Shape:
     def to_json(self) -> dict:
         """The network as every JSON document states it."""
         return {"widths": list(self.widths), "activations": list(self.activations),
-                "samples": self.samples, "convention": self.convention}
+                "samples": self.samples, "convention": self.convention,
+                "cost": self.cost, "reduction": self.reduction, "l2": self.l2}
 
     def describe(self) -> str:
         acts = self.activations[0] if len(set(self.activations)) == 1 else ",".join(self.activations)
-        return (f"widths {','.join(map(str, self.widths))}, activation {acts}, "
+        text = (f"widths {','.join(map(str, self.widths))}, activation {acts}, "
                 f"N={self.samples}, {self.convention}")
+        if (self.cost, self.reduction, self.l2) != (costs.DEFAULT, costs.DEFAULT_REDUCTION,
+                                                    False):
+            text += ", " + costs.describe(self.cost, self.reduction, self.l2)
+        return text
 
 
 def pair(shape: Shape, p: int, q: int) -> str:
@@ -155,12 +175,19 @@ class Expressions:
                 activate=lambda l, u: self.acts[l].value(B, u), zero=B.zero)
             self.z.update({(s, *key): v for key, v in z.items()})
             self.a.update({(s, *key): v for key, v in a.items()})
-        half = B.Rational(1, 2)
+        # the cost from its registration; λ (with L2) is a symbol of its own
+        value = costs.for_shape(shape).value
         self.example_cost = {
-            s: half * sum(((self.a[s, L, j] - self.y[s, j]) ** 2 for j in range(1, n[L] + 1)),
-                          B.zero)
+            s: value(B, [self.a[s, L, j] for j in range(1, n[L] + 1)],
+                     [self.y[s, j] for j in range(1, n[L] + 1)])
             for s in range(1, N + 1)}
-        self.cost = B.Rational(1, N) * sum(self.example_cost.values(), B.zero)
+        scale = B.Rational(1, N) if shape.reduction == "mean" else B.Integer(1)
+        self.cost = scale * sum(self.example_cost.values(), B.zero)
+        self.constants = {costs.L2_SYMBOL: B.Symbol(costs.L2_SYMBOL)} if shape.l2 else {}
+        if shape.l2:
+            lam = self.constants[costs.L2_SYMBOL]
+            self.cost = self.cost + scale * B.Rational(1, 2) * lam * sum(
+                (w ** 2 for w in self.w.values()), B.zero)
 
     def W(self, l: int, p: int, q: int):
         """w^l_{pq} with (p, q) read in the shape's convention."""
@@ -185,8 +212,9 @@ class Network:
     (2, (2, 3, 2))
     """
 
-    def __init__(self, widths, activation="f", samples=1, convention="from-to"):
-        self.shape = Shape.make(widths, activation, samples, convention)
+    def __init__(self, widths, activation="f", samples=1, convention="from-to",
+                 cost=costs.DEFAULT, reduction=costs.DEFAULT_REDUCTION, l2=False):
+        self.shape = Shape.make(widths, activation, samples, convention, cost, reduction, l2)
 
     @cached_property
     def _ex(self) -> Expressions:
@@ -200,7 +228,8 @@ class Network:
 
     @property
     def cost(self):
-        """The explicit data-set cost (1/N) Σ_s ½ Σ_j (a^L_j(s) - y_j(s))²."""
+        """The explicit data-set cost, e.g. (1/N) Σ_s ½ Σ_j (a^L_j(s) - y_j(s))² (the
+        default; see `costs`)."""
         return self._ex.cost
 
     def example_cost(self, s: int = 1):

@@ -10,6 +10,12 @@ Kinds, and what the verifier compares each closed form with:
   hidden_delta(q, s, l, j)   Δ^l_j(s), l < L   per example
   weight_grad(q, l, p, r)    ∂𝒞/∂w^l_{pr}      averaged over the examples
   bias_grad(q, l, j)         ∂𝒞/∂b^l_j         averaged over the examples
+
+The cost (`costs`) enters through what `q` may also carry, read with defaults so that
+every implementation of `Quantities` keeps today's half-squared, averaged cost:
+`q.cost` (a `costs.Cost`: the output rule is its ∂C_x/∂a^L_j times f'(z^L_j)), `q.mean`
+(which averages or sums, as the reduction says) and `q.l2` (the coefficient λ/N, or λ
+under `sum`, of the L2 term in the weight rule; None without L2).
 """
 from __future__ import annotations
 
@@ -17,6 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Callable, Protocol, runtime_checkable
 
+from . import costs
 from .errors import UsageError
 from .vocabulary import KINDS
 
@@ -91,7 +98,14 @@ BOTH = ("from-to", "to-from")
 @rule("output_delta", BOTH, r"\Delta^{L}_{j} = (a^{L}_{j} - y_{j})\, f'(z^{L}_{j})",
       "Δ^L_j = (a^L_j - y_j) f'(z^L_j)")
 def output_delta(q, s, j):
-    return (q.a(s, q.L, j) - q.y(s, j)) * q.fprime(s, q.L, j)
+    cost = getattr(q, "cost", None) or costs.get(costs.DEFAULT)
+    return cost.rate(q.a(s, q.L, j), q.y(s, j)) * q.fprime(s, q.L, j)
+
+
+def _l2(q, l, p, r, grad):
+    """The weight rule's L2 term (λ/N) w^l_{pr} added to `grad`, when `q` has one."""
+    lam = getattr(q, "l2", None)
+    return grad if lam is None else grad + lam * q.W(l, p, r)
 
 
 @rule("hidden_delta", ("from-to",),
@@ -112,14 +126,14 @@ def hidden_delta_to_from(q, s, l, j):
       r"\frac{\partial \mathcal{C}}{\partial w^{l}_{ij}} = \frac{1}{N}\sum_{x} a^{l-1}_{i}\, \Delta^{l}_{j}",
       "∂C/∂w^l_{ij} = (1/N) Σ_x a^{l-1}_i Δ^l_j")
 def weight_grad_from_to(q, l, i, j):
-    return q.mean(lambda s: q.a(s, l - 1, i) * q.delta(s, l, j))
+    return _l2(q, l, i, j, q.mean(lambda s: q.a(s, l - 1, i) * q.delta(s, l, j)))
 
 
 @rule("weight_grad", ("to-from",),
       r"\frac{\partial \mathcal{C}}{\partial w^{l}_{jk}} = \frac{1}{N}\sum_{x} a^{l-1}_{k}\, \delta^{l}_{j}",
       "∂C/∂w^l_{jk} = (1/N) Σ_x a^{l-1}_k δ^l_j")
 def weight_grad_to_from(q, l, j, k):
-    return q.mean(lambda s: q.a(s, l - 1, k) * q.delta(s, l, j))
+    return _l2(q, l, j, k, q.mean(lambda s: q.a(s, l - 1, k) * q.delta(s, l, j)))
 
 
 @rule("bias_grad", BOTH,
@@ -127,3 +141,24 @@ def weight_grad_to_from(q, l, j, k):
       "∂C/∂b^l_j = (1/N) Σ_x Δ^l_j")
 def bias_grad(q, l, j):
     return q.mean(lambda s: q.delta(s, l, j))
+
+
+def statement(kind: str, convention: str, cost: str = costs.DEFAULT,
+              reduction: str = costs.DEFAULT_REDUCTION, l2: bool = False) -> tuple[str, str]:
+    """(LaTeX, text) of a rule under a cost, reduction and L2: the registered statement
+    for the default cost, else with the cost's output rule, Σ_x for `sum` and the L2 term
+    (for reports and help; the closed forms themselves read `q`)."""
+    r = get(kind, convention)
+    tex, text = r.statement, r.text
+    if kind == "output_delta":
+        c = costs.get(cost)
+        tex, text = c.rate_tex, c.rate_text
+        if convention == "to-from":
+            tex, text = tex.replace(r"\Delta", r"\delta"), text.replace("Δ", "δ")
+    if reduction == "sum":
+        tex, text = tex.replace(r"\frac{1}{N}", ""), text.replace("(1/N) ", "")
+    if l2 and kind == "weight_grad":
+        w = "w^{l}_{ij}" if convention == "from-to" else "w^{l}_{jk}"
+        tex += (r" + \frac{\lambda}{N} " if reduction == "mean" else r" + \lambda ") + w
+        text += (" + (λ/N) " if reduction == "mean" else " + λ ") + w.replace("{l}", "l")
+    return tex, text

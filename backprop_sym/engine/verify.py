@@ -18,10 +18,10 @@ from typing import Callable
 import sympy
 
 from ..schemas import VERSION as SCHEMA_VERSION
-from . import activations, direct, rules, runner, specialise, witness
+from . import activations, costs, direct, rules, runner, specialise, witness
 from . import arguments
 from .backends import get_backend
-from .canonical import Canonical
+from .canonical import Canonical, rational_zero
 from .errors import BackpropSymError, Unsupported
 from .estimate import cores
 from .network import Expressions, MissingQuantity, Network, Shape
@@ -161,6 +161,16 @@ class Quantities:
     def __init__(self, engine: "Engine"):
         self._e = engine
         self.L, self.N = engine.shape.L, engine.shape.samples
+        self.cost = costs.for_shape(engine.shape)     # the output rule's ∂C_x/∂a^L_j
+        self._sum = getattr(engine.shape, "reduction", "mean") == "sum"
+
+    @property
+    def l2(self):
+        """The weight rule's L2 coefficient: λ/N (mean), λ (sum); None without L2."""
+        lam = self._e.ex.constants.get(costs.L2_SYMBOL)
+        if lam is None:
+            return None
+        return self._e.symbol(lam) * (1 if self._sum else self._e.forms.const(1, self.N))
 
     def neurons(self, l: int) -> range:
         return range(1, self._e.shape.widths[l] + 1)
@@ -186,9 +196,10 @@ class Quantities:
     def delta(self, s, l, j):
         return self._e.delta(s, l, j)
 
-    def mean(self, term: Callable):
+    def mean(self, term: Callable):    # (1/N) Σ_s term(s); Σ_s term(s) under `sum`
         F = self._e.forms
-        return F.const(1, self.N) * sum((term(s) for s in range(1, self.N + 1)), F.zero)
+        total = sum((term(s) for s in range(1, self.N + 1)), F.zero)
+        return total if self._sum else F.const(1, self.N) * total
 
 
 def _get(table, key, what):
@@ -378,7 +389,7 @@ class Engine:
         if key not in self._memo:
             ex = self.ex
             known = [*ex.x.values(), *ex.y.values(), *ex.w.values(), *ex.b.values(),
-                     *canon.numeric]
+                     *ex.constants.values(), *canon.numeric]
             self._memo[key] = {self.B.to_sympy(v) for v in known}
         return self._memo[key]
 
@@ -386,9 +397,14 @@ class Engine:
         """The forms to try, in order: (forms, whether its canonical atoms are the last)."""
         for i, canon in enumerate(self._chain):
             final = i == len(self._chain) - 1
-            if self.B.name == "sympy":
+            if self.B.name == "sympy" and not self.q.cost.quotient:   # no ring quotients
                 yield self._forms_for(canon, True), final
             yield self._forms_for(canon, False), final
+
+    def _is_zero(self, forms, d) -> bool:
+        """Exactly 0; for a cost that divides by the outputs, `rational_zero`."""
+        return bool(forms.is_zero(d)) or (self.q.cost.quotient and
+                                           rational_zero(forms.to_sympy(d)))
 
     @contextlib.contextmanager
     def using(self, forms):
@@ -410,7 +426,7 @@ class Engine:
             with self.using(forms):
                 try:
                     lhs, rhs = self.sides(inst, reduced=False)
-                    zero = forms.is_zero(lhs - rhs)
+                    zero = self._is_zero(forms, lhs - rhs)
                 except (Unsupported, TypeError):
                     if not forms.poly:
                         raise
@@ -538,7 +554,8 @@ def _run_processes(shape, make_engine, todo, jobs, deadline, report):
 
 def verify(network, *, backend: str | None = None, jobs: int | None = 1,
            timeout: float | None = None, rules_override: dict | None = None,
-           progress: Callable[[Check], None] | None = None) -> Result:
+           progress: Callable[[Check], None] | None = None, cost: str | None = None,
+           reduction: str | None = None, l2: bool | None = None) -> Result:
     """Check every instance of every rule for `network` (a Network or Shape).
 
     `rules_override` maps a rule kind (one of `rules.KINDS`; anything else is a
@@ -550,8 +567,12 @@ def verify(network, *, backend: str | None = None, jobs: int | None = 1,
     worker processes that are
     killed at the deadline, so unfinished checks come back `unknown` even when a
     SymEngine call (which no signal interrupts) is running.
+    `cost` (`costs.names()`), `reduction` ("mean"/"sum") and `l2` (True: a symbolic λ)
+    replace the shape's; an unknown name is a UsageError listing the valid ones.
     """
     shape = network.shape if isinstance(network, Network) else network
+    if (cost, reduction, l2) != (None, None, None):
+        shape = shape.with_cost(cost, reduction, l2)
     t0 = time.perf_counter()
     rules_override = rules.overrides(rules_override)
     if timeout is not None and not isinstance(timeout, bool) and timeout == float("inf"):

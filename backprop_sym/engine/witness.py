@@ -17,6 +17,7 @@ from fractions import Fraction
 import sympy
 
 from .arithmetic import Exact, Interval, NotEvaluable, evaluate
+from . import costs
 from .canonical import Canonical
 from .forward import forward
 
@@ -27,6 +28,7 @@ SMALL = [Fraction(p, q) for q in (1, 2, 3) for p in range(-3, 4) if p != 0 and
 # never linear, so that a missing or misplaced f' still shows
 SIMPLE_F = [tuple(map(Fraction, c)) for c in
             ((0, 1, 1), (0, 0, 1), (1, 1, 1), (0, -1, 1), (1, 0, 1), (0, 2, 1), (0, 1, -1))]
+DOMAIN_F0 = [Fraction(1, 2), Fraction(1, 3), Fraction(2, 3)]   # f(0) for costs with a domain
 ROUND = (Fraction(1), Fraction(-1), Fraction(2), Fraction(-2))
 BUDGET = 0.75                # CPU seconds one witness may take to become small
 TOTAL = 1.5                  # CPU seconds all the witnesses of one run may take together
@@ -58,12 +60,17 @@ def find(canon: Canonical, lhs, rhs, seed: int, attempts: int = 4,
     atom_of = {ex.B.to_sympy(a): v for a, v in canon.numeric.items()}
     generic = any(a.is_generic for a in ex.acts[1:])
 
+    inside = _domain(ex)
+    kinked = any(a.kink for a in ex.acts[1:])
+
     def sides(chosen: dict, coeffs) -> tuple | None:
         num = (Exact if exact else Interval)(coeffs)
         with num.precision():
             values = {sympy.Symbol(k): num.const(v.numerator, v.denominator)
                       for k, v in chosen.items()}
             z = forward_values(ex, chosen, num)
+            if not inside(z, num):
+                return None         # the cost is not defined there: no witness
             for atom, (key, fn) in atom_of.items():
                 values[atom] = fn(z[key], num)
             left, right = evaluate(lhs_s, values, num), evaluate(rhs_s, values, num)
@@ -71,14 +78,24 @@ def find(canon: Canonical, lhs, rhs, seed: int, attempts: int = 4,
 
     rng = random.Random(seed)
     names = [str(sym) for sym in (*ex.x.values(), *ex.y.values(), *ex.w.values(),
-                                  *ex.b.values())]
+                                  *ex.b.values(), *ex.constants.values())]
+    f0, values = SMALL, SMALL
+    if costs.for_shape(ex.shape).domain is not None:
+        # the cost is defined on part of the outputs' range (0 < a < 1): many tries,
+        # small values and a concrete f with f(0) in (0, 1), so that some points lie in it
+        attempts *= 10
+        f0, values = DOMAIN_F0, SMALL + [Fraction(0)] * len(SMALL)
     for _ in range(attempts):
-        coeffs = (rng.choice(SMALL), rng.choice(SMALL), rng.choice(SMALL))
-        chosen = {k: rng.choice(SMALL) for k in names}
+        coeffs = (rng.choice(f0), rng.choice(SMALL), rng.choice(SMALL))
+        chosen = {k: rng.choice(values) for k in names}
         try:
             found = sides(chosen, coeffs)
-        except (NotEvaluable, ZeroDivisionError):
-            return None
+        except NotEvaluable:
+            if not kinked:
+                return None
+            continue                # a ReLU input at 0 (not differentiable): try again
+        except ZeroDivisionError:
+            continue
         if found is not None:
             return small(sides, chosen, coeffs, found, exact, generic, budget)
     return None
@@ -201,6 +218,25 @@ def text(w) -> str:
     if found is None:
         return "; ".join(f"{k}: {v}" for k, v in w.items())
     return found.text()
+
+
+def _domain(ex):
+    """(z, num) -> whether every output a^L_j(s) lies where the cost is defined (for the
+    cross-entropy 0 < a < 1; an interval only when all of it does)."""
+    ok = costs.for_shape(ex.shape).domain
+    if ok is None:
+        return lambda z, num: True
+    L, act = ex.shape.L, ex.acts[ex.shape.L]
+
+    def inside(z, num) -> bool:
+        for key, u in z.items():
+            if key[1] == L:
+                a = act.forward(u, num)
+                ends = (a.a, a.b) if hasattr(a, "_mpi_") else (a,)   # interval: both ends
+                if not all(ok(e) for e in ends):
+                    return False
+        return True
+    return inside
 
 
 def forward_values(ex, chosen: dict, num) -> dict:

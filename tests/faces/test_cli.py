@@ -21,7 +21,8 @@ def test_json_is_one_document_with_the_schema():
     doc = json.loads(r.stdout)
     assert doc["schema_version"] == 2
     assert doc["network"] == {"widths": [3, 2, 4, 2], "activations": ["tanh", "linear", "f"],
-                              "samples": 3, "convention": "from-to"}
+                              "samples": 3, "convention": "from-to", "cost": "half-squared",
+                              "reduction": "mean", "l2": False}
     assert doc["status"] == "proved"
     assert doc["counts"] == {"proved": len(doc["checks"]), "refuted": 0, "unknown": 0}
     rules = {c["rule"] for c in doc["checks"]}

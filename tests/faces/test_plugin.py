@@ -60,7 +60,7 @@ def test_command_line_glob_and_ini_options(pytester):
     result = pytester.runpytest("-q")
     # under Nielsen's convention the transposed recursion is the right one
     result.assert_outcomes(passed=3, failed=1, skipped=1)
-    pytester.makeini("[pytest]\nbackprop_derivations = notes.md\nbackprop_activation = relu\n")
+    pytester.makeini("[pytest]\nbackprop_derivations = notes.md\nbackprop_activation = swish\n")
     result = pytester.runpytest("-q")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert "backprop_activation" in result.stderr.str()

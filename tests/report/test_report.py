@@ -351,7 +351,7 @@ def test_cli_refuses_existing_pdf_too(tmp_path):
     (["--widths", "2,x", "--out", "r.tex"], "not a list of integers"),
     (["--widths", "2,2", "--out", "r.docx"], "must end in .pdf (source and PDF) or .tex"),
     (["--widths", "2,2", "--depth", "2", "--out", "r.tex"], "cannot be combined"),
-    (["--widths", "2,2", "--activation", "relu", "--out", "r.tex"], "unknown activation"),
+    (["--widths", "2,2", "--activation", "swish", "--out", "r.tex"], "unknown activation"),
     (["--widths", "2,2", "--jobs", "0", "--out", "r.tex"], "--jobs must be at least 1"),
     (["--widths", "2,2", "--timeout", "-1", "--out", "r.tex"], "--timeout must be a positive"),
     (["--widths", "2,2", "--only", "cubic", "--out", "r.tex"], "Invalid value for '--only'"),
