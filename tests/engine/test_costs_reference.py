@@ -22,7 +22,7 @@ from backprop_sym.engine.backends import get_backend
 from backprop_sym.engine.network import Expressions
 
 pytestmark = pytest.mark.skipif(importlib.util.find_spec("jax") is None,
-                                reason="JAX is in the test extra (Python >= 3.11)")
+                                reason="JAX is in the test extra")
 
 WIDTHS, N = (2, 3, 2), 2
 
