@@ -57,7 +57,9 @@ from .columns import UnreadSide
 from .conventions import combine as combine_conventions
 from .errors import IllFormed, ParseError, Skip, UnsupportedNotation, Unusable
 from .parse import parse
+from .prescan import NOT_EQUALITIES, PROSE
 from .printing import show
+from .relations import has_relation, masked
 
 # the names of the parts, importable from here as before
 from .evaluate import DEFAULT_SHAPES, EXAMPLE_COUNTS, LAYER_RANGE, Outcome  # noqa: F401
@@ -75,6 +77,34 @@ def _claim(line, latex, parsed, status, reason, hint=None, wit=None, scope=None)
     """A checked claim; `scope` ({shapes, samples}) says where a verdict was reached."""
     return {"line": line, "latex": latex, "parsed": parsed, "status": status, "reason": reason,
             "hint": hint, "witness": wit, "scope": scope}
+
+
+# "not read" is not "not a claim": an equation the reader could not read may be false, so
+# it is unknown (and the document with it); prose, an inequality, text without '=' is none
+NOT_READ = "not read: "
+
+
+def _unread(line, latex, parsed, reason) -> dict:
+    """An equation the reader could not read: unknown, `unread`, and says why."""
+    return {**_claim(line, latex, parsed, Status.UNKNOWN, NOT_READ + reason), "unread": True}
+
+
+def not_a_claim(text: str) -> bool:
+    """Is the text no claim at all (so skipped when not read): no relation in it, prose
+    (\\text), or a relation other than equality (≤, \\approx, \\to)? An equation with
+    notation the reader does not know (\\hat, \\dots, f'') is a claim not read."""
+    plain = masked(text)
+    if not has_relation(plain) or re.search(r"[<>≤≥≈≠∝]", plain):
+        return True
+    commands = set(re.findall(r"\\([a-zA-Z]+)", plain))
+    return bool(commands & (set(PROSE) | set(NOT_EQUALITIES) - {"in"}))
+
+
+def _not_read_or_none(line, latex, parsed, reason, text) -> dict:
+    """Skipped when `text` is not a claim; otherwise a claim not read (unknown)."""
+    if not_a_claim(text):
+        return _claim(line, latex, parsed, Status.SKIPPED, reason)
+    return _unread(line, latex, parsed, reason)
 
 
 class Checker:
@@ -111,7 +141,7 @@ class Checker:
         try:
             rel = parse(body, before=prev_side[0] if isinstance(prev_side, tuple) else None)
         except UnsupportedNotation as err:
-            return [_claim(line, written, None, Status.SKIPPED, err.reason)], UnreadSide(line)
+            return [_not_read_or_none(line, written, None, err.reason, body)], UnreadSide(line)
         except ParseError as err:
             ln, col = locate(offset + err.pos)
             why = f"could not read it: line {ln}, column {col}: {err.message}"
@@ -121,10 +151,10 @@ class Checker:
         out = []
         if sides[0] is None:
             if prev_side is None or isinstance(prev_side, UnreadSide):
-                out.append(_claim(line, written if len(sides) == 2 else f"= {sides[1][1]}", None,
-                                  Status.SKIPPED, f"continues an unread row (line {prev_side.line})"
-                                  ": its left-hand side could not be read, so this step is not "
-                                  "checked") if prev_side else _claim(line, written, None,
+                out.append(_unread(line, written if len(sides) == 2 else f"= {sides[1][1]}", None,
+                                   f"continues an unread row (line {prev_side.line})"
+                                   ": its left-hand side could not be read, so this step is not "
+                                   "checked") if prev_side else _claim(line, written, None,
                                   Status.ILL_FORMED, "starts with '=' but there is no previous "
                                   "line to continue"))
                 sides = sides[1:]
@@ -187,8 +217,8 @@ class Checker:
                 return _claim(line, latex, parsed, Status.ILL_FORMED, str(err))
         try:
             form = analyze(lhs, rhs)
-        except Skip as err:
-            return _claim(line, latex, parsed, Status.SKIPPED, str(err))
+        except Skip as err:                 # an equation in a form the checker does not read
+            return _unread(line, latex, parsed, str(err))
         except IllFormed as err:
             return _claim(line, latex, parsed, Status.ILL_FORMED, str(err))
         if condition:
@@ -444,10 +474,10 @@ def _checked_rows(text: str, rows, opts: Options, reading=None, ctx=None, limits
                 (checker.declared, checker.unusable, prev, last_display)
             continue
         if row.unread:
-            yield n, [_claim(row.line, f"\\begin{{{row.unread}}}", None, Status.SKIPPED,
+            yield n, _marked([_unread(row.line, f"\\begin{{{row.unread}}}", None,
                              f"a display environment the checker does not read: "
                              f"{row.unread} (define it with \\newenvironment around "
-                             f"equation in the file, or use equation or align)")], \
+                             f"equation in the file, or use equation or align)")], text, row), \
                 (checker.declared, checker.unusable, prev, last_display)
             continue
         if row.display != last_display:
@@ -468,7 +498,26 @@ def _checked_rows(text: str, rows, opts: Options, reading=None, ctx=None, limits
                 normal, row.start)
             claims, prev = checker.check_row(normal.text, row.line, locate, prev)
             claims = _as_written(claims, text, row, normal.text)
-        yield n, claims, (checker.declared, checker.unusable, prev, last_display)
+        yield n, _marked(claims, text, row), (checker.declared, checker.unusable, prev, last_display)
+
+
+# a line the user marks as not a claim: skipped whatever it holds (documented in the README)
+MARKER = re.compile(r"backprop-sym\s*:\s*skip\b")
+
+
+def _marked(claims: list[dict], text: str, row) -> list[dict]:
+    """The claims of a row whose lines carry the marker `backprop-sym: skip` (in a comment:
+    `% backprop-sym: skip`, `<!-- backprop-sym: skip -->`) are skipped, as not claims."""
+    if row.start < 0 or not claims:
+        return claims
+    end = row.end if row.end is not None else row.start + len(row.text)
+    first = text.rfind("\n", 0, row.start) + 1
+    last = text.find("\n", end)
+    if not MARKER.search(text[first:len(text) if last < 0 else last]):
+        return claims
+    return [{**_claim(c["line"], c["latex"], c["parsed"], Status.SKIPPED,
+                      "marked as not a claim (backprop-sym: skip)"), "marked": True}
+            for c in claims]
 
 
 def _as_written(claims: list[dict], text: str, row, normal: str) -> list[dict]:
@@ -565,20 +614,31 @@ CLAIM_STATUSES = (Status.PROVED, Status.REFUTED, Status.ILL_FORMED, Status.UNKNO
                   Status.SKIPPED)
 
 def overall(claims: Sequence[Mapping]) -> Status:
-    """The status of a document: the worst of its claims' (vocabulary.worst); Status.EMPTY when
-    none was checked."""
+    """The status of a document: the worst of its claims' (vocabulary.worst; a claim not
+    read is unknown, so it is never proved); Status.EMPTY when none was read and checked."""
+    if all(c["status"] == Status.SKIPPED or c.get("unread") for c in claims):
+        return Status.EMPTY
     return worst(c["status"] for c in claims)
+
+
+def unread_lines(claims: Sequence[Mapping]) -> list[int]:
+    """The lines of the claims not read (each once, in order)."""
+    return list(dict.fromkeys(c["line"] for c in claims if c.get("unread")))
 
 
 def empty_reason(claims: Sequence[Mapping]) -> str:
     """Why nothing was checked, in a few words."""
     notes = getattr(claims, "notes", {})
     unread = [c["latex"][len("\\begin{"):-1] for c in claims
-              if c["status"] == Status.SKIPPED and c["parsed"] is None and
-              c["reason"].startswith("a display environment the checker does not read")]
+              if c.get("unread") and c["parsed"] is None and
+              c["reason"].startswith(NOT_READ + "a display environment the checker does not read")]
     if unread:
         names = ", ".join(dict.fromkeys(unread))
         return f"{len(unread)} display environment(s) not read: {names}"
+    lines = unread_lines(claims)
+    if lines:
+        return (f"{sum(bool(c.get('unread')) for c in claims)} equation(s) not read (line(s) "
+                f"{', '.join(map(str, lines))}) and none checked")
     if len(claims):
         return f"every one of the {len(claims)} equation(s) was skipped"
     if notes.get("inline"):
@@ -622,4 +682,7 @@ def document(file, claims: Sequence[Mapping], opts: Options,
         doc["convention_open"] = True          # weight claims checked under both
     if doc["status"] == Status.EMPTY:
         doc["empty_reason"] = empty_reason(claims)
+    lines = unread_lines(claims)
+    if lines:           # equations not read: the document is not proved while they stay
+        doc["unread"] = {"count": sum(bool(c.get("unread")) for c in claims), "lines": lines}
     return doc

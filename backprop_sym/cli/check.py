@@ -18,6 +18,8 @@ from .types import CONVENTION, Activations, SampleCounts, Seconds, ShapeList
 
 STYLE = {Status.PROVED: "green", Status.REFUTED: "red", Status.ILL_FORMED: "red",
          Status.UNKNOWN: "yellow", Status.SKIPPED: "blue", Status.EMPTY: "yellow"}
+UNREAD_ADVICE = ("rewrite them in notation the checker reads, or mark a line that is not a "
+                 "claim with a comment '% backprop-sym: skip'")
 SEVERITY = {Status.REFUTED: "error", Status.ILL_FORMED: "error", Status.UNKNOWN: "warning",
             Status.PROVED: "note", Status.SKIPPED: "note"}
 
@@ -237,5 +239,9 @@ def format_text(doc: dict, color: bool = False) -> str:
         summary += f" ({doc['seconds']:.1f} s)"
     if doc["status"] == Status.EMPTY:
         summary += f"; nothing was checked: {doc.get('empty_reason', 'no claim')}"
+    elif doc.get("unread"):
+        summary += (f"; {doc['unread']['count']} equation(s) not read (line(s) "
+                    f"{', '.join(map(str, doc['unread']['lines']))}), so not proved: "
+                    f"{UNREAD_ADVICE}")
     lines.append(paint(summary, doc["status"]))
     return "\n".join(lines)
