@@ -131,8 +131,11 @@ class Checker:
         out = []
         for k, (s0, s1) in enumerate(segments):
             cond = condition if k == len(segments) - 1 else None
-            own = line if k == 0 else locate(s0 + len(text[s0:s1]) - len(text[s0:s1].lstrip()))[0]
+            at, col = locate(s0 + len(text[s0:s1]) - len(text[s0:s1].lstrip()))
+            own = line if k == 0 else at
             claims, prev_side = self._segment(text[s0:s1], s0, own, locate, prev_side, cond)
+            for c in claims:            # where the equation starts in the file (1: unknown)
+                c.setdefault("column", col if at == own else 1)
             out += claims
         return out, prev_side
 
