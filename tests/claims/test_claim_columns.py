@@ -54,3 +54,17 @@ def test_gcc_in_a_notebook_names_cell_line_column(tmp_path):
     path.write_text(json.dumps(nb))
     r = cli("check", str(path), "--format", "gcc", "--convention", "from-to")
     assert r.stdout.startswith(f"{path}:3:3:1: error: refuted")
+
+
+def test_written_is_what_the_student_typed():
+    """`latex` (shown as `written:`) is the file's text, macros unexpanded, for every
+    equation of a row and every link of a chain; `parsed` is what was read."""
+    tex = ("\\newcommand{\\pd}[2]{\\frac{\\partial #1}{\\partial #2}}\n\\begin{align}\n"
+           "\\pd{C}{b^L_j} &= \\delta^L_j, & \\pd{C}{w^L_{kj}} &= a^{L-1}_k \\delta^L_j \\\\\n"
+           "\\pd{C}{b^l_j} &= \\delta^l_j = \\pd{C}{z^l_j}\n\\end{align}\n")
+    claims = C.check_text(tex, "latex", convention="from-to")
+    assert [c["latex"] for c in claims] == [
+        r"\pd{C}{b^L_j} = \delta^L_j", r"\pd{C}{w^L_{kj}} = a^{L-1}_k \delta^L_j",
+        r"\pd{C}{b^l_j} = \delta^l_j", r"\delta^l_j = \pd{C}{z^l_j}"]
+    assert all(c["status"] == Status.PROVED for c in claims)
+    assert "∂C/∂b^L_j" in claims[0]["parsed"]
