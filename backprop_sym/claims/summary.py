@@ -8,6 +8,7 @@ from typing import Any
 from ..engine.vocabulary import Status, worst
 from ..engine.vocabulary import counts as count_statuses
 from ..engine.witness import Witness
+from ..engine.witness import text as witness_text
 from ..schemas import VERSION as SCHEMA_VERSION
 
 NOT_READ = "not read: "         # the reason of an equation the reader could not read
@@ -85,6 +86,53 @@ class Claims(Sequence):
 
     def to_json(self) -> list:
         return [c.to_json() for c in self._items]
+
+    def _repr_markdown_(self) -> str:
+        """In a notebook: the claims as a table, the equations typeset ($…$)."""
+        return table(self, html=False)
+
+    def _repr_html_(self) -> str:
+        """In a notebook: the claims as an HTML table, the equations typeset (\\(…\\))."""
+        return table(self, html=True)
+
+
+def table(claims: Sequence[Mapping], html: bool) -> str:
+    """The claims as a table (place, verdict, the equation as written, why, witness or
+    hint), with the summary line; Markdown or HTML, the equations in math delimiters."""
+    import html as h
+
+    def cell(text: str) -> str:
+        text = " ".join(str(text).split())
+        return h.escape(text) if html else text.replace("|", "\\|")
+
+    def math(latex: str) -> str:
+        latex = " ".join(latex.split())
+        return f"\\({h.escape(latex)}\\)" if html else "$" + latex.replace("|", "\\vert ") + "$"
+
+    rows = []
+    for c in claims:
+        where = f"cell {c['cell']}, line {c['line']}" if c.get("cell") else f"line {c['line']}"
+        more = c.get("hint") or ""
+        w = c.get("witness")
+        if w:
+            w = w.to_json() if hasattr(w, "to_json") else w
+            more = f"witness: {witness_text(w)}" + (f"; hint: {more}" if more else "")
+        rows.append((where, str(c["status"]), math(c["latex"]) if c["latex"] else "",
+                     cell(c.get("reason") or ""), cell(more)))
+    n = counts(claims)
+    lines = unread_lines(claims)
+    summary = (f"{overall(claims)}: {len(claims)} claim(s): " +
+               ", ".join(f"{v} {k}" for k, v in n.items()) +
+               (f"; {len(lines)} line(s) not read: {', '.join(map(str, lines))}" if lines else ""))
+    head = ("where", "verdict", "equation", "why", "witness / hint")
+    if html:
+        th = "".join(f"<th>{x}</th>" for x in head)
+        body = "".join("<tr>" + "".join(f"<td>{x}</td>" for x in r) + "</tr>" for r in rows)
+        return (f"<p><b>{h.escape(summary)}</b></p><table><thead><tr>{th}</tr></thead>"
+                f"<tbody>{body}</tbody></table>")
+    out = [f"**{summary}**", "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    out += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(out)
 
 
 # ---------------------------------------------------------------- summary and output
