@@ -476,9 +476,10 @@ def _marked(claims: list[dict], text: str, row) -> list[dict]:
     last = text.find("\n", end)
     if not MARKER.search(text[first:len(text) if last < 0 else last]):
         return claims
+    kept = ("line", "column", "cell")
     return [{**_claim(c["line"], c["latex"], c["parsed"], Status.SKIPPED,
-                      "marked as not a claim (backprop-sym: skip)"), "marked": True}
-            for c in claims]
+                      "marked as not a claim (backprop-sym: skip)"),
+             **{k: c[k] for k in kept if k in c}, "marked": True} for c in claims]
 
 
 def _source(text: str, row, normal):

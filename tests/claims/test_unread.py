@@ -89,3 +89,19 @@ def test_cli_exit_and_summary(tmp_path):
     assert doc["status"] == "unknown" and doc["unread"] == {"count": 1, "lines": [8]}
     path.write_text(_doc(PROVED, UNREAD[0], marker="backprop-sym: skip"))
     assert cli("check", str(path), "--convention", "from-to").exit_code == 0
+
+
+def test_the_json_document_validates_with_the_new_fields(tmp_path):
+    import jsonschema
+    from referencing import Registry, Resource
+
+    from backprop_sym.schemas import schema
+    registry = Registry().with_resources(
+        [(s["$id"], Resource.from_contents(s)) for s in (schema("common"), schema("check"))])
+    path = tmp_path / "hw.md"
+    path.write_text(_doc(PROVED, UNREAD[0], UNREAD[1], marker="backprop-sym: skip")
+                    + "\n$$\n" + UNREAD[2] + "\n$$\n")
+    doc = json.loads(cli("check", str(path), "--convention", "from-to", "--json").output)
+    jsonschema.Draft202012Validator(schema("check"), registry=registry).validate(doc)
+    assert doc["claims"][1]["marked"] and doc["claims"][3]["unread"] and doc["unread"]["count"] == 1
+    assert all(c["column"] >= 1 for c in doc["claims"])
