@@ -442,9 +442,11 @@ def _checked_rows(text: str, rows, opts: Options, reading=None, ctx=None, limits
             continue
         if row.display != last_display:
             prev, last_display, lost = None, row.display, None
-        if row.skip:
-            claims = [_claim(row.line, " ".join(row.text.split())[:200], None, Status.SKIPPED,
-                             row.skip)]
+        if row.skip:            # a numeric example (a matrix written out) is no claim
+            shown = " ".join(row.text.split())[:200]
+            claims = [_claim(row.line, shown, None, Status.SKIPPED, row.skip)
+                      if row.skip.startswith("a matrix or array written out") else
+                      _not_read_or_none(row.line, shown, None, row.skip, row.text)]
             prev = UnreadSide(row.line)
         elif lost is not None and row.continues:
             claims = [_claim(row.line, " ".join(row.text.split())[:200], None, Status.UNKNOWN,
