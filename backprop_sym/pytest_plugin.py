@@ -3,9 +3,13 @@
 Files matched by the ini option `backprop_derivations` (globs relative to the rootdir) or
 `--backprop-derivations GLOB` are collected; each claim is one item, `notes.md::line 13`
 (`line 13[2]` for the second claim of a line). proved passes; refuted, ill-formed and
-unknown fail with the verdict, witness and hint; skipped is skipped. A file with nothing
-checkable fails (as `check` exits 5 on it), and a glob that matches no file is a usage
-error. The ini options `backprop_convention` and `backprop_activation` mirror `backprop-sym check`'s options.
+unknown fail with the verdict, witness and hint; skipped is skipped. An equation the reader
+could not read is unknown, so it fails, unless its line is marked as not a claim
+(`% backprop-sym: skip`, as for `check`) or the ini option `backprop_unread = skip` skips
+every such equation. A file with nothing checkable fails (as `check` exits 5 on it), and a
+glob that matches no file is a usage error. The file is read as `backprop-sym check` reads
+it (`claims.check_file`): the ini options `backprop_convention` and `backprop_activation`
+mirror its options, and the convention, when not given, is read from the document.
 """
 from __future__ import annotations
 
@@ -24,10 +28,17 @@ def pytest_addoption(parser):
                          "to the rootdir), one test per claim.")
     parser.addini("backprop_derivations", type="args", default=[],
                   help="Globs of derivation files (relative to the rootdir) to check.")
-    parser.addini("backprop_convention", default="from-to",
-                  help="Index convention of the derivations: from-to or to-from.")
+    parser.addini("backprop_convention", default="",
+                  help="Index convention of the derivations: from-to or to-from (default: "
+                       "read from each document, as backprop-sym check does, else from-to).")
+    parser.addini("backprop_unread", default="fail",
+                  help="An equation the checker cannot read: fail (default) or skip. A single "
+                       "line is skipped with a comment '% backprop-sym: skip' on it.")
     parser.addini("backprop_activation", default="f",
                   help="Activation f of the derivations (f, linear, sigmoid, tanh, softplus).")
+
+
+UNREAD = ("fail", "skip")       # what an equation the checker cannot read does
 
 
 def _globs(config) -> list[str]:
@@ -44,9 +55,13 @@ def pytest_configure(config):
     from .engine import activations
     from .engine.network import CONVENTIONS
     convention = config.getini("backprop_convention")
-    if convention not in CONVENTIONS:
+    if convention and convention not in CONVENTIONS:
         raise pytest.UsageError(f"backprop_convention = {convention!r}; expected one of: "
                                 f"{', '.join(CONVENTIONS)}")
+    unread = config.getini("backprop_unread")
+    if unread not in UNREAD:
+        raise pytest.UsageError(f"backprop_unread = {unread!r}; expected one of: "
+                                f"{', '.join(UNREAD)}")
     try:
         activations.get(config.getini("backprop_activation"))
     except activations.ActivationError as err:
@@ -84,7 +99,8 @@ class DerivationFile(pytest.File):
         from .claims.check import empty_reason, overall
         config = self.config
         try:
-            claims = check_file(self.path, convention=config.getini("backprop_convention"),
+            convention = config.getini("backprop_convention") or None   # None: as written
+            claims = check_file(self.path, convention=convention,
                                 activation=config.getini("backprop_activation"))
         except (OSError, UnicodeDecodeError) as err:
             raise self.CollectError(f"cannot read {self.path}: {err}") from None
@@ -98,7 +114,8 @@ class DerivationFile(pytest.File):
             k = per_line[claim["line"]]
             name = f"line {claim['line']}" + (f"[{k}]" if k > 1 else "")
             item = ClaimItem.from_parent(self, name=name, claim=claim)
-            if claim["status"] == Status.SKIPPED:
+            unread = claim.get("unread") and config.getini("backprop_unread") == "skip"
+            if claim["status"] == Status.SKIPPED or unread:
                 reason = claim.get("reason") or "not a claim about the network"
                 item.add_marker(pytest.mark.skip(reason=f"line {claim['line']}: {reason}"))
             yield item

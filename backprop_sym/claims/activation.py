@@ -2,7 +2,8 @@
 
 A statement with a variable and no network quantity is about the activation: `f(z) = <an
 expression in z>` declares a registered activation (`declared_activation`; one it cannot
-use raises `Unusable`); any other is
+use raises `Unusable`), and so does the document's statement of f' in terms of f when one
+registered activation alone satisfies it (`declared_by_derivative`); any other is
 checked in SymPy for the current activation (`check_activation_statement`), refuted at a
 rational point when the difference does not simplify to 0. A bare x in such a statement is
 its variable, not the input vector (`dummy_x`).
@@ -127,6 +128,37 @@ def declared_activation(lhs, rhs) -> str | None:
             return name
     raise Unusable(f"{show(rhs)} is not an activation the checker knows (known: "
                    f"{', '.join(n for n in activations.names() if not activations.get(n).is_generic)})")
+
+
+def derivative_statement(lhs, rhs) -> bool:
+    """Is it the document's statement of f' in terms of f: `f'(z) = <f(z) and z>` (σ'(z) =
+    σ(z)(1 − σ(z)))?"""
+    if not (isinstance(lhs, Call) and lhs.order == 1 and isinstance(lhs.arg, Var)):
+        return False
+    calls = [n for n in walk(rhs) if isinstance(n, Call)]
+    return bool(calls) and all(n.order == 0 and n.name == lhs.name and n.arg == lhs.arg
+                               for n in calls)
+
+
+def declared_by_derivative(lhs, rhs) -> str | None:
+    """The one registered activation whose derivative `f'(z) = <expression in f(z), z>`
+    states (σ'(z) = σ(z)(1 − σ(z)) declares the sigmoid); None when the statement is none
+    such, or holds for no registered activation, or for several (nothing is declared)."""
+    if not derivative_statement(lhs, rhs):
+        return None
+    S = get_backend("sympy")
+    found = []
+    for name in activations.names():
+        act = activations.get(name)
+        if act.is_generic:
+            continue
+        try:
+            diff = _sym(lhs, act, S) - _sym(rhs, act, S)
+        except (Skip, IllFormed):
+            return None
+        if sympy.simplify(diff) == 0:
+            found.append(name)
+    return found[0] if len(found) == 1 else None
 
 
 def check_activation_statement(lhs, rhs, act_name: str) -> tuple[str, str, dict | None]:

@@ -36,18 +36,15 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Mapping, Sequence
-from typing import Any
 from dataclasses import replace
 
 from ..engine import activations, runner
-from ..engine.vocabulary import Status, worst
-from ..engine.vocabulary import counts as count_statuses
-from ..engine.witness import Witness
+from ..engine.vocabulary import Status
 
 from . import budget, documents, entry, notation
 from .activation import (about_activation_only, is_activation_statement,
-                          check_activation_statement, dummy_x, declared_activation)
+                          check_activation_statement, dummy_x, declared_activation,
+                          declared_by_derivative, derivative_statement)
 from .evaluate import BUDGET, Options, evaluate
 from .form import analyze
 from .general import SCOPE as GENERAL, every_width
@@ -57,7 +54,9 @@ from .columns import UnreadSide
 from .conventions import combine as combine_conventions
 from .errors import IllFormed, ParseError, Skip, UnsupportedNotation, Unusable
 from .parse import parse
+from .prescan import NOT_EQUALITIES, PROSE
 from .printing import show
+from .relations import has_relation, masked
 
 # the names of the parts, importable from here as before
 from .evaluate import DEFAULT_SHAPES, EXAMPLE_COUNTS, LAYER_RANGE, Outcome  # noqa: F401
@@ -65,7 +64,8 @@ from .instance import Context, Evaluator, direct_diff  # noqa: F401
 from .form import EXAMPLES, Form  # noqa: F401
 from .hints import repairs  # noqa: F401
 
-from ..schemas import VERSION as SCHEMA_VERSION
+from .summary import (NOT_READ, CLAIM_STATUSES, Claim, Claims, counts, document,  # noqa: F401
+                      empty_reason, overall, union_scope, unread_lines)
 from .conventions import combinations, default_reading, einstein, read_document
 
 
@@ -75,6 +75,34 @@ def _claim(line, latex, parsed, status, reason, hint=None, wit=None, scope=None)
     """A checked claim; `scope` ({shapes, samples}) says where a verdict was reached."""
     return {"line": line, "latex": latex, "parsed": parsed, "status": status, "reason": reason,
             "hint": hint, "witness": wit, "scope": scope}
+
+
+# "not read" is not "not a claim": an equation the reader could not read may be false, so
+# it is unknown (and the document with it, `summary.overall`); prose, an inequality, text
+# without '=' is none
+
+
+def _unread(line, latex, parsed, reason) -> dict:
+    """An equation the reader could not read: unknown, `unread`, and says why."""
+    return {**_claim(line, latex, parsed, Status.UNKNOWN, NOT_READ + reason), "unread": True}
+
+
+def not_a_claim(text: str) -> bool:
+    """Is the text no claim at all (so skipped when not read): no relation in it, prose
+    (\\text), or a relation other than equality (≤, \\approx, \\to)? An equation with
+    notation the reader does not know (\\hat, \\dots, f'') is a claim not read."""
+    plain = masked(text)
+    if not has_relation(plain) or re.search(r"[<>≤≥≈≠∝]", plain):
+        return True
+    commands = set(re.findall(r"\\([a-zA-Z]+)", plain))
+    return bool(commands & (set(PROSE) | set(NOT_EQUALITIES) - {"in"}))
+
+
+def _not_read_or_none(line, latex, parsed, reason, text) -> dict:
+    """Skipped when `text` is not a claim; otherwise a claim not read (unknown)."""
+    if not_a_claim(text):
+        return _claim(line, latex, parsed, Status.SKIPPED, reason)
+    return _unread(line, latex, parsed, reason)
 
 
 class Checker:
@@ -87,11 +115,16 @@ class Checker:
         self.declared: tuple[str, int] | None = None
         self.unusable: str | None = None     # why the activation is unknown (a failed declaration)
         self.reading = None         # conventions.Reading: the document's own conventions
+        self.source = None          # the row's text as typed (`check_row`)
 
-    def check_row(self, text: str, line: int, locate, prev_side=None) -> tuple[list[dict], object]:
+    def check_row(self, text: str, line: int, locate, prev_side=None,
+                  source=None) -> tuple[list[dict], object]:
         """The claims of one equation (or align row), each equation on its own line, and its last
         side. `locate(pos)` -> (line, column) of a position in `text`; `prev_side`: the last side
-        (node, latex) of the previous row for a row starting with `=` (`UnreadSide`: not read)."""
+        (node, latex) of the previous row for a row starting with `=` (`UnreadSide`: not read);
+        `source(start, end)` -> the file's text of a span of `text`, as the user typed it (each
+        claim's `latex`; default: the span of `text`)."""
+        self.source = source
         try:
             segments, condition = split_condition(text)
         except ParseError as err:
@@ -101,30 +134,42 @@ class Checker:
         out = []
         for k, (s0, s1) in enumerate(segments):
             cond = condition if k == len(segments) - 1 else None
-            own = line if k == 0 else locate(s0 + len(text[s0:s1]) - len(text[s0:s1].lstrip()))[0]
+            at, col = locate(s0 + len(text[s0:s1]) - len(text[s0:s1].lstrip()))
+            own = line if k == 0 else at
             claims, prev_side = self._segment(text[s0:s1], s0, own, locate, prev_side, cond)
+            for c in claims:            # where the equation starts in the file (1: unknown)
+                c.setdefault("column", col if at == own else 1)
             out += claims
         return out, prev_side
 
+    def _typed(self, start: int, end: int, fallback: str) -> str:
+        """The file's text of text[start:end] as typed (comments, `&` and spacing dropped)."""
+        if self.source is None or end <= start:
+            return fallback
+        typed = re.sub(r"(?<!\\)%[^\n]*|(?<!\\)&", " ", self.source(start, end))
+        return _tidy(typed) or fallback
+
     def _segment(self, body, offset, line, locate, prev_side, condition):
-        written = re.sub(r"(?:\\(?:q?quad|[,;: ])|[\s,;.])+$", "", " ".join(body.split()))
+        lead = len(body) - len(body.lstrip())
+        written = self._typed(offset + lead, offset + len(body.rstrip()), _tidy(body))
         try:
             rel = parse(body, before=prev_side[0] if isinstance(prev_side, tuple) else None)
         except UnsupportedNotation as err:
-            return [_claim(line, written, None, Status.SKIPPED, err.reason)], UnreadSide(line)
+            return [_not_read_or_none(line, written, None, err.reason, body)], UnreadSide(line)
         except ParseError as err:
             ln, col = locate(offset + err.pos)
             why = f"could not read it: line {ln}, column {col}: {err.message}"
             return [_claim(line, written, None, Status.ILL_FORMED, why)], UnreadSide(line)   # no bridging
-        sides = [(s.node, " ".join(body[s.start:s.end].split())) if s else None
+        sides = [(s.node, self._typed(offset + s.start, offset + s.end,
+                                      " ".join(body[s.start:s.end].split()))) if s else None
                  for s in rel.sides]
         out = []
         if sides[0] is None:
             if prev_side is None or isinstance(prev_side, UnreadSide):
-                out.append(_claim(line, written if len(sides) == 2 else f"= {sides[1][1]}", None,
-                                  Status.SKIPPED, f"continues an unread row (line {prev_side.line})"
-                                  ": its left-hand side could not be read, so this step is not "
-                                  "checked") if prev_side else _claim(line, written, None,
+                out.append(_unread(line, written if len(sides) == 2 else f"= {sides[1][1]}", None,
+                                   f"continues an unread row (line {prev_side.line})"
+                                   ": its left-hand side could not be read, so this step is not "
+                                   "checked") if prev_side else _claim(line, written, None,
                                   Status.ILL_FORMED, "starts with '=' but there is no previous "
                                   "line to continue"))
                 sides = sides[1:]
@@ -187,8 +232,8 @@ class Checker:
                 return _claim(line, latex, parsed, Status.ILL_FORMED, str(err))
         try:
             form = analyze(lhs, rhs)
-        except Skip as err:
-            return _claim(line, latex, parsed, Status.SKIPPED, str(err))
+        except Skip as err:                 # an equation in a form the checker does not read
+            return _unread(line, latex, parsed, str(err))
         except IllFormed as err:
             return _claim(line, latex, parsed, Status.ILL_FORMED, str(err))
         if condition:
@@ -239,6 +284,11 @@ class Checker:
             return _claim(line, latex, parsed, Status.SKIPPED,
                           f"declares an activation that cannot be used: {why}; the claims "
                           f"after it are unknown until a declaration the checker can use")
+        generic = activations.get(opts.activation).is_generic
+        if name is None and generic and derivative_statement(lhs, rhs):
+            name = declared_by_derivative(lhs, rhs)     # σ' = σ(1 − σ): the sigmoid
+            if name is None and lhs.name == "σ" and not self.unusable:
+                return _wrong_derivative_of_sigma(lhs, rhs, line, latex, parsed)
         if name:
             self.declared, self.unusable = (name, line), None
             act = activations.get(name)
@@ -254,6 +304,20 @@ class Checker:
         except IllFormed as err:
             return _claim(line, latex, parsed, Status.ILL_FORMED, str(err))
         return _claim(line, latex, parsed, status, reason + note, None, wit)
+
+
+def _tidy(text: str) -> str:
+    """An equation as shown: spacing joined, trailing punctuation and spaces dropped."""
+    return re.sub(r"(?:\\(?:q?quad|[,;: ])|[\s,;.])+$", "", " ".join(text.split()))
+
+
+def _wrong_derivative_of_sigma(lhs, rhs, line, latex, parsed) -> dict:
+    """σ'(z) = <expression in σ(z)> that no registered activation satisfies: declares
+    nothing, and is checked for σ the sigmoid (refuted with the point where it fails)."""
+    status, reason, wit = check_activation_statement(lhs, rhs, "sigmoid")
+    why = (f"{reason}: not the derivative of the sigmoid σ, nor of another activation the "
+           "checker knows, so it declares nothing")
+    return _claim(line, latex, parsed, status, why, None, wit)
 
 
 def _narrows_widths(comparison, free) -> bool:
@@ -282,80 +346,6 @@ def make_options(shapes=None, activation="f", convention="from-to", backend=None
     return Options(shapes, activation, convention, backend, samples, deadline, scalar)
 
 
-
-
-class Claim(Mapping):
-    """One checked claim: a read-only mapping of its JSON fields (line, latex, parsed,
-    status, reason, hint, witness, scope; cell in a notebook), also read as attributes.
-    True only when proved. `to_json()` gives the plain dict."""
-
-    def __init__(self, fields: Mapping):
-        self._fields = dict(fields)
-
-    def __getitem__(self, key):
-        return self._fields[key]
-
-    def __iter__(self):
-        return iter(self._fields)
-
-    def __len__(self) -> int:
-        return len(self._fields)
-
-    def __bool__(self) -> bool:
-        return self._fields["status"] == Status.PROVED
-
-    def __repr__(self) -> str:
-        return f"Claim({self._fields!r})"
-
-    line = property(lambda self: int(self["line"]))
-    latex = property(lambda self: str(self["latex"]))
-    parsed = property(lambda self: self["parsed"])
-    status = property(lambda self: str(self["status"]))
-    reason = property(lambda self: self["reason"])
-    hint = property(lambda self: self["hint"])
-    # the JSON field, read back as the engine's Witness (a reason alone stays as written)
-    witness = property(lambda self: Witness.from_json(self["witness"]) or self["witness"])
-    scope = property(lambda self: self["scope"])
-
-    def to_json(self) -> dict:
-        fields = dict(self._fields)
-        if fields.get("witness") is not None and hasattr(fields["witness"], "to_json"):
-            fields["witness"] = fields["witness"].to_json()
-        return fields
-
-
-class Claims(Sequence):
-    """The claims of a document, in order, and what was found but not checked: `notes`
-    (display environments not read, inline math only, conventions read from the document).
-    True only when every claim checked is proved and at least one was (exit status 0);
-    `len()` counts them. `to_json()` gives the list of plain dicts."""
-
-    def __init__(self, items=(), notes=None):
-        self._items = [c if isinstance(c, Claim) else Claim(c) for c in items]
-        self.notes: dict = notes or {}
-
-    def __getitem__(self, i):
-        return self._items[i]
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def __bool__(self) -> bool:
-        return overall(self) == Status.PROVED
-
-    def __repr__(self) -> str:
-        return f"<Claims {overall(self)}: {counts(self)}>"
-
-    @property
-    def status(self) -> str:
-        return overall(self)
-
-    @property
-    def counts(self) -> dict:
-        return counts(self)
-
-    def to_json(self) -> list:
-        return [c.to_json() for c in self._items]
 
 
 _READING = ("weight_layer", "index_base", "cost")
@@ -444,17 +434,19 @@ def _checked_rows(text: str, rows, opts: Options, reading=None, ctx=None, limits
                 (checker.declared, checker.unusable, prev, last_display)
             continue
         if row.unread:
-            yield n, [_claim(row.line, f"\\begin{{{row.unread}}}", None, Status.SKIPPED,
+            yield n, _marked([_unread(row.line, f"\\begin{{{row.unread}}}", None,
                              f"a display environment the checker does not read: "
                              f"{row.unread} (define it with \\newenvironment around "
-                             f"equation in the file, or use equation or align)")], \
+                             f"equation in the file, or use equation or align)")], text, row), \
                 (checker.declared, checker.unusable, prev, last_display)
             continue
         if row.display != last_display:
             prev, last_display, lost = None, row.display, None
-        if row.skip:
-            claims = [_claim(row.line, " ".join(row.text.split())[:200], None, Status.SKIPPED,
-                             row.skip)]
+        if row.skip:            # a numeric example (a matrix written out) is no claim
+            shown = " ".join(row.text.split())[:200]
+            claims = [_claim(row.line, shown, None, Status.SKIPPED, row.skip)
+                      if row.skip.startswith("a matrix or array written out") else
+                      _not_read_or_none(row.line, shown, None, row.skip, row.text)]
             prev = UnreadSide(row.line)
         elif lost is not None and row.continues:
             claims = [_claim(row.line, " ".join(row.text.split())[:200], None, Status.UNKNOWN,
@@ -469,9 +461,45 @@ def _checked_rows(text: str, rows, opts: Options, reading=None, ctx=None, limits
             normal = notation.normalize(written, opts.scalar)
             locate = (lambda m, start: lambda pos: documents.locate(text, start + m.at(pos)))(
                 normal, row.start)
-            claims, prev = checker.check_row(normal.text, row.line, locate, prev)
+            source = _source(text, row, normal)
+            claims, prev = checker.check_row(normal.text, row.line, locate, prev, source)
             claims = _as_written(claims, text, row, normal.text)
-        yield n, claims, (checker.declared, checker.unusable, prev, last_display)
+        yield n, _marked(claims, text, row), (checker.declared, checker.unusable, prev, last_display)
+
+
+# a line the user marks as not a claim: skipped whatever it holds (documented in the README)
+MARKER = re.compile(r"backprop-sym\s*:\s*skip\b")
+
+
+def _marked(claims: list[dict], text: str, row) -> list[dict]:
+    """The claims of a row whose lines carry the marker `backprop-sym: skip` (in a comment:
+    `% backprop-sym: skip`, `<!-- backprop-sym: skip -->`) are skipped, as not claims."""
+    if row.start < 0 or not claims:
+        return claims
+    end = row.end if row.end is not None else row.start + len(row.text)
+    first = text.rfind("\n", 0, row.start) + 1
+    last = text.find("\n", end)
+    if not MARKER.search(text[first:len(text) if last < 0 else last]):
+        return claims
+    kept = ("line", "column", "cell")
+    return [{**_claim(c["line"], c["latex"], c["parsed"], Status.SKIPPED,
+                      "marked as not a claim (backprop-sym: skip)"),
+             **{k: c[k] for k in kept if k in c}, "marked": True} for c in claims]
+
+
+def _source(text: str, row, normal):
+    """(start, end) of the rewritten row `normal` -> the file's text of that span: from where
+    its first character was typed to where the character after it was (a span ending in a
+    macro's expansion ends after the macro's call)."""
+    last = row.end if row.end is not None else row.start + len(row.text)
+
+    def source(a: int, b: int) -> str:
+        start = row.start + normal.at(a)
+        end = last if b >= len(normal.text) else row.start + normal.at(b)
+        if end <= start:
+            end = row.start + normal.at(b - 1) + 1
+        return text[start:end]
+    return source
 
 
 def _as_written(claims: list[dict], text: str, row, normal: str) -> list[dict]:
@@ -559,70 +587,3 @@ class _Budgeted(Checker):
         if claim["status"] == Status.UNKNOWN and claim["reason"]:
             claim["reason"] = self.limits.explain(claim["reason"], own)
         return claim
-
-
-# ---------------------------------------------------------------- summary and output
-
-# the statuses a claim can have, in the order `counts` lists them
-CLAIM_STATUSES = (Status.PROVED, Status.REFUTED, Status.ILL_FORMED, Status.UNKNOWN,
-                  Status.SKIPPED)
-
-def overall(claims: Sequence[Mapping]) -> Status:
-    """The status of a document: the worst of its claims' (vocabulary.worst); Status.EMPTY when
-    none was checked."""
-    return worst(c["status"] for c in claims)
-
-
-def empty_reason(claims: Sequence[Mapping]) -> str:
-    """Why nothing was checked, in a few words."""
-    notes = getattr(claims, "notes", {})
-    unread = [c["latex"][len("\\begin{"):-1] for c in claims
-              if c["status"] == Status.SKIPPED and c["parsed"] is None and
-              c["reason"].startswith("a display environment the checker does not read")]
-    if unread:
-        names = ", ".join(dict.fromkeys(unread))
-        return f"{len(unread)} display environment(s) not read: {names}"
-    if len(claims):
-        return f"every one of the {len(claims)} equation(s) was skipped"
-    if notes.get("inline"):
-        return f"only inline math found ({notes['inline']} formula(s)); display equations " \
-               f"($$ … $$, \\[ … \\], equation, align) are the claims checked"
-    return "no display equation found"
-
-
-def counts(claims: Sequence[Mapping]) -> dict:
-    """{status: how many claims have it}, for the statuses a claim can have."""
-    return count_statuses((c["status"] for c in claims), CLAIM_STATUSES)
-
-
-def union_scope(claims: Sequence[Mapping]) -> dict:
-    """Every shape and example count any claim was checked at, in order of first use."""
-    shapes, samples = [], []
-    for c in claims:
-        sc = c.get("scope") or {}
-        shapes += [s for s in sc.get("shapes", []) if s not in shapes]
-        samples += [n for n in sc.get("samples") or [] if n not in samples]
-    return {"shapes": shapes, "samples": sorted(samples) or None}
-
-
-def document(file, claims: Sequence[Mapping], opts: Options,
-             seconds: float | None = None) -> dict:
-    """The JSON document of a check. `shapes`/`samples`: as given (None: chosen per claim);
-    `scope`: every shape and example count used, over all claims."""
-    doc: dict[str, Any] = {
-           "schema_version": SCHEMA_VERSION, "file": None if file is None else str(file),
-           "status": overall(claims), "counts": counts(claims),
-           "shapes": [list(s) for s in opts.shapes] if opts.shapes else None,
-           "samples": list(opts.samples) if opts.samples else None,
-           "scope": union_scope(claims), "activation": opts.activation,
-           "convention": opts.convention, "claims": [dict(c) for c in claims]}
-    if seconds is not None:
-        doc["seconds"] = round(seconds, 3)
-    notes = getattr(claims, "notes", {})
-    if notes.get("conventions"):
-        doc["read_from_document"] = notes["conventions"]
-    if notes.get("convention_open"):
-        doc["convention_open"] = True          # weight claims checked under both
-    if doc["status"] == Status.EMPTY:
-        doc["empty_reason"] = empty_reason(claims)
-    return doc

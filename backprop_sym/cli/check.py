@@ -18,6 +18,8 @@ from .types import CONVENTION, Activations, SampleCounts, Seconds, ShapeList
 
 STYLE = {Status.PROVED: "green", Status.REFUTED: "red", Status.ILL_FORMED: "red",
          Status.UNKNOWN: "yellow", Status.SKIPPED: "blue", Status.EMPTY: "yellow"}
+UNREAD_ADVICE = ("rewrite them in notation the checker reads, or mark a line that is not a "
+                 "claim with a comment '% backprop-sym: skip'")
 SEVERITY = {Status.REFUTED: "error", Status.ILL_FORMED: "error", Status.UNKNOWN: "warning",
             Status.PROVED: "note", Status.SKIPPED: "note"}
 
@@ -61,10 +63,16 @@ SEVERITY = {Status.REFUTED: "error", Status.ILL_FORMED: "error", Status.UNKNOWN:
 @click.option("--json", "as_json", is_flag=True,
               help="Print one JSON document on stdout and nothing else (--format json).")
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "gcc"]),
-              default=None, help="text (default); json; gcc: one line per claim, "
-              "FILE:LINE:1: error|warning|note: VERDICT: why, for editors and CI.")
+              default=None, help="text (default); json; gcc: one line per finding, "
+              "FILE:LINE:COL: error|warning: VERDICT: why [CODE], for editors and CI (in a "
+              "notebook FILE:CELL:LINE:COL, the line counted within the markdown cell). "
+              "Codes: BPS101 refuted, BPS102 ill-formed, BPS201 unknown, BPS202 not read; "
+              "with --verbose also the notes BPS001 proved, BPS002 skipped (not a claim), "
+              "BPS003 marked '% backprop-sym: skip'.")
+@click.option("--verbose", "-v", is_flag=True,
+              help="With --format gcc, list proved and skipped claims too (as notes).")
 def check(file, claim, convention, activation, weight_layer, index_base, cost, shapes,
-          samples, backend, claim_timeout, timeout, macros, as_json, output_format):
+          samples, backend, claim_timeout, timeout, macros, as_json, output_format, verbose):
     """Check a derivation written in LaTeX, claim by claim.
 
     Reads every display equation of FILE (Markdown, LaTeX, HTML with MathJax, or a Jupyter
@@ -84,8 +92,11 @@ def check(file, claim, convention, activation, weight_layer, index_base, cost, s
       backprop-sym check notes.md --macros defs.sty   # macros of a style file
       backprop-sym check --claim '\\Delta_j^l = \\sum_k w_{jk}^{l+1} \\Delta_k^{l+1} f'"'"'(z_j^l)'
       backprop-sym check FILE --activation linear --json
-      backprop-sym check FILE --format gcc        # FILE:LINE:1: error: refuted: ...
+      backprop-sym check FILE --format gcc        # FILE:LINE:COL: error: refuted: ... [BPS101]
       backprop-sym check FILE --shapes '2,3,2;3,4,5,2' --samples 1,2,5 --timeout 60
+
+    An equation the checker cannot read is unknown, never passed over; a line that is not
+    a claim is marked with a comment: % backprop-sym: skip (in Markdown inside the $$).
 
     Exit status: 0 every claim proved (skipped ones listed), 1 something refuted or
     ill-formed, 3 something unknown, 5 nothing checked (with the reason), 2 usage error or
@@ -141,8 +152,9 @@ def check(file, claim, convention, activation, weight_layer, index_base, cost, s
     if output_format == "json":
         click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
     elif output_format == "gcc":
-        if doc["claims"]:
-            click.echo(format_gcc(doc))
+        found = format_gcc(doc, verbose)
+        if found:
+            click.echo(found)
         click.echo(format_text(doc).rsplit("\n", 1)[-1], err=True)    # the summary
     else:
         click.echo(format_text(doc, color=color(sys.stdout)))
@@ -177,23 +189,41 @@ def verdict(c: dict) -> str:
                           else f" at {scope_text(scope)}")
 
 
-def format_gcc(doc: dict) -> str:
-    """One line per claim as compilers print them, `file:line:1: severity: verdict: why`
-    (error for refuted and ill-formed, warning for unknown, note otherwise), so editors and
-    CI annotate the line; a notebook's claim names its cell."""
+# --format gcc: each kind of finding, its stable code and severity (the README's table)
+GCC_CODES = {
+    "refuted": ("BPS101", "error"),       # a witness separates the two sides
+    "ill-formed": ("BPS102", "error"),    # means nothing (indices, shapes) or unreadable
+    "unknown": ("BPS201", "warning"),     # neither proved nor refuted (e.g. out of time)
+    "unread": ("BPS202", "warning"),      # an equation the checker could not read
+    "proved": ("BPS001", "note"),         # shown with --verbose only
+    "skipped": ("BPS002", "note"),        # not a claim; shown with --verbose only
+    "marked": ("BPS003", "note"),         # marked '% backprop-sym: skip'; --verbose only
+}
+
+
+def finding(c: dict) -> str:
+    """The kind of finding a claim is, a key of GCC_CODES."""
+    return "unread" if c.get("unread") else "marked" if c.get("marked") else str(c["status"])
+
+
+def format_gcc(doc: dict, verbose: bool = False) -> str:
+    """One line per finding as compilers print them, `FILE:LINE:COL: severity: verdict: why
+    [code]` (a notebook: `FILE:CELL:LINE:COL`, the line within the cell), so editors and CI
+    annotate the place; proved and skipped claims only with `verbose`."""
     name = doc["file"] or "<claim>"
     out = []
     for c in doc["claims"]:
+        code, severity = GCC_CODES[finding(c)]
+        if severity == "note" and not verbose:
+            continue
         parts = [c["reason"] or ""]
         if c["witness"]:
             parts.append(f"witness: {witness_text(c['witness'])}")
         if c["hint"]:
             parts.append(f"hint: {c['hint']}")
-        if c.get("cell"):
-            parts.append(f"cell {c['cell']}")
         text = "; ".join(p for p in parts if p)
-        out.append(" ".join(f"{name}:{c['line']}:1: {SEVERITY[Status(c['status'])]}: "
-                            f"{verdict(c)}: {text}".split()))
+        where = (f"{c['cell']}:" if c.get("cell") else "") + f"{c['line']}:{c.get('column', 1)}"
+        out.append(" ".join(f"{name}:{where}: {severity}: {verdict(c)}: {text} [{code}]".split()))
     return "\n".join(out)
 
 
@@ -237,5 +267,9 @@ def format_text(doc: dict, color: bool = False) -> str:
         summary += f" ({doc['seconds']:.1f} s)"
     if doc["status"] == Status.EMPTY:
         summary += f"; nothing was checked: {doc.get('empty_reason', 'no claim')}"
+    elif doc.get("unread"):
+        summary += (f"; {doc['unread']['count']} equation(s) not read (line(s) "
+                    f"{', '.join(map(str, doc['unread']['lines']))}), so not proved: "
+                    f"{UNREAD_ADVICE}")
     lines.append(paint(summary, doc["status"]))
     return "\n".join(lines)

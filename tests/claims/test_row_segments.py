@@ -36,7 +36,7 @@ def test_a_segment_keeps_its_own_unread_reason_and_line():
             "\\frac{\\partial a^l}{\\partial z^l} = \\operatorname{diag}(f'(z^l))\n$$\n")
     out = _run(text)
     assert out[0][:2] == (2, Status.PROVED)
-    assert out[1][0] == 3 and out[1][1] == Status.SKIPPED and "\\operatorname{diag}" in out[1][2]
+    assert out[1][0] == 3 and out[1][1] == Status.UNKNOWN and "\\operatorname{diag}" in out[1][2]
 
 
 def test_a_condition_after_the_equation_is_still_a_condition():
@@ -51,7 +51,7 @@ def test_a_row_continuing_an_unread_row_is_not_checked_across_the_gap():
         text = (f"\\begin{{align}}\n{DB} &= {unread} \\\\\n&= \\delta^l_j \\\\\n"
                 "&= \\frac{\\partial C}{\\partial z^l_j}\n\\end{align}\n")
         out = _run(text)
-        assert out[1][1] == Status.SKIPPED, unread
+        assert out[1][1] == Status.UNKNOWN, unread    # not read: never proved
         assert "continues an unread row (line 2)" in out[1][2]
         assert "no previous line" not in out[1][2]
         assert out[2][1] == Status.PROVED             # delta = dC/dz: its own step

@@ -36,7 +36,7 @@ def _project(pytester, ini_extra=""):
 
 
 def test_derivation_claims_are_items(pytester):
-    _project(pytester)
+    _project(pytester, "backprop_convention = from-to\n")   # else open, as `check` reads it
     result = pytester.runpytest("-v", "-rs")
     result.stdout.fnmatch_lines([
         "*notes.md::line 6 PASSED*",
