@@ -231,3 +231,24 @@ def test_a_symbol_defined_nowhere_is_named():
     got = list(check_claim(r"\frac{\partial E}{\partial a^L_j} = a^L_j - y_j"))
     assert got[0]["status"] == I, got
     assert "E is defined nowhere" in got[0]["reason"], got
+
+
+@pytest.mark.parametrize("cost", [r"E = \frac{1}{2N}\sum_j (t_j - o_j)^2",       # not parsed
+                                  r"E = \tfrac{1}{2 N}\sum_j (t_j - o_j)^2"])
+def test_a_cost_with_1_over_2N_stays_the_average_where_its_definition_is_not_read(cost):
+    """Review R2: a 1/(2N) cost whose own line does not parse (o_j without its layer) was
+    bound E -> C and read as one example's cost: ∂E/∂o^L_j = o^L_j − t_j proved (it is 1/N
+    of that)."""
+    definitions = [r"net_j = \sum_i w_{ij} o_i + b_j", r"o_j = \sigma(net_j)", cost]
+    claims = [(r"\frac{\partial E}{\partial o_j^L} = o_j^L - t_j", "not"),
+              (r"\frac{\partial E}{\partial o_j^L} = \frac{1}{N}(o_j^L - t_j)", P)]
+    got, _ = run(definitions, claims)
+    assert_verdicts(claims, got)
+
+
+def test_a_half_cost_not_read_stays_one_examples_cost():
+    definitions = [r"net_j = \sum_i w_{ij} o_i + b_j", r"o_j = \sigma(net_j)",
+                   r"E = \frac{1}{2}\sum_j (t_j - o_j)^2"]
+    claims = [(r"\frac{\partial E}{\partial o_j^L} = o_j^L - t_j", P)]
+    got, _ = run(definitions, claims)
+    assert_verdicts(claims, got)
