@@ -254,15 +254,13 @@ def test_a_half_cost_not_read_stays_one_examples_cost():
     assert_verdicts(claims, got)
 
 
-@pytest.mark.xfail(strict=True, reason="review R2: a letter defined twice differently (E with "
-                   "and without the ½; δ = −∂E/∂u then δ = ∂E/∂u) keeps its first binding, so a "
-                   "step true under the later definition is refuted; fix: a second, different "
-                   "definition of a bound letter should make it ambiguous (not read)")
 @pytest.mark.parametrize("second, claim", [
     (r"E = \sum_k (t_k - h^L_k)^2", r"\frac{\partial E}{\partial h^L_k} = 2(h^L_k - t_k)"),
     (r"\delta^l_j = \frac{\partial E}{\partial u^l_j}",
      r"\delta^L_j = (h^L_j - t_j) f'(u^L_j)")])
 def test_a_letter_defined_twice_differently_is_never_refuted(second, claim):
+    """Review R2: a letter defined twice differently (E with and without the ½; δ = −∂E/∂u
+    then δ = ∂E/∂u) kept its first binding: a step true under the later one was refuted."""
     definitions = [r"u^l = W^l h^{l-1} + b^l", r"h^l = f(u^l)",
                    r"E = \frac12 \sum_k (t_k - h^L_k)^2",
                    r"\delta^l_j = -\frac{\partial E}{\partial u^l_j}", second]
