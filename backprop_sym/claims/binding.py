@@ -143,6 +143,13 @@ class Binding:
         if old is None:
             self.bound[symbol] = Bound(symbol, role, line, latex, sign, source, text)
 
+    def redefined(self, symbol: str, why: str, line: int, latex: str) -> None:
+        """A bound symbol defined again another way: ambiguous (its claims are not read)."""
+        old = self.bound.pop(symbol, None)
+        if old is not None:
+            self.ambiguous[symbol] = (f"bound two ways, {_shown(old)} (line {old.line}) and "
+                                      f"{why} (line {line})", line, latex)
+
 
 def _shown(b: Bound) -> str:
     name = {"z": "z (pre-activation)", "a": "a (activation)", "w": "w (weight)",
@@ -428,6 +435,9 @@ def _cost(binding, line, latex, lhs, rhs, words) -> None:
         if _role(binding, target.base) not in (None, "y"):
             continue
         if not _HALF.search(rhs):
+            old = binding.bound.get(lhs.base)
+            if old is not None and old.role == "C":
+                binding.redefined(lhs.base, "a squared error without the ½", line, latex)
             if lhs.base not in ("C", "\\mathcal{C}") and lhs.base not in binding.bound:
                 binding.ambiguous[lhs.base] = ("defined as a squared error without the ½, a "
                                                "cost the checker does not have", line, latex)
@@ -453,6 +463,10 @@ def _error_signal(binding, line, latex, lhs, rhs, words) -> None:
     if _role(binding, lhs.base) in ("z", "a", "w", "b", "y", "C"):
         return
     sign = -1 if g.group("sign") == "-" else 1
+    old = binding.bound.get(lhs.base)
+    if old is not None and old.role == "\\delta" and old.sign != sign:
+        binding.redefined(lhs.base, "the error signal with the other sign", line, latex)
+        return
     if lhs.base not in ("\\delta", "\\Delta") or sign < 0:
         binding.bind(lhs.base, "\\delta", line, latex, sign)
 

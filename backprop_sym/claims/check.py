@@ -468,7 +468,8 @@ def _checked_rows(text: str, rows, opts: Options, reading=None, ctx=None, limits
 
 
 # a line the user marks as not a claim: skipped whatever it holds (documented in the README)
-MARKER = re.compile(r"backprop-sym\s*:\s*skip\b")
+# in a comment only (% not escaped, or <!-- -->): prose or \text that mentions it marks nothing
+MARKER = re.compile(r"(?:(?<!\\)%|<!--)[^\n]*?backprop-sym\s*:\s*skip\b")
 
 
 def _marked(claims: list[dict], text: str, row) -> list[dict]:

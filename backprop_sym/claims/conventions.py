@@ -23,6 +23,7 @@ gives every open reading a claim's symbols touch (summation, cost, convention).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 from ..engine.vocabulary import Status
@@ -102,7 +103,7 @@ class Reading:
         return replace(node, lo=lo, hi=hi, body=self._read(node.body))
 
 
-def infer(claims, check_definition, text: str = "") -> Reading:
+def infer(claims, check_definition, text: str = "", unread_costs=()) -> Reading:
     """The reading a document's own definitions fix. `claims`: (line, text, lhs, rhs) of
     each claim read; `check_definition(lhs, rhs, convention)` -> does it prove? `text`: the
     document, for what its prose declares (Einstein summation, one example's cost)."""
@@ -117,7 +118,7 @@ def infer(claims, check_definition, text: str = "") -> Reading:
         reading.einstein = True
         found.append((SUMMATION, "Einstein (repeated indices are summed)", said,
                       text.splitlines()[said - 1].strip()[:200]))
-    reading.costs = _costs(claims, text, found)
+    reading.costs = _costs(claims, text, found, unread_costs)
     reading.average = reading.costs.at(0)[0]
     for line, latex, lhs, rhs in claims:
         if not (isinstance(lhs, Q) and lhs.kind == "z"
@@ -153,7 +154,7 @@ def _definition(reading, line, latex, lhs, rhs, check_definition, found) -> bool
     return False
 
 
-def _costs(claims, text: str, found: list) -> CostTimeline:
+def _costs(claims, text: str, found: list, unread_costs=()) -> CostTimeline:
     """The events that fix the cost's reading: each definition of C (averaged over the
     examples or not) and each sentence saying C is one example's cost decide; each use of C
     for one example (δ ≡ ∂C/∂z) leaves both readings open."""
@@ -170,6 +171,10 @@ def _costs(claims, text: str, found: list) -> CostTimeline:
         elif error_signal_of_cost(lhs, rhs):
             events.append(CostEvent(line, False, False, latex))
     events += [CostEvent(line, False, True, said) for line, said in one_example_prose(text)]
+    for line, latex in unread_costs:    # a cost bound from a 1/(2N) definition not parsed
+        if not any(e.line == line and e.definition for e in events):
+            events.append(CostEvent(line, True, True, latex))
+            found.append((COST, "the average over the examples", line, latex))
     events.sort(key=lambda e: (e.line, not e.definition))
     average = False
     for e in events:                    # prose is worth reporting where it changes the reading
@@ -206,6 +211,9 @@ def default_reading() -> Reading:
     return Reading()
 
 
+_PER_N = re.compile(r"\\[dt]?frac\s*\{\s*1\s*\}\s*\{\s*2\s*[NnMm]\s*\}|1\s*/\s*\(?\s*2\s*[NnMm]")
+
+
 def read_document(rows, text: str, given: dict, convention, ctx, opts):
     """The document's conventions, read from its definitions; options override. `rows`:
     documents.rows; `given`: {weight_layer, index_base, cost} given as options (None: read);
@@ -230,8 +238,12 @@ def read_document(rows, text: str, given: dict, convention, ctx, opts):
                                                       .split()), lhs, rhs))
         except (ParseError, UnsupportedNotation):
             continue
-    reading = infer(claims, lambda lhs, rhs, c: proves(lhs, rhs, c, ctx, opts), text) \
-        if claims else Reading()
+    # a cost the binding read from a definition with 1/(2N) is the average over the examples,
+    # even where that definition itself does not parse (else its N would be lost)
+    unread_costs = [(b.line, b.latex) for b in binding.bound.values()
+                    if b.role == "C" and _PER_N.search(b.latex)]
+    reading = infer(claims, lambda lhs, rhs, c: proves(lhs, rhs, c, ctx, opts), text,
+                    unread_costs) if claims else Reading()
     found = [f for f in reading.found
              if not (f[0] == CONVENTION and convention)
              and not (f[0] == OFFSET and given["weight_layer"] is not None)

@@ -231,3 +231,38 @@ def test_a_symbol_defined_nowhere_is_named():
     got = list(check_claim(r"\frac{\partial E}{\partial a^L_j} = a^L_j - y_j"))
     assert got[0]["status"] == I, got
     assert "E is defined nowhere" in got[0]["reason"], got
+
+
+@pytest.mark.parametrize("cost", [r"E = \frac{1}{2N}\sum_j (t_j - o_j)^2",       # not parsed
+                                  r"E = \tfrac{1}{2 N}\sum_j (t_j - o_j)^2"])
+def test_a_cost_with_1_over_2N_stays_the_average_where_its_definition_is_not_read(cost):
+    """Review R2: a 1/(2N) cost whose own line does not parse (o_j without its layer) was
+    bound E -> C and read as one example's cost: ∂E/∂o^L_j = o^L_j − t_j proved (it is 1/N
+    of that)."""
+    definitions = [r"net_j = \sum_i w_{ij} o_i + b_j", r"o_j = \sigma(net_j)", cost]
+    claims = [(r"\frac{\partial E}{\partial o_j^L} = o_j^L - t_j", "not"),
+              (r"\frac{\partial E}{\partial o_j^L} = \frac{1}{N}(o_j^L - t_j)", P)]
+    got, _ = run(definitions, claims)
+    assert_verdicts(claims, got)
+
+
+def test_a_half_cost_not_read_stays_one_examples_cost():
+    definitions = [r"net_j = \sum_i w_{ij} o_i + b_j", r"o_j = \sigma(net_j)",
+                   r"E = \frac{1}{2}\sum_j (t_j - o_j)^2"]
+    claims = [(r"\frac{\partial E}{\partial o_j^L} = o_j^L - t_j", P)]
+    got, _ = run(definitions, claims)
+    assert_verdicts(claims, got)
+
+
+@pytest.mark.parametrize("second, claim", [
+    (r"E = \sum_k (t_k - h^L_k)^2", r"\frac{\partial E}{\partial h^L_k} = 2(h^L_k - t_k)"),
+    (r"\delta^l_j = \frac{\partial E}{\partial u^l_j}",
+     r"\delta^L_j = (h^L_j - t_j) f'(u^L_j)")])
+def test_a_letter_defined_twice_differently_is_never_refuted(second, claim):
+    """Review R2: a letter defined twice differently (E with and without the ½; δ = −∂E/∂u
+    then δ = ∂E/∂u) kept its first binding: a step true under the later one was refuted."""
+    definitions = [r"u^l = W^l h^{l-1} + b^l", r"h^l = f(u^l)",
+                   r"E = \frac12 \sum_k (t_k - h^L_k)^2",
+                   r"\delta^l_j = -\frac{\partial E}{\partial u^l_j}", second]
+    got, _ = run(definitions, [(claim, None)])
+    assert_verdicts([(claim, None)], got)

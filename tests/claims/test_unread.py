@@ -105,3 +105,16 @@ def test_the_json_document_validates_with_the_new_fields(tmp_path):
     jsonschema.Draft202012Validator(schema("check"), registry=registry).validate(doc)
     assert doc["claims"][1]["marked"] and doc["claims"][3]["unread"] and doc["unread"]["count"] == 1
     assert all(c["column"] >= 1 for c in doc["claims"])
+
+
+@pytest.mark.parametrize("mention", [r"$\text{backprop-sym: skip}$ marks a line",
+                                     r"backprop-sym: skip (how lines are marked)",
+                                     r"\% backprop-sym: skip"])
+def test_the_marker_outside_a_comment_marks_nothing(mention):
+    """Review R2: the marker anywhere on the line (prose, \\text, an escaped \\%) skipped a
+    refuted claim and the document exited 0."""
+    text = ("# notes\n\n$$\\frac{\\partial C}{\\partial b^l_j} = 2\\delta^l_j$$ " + mention
+            + "\n\n$$\\frac{\\partial C}{\\partial b^l_j} = \\delta^l_j$$ <!-- backprop-sym: skip -->\n")
+    claims = C.check_text(text, convention="from-to")
+    assert claims[0]["status"] == Status.REFUTED, claims[0]
+    assert claims[1]["status"] == Status.SKIPPED, claims[1]
