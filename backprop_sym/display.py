@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .engine import rules
+from .engine import costs, rules
 from .engine.verify import Result
 from .engine.vocabulary import Status
 from .engine.witness import Witness
@@ -72,6 +72,17 @@ def shown(console: Console, text: str) -> str:
     return text if console.encoding.lower().startswith("utf") else spelled(text)
 
 
+def _rule_text(shape, kind: str) -> str:
+    """The rule as checked: the registry's text, or under a cost, reduction or L2 other
+    than the defaults the statement with them (issue 21)."""
+    options = (getattr(shape, "cost", costs.DEFAULT),
+               getattr(shape, "reduction", costs.DEFAULT_REDUCTION),
+               bool(getattr(shape, "l2", False)))
+    if options == (costs.DEFAULT, costs.DEFAULT_REDUCTION, False):
+        return rules.get(kind, shape.convention).text
+    return rules.statement(kind, shape.convention, *options)[1]
+
+
 def print_result(result: Result, console: Console | None = None) -> None:
     console = console or make_console()
     conv = result.shape.convention
@@ -83,7 +94,7 @@ def print_result(result: Result, console: Console | None = None) -> None:
     table.add_column("time", justify="right")
     last = None
     for kind in dict.fromkeys(c.rule for c in result.checks):
-        console.print(f"  {kind:<13} {rules.get(kind, conv).text}")
+        console.print(f"  {kind:<13} {_rule_text(result.shape, kind)}")
     for c in result.checks:
         name = c.rule if c.rule != last else ""
         last = c.rule
