@@ -72,6 +72,14 @@ def shown(console: Console, text: str) -> str:
     return text if console.encoding.lower().startswith("utf") else spelled(text)
 
 
+def checked_rules(result: Result) -> dict[str, str]:
+    """The text of each rule a run checked, under its cost, reduction and L2
+    (`rules.statement`), in the order the checks ran."""
+    s = result.shape
+    return {kind: rules.statement(kind, s.convention, s.cost, s.reduction, s.l2)[1]
+            for kind in dict.fromkeys(c.rule for c in result.checks)}
+
+
 def print_result(result: Result, console: Console | None = None) -> None:
     console = console or make_console()
     conv = result.shape.convention
@@ -82,8 +90,8 @@ def print_result(result: Result, console: Console | None = None) -> None:
     table.add_column("verdict")
     table.add_column("time", justify="right")
     last = None
-    for kind in dict.fromkeys(c.rule for c in result.checks):
-        console.print(f"  {kind:<13} {rules.get(kind, conv).text}")
+    for kind, text in checked_rules(result).items():
+        console.print(f"  {kind:<13} {shown(console, text)}")
     for c in result.checks:
         name = c.rule if c.rule != last else ""
         last = c.rule
