@@ -54,11 +54,8 @@ def check_implementation(backward, widths=DEFAULT_WIDTHS, activation=DEFAULT_ACT
                          l2: bool = False) -> ImplementationResult:
     """Run `backward(weights, biases, x, y)` on symbols and prove, entry by entry, that it
     returns the gradient of 𝒞 = (1/N) Σ_x C_x (see the module doc); the result is the
-    worst over its calls (`plan`). `cost` names C_x (`engine.costs`: half-squared, the
-    default, ½‖a^L − y‖²; squared; cross-entropy) and `reduction` is "mean" (1/N Σ_x)
-    or "sum"; the expected gradients are the direct derivatives of that cost. `l2=True`
-    is not supported yet (a UsageError): the code would need λ, and grading it for one
-    value of λ would prove nothing for the others.
+    worst over its calls (`plan`). `cost` names C_x (`engine.costs`; default ½‖a^L − y‖²),
+    `reduction` is "mean" (1/N Σ_x) or "sum"; `l2=True` is a UsageError (L2_UNSUPPORTED).
 
     `weights[l-1]` is w^l (n_l × n_{l-1} for to-from, n_{l-1} × n_l for from-to),
     `biases[l-1]` an (n_l, 1) column, x (n_0, N), y (n_L, N). It returns
@@ -83,14 +80,12 @@ def plan(widths, activation="f", convention="from-to", samples=2, *,
          l2: bool = False) -> list[dict]:
     """The calls, as plain data: twice at the given shape, twice at other widths (every
     layer non-square, one more example), once on float64 arrays at the given shape.
-    With `detect`, `record` may run them in the other convention (`flipped`). Each call
-    names the cost and reduction its gradients are judged against."""
+    With `detect`, `record` may run them in the other convention (`flipped`)."""
     if l2 is not False:
         raise UsageError(L2_UNSUPPORTED)
     shape = Network(widths, activation, samples, convention, cost, reduction).shape
-    other = _other_widths(shape.widths)
-    second = Network(other, ",".join(shape.activations), samples + 1, convention,
-                     cost, reduction).shape
+    second = Network(_other_widths(shape.widths), ",".join(shape.activations), samples + 1,
+                     convention, cost, reduction).shape
 
     def spec(s, kind, what):
         return {"kind": kind, "widths": list(s.widths), "samples": s.samples,
@@ -112,9 +107,8 @@ def plan(widths, activation="f", convention="from-to", samples=2, *,
     return calls
 
 
-L2_UNSUPPORTED = ("grading with L2 is not supported in this version: the code would need λ, "
-                  "and a check at one value of λ proves nothing for the others; grade "
-                  "without --l2 (verify and the API's verify take l2)")
+L2_UNSUPPORTED = ("grading with L2 is not supported in this version: the code would need "
+                  "λ, and one value of λ proves nothing for the others (verify takes l2)")
 
 OTHER = {"from-to": "to-from", "to-from": "from-to"}
 LAYOUT = {"to-from": "W[out, in] (to-from)", "from-to": "W[in, out] (from-to)"}
@@ -528,8 +522,7 @@ def _judge_call(ctx, call: dict, values: list, problems: dict, hints: bool) -> C
 
 
 def _hinted(shape) -> bool:
-    """Hints compare with a textbook half-squared, mean backward pass (`engine.hints`):
-    under another cost or the sum they would name a slip that is none."""
+    """Hints (`engine.hints`) assume half-squared and mean: else they name false slips."""
     return (shape.cost, shape.reduction) == (costs.DEFAULT, costs.DEFAULT_REDUCTION)
 
 
