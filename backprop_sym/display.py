@@ -74,13 +74,20 @@ def shown(console: Console, text: str) -> str:
 
 def _rule_text(shape, kind: str) -> str:
     """The rule as checked: the registry's text, or under a cost, reduction or L2 other
-    than the defaults the statement with them (issue 21)."""
+    than the defaults the statement with them (`rules.statement`)."""
     options = (getattr(shape, "cost", costs.DEFAULT),
                getattr(shape, "reduction", costs.DEFAULT_REDUCTION),
                bool(getattr(shape, "l2", False)))
     if options == (costs.DEFAULT, costs.DEFAULT_REDUCTION, False):
         return rules.get(kind, shape.convention).text
     return rules.statement(kind, shape.convention, *options)[1]
+
+
+def checked_rules(result: Result) -> dict[str, str]:
+    """The text of each rule a run checked, under its cost, reduction and L2, in the
+    order the checks ran."""
+    return {kind: _rule_text(result.shape, kind)
+            for kind in dict.fromkeys(c.rule for c in result.checks)}
 
 
 def print_result(result: Result, console: Console | None = None) -> None:
@@ -93,8 +100,8 @@ def print_result(result: Result, console: Console | None = None) -> None:
     table.add_column("verdict")
     table.add_column("time", justify="right")
     last = None
-    for kind in dict.fromkeys(c.rule for c in result.checks):
-        console.print(f"  {kind:<13} {_rule_text(result.shape, kind)}")
+    for kind, text in checked_rules(result).items():
+        console.print(f"  {kind:<13} {shown(console, text)}")
     for c in result.checks:
         name = c.rule if c.rule != last else ""
         last = c.rule

@@ -16,7 +16,7 @@ from ..schemas import VERSION as SCHEMA_VERSION
 from ..grade import COLUMNS, DEFAULT_TIMEOUT, SUFFIXES
 from .base import Fail, finish
 from .files import refuse_overwriting_inputs
-from .options import backend_from_options, make_shape
+from .options import backend_from_options, cost_options, make_shape, with_cost
 from .types import CONVENTION, Activations, Count, Seconds, Widths
 
 
@@ -41,6 +41,7 @@ from .types import CONVENTION, Activations, Count, Seconds, Widths
                    "noted per file); with it, that layout is binding.")
 @click.option("--samples", "-N", type=Count(), default=DEFAULT_SAMPLES, show_default=True,
               help="Examples (columns of x and y); 2 or more catches a missing 1/N.")
+@cost_options
 @click.option("--csv", "csv_path", default=None, metavar="OUT.csv",
               type=click.Path(dir_okay=False),
               help="Also write one row per file (UTF-8 with a BOM, for spreadsheets): "
@@ -70,7 +71,8 @@ from .types import CONVENTION, Activations, Count, Seconds, Widths
               help="Time for each submission; its processes are killed after that.")
 @click.option("--backend", type=click.Choice(BACKENDS), default=None,
               help="Symbolic engine (default: symengine when installed, else sympy).")
-def grade(target, entry, widths, activation, convention, samples, csv_path, feedback_dir,
+def grade(target, entry, widths, activation, convention, samples, cost, reduction, l2,
+          csv_path, feedback_dir,
           force, as_json, jobs, scheduler, timeout, backend):
     """Prove students' NumPy backward functions exactly, entry by entry.
 
@@ -79,7 +81,10 @@ def grade(target, entry, widths, activation, convention, samples, csv_path, feed
     --timeout seconds; its output is discarded. Run untrusted submissions in a sandbox.
 
     Each function is called on symbols, and every gradient entry it returns is compared
-    with the direct derivative of the cost (1/N) Σ ½‖a^L − y‖²: proved, refuted (with a
+    with the direct derivative of the cost (1/N) Σ_x C_x (--cost names C_x, default
+    ½‖a^L − y‖²; --reduction sum drops the 1/N; --l2 is not supported by grade in this
+    version: the code would need λ, and one value of λ proves nothing for the others;
+    hints are given for the default cost and mean only): proved, refuted (with a
     witness: the direct derivative and the code's value, and the same values as NumPy
     arrays in the submission's layout, W1 = np.array(...), b1, x, y, to paste into a
     test, with the expected and the returned gradient there side by side; and a hint),
@@ -99,6 +104,7 @@ def grade(target, entry, widths, activation, convention, samples, csv_path, feed
     Examples:
       backprop-sym grade student.py --entry backward --widths 2,3,2 --activation tanh --convention to-from
       backprop-sym grade submissions/ --convention to-from --csv grades.csv --feedback feedback/
+      backprop-sym grade student.py --activation sigmoid --cost cross-entropy  # dZ = A - Y
       backprop-sym grade /shared/hw3/ --scheduler tcp://scheduler:8786 --csv grades.csv
 
     Exit status: 0 every submission proved, 1 something refuted or an error, 3 something
@@ -109,7 +115,11 @@ def grade(target, entry, widths, activation, convention, samples, csv_path, feed
 
     detect = convention is None
     convention = convention or DEFAULT_CONVENTION
-    shape = make_shape(widths, activation, samples, convention)
+    shape = with_cost(make_shape(widths, activation, samples, convention), cost, reduction,
+                      False)
+    if l2:
+        from ..engine.implementation import L2_UNSUPPORTED
+        raise Fail(f"--l2: {L2_UNSUPPORTED}")
     if not Path(target).exists():
         raise Fail(f"{target} does not exist; expected a .py or .ipynb file or a folder of "
                    f"them")
@@ -150,7 +160,7 @@ def grade(target, entry, widths, activation, convention, samples, csv_path, feed
                       else "") + "; use --force to overwrite them")
     options = dict(widths=shape.widths, activation=",".join(shape.activations),
                    convention=convention, samples=samples, backend=backend_name,
-                   detect=detect)
+                   detect=detect, cost=shape.cost, reduction=shape.reduction)
     jobs = min(jobs or cores(), cores())
     with display.progress(len(items), enabled=not as_json and sys.stderr.isatty(),
                           label="grading") as tick:

@@ -13,7 +13,7 @@ from ..engine.vocabulary import EXIT_NO_TEX, EXIT_USAGE, Status, worst
 from ..schemas import VERSION as SCHEMA_VERSION
 from .base import Fail, finish
 from .files import refuse_overwriting_inputs
-from .options import (backend_from_options, engine_options, network_options,
+from .options import (backend_from_options, cost_options, engine_options, network_options,
                       shape_from_options, warn_if_long)
 
 MAX_TITLE = 200              # characters of a report's --title
@@ -21,6 +21,7 @@ MAX_TITLE = 200              # characters of a report's --title
 
 @click.command()
 @network_options
+@cost_options
 @click.option("--out", "-o", "out", required=True, metavar="FILE.pdf|FILE.tex",
               help="Where to write the report: FILE.pdf writes FILE.tex, compiles FILE.pdf "
                    "and keeps LaTeX's log as FILE.log (whether or not the build succeeds); "
@@ -46,8 +47,8 @@ MAX_TITLE = 200              # characters of a report's --title
               help="Print one JSON document on stdout and nothing else: the files written, "
                    "the build, each theorem's checks (as verify --json) and the claims (as "
                    "check --json).")
-def report(widths, depth, width, inputs, outputs, activation, samples, convention, out, only,
-           force, title, backend, jobs, timeout, claims_path, timings, as_json):
+def report(widths, depth, width, inputs, outputs, activation, samples, convention, cost,
+           reduction, l2, out, only, force, title, backend, jobs, timeout, claims_path, timings, as_json):
     """Write a LaTeX/PDF proof report for one network.
 
     The report states the backprop rules as Theorem 1 (nonlinear f: the requested
@@ -55,6 +56,8 @@ def report(widths, depth, width, inputs, outputs, activation, samples, conventio
     with the network collapsed to one affine map), proves them in general form, and
     backs every claim with the checks of this run: the explicit network, one worked
     instance, and a table of every instance. Anything refuted or unknown comes first.
+    This version reports only the default cost (half-squared, mean, no L2): any other
+    --cost, --reduction sum or --l2 is a usage error (verify takes them).
 
     \b
     Examples:
@@ -70,6 +73,7 @@ def report(widths, depth, width, inputs, outputs, activation, samples, conventio
     """
     shape = shape_from_options(widths, depth, width, inputs, outputs, activation, samples,
                                convention)
+    refuse_other_costs(cost, reduction, l2)
     backend_name = backend_from_options(backend, jobs)
     if title is not None and len(title) > MAX_TITLE:
         raise Fail(f"--title is {len(title)} characters long; give at most {MAX_TITLE}")
@@ -147,6 +151,19 @@ def report(widths, depth, width, inputs, outputs, activation, samples, conventio
         written = [p for p in (files["tex"], files["pdf"]) if p]
         click.echo(f"wrote {' and '.join(written)}: {summary}")
     finish(overall, code)
+
+
+def refuse_other_costs(cost: str, reduction: str, l2: bool) -> None:
+    """The report states and typesets the default cost only (its theorems, page 1 and
+    rules): a report titled for another cost would be a false one, so Fail instead."""
+    from ..engine import costs
+    asked = [f"--cost {cost}"] if cost != costs.DEFAULT else []
+    asked += [f"--reduction {reduction}"] if reduction != costs.DEFAULT_REDUCTION else []
+    asked += ["--l2"] if l2 else []
+    if asked:
+        raise Fail(f"{' '.join(asked)}: report supports only the cost {costs.DEFAULT} with "
+                   f"reduction {costs.DEFAULT_REDUCTION} and no L2 in this version; verify "
+                   f"checks {' '.join(asked)} (backprop-sym verify ... {' '.join(asked)})")
 
 
 def report_status(statuses) -> Status:

@@ -49,7 +49,10 @@ def verify(widths, depth, width, inputs, outputs, activation, samples, conventio
     with display.progress(checks, enabled=not as_json and sys.stderr.isatty()) as tick:
         result = run(shape, backend=backend_name, jobs=jobs, timeout=timeout, progress=tick)
     if as_json:
-        click.echo(result.dumps())
+        import json
+        doc = result.to_json()
+        doc["rules"] = display.checked_rules(result)
+        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
     else:
         display.print_result(result)
     finish(result.status)

@@ -27,8 +27,10 @@ import traceback
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from . import activations, floatcall, pasteable, points, transport
-from .defaults import DEFAULT_ACTIVATION, DEFAULT_CONVENTION, DEFAULT_SAMPLES, DEFAULT_WIDTHS
+from . import activations, costs, floatcall, pasteable, points, transport
+from .defaults import (DEFAULT_ACTIVATION, DEFAULT_CONVENTION, DEFAULT_COST, DEFAULT_REDUCTION,
+                       DEFAULT_SAMPLES, DEFAULT_WIDTHS)
+from .errors import UsageError
 from .entries import (Call, EntryCheck, ImplementationResult, compare, entry_check,
                       witness_text)
 from .hints import add_hints
@@ -47,10 +49,13 @@ _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 def check_implementation(backward, widths=DEFAULT_WIDTHS, activation=DEFAULT_ACTIVATION,
                          convention=DEFAULT_CONVENTION, samples=DEFAULT_SAMPLES, *,
                          backend: str | None = None, hints: bool = True,
-                         detect: bool = True) -> ImplementationResult:
+                         detect: bool = True, cost: str = DEFAULT_COST,
+                         reduction: str = DEFAULT_REDUCTION,
+                         l2: bool = False) -> ImplementationResult:
     """Run `backward(weights, biases, x, y)` on symbols and prove, entry by entry, that it
-    returns the gradient of 𝒞 = (1/N) Σ_x ½‖a^L − y‖² (see the module doc); the result
-    is the worst over its calls (`plan`).
+    returns the gradient of 𝒞 = (1/N) Σ_x C_x (see the module doc); the result is the
+    worst over its calls (`plan`). `cost` names C_x (`engine.costs`; default ½‖a^L − y‖²),
+    `reduction` is "mean" (1/N Σ_x) or "sum"; `l2=True` is a UsageError (L2_UNSUPPORTED).
 
     `weights[l-1]` is w^l (n_l × n_{l-1} for to-from, n_{l-1} × n_l for from-to),
     `biases[l-1]` an (n_l, 1) column, x (n_0, N), y (n_L, N). It returns
@@ -63,25 +68,29 @@ def check_implementation(backward, widths=DEFAULT_WIDTHS, activation=DEFAULT_ACT
     """
     if not callable(backward):
         raise TypeError(f"backward must be a function, got {type(backward).__name__}")
-    calls = plan(widths, activation, convention, samples, detect=detect)
+    calls = plan(widths, activation, convention, samples, detect=detect, cost=cost,
+                 reduction=reduction, l2=l2)
     return judge(record(backward, calls), calls, backend=backend, hints=hints)
 
 
 # ---------------------------------------------------------------- the calls
 
 def plan(widths, activation="f", convention="from-to", samples=2, *,
-         detect: bool = True) -> list[dict]:
+         detect: bool = True, cost: str = DEFAULT_COST, reduction: str = DEFAULT_REDUCTION,
+         l2: bool = False) -> list[dict]:
     """The calls, as plain data: twice at the given shape, twice at other widths (every
     layer non-square, one more example), once on float64 arrays at the given shape.
     With `detect`, `record` may run them in the other convention (`flipped`)."""
-    shape = Network(widths, activation, samples, convention).shape
-    other = _other_widths(shape.widths)
-    second = Network(other, ",".join(shape.activations), samples + 1, convention).shape
+    if l2 is not False:
+        raise UsageError(L2_UNSUPPORTED)
+    shape = Network(widths, activation, samples, convention, cost, reduction).shape
+    second = Network(_other_widths(shape.widths), ",".join(shape.activations), samples + 1,
+                     convention, cost, reduction).shape
 
     def spec(s, kind, what):
         return {"kind": kind, "widths": list(s.widths), "samples": s.samples,
                 "convention": s.convention, "activations": list(s.activations),
-                "what": what}
+                "cost": s.cost, "reduction": s.reduction, "what": what}
     n1 = ",".join(map(str, shape.widths))
     n2 = ",".join(map(str, second.widths))
     calls = [spec(shape, "symbols", f"widths {n1}, N={shape.samples}, on symbols"),
@@ -97,6 +106,9 @@ def plan(widths, activation="f", convention="from-to", samples=2, *,
             c["points"] = points.make(_shape(c), seed=i)
     return calls
 
+
+L2_UNSUPPORTED = ("grading with L2 is not supported in this version: the code would need "
+                  "λ, and one value of λ proves nothing for the others (verify takes l2)")
 
 OTHER = {"from-to": "to-from", "to-from": "from-to"}
 LAYOUT = {"to-from": "W[out, in] (to-from)", "from-to": "W[in, out] (from-to)"}
@@ -150,7 +162,8 @@ def _other_widths(widths) -> tuple:
 
 def _shape(call: dict):
     return Network(tuple(call["widths"]), ",".join(call["activations"]), call["samples"],
-                   call["convention"]).shape
+                   call["convention"], call.get("cost", costs.DEFAULT),
+                   call.get("reduction", costs.DEFAULT_REDUCTION)).shape
 
 
 def record(backward, calls: list[dict]) -> bytes:
@@ -361,7 +374,8 @@ def judge(data: bytes, calls: list[dict], *, backend: str | None = None,
         else:
             values, problems = got
             kept[call["what"]] = (ctx, values)
-            done.append(_judge_call(ctx, call, values, problems, hints and not done))
+            done.append(_judge_call(ctx, call, values, problems,
+                                    hints and not done and _hinted(ctx.shape)))
     first = done[0]
     read = {f: q for ctx in contexts.values() for f, q in ctx.read.items()}
     notes += [f"read {f!r} as {q}" for f, q in sorted(read.items())]
@@ -505,6 +519,11 @@ def _judge_call(ctx, call: dict, values: list, problems: dict, hints: bool) -> C
         y = array([[ex.y[s, j] for s in range(1, N + 1)] for j in range(1, n[L] + 1)])
         add_hints(ctx, checks, entries, values, W, b, x, y)
     return Call(call["what"], checks, None)
+
+
+def _hinted(shape) -> bool:
+    """Hints (`engine.hints`) assume half-squared and mean: else they name false slips."""
+    return (shape.cost, shape.reduction) == (costs.DEFAULT, costs.DEFAULT_REDUCTION)
 
 
 def _float(h) -> float:
