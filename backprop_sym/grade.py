@@ -2,7 +2,7 @@
 records what it returned, and judged by a process that never imported it.
 
 THE SUBMISSIONS' CODE IS EXECUTED (imported, and its backward called) with the rights of
-the user running the grader: run untrusted code in a container (see the README). For each
+the user running the grader: run untrusted code in a container (see docs/grading.md). For each
 file `runner.run` starts a checker process; it forks the submission's process, which
 closes every inherited file descriptor but one pipe of its own, discards its output,
 imports the file and runs the calls of `implementation.plan` (`implementation.record`),

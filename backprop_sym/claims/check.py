@@ -467,7 +467,7 @@ def _checked_rows(text: str, rows, opts: Options, reading=None, ctx=None, limits
         yield n, _marked(claims, text, row), (checker.declared, checker.unusable, prev, last_display)
 
 
-# a line the user marks as not a claim: skipped whatever it holds (documented in the README)
+# a line the user marks as not a claim: skipped whatever it holds (documented in docs/check.md)
 # in a comment only (% not escaped, or <!-- -->): prose or \text that mentions it marks nothing
 MARKER = re.compile(r"(?:(?<!\\)%|<!--)[^\n]*?backprop-sym\s*:\s*skip\b")
 

@@ -2,7 +2,7 @@
 
 Each rewrite keeps the meaning its authors give it, and nothing else: a form it cannot
 place (a per-layer activation whose layer is not its argument's) is left as written, so
-that the reader refuses it. Read (see README "Checking a derivation"):
+that the reader refuses it. Read (see docs/check.md, "Checking a derivation"):
 
   layer marks      z^{(l)}, w^{[l]}, A^{[l-1]T}          -> z^{(l)}, w^{(l)}, a^{(l-1)T}
   capitals, bold   W^l, Z^{[l]}, A^{[l]}, \\mathbf{W}, \\bm{z}, \\boldsymbol\\delta

@@ -189,7 +189,7 @@ def verdict(c: dict) -> str:
                           else f" at {scope_text(scope)}")
 
 
-# --format gcc: each kind of finding, its stable code and severity (the README's table)
+# --format gcc: each kind of finding, its stable code and severity (the table in docs/check.md)
 GCC_CODES = {
     "refuted": ("BPS101", "error"),       # a witness separates the two sides
     "ill-formed": ("BPS102", "error"),    # means nothing (indices, shapes) or unreadable

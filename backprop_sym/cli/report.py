@@ -117,7 +117,7 @@ def report(widths, depth, width, inputs, outputs, activation, samples, conventio
         else:
             build = latex.build_pdf(rep.tex, source_name=str(tex_path))
             built["ok"] = build.ok
-            if build.log:       # beside the PDF, built or not (README: "the log")
+            if build.log:       # beside the PDF, built or not (docs/reports.md: "the log")
                 write_file(log_path, build.log.encode("utf-8"))
                 files["log"] = str(log_path)
             if not build.ok:
