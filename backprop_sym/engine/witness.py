@@ -85,6 +85,10 @@ def find(canon: Canonical, lhs, rhs, seed: int, attempts: int = 4,
         # small values and a concrete f with f(0) in (0, 1), so that some points lie in it
         attempts *= 10
         f0, values = DOMAIN_F0, SMALL + [Fraction(0)] * len(SMALL)
+    if kinked:
+        # a ReLU layer is flat wherever its z < 0: a point where every z is negative shows
+        # no difference, so 4 tries often miss a wrong rule (review R4: unknown, not refuted)
+        attempts *= 8
     for _ in range(attempts):
         coeffs = (rng.choice(f0), rng.choice(SMALL), rng.choice(SMALL))
         chosen = {k: rng.choice(values) for k in names}
