@@ -80,7 +80,8 @@ def _codec(name: str):
 
 def ascii_fallback() -> None:
     """Where stdout or stderr cannot encode Unicode (PYTHONIOENCODING=cp1252 or ascii;
-    LC_ALL=C with PYTHONUTF8=0), let them write ASCII, with every other character spelled out, instead of failing."""
+    LC_ALL=C with PYTHONUTF8=0), let them write ASCII, with every other character spelled
+    out, instead of failing."""
     import codecs
     try:
         codecs.lookup(ENCODING)
