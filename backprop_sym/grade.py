@@ -355,7 +355,7 @@ def score(result) -> dict:
     "b^1": ...}). An entry counts as proved when every judged call at those widths (the
     same inputs again, the float64 call) proved it, and no judged call at the other widths
     failed in its layer's gradient (w^l or b^l there: entries of another shape, matched
-    by layer). Calls not judged (after a refutation) take nothing away."""
+    by layer). Every call is judged."""
     def key(c):
         return (c.rule, c.layer, tuple(c.index))
     ok = {key(c): c.status == Status.PROVED for c in result.checks}
