@@ -51,8 +51,9 @@ DEFAULT_TIMEOUT = 10.0       # seconds per file: a correct backward takes well u
 COLUMNS = ("student", "file", "status", "proved", "entries", "percent", "first", "hint",
            "witness", "witness_arrays", "detail", "notes", "seconds")
 _SKIPPED_DIRS = ("__pycache__", ".ipynb_checkpoints")
-# cell magics whose body Jupyter runs as Python in the notebook's namespace (once here)
-BODY_MAGICS = ("time", "capture", "timeit", "prun")
+# cell magics whose body Jupyter runs as Python in the notebook's namespace (once here);
+# not %%timeit: IPython runs its body inside a function, so nothing it defines is kept
+BODY_MAGICS = ("time", "capture", "prun")
 
 
 # ---------------------------------------------------------------- the input
@@ -85,8 +86,8 @@ def notebook_cells(path: Path) -> list[str]:
     """The code cells of a notebook (.ipynb JSON), in order; lines that are IPython magics
     or shell commands (`%...`, `!...`) become blank lines. A cell magic that runs its
     body as Python in the notebook's namespace (`BODY_MAGICS`: %%time, %%capture...) is
-    a blank line and its body; any other (%%bash, %%writefile, %%html...) leaves its cell
-    out, as Jupyter runs no Python there. ValueError when the file is not a notebook."""
+    a blank line and its body; any other (%%bash, %%writefile, %%html...; %%timeit, whose
+    body runs inside a function, defining nothing in the notebook) leaves its cell out. ValueError when the file is not a notebook."""
     try:
         doc = json.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
