@@ -37,6 +37,7 @@ import os
 import signal
 import sys
 import time
+import tokenize
 import traceback
 from pathlib import Path
 
@@ -87,7 +88,8 @@ def notebook_cells(path: Path) -> list[str]:
     or shell commands (`%...`, `!...`) become blank lines. A cell magic that runs its
     body as Python in the notebook's namespace (`BODY_MAGICS`: %%time, %%capture...) is
     a blank line and its body; any other (%%bash, %%writefile, %%html...; %%timeit, whose
-    body runs inside a function, defining nothing in the notebook) leaves its cell out. ValueError when the file is not a notebook."""
+    body runs inside a function, defining nothing in the notebook) leaves its cell out.
+    ValueError when the file is not a notebook."""
     try:
         doc = json.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
@@ -114,9 +116,28 @@ def notebook_cells(path: Path) -> list[str]:
                 continue
             head, _, body = text.lstrip().partition("\n")
             text = "\n" * (text.count("\n") - body.count("\n") - 1) + "\n" + body
-        out.append("\n".join("" if line.lstrip().startswith(("%", "!")) else line
-                             for line in text.splitlines()))
+        out.append(_without_magics(text))
     return out
+
+
+def _without_magics(text: str) -> str:
+    """`text` with its `%` and `!` lines blank, where IPython reads them so: at the start
+    of a logical line only. Inside brackets, after a backslash or in a string, `% 2` is
+    the modulo and `!= 0` a comparison, as in Jupyter."""
+    lines: list[str] = []
+    for line in text.splitlines():
+        if line.lstrip().startswith(("%", "!")):
+            try:
+                for _ in tokenize.generate_tokens(io.StringIO("\n".join(lines) + "\n").readline):
+                    pass
+            except tokenize.TokenError:     # EOF in a multi-line statement or string
+                lines.append(line)
+                continue
+            except (SyntaxError, ValueError):
+                pass
+            line = ""
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def source_text(path: Path) -> str:

@@ -53,3 +53,32 @@ def test_graded_backward_defined_under_time_and_capture(tmp_path):
         "timed": "proved", "captured": "refuted", "written": "refuted",
         "timed_it": "refuted"}, out.stdout
     assert "sign" in rows["captured"]["hint"]
+
+
+# review R3: IPython reads `%` / `!` as a magic only at the start of a logical line;
+# inside brackets, after a backslash or in a string it is Python (modulo, !=, text)
+@pytest.mark.parametrize("source, kept", [
+    ("v = (7.5\n     % 2)", "v = (7.5\n     % 2)"),
+    ("m = (z\n     != 0)", "m = (z\n     != 0)"),
+    ("v = 7.5 \\\n% 2", "v = 7.5 \\\n% 2"),
+    ("s = '''\n%x\n!y\n'''", "s = '''\n%x\n!y\n'''"),
+    ("%time f()\n!ls\ndef g():\n    %time h()\n    return 1", "\n\ndef g():\n\n    return 1"),
+])
+def test_a_magic_only_at_the_start_of_a_logical_line(tmp_path, source, kept):
+    nb = tmp_path / "n.ipynb"
+    nb.write_text(notebook(source))
+    assert G.notebook_cells(nb) == [kept]
+
+
+def test_a_modulo_continuation_is_not_a_magic_graded_away(tmp_path):
+    # in Jupyter this backward takes every bias gradient modulo 1/1000: wrong; it was
+    # graded with that line left out, proved
+    wrong = GOOD.replace("gb[l] = d.sum(axis=1, keepdims=True) / x.shape[1]",
+                         "gb[l] = (d.sum(axis=1, keepdims=True) / x.shape[1]\n"
+                         "                 % 0.001\n                 )")
+    assert wrong != GOOD
+    (tmp_path / "mod.ipynb").write_text(notebook(wrong))
+    out = cli_process("grade", tmp_path, "--convention", "to-from", "--json",
+                      "--timeout", "30")
+    rows = json.loads(out.stdout)["submissions"]
+    assert rows[0]["status"] != "proved", out.stdout
