@@ -377,7 +377,7 @@ def score(result) -> dict:
     "b^1": ...}). An entry counts as proved when every judged call at those widths (the
     same inputs again, the float64 call) proved it, and no judged call at the other widths
     failed in its layer's gradient (w^l or b^l there: entries of another shape, matched
-    by layer). Every call is judged."""
+    by layer). Every call is judged (the float64 call not after an error)."""
     def key(c):
         return (c.rule, c.layer, tuple(c.index))
     ok = {key(c): c.status == Status.PROVED for c in result.checks}
