@@ -37,6 +37,7 @@ import os
 import signal
 import sys
 import time
+import tokenize
 import traceback
 from pathlib import Path
 
@@ -51,8 +52,9 @@ DEFAULT_TIMEOUT = 10.0       # seconds per file: a correct backward takes well u
 COLUMNS = ("student", "file", "status", "proved", "entries", "percent", "first", "hint",
            "witness", "witness_arrays", "detail", "notes", "seconds")
 _SKIPPED_DIRS = ("__pycache__", ".ipynb_checkpoints")
-# cell magics whose body Jupyter runs as Python in the notebook's namespace (once here)
-BODY_MAGICS = ("time", "capture", "timeit", "prun")
+# cell magics whose body Jupyter runs as Python in the notebook's namespace (once here);
+# not %%timeit: IPython runs its body inside a function, so nothing it defines is kept
+BODY_MAGICS = ("time", "capture", "prun")
 
 
 # ---------------------------------------------------------------- the input
@@ -85,8 +87,9 @@ def notebook_cells(path: Path) -> list[str]:
     """The code cells of a notebook (.ipynb JSON), in order; lines that are IPython magics
     or shell commands (`%...`, `!...`) become blank lines. A cell magic that runs its
     body as Python in the notebook's namespace (`BODY_MAGICS`: %%time, %%capture...) is
-    a blank line and its body; any other (%%bash, %%writefile, %%html...) leaves its cell
-    out, as Jupyter runs no Python there. ValueError when the file is not a notebook."""
+    a blank line and its body; any other (%%bash, %%writefile, %%html...; %%timeit, whose
+    body runs inside a function, defining nothing in the notebook) leaves its cell out.
+    ValueError when the file is not a notebook."""
     try:
         doc = json.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
@@ -113,9 +116,28 @@ def notebook_cells(path: Path) -> list[str]:
                 continue
             head, _, body = text.lstrip().partition("\n")
             text = "\n" * (text.count("\n") - body.count("\n") - 1) + "\n" + body
-        out.append("\n".join("" if line.lstrip().startswith(("%", "!")) else line
-                             for line in text.splitlines()))
+        out.append(_without_magics(text))
     return out
+
+
+def _without_magics(text: str) -> str:
+    """`text` with its `%` and `!` lines blank, where IPython reads them so: at the start
+    of a logical line only. Inside brackets, after a backslash or in a string, `% 2` is
+    the modulo and `!= 0` a comparison, as in Jupyter."""
+    lines: list[str] = []
+    for line in text.splitlines():
+        if line.lstrip().startswith(("%", "!")):
+            try:
+                for _ in tokenize.generate_tokens(io.StringIO("\n".join(lines) + "\n").readline):
+                    pass
+            except tokenize.TokenError:     # EOF in a multi-line statement or string
+                lines.append(line)
+                continue
+            except (SyntaxError, ValueError):
+                pass
+            line = ""
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def source_text(path: Path) -> str:
@@ -355,7 +377,7 @@ def score(result) -> dict:
     "b^1": ...}). An entry counts as proved when every judged call at those widths (the
     same inputs again, the float64 call) proved it, and no judged call at the other widths
     failed in its layer's gradient (w^l or b^l there: entries of another shape, matched
-    by layer). Calls not judged (after a refutation) take nothing away."""
+    by layer). Every call is judged (the float64 call not after an error)."""
     def key(c):
         return (c.rule, c.layer, tuple(c.index))
     ok = {key(c): c.status == Status.PROVED for c in result.checks}

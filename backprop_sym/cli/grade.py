@@ -96,7 +96,8 @@ def grade(target, entry, widths, activation, convention, samples, cost, reductio
     FILE|FOLDER is a .py or .ipynb file, or a folder of them; in a folder of per-student
     folders (alice/hw3.py, bob/hw3.ipynb, as an LMS exports them) the student is the
     folder's name. Notebooks: the code cells in order, without %magic and !shell lines; the body of a
-    %%time, %%capture, %%timeit or %%prun cell runs once, other %% cells are left out.
+    %%time, %%capture or %%prun cell runs once, other %% cells (%%timeit too: its body
+    defines nothing in the notebook) are left out.
     Files are graded in parallel (--jobs, or as tasks of a Dask cluster with --scheduler),
     sorted by path in the output; a progress bar runs on stderr when it is a terminal.
 

@@ -358,9 +358,9 @@ def judge(data: bytes, calls: list[dict], *, backend: str | None = None,
         return _all_error(shape, backend, t0, calls[0]["what"], _not_expressions(err))
     done: list[Call] = []
     kept: dict = {}                     # call -> (its context, the code's entries)
+    # every call is judged, even after a refutation: the partial credit (grade.score)
+    # takes a layer's credit for a failure in any call, so a skipped call would hide one
     for ctx, call, got in decoded:
-        if any(c.status == Status.REFUTED for c in done):
-            break                       # refuted already: no later call can make it worse
         if call["kind"] == "floats" and any(c.status == Status.ERROR for c in done):
             break                       # the floats check code that runs on symbols
         if isinstance(got, Call):
