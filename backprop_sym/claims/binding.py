@@ -47,6 +47,9 @@ _WEIGHTS = {"w", "W", "\\omega", "\\Omega", "\\theta", "\\Theta"}
 _MODEL = {"z": "z", "Z": "z", "a": "a", "A": "a", "w": "w", "W": "w", "b": "b", "y": "y", "C": "C",
           "\\mathcal{C}": "C", "\\delta": "\\delta", "\\Delta": "\\delta"}
 _COST_USAGE = ("L", "\\mathcal{L}")
+# letters that keep their own meaning in a forward pass: the example count, the depth, a
+# layer, the cost and the activation's name are never a layer's weights, inputs or output
+_NOT_BOUND = {"N", "n", "L", "l", "C", "f", "\\sigma"}
 _HALF = re.compile(r"\\[dt]?frac\s*(?:\{\s*1\s*\}\s*\{\s*2\s*(?:[NnMm]\s*)?\}|12)|(?<![\d.])1\s*/\s*2"
                    r"|(?<![\d.])0?\.5(?!\d)")
 
@@ -355,11 +358,14 @@ def _forward(binding, line, latex, lhs, rhs, words) -> None:
     if _CALL.fullmatch(rhs) or {p.base, q.base} & _FUNCTIONS - _WEIGHTS:
         return                               # a function applied, not a product
 
-    def weight_like(a: _Atom) -> bool:
+    def two_indices(a: _Atom) -> bool:
         sub = re.search(r"_\s*(\{[^{}]*\}|\w)", a.scripts)
-        two = sub is not None and len(re.sub(r"[\s{},]", "", sub.group(1))) >= 2 \
+        return sub is not None and len(re.sub(r"[\s{},]", "", sub.group(1))) >= 2 \
             and not re.search(r"[+\-]", sub.group(1))
-        return two or a.base in _WEIGHTS or a.base[:1].isupper() or a.base.startswith("\\" + "Omega")
+
+    def weight_like(a: _Atom) -> bool:
+        return two_indices(a) or a.base in _WEIGHTS or a.base[:1].isupper() \
+            or a.base.startswith("\\" + "Omega")
 
     wp, wq = weight_like(p), weight_like(q)
     if wp == wq:
@@ -372,6 +378,10 @@ def _forward(binding, line, latex, lhs, rhs, words) -> None:
     weight, prev = (p, q) if wp else (q, p)
     if lhs.base in (weight.base, prev.base):
         return
+    if lhs.base in _FUNCTIONS or {lhs.base, weight.base, prev.base} & _NOT_BOUND:
+        return                               # f(z) = N z: a function, not a layer
+    if not (singles or weight.base in _WEIGHTS or two_indices(weight)):
+        return                               # a product with no bias, weight letter or w_{jk}
     if {_role(binding, x.base) for x in (lhs, prev)} & {"\\delta", "C"}:
         return                               # δ^l = W^{l+1} δ^{l+1}: a recursion, no forward pass
     binding.bind(lhs.base, "z", line, latex)

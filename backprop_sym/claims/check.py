@@ -285,9 +285,11 @@ class Checker:
                           f"declares an activation that cannot be used: {why}; the claims "
                           f"after it are unknown until a declaration the checker can use")
         generic = activations.get(opts.activation).is_generic
-        if name is None and generic and derivative_statement(lhs, rhs):
-            name = declared_by_derivative(lhs, rhs)     # σ' = σ(1 − σ): the sigmoid
-            if name is None and lhs.name == "σ" and not self.unusable:
+        if name is None and generic and not self.unusable and derivative_statement(lhs, rhs):
+            # σ' = σ(1 − σ) declares the sigmoid; never after a declaration that could not
+            # be used (the f' of an f the document set otherwise declares nothing)
+            name = declared_by_derivative(lhs, rhs)
+            if name is None and lhs.name == "σ":
                 return _wrong_derivative_of_sigma(lhs, rhs, line, latex, parsed)
         if name:
             self.declared, self.unusable = (name, line), None

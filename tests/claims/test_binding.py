@@ -266,3 +266,23 @@ def test_a_letter_defined_twice_differently_is_never_refuted(second, claim):
                    r"\delta^l_j = -\frac{\partial E}{\partial u^l_j}", second]
     got, _ = run(definitions, [(claim, None)])
     assert_verdicts([(claim, None)], got)
+
+
+@pytest.mark.parametrize("statement", [r"f(z) = N z", r"g(u) = N u", r"\sigma(x) = n x",
+                                       r"f(t) = L t", r"h = N z", r"q = c z"])
+def test_a_product_that_is_no_forward_pass_binds_nothing(statement):
+    """A function's definition, or a product with the example count, the depth or a bare
+    constant (no bias, no weight letter, no w_{jk}), is not a layer: nothing is bound, so a
+    correct declaration elsewhere in the document is not rewritten and refuted."""
+    doc = (r"$$ f(z) = \tanh(z) $$" "\n\n" r"$$ f'(z) = 1 - f(z)^2 $$" "\n\n"
+           f"$$ {statement} $$\n\n" r"$$ \Delta^L_j = (a^L_j - y_j)(1 - (a^L_j)^2) $$" "\n")
+    assert not learn([(1, statement)])
+    out = check_text(doc)
+    first = {c["line"]: c["status"] for c in out}
+    assert first[1] == S and first[3] == P and first[7] != R, out
+
+
+@pytest.mark.parametrize("forward", [r"u = W h + b", r"net_j = \sum_i w_{ij} o_i",
+                                     r"z = \omega a + b", r"net^l_j = w^l_{jk} o^{l-1}_k"])
+def test_a_forward_pass_still_binds(forward):
+    assert learn([(1, forward)])

@@ -49,7 +49,7 @@ def test_a_folder_one_row_per_file(tmp_path):
         table = list(csv.DictReader(fh))
     assert len(table) == len(SUBMISSIONS) and set(table[0]) == \
         {"student", "file", "status", "proved", "entries", "percent", "first", "hint",
-         "witness", "detail", "notes", "seconds"}
+         "witness", "witness_arrays", "detail", "notes", "seconds"}
 
 
 @pytest.mark.slow
@@ -64,7 +64,7 @@ def test_exit_codes_and_usage_errors(tmp_path):
                        "from-to").returncode == 1
     # without --convention the layout is detected: the same code is proved
     assert cli_process("grade", str(good), "--widths", "3,2,4").returncode == 0
-    for args in (["--widths", "2"], ["--activation", "relu"], ["--timeout", "0"]):
+    for args in (["--widths", "2"], ["--activation", "swish"], ["--timeout", "0"]):
         bad = cli_process("grade", str(good), *args)
         assert bad.returncode == 2 and bad.stderr.startswith("backprop-sym: error:")
         assert "Traceback" not in bad.stderr
